@@ -1,0 +1,43 @@
+# Speak Back: two commands do all set-up: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint demo bench check migrate sync clean
+
+# The venv is (re)built only when pyproject.toml changes.
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --upgrade pip
+	@$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+run: $(STAMP)
+	@$(PY) -m bot run
+
+check: $(STAMP)
+	@$(PY) -m bot check
+
+migrate: $(STAMP)
+	@$(PY) -m bot migrate
+
+sync: $(STAMP)
+	@$(PY) -m bot sync
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+test: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m pytest
+
+demo: $(STAMP)
+	@$(PY) -m tests.demo
+
+bench: $(STAMP)
+	@$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) demo-output .pytest_cache

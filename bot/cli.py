@@ -1,0 +1,176 @@
+"""`python -m bot run|migrate|sync|check` — the command line a maintainer uses."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+from collections.abc import Sequence
+
+from bot.config import Config, ConfigError, ensure_secret, load_config, load_dotenv_file
+from bot.log import setup_logging
+
+log = logging.getLogger("speakback")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="Speak Back: a Discord bot for patient champion networks.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.add_parser("run", help="connect to Discord and serve (syncs commands only when changed)")
+    sub.add_parser("migrate", help="apply database migrations and exit")
+    sub.add_parser("sync", help="push slash commands now (to DEV_GUILD_ID if set, else global)")
+    sub.add_parser("check", help="validate configuration and database without connecting")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    load_dotenv_file()
+    needs_token = args.command in ("run", "sync", "check")
+    try:
+        config = ensure_secret(load_config(require_token=needs_token))
+    except ConfigError as error:
+        print(error, file=sys.stderr)
+        return 1
+    setup_logging(config.log_level, config.token)
+    handlers = {"run": _run, "migrate": _migrate, "sync": _sync, "check": _check}
+    try:
+        return handlers[args.command](config)
+    except KeyboardInterrupt:
+        return 130
+
+
+def _migrate(config: Config) -> int:
+    from db.database import Database, MigrationError
+
+    async def go() -> int:
+        db = await Database.open(config.database_path)
+        try:
+            applied = await db.migrate()
+            version = await db.user_version()
+        except MigrationError as error:
+            print(error, file=sys.stderr)
+            return 1
+        finally:
+            await db.close()
+        print(
+            f"Database {config.database_path} is at version {version}"
+            + (f" (applied {', '.join(applied)})" if applied else " (nothing to do)")
+        )
+        return 0
+
+    return asyncio.run(go())
+
+
+def _check(config: Config) -> int:
+    from bot.client import extension_names
+    from db.database import Database, MigrationError, load_migrations
+
+    async def go() -> int:
+        migrations = load_migrations()
+        db = await Database.open(config.database_path)
+        try:
+            version = await db.user_version()
+            if version > len(migrations):
+                print(
+                    f"The database is newer (version {version}) than this code "
+                    f"({len(migrations)}). Update the code.",
+                    file=sys.stderr,
+                )
+                return 1
+            await db.fetchval("PRAGMA quick_check")
+        except MigrationError as error:
+            print(error, file=sys.stderr)
+            return 1
+        finally:
+            await db.close()
+        pending = len(migrations) - version
+        print(
+            f"Configuration OK. Database {config.database_path}: version {version}, "
+            f"{pending} migration(s) pending (applied at start-up)."
+        )
+        print(f"Extensions: {', '.join(extension_names())}")
+        return 0
+
+    return asyncio.run(go())
+
+
+def _sync(config: Config) -> int:
+    from bot.client import SpeakBack
+
+    async def go() -> int:
+        bot = SpeakBack(config)
+        bot.sync_commands_if_changed = _no_auto_sync  # type: ignore[method-assign]
+        async with bot:
+            if config.test_control is None and config.uses_custom_api:
+                log.info("Using API %s", config.api_base)
+            _apply_api_base(config)
+            await bot.login(config.token)
+            count = await bot.sync_commands()
+        where = f"server {config.dev_guild_id}" if config.dev_guild_id else "all servers (global)"
+        print(f"Synced {count} commands to {where}.")
+        return 0
+
+    return asyncio.run(go())
+
+
+async def _no_auto_sync() -> bool:
+    return False
+
+
+def _apply_api_base(config: Config) -> None:
+    import discord
+
+    discord.http.Route.BASE = config.api_base
+
+
+def _run(config: Config) -> int:
+    import discord
+
+    from bot.client import SpeakBack
+
+    _apply_api_base(config)
+
+    async def go() -> int:
+        bot = SpeakBack(config)
+        loop = asyncio.get_running_loop()
+        stop = asyncio.Event()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        async with bot:
+            runner = asyncio.create_task(bot.start(config.token))
+            waiter = asyncio.create_task(stop.wait())
+            done, _ = await asyncio.wait({runner, waiter}, return_when=asyncio.FIRST_COMPLETED)
+            if runner in done:
+                error = runner.exception()
+                waiter.cancel()
+                if isinstance(error, discord.LoginFailure):
+                    print(
+                        "Discord refused the token in DISCORD_TOKEN. Copy it again from the "
+                        "Bot page of your application.",
+                        file=sys.stderr,
+                    )
+                    return 1
+                if isinstance(error, discord.PrivilegedIntentsRequired):
+                    print("Discord refused an intent this bot asked for.", file=sys.stderr)
+                    return 1
+                if error is not None:
+                    log.error("The bot stopped", exc_info=error)
+                    return 1
+                return 0
+            log.info("Shutting down")
+            await bot.close()
+            runner.cancel()
+            await asyncio.gather(runner, return_exceptions=True)
+        return 0
+
+    return asyncio.run(go())

@@ -1,0 +1,30 @@
+"""Consent: the membership notice and the purposes a member can agree to (rule 1)."""
+
+from __future__ import annotations
+
+PURPOSE_MEMBERSHIP = "membership"
+PURPOSE_DM_OPPORTUNITIES = "dm_opportunities"
+PURPOSE_DM_REMINDERS = "dm_reminders"
+PURPOSE_DM_OUTCOMES = "dm_outcomes"
+OPTIONAL_PURPOSES = (PURPOSE_DM_OPPORTUNITIES, PURPOSE_DM_REMINDERS, PURPOSE_DM_OUTCOMES)
+ALL_PURPOSES = (PURPOSE_MEMBERSHIP, *OPTIONAL_PURPOSES)
+
+DEFAULT_NOTICE = (
+    "**What joining Speak Back means**\n"
+    "Speak Back is how this community shapes services together with staff. "
+    "Taking part is always your choice.\n\n"
+    "**What we store:** your Discord ID, that you joined and when, the contact "
+    "choices you make, and your answers (votes, replies to opportunities, meeting "
+    "replies). If you choose, also a preferred name, a group you describe yourself "
+    "as (for example lived experience or carer), access needs and quiet hours.\n"
+    "**Why:** so you can vote, reply and get only the messages you asked for.\n"
+    "**Who sees it:** organisers see your name only when you say yes to something "
+    "(they need it to run it), and your access needs only then. Anonymous votes "
+    "cannot be linked to you once a poll closes. Nobody sees who said no.\n"
+    "**Your control:** `/me pause` to step back, `/me export` for a copy of your "
+    "data, `/leave` to leave and erase it at once."
+)
+
+
+def default_notice() -> str:
+    return DEFAULT_NOTICE

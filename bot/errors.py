@@ -1,0 +1,79 @@
+"""One way to answer failures: kind words for people, full detail in the log.
+
+`answer_error` is used by the command tree, by our buttons and by our modals, so
+every path fails the same way: a Refusal or a permission problem is shown as its
+own kind sentence; anything unexpected is logged with a short reference code
+that the person sees too, never a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+
+import discord
+from discord import app_commands
+
+from bot import strings
+from bot.domain.errors import Refusal
+
+log = logging.getLogger("speakback.errors")
+
+
+class NotAllowed(app_commands.CheckFailure):
+    """The person lacks the role or permission; the message says which."""
+
+
+def new_reference() -> str:
+    return secrets.token_hex(3).upper()
+
+
+def _root_cause(error: BaseException) -> BaseException:
+    """The error the person's request really hit, unwrapped from discord.py's wrappers."""
+    if isinstance(error, app_commands.CommandInvokeError):
+        return error.original
+    if isinstance(error, app_commands.TransformerError) and error.__cause__ is not None:
+        return error.__cause__
+    return error
+
+
+def user_message_for(error: BaseException) -> tuple[str, str | None]:
+    """(text for the person, reference code if it was unexpected)."""
+    root = _root_cause(error)
+    if isinstance(root, Refusal | NotAllowed):
+        return str(root), None
+    if isinstance(root, app_commands.NoPrivateMessage):
+        return strings.NEEDS_SERVER, None
+    if isinstance(root, app_commands.CommandOnCooldown):
+        return strings.COOLDOWN.format(seconds=max(1, round(root.retry_after))), None
+    if isinstance(root, app_commands.MissingPermissions):
+        return strings.NEEDS_MODERATOR, None
+    reference = new_reference()
+    return strings.UNEXPECTED_ERROR.format(reference=reference), reference
+
+
+async def answer_error(interaction: discord.Interaction, error: BaseException) -> None:
+    text, reference = user_message_for(error)
+    if reference is not None:
+        command = interaction.command.qualified_name if interaction.command else None
+        log.error(
+            "Unexpected error [ref %s] (command=%s, custom_id=%s, user=%s, guild=%s)",
+            reference,
+            command,
+            (interaction.data or {}).get("custom_id"),
+            interaction.user.id if interaction.user else None,
+            interaction.guild_id,
+            exc_info=error,
+        )
+    await reply_ephemeral(interaction, text)
+
+
+async def reply_ephemeral(interaction: discord.Interaction, text: str, **kwargs: object) -> None:
+    """Answer privately whether or not the interaction was already acknowledged."""
+    try:
+        if interaction.response.is_done():
+            await interaction.followup.send(text, ephemeral=True, **kwargs)
+        else:
+            await interaction.response.send_message(text, ephemeral=True, **kwargs)
+    except discord.HTTPException:
+        log.warning("Could not deliver an error reply for interaction %s", interaction.id)

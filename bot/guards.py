@@ -1,0 +1,79 @@
+"""Server-side permission checks shared by every command, button and modal (rule 7)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+
+from bot import strings
+from bot.domain.access import Actor, is_moderator, is_organiser
+from bot.domain.settings import GuildSettings
+from bot.errors import NotAllowed
+from db.settings import get_settings
+
+if TYPE_CHECKING:
+    from bot.client import SpeakBack
+
+
+def actor_of(interaction: discord.Interaction) -> Actor:
+    """The person as this server sees them now; refuses outside a server."""
+    user = interaction.user
+    if interaction.guild_id is None or not isinstance(user, discord.Member):
+        raise NotAllowed(strings.NEEDS_SERVER)
+    perms = interaction.permissions
+    return Actor(
+        user_id=user.id,
+        role_ids=frozenset(role.id for role in user.roles),
+        manage_guild=perms.manage_guild or perms.administrator,
+    )
+
+
+def require_moderator(interaction: discord.Interaction) -> Actor:
+    actor = actor_of(interaction)
+    if not is_moderator(actor):
+        raise NotAllowed(strings.NEEDS_MODERATOR)
+    return actor
+
+
+async def require_organiser(interaction: discord.Interaction) -> tuple[Actor, GuildSettings]:
+    actor = actor_of(interaction)
+    bot: SpeakBack = interaction.client  # type: ignore[assignment]
+    settings = await get_settings(bot.db, actor_guild_id(interaction))
+    if not is_organiser(actor, settings):
+        raise NotAllowed(organiser_refusal(interaction, settings))
+    return actor, settings
+
+
+def actor_guild_id(interaction: discord.Interaction) -> int:
+    if interaction.guild_id is None:
+        raise NotAllowed(strings.NEEDS_SERVER)
+    return interaction.guild_id
+
+
+def organiser_refusal(interaction: discord.Interaction, settings: GuildSettings) -> str:
+    if settings.organiser_role_id is None:
+        return strings.NEEDS_ORGANISER_NO_ROLE
+    role = interaction.guild.get_role(settings.organiser_role_id) if interaction.guild else None
+    return strings.NEEDS_ORGANISER_ROLE.format(role=role.name if role else "organiser")
+
+
+def moderator_only():
+    """Command check: Manage Server, re-checked on our side."""
+
+    def predicate(interaction: discord.Interaction) -> bool:
+        require_moderator(interaction)
+        return True
+
+    return app_commands.check(predicate)
+
+
+def organiser_only():
+    """Command check: the server's organiser role (or Manage Server until one is set)."""
+
+    async def predicate(interaction: discord.Interaction) -> bool:
+        await require_organiser(interaction)
+        return True
+
+    return app_commands.check(predicate)

@@ -1,0 +1,66 @@
+"""Every user-facing word lives in this package, ready for translation.
+
+`bot.strings` holds button labels (fixed by DESIGN.md) and text shared by many
+features; each feature keeps its own sentences in a sibling module
+(`bot.strings.setup`, `bot.strings.polls`, ...). ASCII apostrophes only.
+Plain language: short sentences, no jargon, nothing that shames or pressures.
+"""
+
+# -- Button labels (fixed) ------------------------------------------------
+I_AGREE = "I agree"
+NOT_NOW = "Not now"
+INTERESTED = "I'm interested"
+NOT_THIS_TIME = "Not this time"
+VOTE = "Vote"
+GOING = "Going"
+MAYBE = "Maybe"
+CANT_MAKE_IT = "Can't make it"
+LEAVE_AND_ERASE = "Leave and erase my data"
+OPENED_MY_DMS = "I've opened my DMs"
+
+# -- Shared replies -------------------------------------------------------
+UNEXPECTED_ERROR = (
+    "Sorry, something went wrong on our side. Nothing you did caused this, "
+    "and nothing was changed. If it keeps happening, please tell a moderator "
+    "and mention this reference: `{reference}`."
+)
+NEEDS_SERVER = "This only works inside a server. Please use it in your community's server."
+NEEDS_MODERATOR = (
+    "Only moderators can change this. You need the **Manage Server** permission. "
+    "Nothing was changed."
+)
+NEEDS_ORGANISER_ROLE = (
+    "Only organisers can do this. You need the **{role}** role. "
+    "Please ask a moderator if you think you should have it. Nothing was changed."
+)
+NEEDS_ORGANISER_NO_ROLE = (
+    "Only organisers can do this. This server has not chosen an organiser role yet, "
+    "so for now that means people with the **Manage Server** permission. "
+    "Nothing was changed."
+)
+JOIN_FIRST = (
+    "This is for members of Speak Back in this server. Taking part is always your "
+    "choice. If you'd like to, use `/join` to read what joining means first."
+)
+COOLDOWN = "That was quick! Please try again in {seconds} seconds."
+
+DM_AUTO_REPLY = (
+    "Hello, I'm Speak Back, a bot. Nobody reads messages sent to me here, "
+    "so I can't pass this on.\n"
+    "- For support, use `/support` in your server: it lists people you can talk to.\n"
+    "- To reach a person, message one of your server's moderators.\n"
+    "- If you are in danger right now, call **999** (UK) or your local emergency number."
+)
+
+DEFAULT_SUPPORT = (
+    "**If you are in danger or might harm yourself, call 999 now** "
+    "(or your local emergency number).\n\n"
+    "**Talk to someone, any time (UK):**\n"
+    "- Samaritans: call **116 123** (free, 24 hours, every day)\n"
+    "- Shout: text **SHOUT** to **85258** (free, 24 hours)\n"
+    "- NHS 111: call **111** and choose the option for mental health (England)\n\n"
+    "**In this server:** you can message a moderator. This bot is not watched, "
+    "so please don't rely on it in an emergency.\n\n"
+    "_Moderators can add local services with `/setup support`._"
+)
+SUPPORT_TITLE = "Support"

@@ -1,0 +1,217 @@
+"""The one aiosqlite connection, its pragmas, transactions and migrations.
+
+SQLite runs in WAL mode with foreign keys, a busy timeout, `secure_delete` (so
+erased rows do not linger in free pages) and `synchronous=NORMAL` (durable
+across a process crash, which is what "committed before the user sees done"
+needs). One connection is shared by the whole bot; an asyncio lock keeps one
+coroutine's transaction from interleaving with another's statements.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import logging
+import sqlite3
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+log = logging.getLogger(__name__)
+
+PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA foreign_keys=ON",
+    "PRAGMA busy_timeout=5000",
+    "PRAGMA synchronous=NORMAL",
+    "PRAGMA secure_delete=ON",
+)
+
+_inside_transaction: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "speakback_inside_transaction", default=False
+)
+
+
+class MigrationError(Exception):
+    """A migration failed; the database stays at the version before it."""
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    sql: str
+
+
+def load_migrations(package: str = "db.migrations") -> list[Migration]:
+    """Numbered `NNNN_name.sql` files, in order. Numbers must run 1, 2, 3... with no gaps."""
+    found: list[Migration] = []
+    for entry in resources.files(package).iterdir():
+        if not entry.name.endswith(".sql"):
+            continue
+        number, _, _rest = entry.name.partition("_")
+        if not number.isdigit():
+            raise MigrationError(f"Migration file {entry.name} must start with a number like 0001_")
+        found.append(Migration(int(number), entry.name, entry.read_text(encoding="utf-8")))
+    found.sort(key=lambda m: m.version)
+    for expected, migration in enumerate(found, start=1):
+        if migration.version != expected:
+            raise MigrationError(
+                f"Migrations must be numbered without gaps: expected {expected:04d}, "
+                f"found {migration.name}"
+            )
+    return found
+
+
+def split_statements(sql: str) -> list[str]:
+    """Split a script into complete statements (triggers with BEGIN...END stay whole)."""
+    statements: list[str] = []
+    buffer = ""
+    for line in sql.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip():
+                statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip() and not _only_comments(buffer):
+        raise MigrationError(f"Incomplete SQL statement at the end: {buffer.strip()[:60]!r}")
+    return statements
+
+
+def _only_comments(text: str) -> bool:
+    return all(not ln.strip() or ln.strip().startswith("--") for ln in text.splitlines())
+
+
+class Database:
+    """The bot's database: `await Database.open(path)`, then queries and transactions."""
+
+    def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
+        self.conn = conn
+        self.path = path
+        # One statement stream on one connection: a transaction must not interleave.
+        self._lock = asyncio.Lock()
+
+    @classmethod
+    async def open(cls, path: str | Path) -> Database:
+        path = Path(path)
+        if str(path) != ":memory:":
+            path.parent.mkdir(parents=True, exist_ok=True)
+        conn = await aiosqlite.connect(path, isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        for pragma in PRAGMAS:
+            await conn.execute(pragma)
+        return cls(conn, path)
+
+    async def close(self) -> None:
+        await self.conn.close()
+
+    # -- plain statements (each its own implicit transaction) ---------------
+
+    async def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> int:
+        """Run one statement; returns lastrowid (inserts) or rowcount."""
+        async with self._use():
+            cursor = await self.conn.execute(sql, params)
+            result = (
+                cursor.lastrowid if sql.lstrip().upper().startswith("INSERT") else cursor.rowcount
+            )
+            await cursor.close()
+            return result or 0
+
+    async def fetchone(
+        self, sql: str, params: Sequence[Any] | dict[str, Any] = ()
+    ) -> sqlite3.Row | None:
+        async with self._use():
+            async with self.conn.execute(sql, params) as cursor:
+                return await cursor.fetchone()
+
+    async def fetchall(
+        self, sql: str, params: Sequence[Any] | dict[str, Any] = ()
+    ) -> list[sqlite3.Row]:
+        async with self._use():
+            async with self.conn.execute(sql, params) as cursor:
+                return list(await cursor.fetchall())
+
+    async def fetchval(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
+        row = await self.fetchone(sql, params)
+        return None if row is None else row[0]
+
+    async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        async with self._use():
+            await self.conn.executemany(sql, rows)
+
+    # -- transactions -------------------------------------------------------
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Database]:
+        """`async with db.transaction():` — BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on error.
+
+        Statements made through `db` inside the block (in the same task) join it.
+        Nesting is not supported: inner blocks simply join the outer transaction.
+        """
+        if _inside_transaction.get():
+            yield self
+            return
+        async with self._lock:
+            token = _inside_transaction.set(True)
+            try:
+                await self.conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self
+                except BaseException:
+                    await self.conn.execute("ROLLBACK")
+                    raise
+                else:
+                    await self.conn.execute("COMMIT")
+            finally:
+                _inside_transaction.reset(token)
+
+    @asynccontextmanager
+    async def _use(self) -> AsyncIterator[None]:
+        if _inside_transaction.get():
+            yield
+            return
+        async with self._lock:
+            yield
+
+    # -- schema -------------------------------------------------------------
+
+    async def user_version(self) -> int:
+        return int(await self.fetchval("PRAGMA user_version") or 0)
+
+    async def migrate(self, migrations: list[Migration] | None = None) -> list[str]:
+        """Apply pending migrations, each in one transaction with its version bump."""
+        migrations = load_migrations() if migrations is None else migrations
+        current = await self.user_version()
+        applied: list[str] = []
+        for migration in migrations:
+            if migration.version <= current:
+                continue
+            statements = split_statements(migration.sql)
+            async with self._lock:
+                try:
+                    await self.conn.execute("BEGIN IMMEDIATE")
+                    for statement in statements:
+                        await self.conn.execute(statement)
+                    await self.conn.execute(f"PRAGMA user_version = {migration.version:d}")
+                    await self.conn.execute("COMMIT")
+                except sqlite3.Error as exc:
+                    if self.conn.in_transaction:
+                        await self.conn.execute("ROLLBACK")
+                    raise MigrationError(
+                        f"Migration {migration.name} failed and was rolled back "
+                        f"(database left at version {current}): {exc}"
+                    ) from exc
+            current = migration.version
+            applied.append(migration.name)
+            log.info("Applied migration %s", migration.name)
+        return applied
+
+    async def checkpoint(self) -> None:
+        """Fold the WAL into the main file and truncate it (used after destroying secrets)."""
+        async with self._use():
+            await self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")

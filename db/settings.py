@@ -1,0 +1,75 @@
+"""Server settings: one row per guild, defaults when there is none yet."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from bot.domain.settings import GuildSettings
+from db.database import Database
+
+_COLUMNS = (
+    "organiser_role_id",
+    "announce_role_id",
+    "announcements_channel_id",
+    "moderators_channel_id",
+    "timezone",
+    "support_text",
+    "notice_text",
+    "notice_version",
+    "split_by_group",
+    "retention_months",
+)
+
+
+async def get_settings(db: Database, guild_id: int) -> GuildSettings:
+    row = await db.fetchone("SELECT * FROM guild_settings WHERE guild_id = ?", (guild_id,))
+    if row is None:
+        return GuildSettings(guild_id=guild_id)
+    values: dict[str, Any] = {name: row[name] for name in _COLUMNS}
+    values["split_by_group"] = bool(values["split_by_group"])
+    return GuildSettings(guild_id=guild_id, **values)
+
+
+async def update_settings(
+    db: Database, guild_id: int, now: datetime, **changes: Any
+) -> GuildSettings:
+    """Change some settings of a server (creating its row on first change)."""
+    unknown = set(changes) - set(_COLUMNS)
+    if unknown:
+        raise ValueError(f"unknown settings: {sorted(unknown)}")
+    async with db.transaction():
+        await db.execute(
+            "INSERT INTO guild_settings (guild_id, updated_at) VALUES (?, ?) "
+            "ON CONFLICT(guild_id) DO NOTHING",
+            (guild_id, now.isoformat()),
+        )
+        if changes:
+            assignments = ", ".join(f"{name} = :{name}" for name in changes)
+            await db.execute(
+                f"UPDATE guild_settings SET {assignments}, updated_at = :updated_at "
+                "WHERE guild_id = :guild_id",
+                {**changes, "updated_at": now.isoformat(), "guild_id": guild_id},
+            )
+    return await get_settings(db, guild_id)
+
+
+async def save_notice(db: Database, guild_id: int, text: str, now: datetime) -> GuildSettings:
+    """Save a new membership notice; its version goes up by one (members re-confirm)."""
+    async with db.transaction():
+        current = await get_settings(db, guild_id)
+        return await update_settings(
+            db, guild_id, now, notice_text=text, notice_version=current.notice_version + 1
+        )
+
+
+async def get_meta(db: Database, key: str) -> str | None:
+    return await db.fetchval("SELECT value FROM meta WHERE key = ?", (key,))
+
+
+async def set_meta(db: Database, key: str, value: str) -> None:
+    await db.execute(
+        "INSERT INTO meta (key, value) VALUES (?, ?) "
+        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        (key, value),
+    )

@@ -1,0 +1,51 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _run(args, env_extra, cwd):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "SPEAKBACK_"))}
+    env.update(env_extra)
+    env["PYTHONPATH"] = str(ROOT)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_run_without_a_token_explains_and_exits_non_zero_without_traceback(tmp_path):
+    result = _run(["run"], {}, tmp_path)
+    assert result.returncode != 0
+    assert "DISCORD_TOKEN" in result.stderr
+    assert ".env.example" in result.stderr
+    assert "applications.commands" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_check_passes_with_a_token_and_touches_no_network(tmp_path):
+    result = _run(
+        ["check"],
+        {"DISCORD_TOKEN": "MTIz.abc.defghijklmnop", "DATABASE_PATH": str(tmp_path / "d.db")},
+        tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Configuration OK" in result.stdout
+
+
+def test_migrate_reports_the_version(tmp_path):
+    result = _run(["migrate"], {"DATABASE_PATH": str(tmp_path / "d.db")}, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "version" in result.stdout
+
+
+def test_a_bad_value_is_one_line_naming_the_variable(tmp_path):
+    result = _run(["check"], {"DISCORD_TOKEN": "MTIz.abc.defghijklmnop", "DEV_GUILD_ID": "abc"}, tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.strip().count("\n") == 0 and "DEV_GUILD_ID" in result.stderr

@@ -1,0 +1,82 @@
+import pytest
+
+from db.database import Database, Migration, MigrationError, load_migrations, split_statements
+
+
+async def test_fresh_database_reaches_the_latest_version_and_rerun_is_a_no_op(tmp_path):
+    db = await Database.open(tmp_path / "a.db")
+    try:
+        applied = await db.migrate()
+        latest = len(load_migrations())
+        assert len(applied) == latest
+        assert await db.user_version() == latest
+        assert await db.migrate() == []
+        assert await db.user_version() == latest
+    finally:
+        await db.close()
+
+
+async def test_pragmas_are_on(tmp_path):
+    db = await Database.open(tmp_path / "a.db")
+    try:
+        assert (await db.fetchval("PRAGMA journal_mode")).lower() == "wal"
+        assert await db.fetchval("PRAGMA foreign_keys") == 1
+        assert await db.fetchval("PRAGMA secure_delete") == 1
+        assert await db.fetchval("PRAGMA busy_timeout") == 5000
+    finally:
+        await db.close()
+
+
+async def test_a_failing_migration_rolls_back_whole_and_names_the_file(tmp_path):
+    db = await Database.open(tmp_path / "a.db")
+    good = Migration(1, "0001_good.sql", "CREATE TABLE a (x INTEGER);")
+    bad = Migration(
+        2,
+        "0002_bad.sql",
+        "CREATE TABLE b (y INTEGER);\nINSERT INTO a VALUES (1);\nINSERT INTO nowhere VALUES (1);",
+    )
+    try:
+        await db.migrate([good])
+        with pytest.raises(MigrationError, match="0002_bad.sql") as caught:
+            await db.migrate([good, bad])
+        assert "version 1" in str(caught.value)
+        assert await db.user_version() == 1
+        tables = {r[0] for r in await db.fetchall("SELECT name FROM sqlite_master WHERE type='table'")}
+        assert "b" not in tables
+        assert await db.fetchval("SELECT count(*) FROM a") == 0
+    finally:
+        await db.close()
+
+
+def test_statement_splitting_keeps_triggers_whole():
+    sql = """
+    CREATE TABLE t (x INTEGER); -- a comment; with a semicolon
+    CREATE TRIGGER tr AFTER INSERT ON t BEGIN
+        UPDATE t SET x = x + 1;
+        UPDATE t SET x = x + 2;
+    END;
+    """
+    statements = split_statements(sql)
+    assert len(statements) == 2
+    assert statements[1].startswith("CREATE TRIGGER") and statements[1].endswith("END;")
+
+
+def test_migration_files_are_numbered_without_gaps():
+    migrations = load_migrations()
+    assert [m.version for m in migrations] == list(range(1, len(migrations) + 1))
+
+
+async def test_transaction_rolls_back_on_error(tmp_path):
+    db = await Database.open(tmp_path / "a.db")
+    try:
+        await db.migrate([Migration(1, "0001_t.sql", "CREATE TABLE t (x INTEGER);")])
+        with pytest.raises(RuntimeError):
+            async with db.transaction():
+                await db.execute("INSERT INTO t VALUES (1)")
+                raise RuntimeError("boom")
+        assert await db.fetchval("SELECT count(*) FROM t") == 0
+        async with db.transaction():
+            await db.execute("INSERT INTO t VALUES (2)")
+        assert await db.fetchval("SELECT x FROM t") == 2
+    finally:
+        await db.close()

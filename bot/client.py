@@ -18,7 +18,10 @@ from discord.ext import commands
 import cogs
 from bot.clock import Clock, DrivenClock, SystemClock
 from bot.config import Config
+from bot.delivery import Delivery
+from bot.dispatcher import Dispatcher
 from bot.errors import answer_error
+from bot.retention import Retention
 from db.database import Database
 from db.settings import get_meta, set_meta
 
@@ -69,10 +72,13 @@ class SpeakBack(commands.Bot):
             test = config.test_control
             clock = DrivenClock(test.start) if test is not None else SystemClock()
         self.clock: Clock = clock
-        self.db: Database = None  # type: ignore[assignment]  # opened in setup_hook
+        # Opened in setup_hook, once there is an event loop:
+        self.db: Database = None  # type: ignore[assignment]
+        self.dispatcher: Dispatcher = None  # type: ignore[assignment]
+        self.delivery: Delivery = None  # type: ignore[assignment]
+        self.retention: Retention = None  # type: ignore[assignment]
         self.synced_ready = asyncio.Event()
         self._control_runner: Any = None
-        self._settle_hooks: list[Any] = []
 
     # -- start-up -----------------------------------------------------------
 
@@ -83,8 +89,15 @@ class SpeakBack(commands.Bot):
             log.info("Database migrated: %s", ", ".join(applied))
         if self.config.uses_custom_api:
             await self._use_custom_gateway()
-        for name in extension_names():
+        self.dispatcher = Dispatcher(self.db, self.clock)
+        self.delivery = Delivery(self)
+        self.retention = Retention(self.db, self.dispatcher)
+        self.dispatcher.after_run = self.delivery.wake
+        for name in extension_names():  # features register job handlers and policies here
             await self.load_extension(name)
+        await self.delivery.start()
+        await self.dispatcher.start()
+        await self.retention.ensure_daily_sweep(self.clock.now())
         await self.sync_commands_if_changed()
         if self.config.test_control is not None:
             from bot.testing import start_control_server
@@ -142,13 +155,14 @@ class SpeakBack(commands.Bot):
 
     # -- timing -------------------------------------------------------------
 
-    def add_settle_hook(self, hook: Any) -> None:
-        """Register an async callable that runs due work to completion (tests' /settle)."""
-        self._settle_hooks.append(hook)
-
     async def settle(self) -> None:
-        for hook in self._settle_hooks:
-            await hook()
+        """Run everything due now to completion: jobs, then the messages they queued."""
+        for _ in range(100):
+            ran = await self.dispatcher.run_due()
+            await self.delivery.drain()
+            if not ran:
+                return
+        log.warning("settle: work kept arriving; stopped after 100 rounds")
 
     # -- shutdown -----------------------------------------------------------
 
@@ -156,10 +170,10 @@ class SpeakBack(commands.Bot):
         try:
             if self._control_runner is not None:
                 await self._control_runner.cleanup()
-            for cog in list(self.cogs.values()):
-                stop = getattr(cog, "stop", None)
-                if stop is not None:
-                    await stop()
+            if self.dispatcher is not None:
+                self.dispatcher.stop()
+            if self.delivery is not None:
+                await self.delivery.stop()
         finally:
             await super().close()
             if self.db is not None:

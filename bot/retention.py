@@ -1,0 +1,98 @@
+"""Retention (rule 14), run as dispatcher jobs.
+
+- When the bot is removed from a server (GUILD_DELETE that is not an outage), that
+  server's data is erased 30 days later unless the bot comes back first.
+- Every day, answers to items closed longer ago than the server's retention
+  setting are erased by the sweepers features register here.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from bot.dispatcher import Dispatcher
+from db import guilds, jobs
+from db.database import Database
+from db.jobs import Job
+from db.settings import get_settings
+
+log = logging.getLogger("speakback.retention")
+
+ERASE_AFTER_REMOVAL = timedelta(days=30)
+SWEEP_EVERY = timedelta(days=1)
+KEEP_FINISHED_JOBS = timedelta(days=30)
+
+# (db, guild_id, cutoff) -> rows erased; cutoff: items closed before it lose their answers
+Sweeper = Callable[[Database, int, datetime], Awaitable[int]]
+
+
+def erase_key(guild_id: int) -> str:
+    return f"guild-erase:{guild_id}"
+
+
+class Retention:
+    def __init__(self, db: Database, dispatcher: Dispatcher) -> None:
+        self.db = db
+        self.dispatcher = dispatcher
+        self._sweepers: list[Sweeper] = []
+        dispatcher.register("guild_erase", self._erase_guild)
+        dispatcher.register("retention_sweep", self._sweep)
+
+    def add_sweeper(self, sweeper: Sweeper) -> None:
+        self._sweepers.append(sweeper)
+
+    async def ensure_daily_sweep(self, now: datetime) -> None:
+        pending = await self.db.fetchval(
+            "SELECT 1 FROM jobs WHERE kind = 'retention_sweep' AND state = 'pending'"
+        )
+        if not pending:
+            await self._schedule_sweep(now + SWEEP_EVERY)
+
+    async def _schedule_sweep(self, when: datetime) -> None:
+        # One key per day: the running sweep must not overwrite its own successor.
+        await self.dispatcher.schedule(
+            "retention_sweep", when, {}, f"retention-sweep:{when.date()}"
+        )
+
+    async def bot_removed(self, guild_id: int, now: datetime) -> None:
+        await guilds.mark_removed(self.db, guild_id, now)
+        await self.dispatcher.schedule(
+            "guild_erase",
+            now + ERASE_AFTER_REMOVAL,
+            {"guild_id": guild_id},
+            erase_key(guild_id),
+            guild_id,
+        )
+        log.info(
+            "Removed from guild %s; its data will be erased on %s",
+            guild_id,
+            now + ERASE_AFTER_REMOVAL,
+        )
+
+    async def bot_present(self, guild_id: int, name: str | None, now: datetime) -> None:
+        await guilds.mark_present(self.db, guild_id, name, now)
+        if await self.dispatcher.cancel(erase_key(guild_id)):
+            log.info("Back in guild %s before its erase date; its data is kept", guild_id)
+
+    async def _erase_guild(self, job: Job, now: datetime) -> None:
+        guild_id = int(job.payload["guild_id"])
+        if await guilds.removed_since(self.db, guild_id) is None:
+            return  # the bot came back; nothing to erase
+        erased = await guilds.erase_guild(self.db, guild_id)
+        log.info("Erased guild %s, 30 days after removal: %s", guild_id, erased)
+
+    async def _sweep(self, job: Job, now: datetime) -> None:
+        total = 0
+        for guild_id in await guilds.known_guilds(self.db):
+            settings = await get_settings(self.db, guild_id)
+            cutoff = now - relativedelta(months=settings.retention_months)
+            for sweeper in self._sweepers:
+                total += await sweeper(self.db, guild_id, cutoff)
+        await jobs.forget_finished(self.db, now - KEEP_FINISHED_JOBS)
+        if total:
+            log.info("Retention sweep erased %d answer(s) to long-closed items", total)
+        await self._schedule_sweep(now + SWEEP_EVERY)

@@ -1,0 +1,15 @@
+"""Words for /status (moderators)."""
+
+STATUS_TITLE = "Speak Back status"
+STATUS_BODY = (
+    "**Messages waiting to send:** {backlog} now, {deferred} waiting for quiet hours or a retry\n"
+    "**DMs that could not be delivered** (closed DMs, this server): {undeliverable}\n"
+    "**Timed work last checked:** {last_run}\n"
+    "**Next timed work:** {next_wake}\n"
+    "**Timed work waiting:** {pending_jobs}"
+)
+NEVER = "not yet"
+NOTHING_SCHEDULED = "nothing scheduled"
+PROBLEMS_TITLE = "Needs attention"
+PROBLEM_LINE = "`{kind}` ({state}, {attempts} tries): {error}"
+NO_PROBLEMS = "Nothing is failing."

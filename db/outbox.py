@@ -1,0 +1,279 @@
+"""The one outbox: every DM, channel post and message edit that is not an interaction reply.
+
+Rows move pending -> sending -> sent (or skipped / undeliverable / failed /
+cancelled). A row left in `sending` by a crash is sent again with the same
+nonce (its id), so Discord returns the first message instead of a duplicate.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from db.database import Database
+
+PERSONAL_TABLES = ("outbox", "dm_blocked")
+
+FINAL_STATES = ("sent", "skipped", "undeliverable", "failed", "cancelled")
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    id: int
+    kind: str
+    guild_id: int | None
+    user_id: int | None
+    channel_id: int | None
+    message_id: int | None
+    purpose: str
+    batch: str | None
+    payload: dict[str, Any]
+    revision: int
+    urgent: bool
+    retry_blocked: bool
+    attempts: int
+
+
+def _row(row: Any) -> OutboxRow:
+    return OutboxRow(
+        id=row["id"],
+        kind=row["kind"],
+        guild_id=row["guild_id"],
+        user_id=row["user_id"],
+        channel_id=row["channel_id"],
+        message_id=row["message_id"],
+        purpose=row["purpose"],
+        batch=row["batch"],
+        payload=json.loads(row["payload"]),
+        revision=row["revision"],
+        urgent=bool(row["urgent"]),
+        retry_blocked=bool(row["retry_blocked"]),
+        attempts=row["attempts"],
+    )
+
+
+async def enqueue(
+    db: Database,
+    *,
+    kind: str,
+    payload: dict[str, Any],
+    now: datetime,
+    dedupe_key: str | None = None,
+    guild_id: int | None = None,
+    user_id: int | None = None,
+    channel_id: int | None = None,
+    message_id: int | None = None,
+    purpose: str = "service",
+    batch: str | None = None,
+    urgent: bool = False,
+    retry_blocked: bool = False,
+    not_before: datetime | None = None,
+) -> int | None:
+    """Add a row; returns its id, or None if this dedupe_key was already enqueued."""
+    return await db.fetchval(
+        "INSERT INTO outbox (dedupe_key, kind, guild_id, user_id, channel_id, message_id, "
+        "purpose, batch, payload, urgent, retry_blocked, not_before, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(dedupe_key) DO NOTHING "
+        "RETURNING id",
+        (
+            dedupe_key,
+            kind,
+            guild_id,
+            user_id,
+            channel_id,
+            message_id,
+            purpose,
+            batch,
+            json.dumps(payload),
+            int(urgent),
+            int(retry_blocked),
+            (not_before or now).isoformat(),
+            now.isoformat(),
+        ),
+    )
+
+
+async def enqueue_edit(
+    db: Database,
+    *,
+    guild_id: int | None,
+    channel_id: int,
+    message_id: int,
+    payload: dict[str, Any],
+    now: datetime,
+) -> None:
+    """Edits of one message coalesce into one row: the newest payload wins."""
+    await db.execute(
+        "INSERT INTO outbox (dedupe_key, kind, guild_id, channel_id, message_id, payload, "
+        "not_before, created_at) VALUES (?, 'edit', ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT(dedupe_key) DO UPDATE SET payload = excluded.payload, "
+        "revision = revision + 1, attempts = 0, "
+        "state = CASE WHEN state = 'sending' THEN 'sending' ELSE 'pending' END",
+        (
+            f"edit:{channel_id}:{message_id}",
+            guild_id,
+            channel_id,
+            message_id,
+            json.dumps(payload),
+            now.isoformat(),
+            now.isoformat(),
+        ),
+    )
+
+
+async def claim_due(db: Database, now: datetime, limit: int) -> list[OutboxRow]:
+    """Take up to `limit` due rows (urgent first, then oldest) and mark them sending."""
+    async with db.transaction():
+        rows = await db.fetchall(
+            "SELECT * FROM outbox WHERE state = 'pending' AND not_before <= ? "
+            "ORDER BY urgent DESC, not_before, id LIMIT ?",
+            (now.isoformat(), limit),
+        )
+        if rows:
+            ids = [row["id"] for row in rows]
+            marks = ",".join("?" * len(ids))
+            await db.execute(
+                f"UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id IN ({marks})",
+                ids,
+            )
+    # the claim counts as an attempt
+    return [replace(_row(row), attempts=row["attempts"] + 1) for row in rows]
+
+
+async def reread(db: Database, row_id: int) -> OutboxRow | None:
+    row = await db.fetchone("SELECT * FROM outbox WHERE id = ?", (row_id,))
+    return _row(row) if row is not None else None
+
+
+async def mark_sent(db: Database, row: OutboxRow, now: datetime, message_id: int | None) -> None:
+    # An edit whose payload changed while it was being sent goes round again.
+    await db.execute(
+        "UPDATE outbox SET state = CASE WHEN revision = ? THEN 'sent' ELSE 'pending' END, "
+        "sent_at = ?, sent_message_id = ?, detail = NULL WHERE id = ?",
+        (row.revision, now.isoformat(), message_id, row.id),
+    )
+
+
+async def mark(db: Database, row_id: int, state: str, detail: str | None = None) -> None:
+    await db.execute(
+        "UPDATE outbox SET state = ?, detail = ? WHERE id = ?", (state, detail, row_id)
+    )
+
+
+async def defer(db: Database, row_id: int, until: datetime, detail: str | None = None) -> None:
+    await db.execute(
+        "UPDATE outbox SET state = 'pending', not_before = ?, detail = ? WHERE id = ?",
+        (until.isoformat(), detail, row_id),
+    )
+
+
+async def recover_interrupted(db: Database) -> int:
+    """Rows a crash left mid-send go back to pending; the nonce prevents a duplicate."""
+    return await db.execute("UPDATE outbox SET state = 'pending' WHERE state = 'sending'")
+
+
+async def cancel_pending(
+    db: Database, *, batch: str | None = None, dedupe_prefix: str | None = None
+) -> int:
+    if batch is not None:
+        return await db.execute(
+            "UPDATE outbox SET state = 'cancelled' WHERE state = 'pending' AND batch = ?", (batch,)
+        )
+    if dedupe_prefix is not None:
+        return await db.execute(
+            "UPDATE outbox SET state = 'cancelled' WHERE state = 'pending' AND dedupe_key LIKE ? ESCAPE '\\'",
+            (dedupe_prefix.replace("%", "\\%").replace("_", "\\_") + "%",),
+        )
+    raise ValueError("say which rows to cancel")
+
+
+async def batch_counts(db: Database, batch: str) -> dict[str, int]:
+    rows = await db.fetchall(
+        "SELECT state, count(*) AS n FROM outbox WHERE batch = ? GROUP BY state", (batch,)
+    )
+    return {row["state"]: row["n"] for row in rows}
+
+
+async def pending_count(
+    db: Database,
+    now: datetime | None = None,
+    guild_id: int | None = None,
+    batch: str | None = None,
+) -> int:
+    """Rows still to send: in flight, or pending (and due by `now` if given)."""
+    clauses: list[str] = []
+    params: list[Any] = []
+    if now is not None:
+        clauses.append("(state = 'sending' OR (state = 'pending' AND not_before <= ?))")
+        params.append(now.isoformat())
+    else:
+        clauses.append("state IN ('pending', 'sending')")
+    if batch is not None:
+        clauses.append("batch = ?")
+        params.append(batch)
+    if guild_id is not None:
+        clauses.append("guild_id = ?")
+        params.append(guild_id)
+    return await db.fetchval(f"SELECT count(*) FROM outbox WHERE {' AND '.join(clauses)}", params)
+
+
+async def next_not_before(db: Database) -> datetime | None:
+    value = await db.fetchval("SELECT min(not_before) FROM outbox WHERE state = 'pending'")
+    return datetime.fromisoformat(value) if value else None
+
+
+# -- DMs found closed ------------------------------------------------------
+
+
+async def record_dm_blocked(db: Database, guild_id: int, user_id: int, now: datetime) -> None:
+    await db.execute(
+        "INSERT INTO dm_blocked (guild_id, user_id, since) VALUES (?, ?, ?) "
+        "ON CONFLICT(guild_id, user_id) DO NOTHING",
+        (guild_id, user_id, now.isoformat()),
+    )
+
+
+async def clear_dm_blocked(db: Database, guild_id: int, user_id: int) -> None:
+    await db.execute(
+        "DELETE FROM dm_blocked WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
+    )
+
+
+async def dm_blocked_since(db: Database, guild_id: int, user_id: int) -> datetime | None:
+    value = await db.fetchval(
+        "SELECT since FROM dm_blocked WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
+    )
+    return datetime.fromisoformat(value) if value else None
+
+
+async def dm_blocked_count(db: Database, guild_id: int | None = None) -> int:
+    if guild_id is None:
+        return await db.fetchval("SELECT count(*) FROM dm_blocked")
+    return await db.fetchval("SELECT count(*) FROM dm_blocked WHERE guild_id = ?", (guild_id,))
+
+
+# -- personal data ---------------------------------------------------------
+
+
+async def export_member(
+    db: Database, guild_id: int, user_id: int
+) -> dict[str, list[dict[str, Any]]]:
+    messages = await db.fetchall(
+        "SELECT id, kind, purpose, state, created_at, sent_at, payload FROM outbox "
+        "WHERE guild_id = ? AND user_id = ? ORDER BY id",
+        (guild_id, user_id),
+    )
+    blocked = await db.fetchall(
+        "SELECT since FROM dm_blocked WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
+    )
+    return {
+        "outbox": [dict(row) for row in messages],
+        "dm_blocked": [dict(row) for row in blocked],
+    }
+
+
+async def erase_member(db: Database, guild_id: int, user_id: int) -> None:
+    await db.execute("DELETE FROM outbox WHERE guild_id = ? AND user_id = ?", (guild_id, user_id))
+    await clear_dm_blocked(db, guild_id, user_id)

@@ -1,0 +1,371 @@
+"""Members, their consent ledger, profiles and pseudonymous joined/left events.
+
+Other features ask here: `is_member`, `get_member` (then
+`bot.domain.members.can_contact`), `contactable_user_ids` for a fan-out, and
+`reminder_offsets` for a member's own reminder times.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from typing import Any, Literal
+
+from bot.domain.consent import OPTIONAL_PURPOSES, PURPOSE_MEMBERSHIP
+from bot.domain.members import (
+    GROUP_NOT_GIVEN,
+    Member,
+    MemberCounts,
+    Profile,
+    offsets_from_text,
+    offsets_to_text,
+    pseudonym,
+    summarise_counts,
+)
+from bot.domain.quiet_hours import QuietHours
+from db.database import Database
+
+PERSONAL_TABLES = ("members", "member_consents", "member_profiles")
+
+JoinResult = Literal["joined", "reconfirmed", "already"]
+
+
+def _iso(when: datetime) -> str:
+    if when.tzinfo is None:
+        raise ValueError("times stored must be timezone-aware")
+    return when.isoformat()
+
+
+def _when(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+# -- reading ----------------------------------------------------------------------
+
+
+async def is_member(db: Database, guild_id: int, user_id: int) -> bool:
+    return bool(
+        await db.fetchval(
+            "SELECT 1 FROM members WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
+        )
+    )
+
+
+async def current_consents(db: Database, guild_id: int, user_id: int) -> frozenset[str]:
+    """Purposes whose latest ledger entry is a grant."""
+    rows = await db.fetchall(
+        "SELECT purpose, granted, max(id) FROM member_consents "
+        "WHERE guild_id = ? AND user_id = ? GROUP BY purpose",
+        (guild_id, user_id),
+    )
+    return frozenset(row["purpose"] for row in rows if row["granted"])
+
+
+async def get_member(db: Database, guild_id: int, user_id: int) -> Member | None:
+    row = await db.fetchone(
+        "SELECT m.*, p.preferred_name, p.self_described_group, p.access_needs, p.timezone, "
+        "p.quiet_start, p.quiet_end, p.reminder_offsets FROM members m "
+        "LEFT JOIN member_profiles p USING (guild_id, user_id) "
+        "WHERE m.guild_id = ? AND m.user_id = ?",
+        (guild_id, user_id),
+    )
+    if row is None:
+        return None
+    quiet = None
+    if row["quiet_start"] and row["quiet_end"]:
+        quiet = QuietHours(
+            time.fromisoformat(row["quiet_start"]), time.fromisoformat(row["quiet_end"])
+        )
+    profile = Profile(
+        preferred_name=row["preferred_name"],
+        group=row["self_described_group"],
+        access_needs=row["access_needs"],
+        timezone=row["timezone"],
+        quiet_hours=quiet,
+        reminder_offsets=offsets_from_text(row["reminder_offsets"]),
+    )
+    return Member(
+        guild_id=guild_id,
+        user_id=user_id,
+        joined_at=datetime.fromisoformat(row["joined_at"]),
+        notice_version=row["notice_version"],
+        consents=await current_consents(db, guild_id, user_id),
+        paused_at=_when(row["paused_at"]),
+        paused_until=_when(row["paused_until"]),
+        profile=profile,
+    )
+
+
+async def consent_history(db: Database, guild_id: int, user_id: int) -> list[dict[str, Any]]:
+    rows = await db.fetchall(
+        "SELECT purpose, granted, notice_version, at FROM member_consents "
+        "WHERE guild_id = ? AND user_id = ? ORDER BY id",
+        (guild_id, user_id),
+    )
+    return [dict(row) for row in rows]
+
+
+async def contactable_user_ids(
+    db: Database, guild_id: int, purpose: str, now: datetime, notice_version: int
+) -> list[int]:
+    """Members who may get a `purpose` DM now: chose it, notice current, not stepping back.
+
+    The delivery policy checks again at send time; this is for choosing recipients.
+    """
+    rows = await db.fetchall(
+        "SELECT m.user_id FROM members m JOIN ("
+        "  SELECT user_id, granted, max(id) FROM member_consents"
+        "  WHERE guild_id = ? AND purpose = ? GROUP BY user_id"
+        ") c ON c.user_id = m.user_id "
+        "WHERE m.guild_id = ? AND c.granted = 1 AND m.notice_version >= ? "
+        "AND (m.paused_at IS NULL OR (m.paused_until IS NOT NULL AND m.paused_until <= ?)) "
+        "ORDER BY m.user_id",
+        (guild_id, purpose, guild_id, notice_version, _iso(now)),
+    )
+    return [row["user_id"] for row in rows]
+
+
+async def reminder_offsets(
+    db: Database, guild_id: int, user_id: int
+) -> tuple[timedelta, ...] | None:
+    """A member's own reminder offsets (longest first), or None to use the meeting's."""
+    stored = await db.fetchval(
+        "SELECT reminder_offsets FROM member_profiles WHERE guild_id = ? AND user_id = ?",
+        (guild_id, user_id),
+    )
+    return offsets_from_text(stored)
+
+
+# -- joining and consent -------------------------------------------------------
+
+
+async def _ledger(
+    db: Database,
+    guild_id: int,
+    user_id: int,
+    purpose: str,
+    granted: bool,
+    notice_version: int,
+    now: datetime,
+) -> None:
+    await db.execute(
+        "INSERT INTO member_consents (guild_id, user_id, purpose, granted, notice_version, at) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        (guild_id, user_id, purpose, int(granted), notice_version, _iso(now)),
+    )
+
+
+async def record_event(
+    db: Database, guild_id: int, user_id: int, event: str, now: datetime, secret: bytes
+) -> None:
+    """A pseudonymous joined/left event: a keyed hash and the day, never the Discord id."""
+    await db.execute(
+        "INSERT INTO membership_events (guild_id, subject, event, on_day) VALUES (?, ?, ?, ?)",
+        (guild_id, pseudonym(secret, guild_id, user_id), event, now.date().isoformat()),
+    )
+
+
+async def events_for(db: Database, guild_id: int, user_id: int, secret: bytes) -> list[dict]:
+    """This person's pseudonymous events (for their own export)."""
+    rows = await db.fetchall(
+        "SELECT event, on_day FROM membership_events WHERE guild_id = ? AND subject = ? "
+        "ORDER BY id",
+        (guild_id, pseudonym(secret, guild_id, user_id)),
+    )
+    return [dict(row) for row in rows]
+
+
+async def agree(
+    db: Database, guild_id: int, user_id: int, *, notice_version: int, now: datetime, secret: bytes
+) -> JoinResult:
+    """Record agreement to the notice: a new member joins, or a member re-confirms."""
+    async with db.transaction():
+        current = await db.fetchval(
+            "SELECT notice_version FROM members WHERE guild_id = ? AND user_id = ?",
+            (guild_id, user_id),
+        )
+        if current is not None and current >= notice_version:
+            return "already"
+        if current is None:
+            await db.execute(
+                "INSERT INTO members (guild_id, user_id, joined_at, notice_version) "
+                "VALUES (?, ?, ?, ?)",
+                (guild_id, user_id, _iso(now), notice_version),
+            )
+            await record_event(db, guild_id, user_id, "joined", now, secret)
+        else:
+            await db.execute(
+                "UPDATE members SET notice_version = ? WHERE guild_id = ? AND user_id = ?",
+                (notice_version, guild_id, user_id),
+            )
+        await _ledger(db, guild_id, user_id, PURPOSE_MEMBERSHIP, True, notice_version, now)
+    return "joined" if current is None else "reconfirmed"
+
+
+async def set_contact_preferences(
+    db: Database, guild_id: int, user_id: int, chosen: frozenset[str], now: datetime
+) -> frozenset[str]:
+    """Grant the chosen purposes and withdraw the rest; the ledger gets only changes.
+
+    Returns the purposes now granted. Raises LookupError if not a member.
+    """
+    async with db.transaction():
+        version = await db.fetchval(
+            "SELECT notice_version FROM members WHERE guild_id = ? AND user_id = ?",
+            (guild_id, user_id),
+        )
+        if version is None:
+            raise LookupError("not a member")
+        before = await current_consents(db, guild_id, user_id)
+        for purpose in OPTIONAL_PURPOSES:
+            wanted = purpose in chosen
+            if wanted != (purpose in before):
+                await _ledger(db, guild_id, user_id, purpose, wanted, version, now)
+    return frozenset(p for p in OPTIONAL_PURPOSES if p in chosen)
+
+
+# -- stepping back ---------------------------------------------------------------
+
+
+async def pause(
+    db: Database, guild_id: int, user_id: int, now: datetime, until: datetime | None
+) -> bool:
+    """Step back from now until `until` (or until they resume). False if not a member."""
+    changed = await db.execute(
+        "UPDATE members SET paused_at = ?, paused_until = ? WHERE guild_id = ? AND user_id = ?",
+        (_iso(now), _iso(until) if until else None, guild_id, user_id),
+    )
+    return changed > 0
+
+
+async def resume(db: Database, guild_id: int, user_id: int) -> bool:
+    changed = await db.execute(
+        "UPDATE members SET paused_at = NULL, paused_until = NULL "
+        "WHERE guild_id = ? AND user_id = ?",
+        (guild_id, user_id),
+    )
+    return changed > 0
+
+
+# -- profile ---------------------------------------------------------------------
+
+_PROFILE_FIELDS = {
+    "preferred_name": "preferred_name",
+    "group": "self_described_group",
+    "access_needs": "access_needs",
+    "timezone": "timezone",
+}
+
+
+async def update_profile(
+    db: Database, guild_id: int, user_id: int, now: datetime, **changes: Any
+) -> None:
+    """Change some profile fields (validated by the caller). None clears a field.
+
+    Fields: preferred_name, group, access_needs, timezone, quiet_hours
+    (QuietHours | None), reminder_offsets (tuple[timedelta, ...] | None).
+    """
+    columns: dict[str, Any] = {}
+    for name, value in changes.items():
+        if name in _PROFILE_FIELDS:
+            columns[_PROFILE_FIELDS[name]] = value
+        elif name == "quiet_hours":
+            columns["quiet_start"] = f"{value.start:%H:%M}" if value else None
+            columns["quiet_end"] = f"{value.end:%H:%M}" if value else None
+        elif name == "reminder_offsets":
+            columns["reminder_offsets"] = offsets_to_text(value)
+        else:
+            raise ValueError(f"unknown profile field {name!r}")
+    async with db.transaction():
+        if not await is_member(db, guild_id, user_id):
+            raise LookupError("not a member")
+        await db.execute(
+            "INSERT INTO member_profiles (guild_id, user_id, updated_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (guild_id, user_id) DO NOTHING",
+            (guild_id, user_id, _iso(now)),
+        )
+        if columns:
+            assignments = ", ".join(f"{column} = :{column}" for column in columns)
+            await db.execute(
+                f"UPDATE member_profiles SET {assignments}, updated_at = :updated_at "
+                "WHERE guild_id = :guild_id AND user_id = :user_id",
+                {**columns, "updated_at": _iso(now), "guild_id": guild_id, "user_id": user_id},
+            )
+
+
+# -- organiser totals ------------------------------------------------------------
+
+
+async def counts(db: Database, guild_id: int, now: datetime, notice_version: int) -> MemberCounts:
+    """Totals only: members, stepping back, awaiting the new notice, by self-described group."""
+    row = await db.fetchone(
+        "SELECT count(*) AS members, "
+        "coalesce(sum(paused_at IS NOT NULL AND (paused_until IS NULL OR paused_until > ?)), 0) "
+        "AS paused, coalesce(sum(notice_version < ?), 0) AS awaiting "
+        "FROM members WHERE guild_id = ?",
+        (_iso(now), notice_version, guild_id),
+    )
+    groups = await db.fetchall(
+        "SELECT coalesce(p.self_described_group, ?) AS grp, count(*) AS n FROM members m "
+        "LEFT JOIN member_profiles p USING (guild_id, user_id) WHERE m.guild_id = ? GROUP BY grp",
+        (GROUP_NOT_GIVEN, guild_id),
+    )
+    return summarise_counts(
+        row["members"],
+        row["paused"],
+        {g["grp"]: g["n"] for g in groups},
+        awaiting_notice=row["awaiting"],
+    )
+
+
+async def event_totals(db: Database, guild_id: int, since: datetime) -> dict[str, int]:
+    rows = await db.fetchall(
+        "SELECT event, count(*) AS n FROM membership_events "
+        "WHERE guild_id = ? AND on_day >= ? GROUP BY event",
+        (guild_id, since.date().isoformat()),
+    )
+    found = {row["event"]: row["n"] for row in rows}
+    return {"joined": found.get("joined", 0), "left": found.get("left", 0)}
+
+
+# -- leaving ---------------------------------------------------------------------
+
+
+async def leave(db: Database, guild_id: int, user_id: int, now: datetime, secret: bytes) -> bool:
+    """Erase everything about this person in this server, at once, in one transaction.
+
+    Only a pseudonymous "left" event remains (if they were a member). Returns
+    whether they were a member.
+    """
+    from db.personal_data import erase_all
+
+    async with db.transaction():
+        was_member = await is_member(db, guild_id, user_id)
+        await erase_all(db, guild_id, user_id)
+        if was_member:
+            await record_event(db, guild_id, user_id, "left", now, secret)
+    return was_member
+
+
+# -- personal data registry --------------------------------------------------------
+
+
+async def export_member(db: Database, guild_id: int, user_id: int) -> dict[str, list[dict]]:
+    tables: dict[str, list[dict]] = {}
+    for table in PERSONAL_TABLES:
+        order = "id" if table == "member_consents" else "user_id"
+        rows = await db.fetchall(
+            f"SELECT * FROM {table} WHERE guild_id = ? AND user_id = ? ORDER BY {order}",
+            (guild_id, user_id),
+        )
+        tables[table] = [dict(row) for row in rows]
+    return tables
+
+
+async def erase_member(db: Database, guild_id: int, user_id: int) -> None:
+    # Consents and profile go with the member row (ON DELETE CASCADE); said here too
+    # so a missing cascade could never leave them behind.
+    async with db.transaction():
+        for table in ("member_consents", "member_profiles", "members"):
+            await db.execute(
+                f"DELETE FROM {table} WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
+            )

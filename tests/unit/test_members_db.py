@@ -1,0 +1,188 @@
+"""The members repository: joining, the consent ledger, stepping back, profile, totals."""
+
+from datetime import UTC, datetime, time, timedelta
+
+import pytest
+
+from bot.domain.members import can_contact, pseudonym
+from bot.domain.quiet_hours import QuietHours
+from db import members
+from db.database import Database
+
+NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+SECRET = b"s" * 40
+GUILD, OTHER_GUILD = 1, 2
+ALICE, BOB = 111111111111111111, 222222222222222222
+
+
+@pytest.fixture
+async def db(tmp_path):
+    database = await Database.open(tmp_path / "m.db")
+    await database.migrate()
+    yield database
+    await database.close()
+
+
+async def join(db, user_id, guild_id=GUILD, version=1, when=NOW):
+    return await members.agree(
+        db, guild_id, user_id, notice_version=version, now=when, secret=SECRET
+    )
+
+
+async def test_joining_records_consent_and_a_pseudonymous_event(db):
+    assert not await members.is_member(db, GUILD, ALICE)
+    assert await join(db, ALICE) == "joined"
+    assert await members.is_member(db, GUILD, ALICE)
+    assert not await members.is_member(db, OTHER_GUILD, ALICE)
+    history = await members.consent_history(db, GUILD, ALICE)
+    assert history == [
+        {"purpose": "membership", "granted": 1, "notice_version": 1, "at": NOW.isoformat()}
+    ]
+    events = await db.fetchall("SELECT * FROM membership_events")
+    assert [(e["event"], e["subject"]) for e in events] == [
+        ("joined", pseudonym(SECRET, GUILD, ALICE))
+    ]
+
+
+async def test_joining_again_changes_nothing(db):
+    await join(db, ALICE)
+    assert await join(db, ALICE) == "already"
+    assert len(await members.consent_history(db, GUILD, ALICE)) == 1
+    assert await db.fetchval("SELECT count(*) FROM membership_events") == 1
+
+
+async def test_messages_are_off_until_chosen_and_the_ledger_keeps_changes(db):
+    await join(db, ALICE)
+    alice = await members.get_member(db, GUILD, ALICE)
+    assert alice.consents == {"membership"}
+    assert not can_contact(alice, "dm_opportunities", NOW, 1)
+
+    later = NOW + timedelta(hours=1)
+    await members.set_contact_preferences(
+        db, GUILD, ALICE, frozenset({"dm_opportunities", "dm_reminders"}), later
+    )
+    await members.set_contact_preferences(db, GUILD, ALICE, frozenset({"dm_reminders"}), later)
+    alice = await members.get_member(db, GUILD, ALICE)
+    assert alice.consents == {"membership", "dm_reminders"}
+    ledger = [(h["purpose"], h["granted"]) for h in await members.consent_history(db, GUILD, ALICE)]
+    assert ledger == [
+        ("membership", 1),
+        ("dm_opportunities", 1),
+        ("dm_reminders", 1),
+        ("dm_opportunities", 0),
+    ]
+
+
+async def test_preferences_need_membership(db):
+    with pytest.raises(LookupError):
+        await members.set_contact_preferences(db, GUILD, BOB, frozenset(), NOW)
+    with pytest.raises(LookupError):
+        await members.update_profile(db, GUILD, BOB, NOW, preferred_name="Bob")
+
+
+async def test_a_new_notice_needs_reconfirming(db):
+    await join(db, ALICE)
+    await members.set_contact_preferences(db, GUILD, ALICE, frozenset({"dm_reminders"}), NOW)
+    alice = await members.get_member(db, GUILD, ALICE)
+    assert not can_contact(alice, "dm_reminders", NOW, notice_version=2)
+    assert await members.contactable_user_ids(db, GUILD, "dm_reminders", NOW, 2) == []
+    assert await join(db, ALICE, version=2) == "reconfirmed"
+    alice = await members.get_member(db, GUILD, ALICE)
+    assert alice.notice_version == 2 and can_contact(alice, "dm_reminders", NOW, 2)
+    assert await members.contactable_user_ids(db, GUILD, "dm_reminders", NOW, 2) == [ALICE]
+
+
+async def test_stepping_back_and_resuming(db):
+    await join(db, ALICE)
+    await join(db, BOB)
+    for user in (ALICE, BOB):
+        await members.set_contact_preferences(db, GUILD, user, frozenset({"dm_reminders"}), NOW)
+    until = NOW + timedelta(days=7)
+    assert await members.pause(db, GUILD, ALICE, NOW, until)
+    assert await members.contactable_user_ids(db, GUILD, "dm_reminders", NOW, 1) == [BOB]
+    alice = await members.get_member(db, GUILD, ALICE)
+    assert not can_contact(alice, "dm_reminders", NOW, 1)
+    # The pause ends by itself at its date.
+    assert await members.contactable_user_ids(db, GUILD, "dm_reminders", until, 1) == [
+        ALICE,
+        BOB,
+    ]
+    assert await members.pause(db, GUILD, ALICE, NOW, None)
+    assert await members.contactable_user_ids(db, GUILD, "dm_reminders", until, 1) == [BOB]
+    assert await members.resume(db, GUILD, ALICE)
+    assert await members.contactable_user_ids(db, GUILD, "dm_reminders", NOW, 1) == [ALICE, BOB]
+    assert not await members.pause(db, GUILD, 999, NOW, None)
+
+
+async def test_profile_round_trip_and_clearing(db):
+    await join(db, ALICE)
+    await members.update_profile(
+        db,
+        GUILD,
+        ALICE,
+        NOW,
+        preferred_name="Al",
+        group="carer",
+        access_needs="Step-free access",
+        timezone="Europe/Dublin",
+        quiet_hours=QuietHours(time(22), time(8)),
+        reminder_offsets=(timedelta(hours=24), timedelta(hours=1)),
+    )
+    profile = (await members.get_member(db, GUILD, ALICE)).profile
+    assert profile.preferred_name == "Al" and profile.group == "carer"
+    assert profile.quiet_hours == QuietHours(time(22), time(8))
+    assert profile.reminder_offsets == (timedelta(hours=24), timedelta(hours=1))
+    assert await members.reminder_offsets(db, GUILD, ALICE) == profile.reminder_offsets
+    await members.update_profile(db, GUILD, ALICE, NOW, quiet_hours=None, reminder_offsets=())
+    profile = (await members.get_member(db, GUILD, ALICE)).profile
+    assert profile.quiet_hours is None and profile.reminder_offsets == ()
+    with pytest.raises(ValueError):
+        await members.update_profile(db, GUILD, ALICE, NOW, shoe_size=9)
+
+
+async def test_counts_are_totals_with_small_groups_hidden(db):
+    users = list(range(10**17, 10**17 + 12))
+    for user in users:
+        await join(db, user)
+    for user in users[:6]:
+        await members.update_profile(db, GUILD, user, NOW, group="lived_experience")
+    for user in users[6:8]:
+        await members.update_profile(db, GUILD, user, NOW, group="carer")
+    await members.pause(db, GUILD, users[0], NOW, None)
+    await members.pause(db, GUILD, users[1], NOW - timedelta(days=2), NOW - timedelta(days=1))
+    totals = await members.counts(db, GUILD, NOW, notice_version=1)
+    assert (totals.members, totals.paused, totals.awaiting_notice) == (12, 1, 0)
+    assert totals.by_group["lived_experience"] == 6
+    assert totals.by_group["carer"] is None  # 2: fewer than 5
+    assert totals.by_group["staff"] is None
+    assert (await members.counts(db, GUILD, NOW, notice_version=2)).awaiting_notice == 12
+
+
+async def test_leaving_erases_everything_and_keeps_only_a_left_event(db):
+    await join(db, ALICE)
+    await join(db, BOB)
+    await members.set_contact_preferences(db, GUILD, ALICE, frozenset({"dm_outcomes"}), NOW)
+    await members.update_profile(db, GUILD, ALICE, NOW, preferred_name="Al", group="staff")
+    assert await members.leave(db, GUILD, ALICE, NOW, SECRET)
+    assert await members.get_member(db, GUILD, ALICE) is None
+    for table in members.PERSONAL_TABLES:
+        assert await db.fetchval(f"SELECT count(*) FROM {table} WHERE user_id = ?", (ALICE,)) == 0
+    assert await members.is_member(db, GUILD, BOB)
+    assert await members.events_for(db, GUILD, ALICE, SECRET) == [
+        {"event": "joined", "on_day": "2026-12-01"},
+        {"event": "left", "on_day": "2026-12-01"},
+    ]
+    assert await members.event_totals(db, GUILD, NOW - timedelta(days=30)) == {
+        "joined": 2,
+        "left": 1,
+    }
+    assert not await members.leave(db, GUILD, ALICE, NOW, SECRET)
+    assert await db.fetchval("SELECT count(*) FROM membership_events WHERE event='left'") == 1
+
+
+async def test_cascade_erases_consents_and_profile_with_the_member(db):
+    await join(db, ALICE)
+    await members.update_profile(db, GUILD, ALICE, NOW, preferred_name="Al")
+    await db.execute("DELETE FROM members WHERE user_id = ?", (ALICE,))
+    assert await db.fetchval("SELECT count(*) FROM member_consents") == 0
+    assert await db.fetchval("SELECT count(*) FROM member_profiles") == 0

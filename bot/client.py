@@ -93,6 +93,10 @@ class SpeakBack(commands.Bot):
         self.delivery = Delivery(self)
         self.retention = Retention(self.db, self.dispatcher)
         self.dispatcher.after_run = self.delivery.wake
+        if self.config.test_control is not None:
+            from bot.testing import register_test_jobs
+
+            register_test_jobs(self)
         for name in extension_names():  # features register job handlers and policies here
             await self.load_extension(name)
         await self.delivery.start()

@@ -23,6 +23,8 @@ import asyncio
 import base64
 import io
 import logging
+import os
+import signal
 import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -162,6 +164,8 @@ class Delivery:
         self._idle = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self.requests_made = 0
+        # Test-only fault injection (set through bot.testing): die after N sends, before marking.
+        self.crash_after_sends: int | None = None
 
     @property
     def db(self):
@@ -306,6 +310,7 @@ class Delivery:
                 await self._deliver_dm(row, now)
             elif row.kind == "post":
                 message_id = await self._send(row.channel_id, row.payload, row.id)
+                self._fault_point()
                 await outbox.mark_sent(self.db, row, now, message_id)
             else:
                 await self._deliver_edit(row, now)
@@ -366,9 +371,19 @@ class Delivery:
             self.bot.dispatch("dm_undeliverable", row.guild_id, row.user_id)
             log.info("DMs are closed for a member of guild %s; recorded once", row.guild_id)
             return
+        self._fault_point()
         await outbox.mark_sent(self.db, row, now, message_id)
         if row.guild_id is not None and row.retry_blocked:
             await outbox.clear_dm_blocked(self.db, row.guild_id, row.user_id)
+
+    def _fault_point(self) -> None:
+        """Between a send and its mark: where a crash would hurt most (tests kill us here)."""
+        if self.crash_after_sends is None:
+            return
+        self.crash_after_sends -= 1
+        if self.crash_after_sends <= 0:
+            log.warning("TEST FAULT: killing the process between a send and its mark")
+            os.kill(os.getpid(), signal.SIGKILL)
 
     async def _deliver_edit(self, row: OutboxRow, now: datetime) -> None:
         assert row.channel_id is not None and row.message_id is not None

@@ -1,26 +1,59 @@
-"""Test-only control server: drives the bot's clock from an end-to-end test.
+"""Test-only control server: drives the bot's clock and injects work from end-to-end tests.
 
 Started only when SPEAKBACK_ENABLE_TEST_CONTROL=1 and SPEAKBACK_TEST_CONTROL_PORT
 are both set (bot.config refuses the port without the switch). It listens on
-127.0.0.1 only. Production never starts it.
+127.0.0.1 only. Production never starts it, and never registers the test jobs.
 
-    GET  /health  -> {"ready": bool}
-    POST /clock   {"now": ISO}  -> sets the clock, runs what is due, returns when settled
-    POST /settle  -> returns when the dispatcher and the outbox are idle
+    GET  /health        -> {"ready": bool}
+    POST /clock         {"now": ISO} -> sets the clock, runs what is due, returns when settled
+    POST /settle        -> returns when the dispatcher and the outbox are idle
+    POST /test/dm       {"guild_id", "user_id", "content", "purpose"?, "urgent"?, "dedupe_key"?, "batch"?}
+    POST /test/job      {"kind": "test_post"|"test_fail"|"test_late", "due_at": ISO, "key", "channel_id"?, "content"?}
+    POST /test/fault    {"crash_after_sends": N}  -> SIGKILL after N sends, before they are marked
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from aiohttp import web
+
+from bot.delivery import message_payload
+from bot.dispatcher import JobMissed
+from db.jobs import Job
 
 if TYPE_CHECKING:
     from bot.client import SpeakBack
 
 log = logging.getLogger(__name__)
+
+TEST_LATE_LIMIT = timedelta(minutes=30)
+
+
+def register_test_jobs(bot: SpeakBack) -> None:
+    """Job kinds the delivery-core tests schedule (test mode only)."""
+
+    async def post(job: Job, now: datetime) -> None:
+        await bot.delivery.post(
+            guild_id=job.guild_id,
+            channel_id=int(job.payload["channel_id"]),
+            payload=message_payload(job.payload.get("content", job.key)),
+            dedupe_key=f"test-job:{job.key}",
+        )
+
+    async def fail(job: Job, now: datetime) -> None:
+        raise RuntimeError(f"test job {job.key} always fails")
+
+    async def late(job: Job, now: datetime) -> None:
+        if now - job.due_at > TEST_LATE_LIMIT:
+            raise JobMissed("more than 30 minutes late")
+        await post(job, now)
+
+    bot.dispatcher.register("test_post", post)
+    bot.dispatcher.register("test_fail", fail)
+    bot.dispatcher.register("test_late", late)
 
 
 async def start_control_server(bot: SpeakBack, port: int) -> web.AppRunner:
@@ -31,8 +64,7 @@ async def start_control_server(bot: SpeakBack, port: int) -> web.AppRunner:
 
     async def clock(request: web.Request) -> web.Response:
         body = await request.json()
-        when = datetime.fromisoformat(body["now"])
-        bot.clock.set(when)  # type: ignore[attr-defined]
+        bot.clock.set(datetime.fromisoformat(body["now"]))  # type: ignore[attr-defined]
         await bot.settle()
         return web.json_response({"now": bot.clock.now().isoformat()})
 
@@ -40,9 +72,42 @@ async def start_control_server(bot: SpeakBack, port: int) -> web.AppRunner:
         await bot.settle()
         return web.json_response({"now": bot.clock.now().isoformat()})
 
+    async def test_dm(request: web.Request) -> web.Response:
+        body = await request.json()
+        row_id = await bot.delivery.dm(
+            guild_id=body.get("guild_id"),
+            user_id=int(body["user_id"]),
+            purpose=body.get("purpose", "service"),
+            payload=message_payload(body["content"]),
+            dedupe_key=body.get("dedupe_key") or f"test-dm:{body['user_id']}:{body['content']}",
+            batch=body.get("batch"),
+            urgent=bool(body.get("urgent", False)),
+        )
+        return web.json_response({"id": row_id})
+
+    async def test_job(request: web.Request) -> web.Response:
+        body = await request.json()
+        payload = {k: body[k] for k in ("channel_id", "content") if k in body}
+        await bot.dispatcher.schedule(
+            body["kind"],
+            datetime.fromisoformat(body["due_at"]),
+            payload,
+            body["key"],
+            body.get("guild_id"),
+        )
+        return web.json_response({"ok": True})
+
+    async def test_fault(request: web.Request) -> web.Response:
+        body = await request.json()
+        bot.delivery.crash_after_sends = int(body["crash_after_sends"])
+        return web.json_response({"ok": True})
+
     app.router.add_get("/health", health)
     app.router.add_post("/clock", clock)
     app.router.add_post("/settle", settle)
+    app.router.add_post("/test/dm", test_dm)
+    app.router.add_post("/test/job", test_job)
+    app.router.add_post("/test/fault", test_fault)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", port).start()

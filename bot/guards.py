@@ -9,8 +9,10 @@ from discord import app_commands
 
 from bot import strings
 from bot.domain.access import Actor, is_moderator, is_organiser
+from bot.domain.members import Member, notice_is_current
 from bot.domain.settings import GuildSettings
 from bot.errors import NotAllowed
+from db.members import get_member
 from db.settings import get_settings
 
 if TYPE_CHECKING:
@@ -74,6 +76,46 @@ def organiser_only():
 
     async def predicate(interaction: discord.Interaction) -> bool:
         await require_organiser(interaction)
+        return True
+
+    return app_commands.check(predicate)
+
+
+class NoticeOutdated(NotAllowed):
+    """The member has been shown the new notice; this is the short line that follows it."""
+
+
+async def require_member(
+    interaction: discord.Interaction, *, allow_outdated_notice: bool = False
+) -> Member:
+    """The member behind this interaction, re-checked now (rule 7).
+
+    Non-members get the friendly join hint. A member who has not yet agreed to
+    the server's current notice is shown it (with I agree / Not now) before
+    anything else happens; pass `allow_outdated_notice=True` for things a
+    person may always do (see, export or erase their data, step back).
+    """
+    guild_id = actor_guild_id(interaction)
+    bot: SpeakBack = interaction.client  # type: ignore[assignment]
+    member = await get_member(bot.db, guild_id, interaction.user.id)
+    if member is None:
+        raise NotAllowed(strings.JOIN_FIRST)
+    if not allow_outdated_notice:
+        settings = await get_settings(bot.db, guild_id)
+        if not notice_is_current(member, settings.notice_version):
+            from bot.strings.membership import AFTER_NOTICE_RETRY
+            from cogs.membership import show_notice  # the notice's buttons live with the cog
+
+            await show_notice(interaction, settings, outdated=True)
+            raise NoticeOutdated(AFTER_NOTICE_RETRY)
+    return member
+
+
+def member_only():
+    """Command check: a member of Speak Back in this server, with the current notice."""
+
+    async def predicate(interaction: discord.Interaction) -> bool:
+        await require_member(interaction)
         return True
 
     return app_commands.check(predicate)

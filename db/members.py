@@ -304,17 +304,22 @@ async def counts(db: Database, guild_id: int, now: datetime, notice_version: int
         "FROM members WHERE guild_id = ?",
         (_iso(now), notice_version, guild_id),
     )
-    groups = await db.fetchall(
+    return summarise_counts(
+        row["members"],
+        row["paused"],
+        await _group_counts(db, guild_id),
+        awaiting_notice=row["awaiting"],
+    )
+
+
+async def _group_counts(db: Database, guild_id: int) -> dict[str, int]:
+    """Unsuppressed counts by self-described group: never shown as they are."""
+    rows = await db.fetchall(
         "SELECT coalesce(p.self_described_group, ?) AS grp, count(*) AS n FROM members m "
         "LEFT JOIN member_profiles p USING (guild_id, user_id) WHERE m.guild_id = ? GROUP BY grp",
         (GROUP_NOT_GIVEN, guild_id),
     )
-    return summarise_counts(
-        row["members"],
-        row["paused"],
-        {g["grp"]: g["n"] for g in groups},
-        awaiting_notice=row["awaiting"],
-    )
+    return {row["grp"]: row["n"] for row in rows}
 
 
 async def event_totals(db: Database, guild_id: int, since: datetime) -> dict[str, int]:

@@ -16,6 +16,7 @@ from typing import Literal
 from bot.domain.consent import ALL_PURPOSES, OPTIONAL_PURPOSES, PURPOSE_MEMBERSHIP
 from bot.domain.errors import Refusal
 from bot.domain.quiet_hours import QuietHours, next_send_time
+from bot.domain.suppression import SuppressedBreakdown, suppress_breakdown
 
 PURPOSE_SERVICE = "service"
 """Messages a person asked for themselves (e.g. the test DM); never needs a consent."""
@@ -200,19 +201,24 @@ def offsets_from_text(stored: str | None) -> tuple[timedelta, ...] | None:
 class MemberCounts:
     members: int
     paused: int
-    by_group: dict[str, int | None]
-    """Group key -> count, or None where it is hidden (fewer than 5, or derivable)."""
+    groups: SuppressedBreakdown
+    """By self-described group, with small groups (and one more) hidden."""
     awaiting_notice: int = 0
+
+    @property
+    def by_group(self) -> dict[str, int | None]:
+        """Group key -> count, or None where it is hidden."""
+        return self.groups.as_dict()
 
 
 def summarise_counts(
     members: int, paused: int, group_counts: dict[str, int], awaiting_notice: int = 0
 ) -> MemberCounts:
     """Totals for organisers; group counts pass through small-group suppression (rule 9)."""
-    from bot.domain.suppression import suppress_small_groups  # written alongside; see rule 9
-
     counts = {key: group_counts.get(key, 0) for key in (*GROUPS, GROUP_NOT_GIVEN)}
-    shown = suppress_small_groups(counts, threshold=SMALL_GROUP_THRESHOLD)
     return MemberCounts(
-        members=members, paused=paused, by_group=shown, awaiting_notice=awaiting_notice
+        members=members,
+        paused=paused,
+        groups=suppress_breakdown(counts, threshold=SMALL_GROUP_THRESHOLD),
+        awaiting_notice=awaiting_notice,
     )

@@ -6,6 +6,7 @@ import pytest
 
 from bot.domain.members import can_contact, pseudonym
 from bot.domain.quiet_hours import QuietHours
+from bot.domain.suppression import Shown
 from db import members
 from db.database import Database
 
@@ -141,21 +142,25 @@ async def test_profile_round_trip_and_clearing(db):
 
 
 async def test_counts_are_totals_with_small_groups_hidden(db):
-    users = list(range(10**17, 10**17 + 12))
+    users = list(range(10**17, 10**17 + 20))
     for user in users:
         await join(db, user)
-    for user in users[:6]:
-        await members.update_profile(db, GUILD, user, NOW, group="lived_experience")
-    for user in users[6:8]:
-        await members.update_profile(db, GUILD, user, NOW, group="carer")
+    for user, group in zip(users, ["lived_experience"] * 8 + ["staff"] * 6 + ["carer"] * 2):
+        await members.update_profile(db, GUILD, user, NOW, group=group)
     await members.pause(db, GUILD, users[0], NOW, None)
     await members.pause(db, GUILD, users[1], NOW - timedelta(days=2), NOW - timedelta(days=1))
     totals = await members.counts(db, GUILD, NOW, notice_version=1)
-    assert (totals.members, totals.paused, totals.awaiting_notice) == (12, 1, 0)
-    assert totals.by_group["lived_experience"] == 6
-    assert totals.by_group["carer"] is None  # 2: fewer than 5
-    assert totals.by_group["staff"] is None
-    assert (await members.counts(db, GUILD, NOW, notice_version=2)).awaiting_notice == 12
+    assert (totals.members, totals.paused, totals.awaiting_notice) == (20, 1, 0)
+    assert totals.by_group == {
+        "lived_experience": None,  # the largest, hidden so the small ones can't be derived
+        "carer": None,  # 2: fewer than 5
+        "staff": 6,
+        "prefer_not_to_say": None,
+        "not_given": None,  # 4
+    }
+    shown = {f.group: f.shown for f in totals.groups.figures}
+    assert shown["lived_experience"] is Shown.PROTECTIVE and shown["carer"] is Shown.SMALL
+    assert (await members.counts(db, GUILD, NOW, notice_version=2)).awaiting_notice == 20
 
 
 async def test_leaving_erases_everything_and_keeps_only_a_left_event(db):

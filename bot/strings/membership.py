@@ -1,0 +1,191 @@
+"""Words for /join, /leave, /me and /members. Plain, warm, nothing shaming."""
+
+# -- labels ------------------------------------------------------------------------
+NO_MESSAGES = "No messages, thanks"
+KEEP_MEMBERSHIP = "Keep my membership"
+EDIT_DETAILS = "Edit my details"
+CONTACT_PLACEHOLDER = "Choose the messages you'd like (or none)"
+GROUP_PLACEHOLDER = "How would you describe yourself? (optional)"
+
+PURPOSE_LABELS = {
+    "dm_opportunities": "New opportunities to get involved",
+    "dm_reminders": "Reminders for meetings I'm going to",
+    "dm_outcomes": "What came of polls I voted in",
+}
+PURPOSE_SHORT = {
+    "dm_opportunities": "opportunities",
+    "dm_reminders": "meeting reminders",
+    "dm_outcomes": "poll outcomes",
+}
+GROUP_LABELS = {
+    "lived_experience": "Lived experience",
+    "carer": "Carer",
+    "staff": "Staff",
+    "prefer_not_to_say": "Prefer not to say",
+    "not_given": "Not given",
+}
+GROUP_CLEAR = "Not given (clear my answer)"
+
+# -- /join ---------------------------------------------------------------------------
+NOTICE_TITLE = "Joining Speak Back"
+NOTICE_FOOTER = "Notice version {version}. Press I agree to join, or Not now. Both are fine."
+NOTICE_UPDATED_TITLE = "Our notice has changed"
+NOTICE_UPDATED_INTRO = (
+    "This server has updated what it says about your data (version {version}). "
+    "Please read it. Until you agree, Speak Back won't message you."
+)
+NOTICE_CHANGED_WHILE_READING = (
+    "The notice was updated while you were reading it. Here is the new version."
+)
+NOT_NOW_NEW = "That's fine. Nothing about you was stored. You're welcome to `/join` any time."
+NOT_NOW_MEMBER = (
+    "That's fine. Until you agree to the new notice, Speak Back won't message you. "
+    "You can still see your data with `/me export` or leave with `/leave` at any time."
+)
+WELCOME = (
+    "**Welcome, you've joined.** Thank you.\n\n"
+    "Would you like any messages from Speak Back? Each is off unless you choose it, "
+    "and you can change your mind any time with `/me settings`."
+)
+RECONFIRMED = (
+    "**Thank you, that's saved.** Here are your message choices; change them now "
+    "if you like, or any time with `/me settings`."
+)
+ALREADY_MEMBER = "You're already a member here. Here's how things are:"
+AFTER_NOTICE_RETRY = "Once you've agreed, please try again."
+
+PREFS_SAVED = "Saved. You'll get messages about: {chosen}."
+PREFS_SAVED_NONE = "Saved. Speak Back won't send you any messages. You can still take part here."
+PREFS_PAUSED_NOTE = " (You're stepping back at the moment, so nothing is sent until you resume.)"
+
+# -- /me show ------------------------------------------------------------------------
+SHOW_TITLE = "Your membership"
+FIELD_MEMBER_SINCE = "Member since"
+FIELD_MESSAGES = "Messages you chose"
+FIELD_STEPPING_BACK = "Stepping back"
+FIELD_PROFILE = "What you've told us"
+FIELD_DMS = "Direct messages"
+FIELD_NOTICE = "Notice"
+NONE_CHOSEN = "None"
+NOT_PAUSED = "No"
+PAUSED_UNTIL = "Yes, until {when}. `/me resume` to come back sooner."
+PAUSED_OPEN = "Yes, until you use `/me resume`."
+NOTICE_CURRENT = "You agreed to version {version}."
+NOTICE_OUTDATED = (
+    "There's a new version ({version}). Use `/join` to read it; "
+    "until then Speak Back won't message you."
+)
+PROFILE_EMPTY = "Nothing yet. You can add things with `/me settings` if you want to."
+PROFILE_NAME = "Preferred name"
+PROFILE_GROUP = "Group"
+PROFILE_ACCESS = "Access needs"
+PROFILE_TIMEZONE = "Time zone"
+PROFILE_QUIET = "Quiet hours"
+PROFILE_REMINDERS = "Your reminder times"
+REMINDERS_MEETING_DEFAULT = "each meeting's own"
+DMS_OK = "No problems found."
+DMS_CLOSED = (
+    "Our last message couldn't reach you (since {since}): your DMs from this server "
+    "seem to be closed. To get messages, allow direct messages from server members "
+    "in this server's privacy settings, then press **I've opened my DMs**."
+)
+
+# -- I've opened my DMs ------------------------------------------------------------------
+TEST_DM = (
+    "Hello from Speak Back. This is the test message you asked for: your DMs are open, "
+    "so messages you chose will reach you here. Nobody reads replies to this bot."
+)
+TEST_DM_SENT = (
+    "Thank you. I've sent you a test message. If it arrives, you're all set. "
+    "If it doesn't, your DMs may still be closed: nothing else happens, and you can try again."
+)
+
+# -- /me settings ------------------------------------------------------------------------
+SETTINGS_INTRO = (
+    "**Your settings.** Everything here is optional.\n"
+    "- Use the first list for the messages you'd like.\n"
+    "- Use the second for a group you describe yourself as. It's only ever "
+    "counted, never shown with your name, and small groups are hidden.\n"
+    "- **Edit my details** for a preferred name, access needs, time zone, quiet "
+    "hours and your own reminder times."
+)
+DETAILS_MODAL_TITLE = "My details (all optional)"
+DETAILS_NAME = "Preferred name"
+DETAILS_ACCESS = "Access needs (seen only when you say yes)"
+DETAILS_ACCESS_PLACEHOLDER = "For example: step-free access, a quiet room, captions"
+DETAILS_TIMEZONE = "Time zone (e.g. Europe/London)"
+DETAILS_QUIET = "Quiet hours (e.g. 22:00-08:00, or none)"
+DETAILS_REMINDERS = "Reminders before meetings (e.g. 24h,1h)"
+DETAILS_REMINDERS_PLACEHOLDER = "Leave empty to use each meeting's own; 'none' for no reminders"
+DETAILS_SAVED = "Saved. Here's what you've told us now:"
+GROUP_SAVED = "Saved: {group}."
+GROUP_CLEARED = "Saved: no group. Nothing is recorded about this."
+
+# -- /me pause, /me resume -------------------------------------------------------------
+PAUSE_OPTION = "Optional: a date to come back, like 2027-01-15 or 15 Jan"
+PAUSED_UNTIL_DATE = (
+    "You're stepping back until **{date}**. Speak Back won't send you any messages "
+    "until then, and you're off every reminder list. Nothing else changes, and "
+    "nobody is told. Take care. `/me resume` brings you back sooner."
+)
+PAUSED_NO_DATE = (
+    "You're stepping back. Speak Back won't send you any messages, and you're off "
+    "every reminder list. Nothing else changes, and nobody is told. Take care. "
+    "When you're ready, `/me resume` brings you back."
+)
+RESUMED = "Welcome back. Messages you chose will reach you again: {chosen}."
+RESUMED_NONE = "Welcome back. You haven't chosen any messages; `/me settings` if you'd like some."
+NOT_PAUSED_NOW = "You aren't stepping back at the moment, so there's nothing to resume."
+
+# -- /me export ------------------------------------------------------------------------
+EXPORT_DONE = (
+    "Here is everything Speak Back holds about you in this server, as a JSON file. "
+    "Only you can see this message."
+)
+EXPORT_FILENAME = "speak-back-my-data.json"
+EXPORT_ABOUT = (
+    "Everything Speak Back holds about you in one server. 'tables' has every row about "
+    "you, by table; consents are listed with the time and notice version of each choice. "
+    "'membership_events' are kept without your Discord ID, for counting joins and leaves."
+)
+NOTHING_HELD = "Speak Back holds nothing about you in this server."
+
+# -- /leave, /me delete ----------------------------------------------------------------
+LEAVE_CONFIRM = (
+    "**Leaving Speak Back in this server**\n"
+    "If you press **Leave and erase my data**, I'll erase at once everything held "
+    "about you here: your profile, your choices, your replies, RSVPs and named votes. "
+    "Anonymous votes stay only as counts. This can't be undone, but you're welcome "
+    "to `/join` again any time.\n"
+    "If you'd like a copy first, use `/me export`."
+)
+LEFT = (
+    "Done. You've left Speak Back in this server and your data has been erased. "
+    "Thank you for everything you gave. You're welcome back any time with `/join`."
+)
+LEFT_NOT_MEMBER = (
+    "You weren't a member here, so there was nothing of yours to keep. "
+    "Anything we held (such as a message waiting to be sent) has been erased."
+)
+NOT_A_MEMBER_NOTHING_HELD = (
+    "You aren't a member here, and Speak Back holds nothing about you in this server."
+)
+STAYING = "No problem, nothing has changed. You're still a member."
+
+# -- /members count --------------------------------------------------------------------
+COUNT_TITLE = "Members in this server"
+COUNT_LINES = (
+    "**Members:** {members}\n"
+    "**Stepping back right now:** {paused}\n"
+    "**Still to agree to the new notice:** {awaiting}\n"
+    "**Joined in the last 30 days:** {joined}\n"
+    "**Left in the last 30 days:** {left}"
+)
+COUNT_GROUPS = "By self-described group"
+COUNT_HIDDEN = "fewer than 5"
+COUNT_HIDDEN_EXTRA = "hidden, so a small group can't be worked out"
+COUNT_ALL_SMALL = "Every group has fewer than 5 members, so no breakdown is shown."
+COUNT_NOTE = (
+    "Totals only: Speak Back never shows who is stepping back or who said no. "
+    "Groups under 5 are hidden, and so is the largest, so they can't be worked out."
+)

@@ -16,6 +16,7 @@ from bot.guards import actor_of
 from bot.help import commands_by_audience
 from bot.strings import setup as text
 from bot.ui import embed
+from db.members import is_member
 from db.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -41,10 +42,14 @@ class SupportCog(commands.Cog):
     @app_commands.command(name="help", description="What Speak Back is for, and what you can do")
     async def help(self, interaction: discord.Interaction) -> None:
         sections = commands_by_audience(self.bot.tree.get_commands())
-        shown = ["everyone", "member"]
+        shown = ["everyone"]
+        member = False
         if interaction.guild_id is not None and isinstance(interaction.user, discord.Member):
             settings = await get_settings(self.bot.db, interaction.guild_id)
             actor = actor_of(interaction)
+            member = await is_member(self.bot.db, interaction.guild_id, actor.user_id)
+            if member:
+                shown.append("member")
             if is_organiser(actor, settings):
                 shown.append("organiser")
             if is_moderator(actor):
@@ -60,6 +65,10 @@ class SupportCog(commands.Cog):
             if sections[audience]:
                 message.add_field(
                     name=titles[audience], value="\n".join(sections[audience])[:1024], inline=False
+                )
+            if audience == "everyone" and not member:
+                message.add_field(
+                    name=titles["member"], value=text.HELP_NOT_MEMBER_YET, inline=False
                 )
         await interaction.response.send_message(embed=message, ephemeral=True)
 

@@ -1,0 +1,173 @@
+"""Results charts as PNG bytes, and their text alternative (product rule 13).
+
+Rendering uses ``matplotlib.figure.Figure`` with the Agg canvas directly, never
+pyplot, so there is no global figure state: it is safe to call from worker threads
+(``await asyncio.to_thread(render_results_chart, ...)``) and nothing is left open.
+
+Readability choices: horizontal bars in poll order (first option at the top), one
+dark colour with strong contrast on white (colour carries no meaning), the number
+printed at the end of every bar, long option names wrapped onto up to three lines
+and shortened with "…" after that; the text alternative always has them in full.
+"""
+
+from __future__ import annotations
+
+import io
+import textwrap
+from collections.abc import Sequence
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+
+BAR_COLOUR = "#1d4e89"  # contrast 8.6:1 on white
+TEXT_COLOUR = "#111111"
+LABEL_WIDTH = 34  # characters per line of an option name
+LABEL_LINES = 3
+TITLE_WIDTH = 70
+TITLE_LINES = 3
+DPI = 120
+
+
+def wrap_label(text: str, width: int = LABEL_WIDTH, max_lines: int = LABEL_LINES) -> str:
+    """An option name on at most ``max_lines`` lines, ending in "…" if it was cut."""
+    lines = textwrap.wrap(" ".join(text.split()), width=width, break_long_words=True) or [""]
+    if len(lines) > max_lines:
+        lines = lines[:max_lines]
+        lines[-1] = lines[-1][: width - 1].rstrip() + "…"
+    return "\n".join(lines)
+
+
+def render_results_chart(
+    title: str,
+    labels: Sequence[str],
+    values: Sequence[int | float],
+    value_label: str = "votes",
+    *,
+    note: str | None = None,
+) -> bytes:
+    """A horizontal bar chart of ``values`` per option, as PNG bytes."""
+    if len(labels) != len(values):
+        raise ValueError("labels and values must be the same length")
+    wrapped = [wrap_label(f"{n}. {label}") for n, label in enumerate(labels, start=1)]
+    figure = Figure(figsize=_figure_size(wrapped, title), dpi=DPI, layout="constrained")
+    FigureCanvasAgg(figure)
+    try:
+        _draw(figure, title, wrapped, values, value_label, note)
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", facecolor="white")
+        return buffer.getvalue()
+    finally:
+        figure.clear()
+
+
+def _figure_size(wrapped: Sequence[str], title: str) -> tuple[float, float]:
+    lines_per_bar = max((label.count("\n") + 1 for label in wrapped), default=1)
+    bar_height = 0.3 + 0.2 * lines_per_bar  # inches per option
+    title_height = 0.3 * len(textwrap.wrap(title, TITLE_WIDTH)[:TITLE_LINES])
+    return 10.0, 1.4 + title_height + bar_height * max(len(wrapped), 1)
+
+
+def _draw(
+    figure: Figure,
+    title: str,
+    wrapped: Sequence[str],
+    values: Sequence[int | float],
+    value_label: str,
+    note: str | None,
+) -> None:
+    axes = figure.add_subplot()
+    positions = list(range(len(wrapped)))
+    bars = axes.barh(positions, values, color=BAR_COLOUR, edgecolor=TEXT_COLOUR, height=0.7)
+    axes.bar_label(
+        bars, labels=[_number(v) for v in values], padding=4, fontsize=11, color=TEXT_COLOUR
+    )
+    axes.set_yticks(positions, wrapped, fontsize=10, color=TEXT_COLOUR)
+    axes.set_ylim(len(positions) - 0.5, -0.5)  # first option at the top, as in the poll
+    top = max([*values, 0])
+    axes.set_xlim(0, top * 1.15 + 1 if top > 0 else 1)
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.set_xlabel(value_label.capitalize(), fontsize=11, color=TEXT_COLOUR)
+    axes.grid(axis="x", color="#bbbbbb", linewidth=0.6)
+    axes.set_axisbelow(True)
+    for side in ("top", "right"):
+        axes.spines[side].set_visible(False)
+    heading = "\n".join(textwrap.wrap(title, TITLE_WIDTH)[:TITLE_LINES]) or "Results"
+    figure.suptitle(heading, fontsize=14, color=TEXT_COLOUR, fontweight="bold")
+    if note:
+        axes.set_title(note, fontsize=10, color=TEXT_COLOUR, loc="left")
+
+
+def _number(value: int | float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+
+
+def _amount(value: int | float, unit: str) -> str:
+    if value == 1 and unit.endswith("s"):
+        unit = unit[:-1]
+    return f"{_number(value)} {unit}"
+
+
+def results_alt_text(
+    title: str,
+    labels: Sequence[str],
+    values: Sequence[int | float],
+    value_label: str = "votes",
+    *,
+    note: str | None = None,
+    max_length: int | None = None,
+) -> str:
+    """The chart in words: every option with its number, in poll order, and the top.
+
+    With ``max_length`` (Discord allows 1024 characters for an attachment's
+    description), long option names are shortened until it fits; without it, every
+    name is given in full.
+    """
+    if len(labels) != len(values):
+        raise ValueError("labels and values must be the same length")
+    text = _alt_text(title, labels, values, value_label, note, name_limit=None)
+    if max_length is None or len(text) <= max_length:
+        return text
+    for limit in range(80, 9, -10):
+        text = _alt_text(title, labels, values, value_label, note, name_limit=limit)
+        if len(text) <= max_length:
+            return text
+    return text[: max_length - 1] + "…"
+
+
+def _alt_text(
+    title: str,
+    labels: Sequence[str],
+    values: Sequence[int | float],
+    value_label: str,
+    note: str | None,
+    name_limit: int | None,
+) -> str:
+    def name(label: str) -> str:
+        label = " ".join(label.split())
+        if name_limit is None or len(label) <= name_limit:
+            return label
+        return label[: name_limit - 1].rstrip() + "…"
+
+    parts = [f"Bar chart of results: {' '.join(title.split())}."]
+    if note:
+        parts.append(note.rstrip(".") + ".")
+    parts.append(f"One bar per option, in poll order, showing {value_label}.")
+    parts.append(
+        "; ".join(
+            f"{n}. {name(label)}: {_amount(value, value_label)}"
+            for n, (label, value) in enumerate(zip(labels, values, strict=True), start=1)
+        )
+        + "."
+    )
+    top = max(values, default=0)
+    leaders = [name(label) for label, value in zip(labels, values, strict=True) if value == top]
+    if top > 0 and len(leaders) == 1:
+        parts.append(f"Highest: {leaders[0]}, with {_amount(top, value_label)}.")
+    elif top > 0:
+        parts.append(f"Joint highest, with {_amount(top, value_label)} each: {', '.join(leaders)}.")
+    return " ".join(parts)

@@ -1,0 +1,128 @@
+"""Small-group suppression (rule 9): nothing under 5 can be shown or worked out."""
+
+from itertools import product
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.domain.suppression import (
+    Shown,
+    format_breakdown,
+    suppress_breakdown,
+    suppress_small_groups,
+)
+
+
+def test_groups_of_five_or_more_are_shown_when_nothing_is_small():
+    assert suppress_small_groups({"Lived experience": 12, "Carer": 5}) == {
+        "Lived experience": 12,
+        "Carer": 5,
+    }
+
+
+def test_one_small_group_hides_the_largest_group_too():
+    shown = suppress_small_groups({"Lived experience": 23, "Carer": 3, "Staff": 6})
+    assert shown == {"Lived experience": None, "Carer": None, "Staff": 6}
+
+
+def test_zero_is_shown_as_fewer_than_five():
+    breakdown = suppress_breakdown({"Lived experience": 20, "Staff": 9, "Carer": 0})
+    kinds = {f.group: f.shown for f in breakdown.figures}
+    assert kinds == {
+        "Lived experience": Shown.PROTECTIVE,
+        "Staff": Shown.COUNT,
+        "Carer": Shown.SMALL,
+    }
+
+
+def test_the_case_that_next_smallest_would_give_away():
+    # Hiding staff (the next smallest) would leave: staff is 5+ but not above 6, so 5, so carers 2.
+    shown = suppress_small_groups({"Lived experience": 6, "Staff": 5, "Carer": 2})
+    assert shown == {"Lived experience": None, "Staff": 5, "Carer": None}
+
+
+def test_two_small_groups_at_four_are_not_given_away_by_the_total():
+    shown = suppress_small_groups({"Lived experience": 30, "Carer": 4, "Staff": 4})
+    assert shown["Lived experience"] is None
+
+
+def test_all_small_is_flagged_for_callers():
+    assert suppress_breakdown({"A": 1, "B": 3}).all_small
+    assert not suppress_breakdown({"A": 1, "B": 7}).all_small
+
+
+def test_bad_input_is_refused():
+    with pytest.raises(ValueError):
+        suppress_small_groups({"A": -1})
+    with pytest.raises(ValueError):
+        suppress_small_groups({"A": 1}, threshold=0)
+
+
+def test_formatted_lines_are_plain_and_explain_what_is_hidden():
+    breakdown = suppress_breakdown({"Lived experience": 23, "Carer": 3, "Staff": 6})
+    assert format_breakdown(breakdown) == [
+        "Lived experience: hidden",
+        "Carer: fewer than 5",
+        "Staff: 6 responses",
+        "Total: 32 responses",
+        "Groups with fewer than 5 responses are not shown, so nobody can be picked out. "
+        "The largest group is hidden too, so they can't be worked out from the total.",
+    ]
+    assert format_breakdown(suppress_breakdown({"A": 5}), "votes", show_total=False) == [
+        "A: 5 votes"
+    ]
+
+
+counts_strategy = st.dictionaries(
+    st.sampled_from(["Lived experience", "Carer", "Staff", "Not said", "Server B"]),
+    st.integers(0, 40),
+    min_size=1,
+)
+
+
+@given(counts_strategy)
+def test_small_groups_are_never_shown_and_shown_groups_are_true(counts):
+    shown = suppress_small_groups(counts)
+    assert shown.keys() == counts.keys()
+    for group, count in counts.items():
+        if count < 5:
+            assert shown[group] is None
+        assert shown[group] in (None, count)
+
+
+@given(counts_strategy)
+def test_a_lone_small_group_never_stands_beside_only_shown_numbers(counts):
+    shown = suppress_small_groups(counts)
+    hidden = [g for g, v in shown.items() if v is None]
+    if any(c < 5 for c in counts.values()) and any(c >= 5 for c in counts.values()):
+        assert len(hidden) >= 2
+
+
+def _same_view(counts, view):
+    return suppress_breakdown(counts).figures == view.figures
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from(["A", "B", "C", "D"]), st.integers(0, 12), min_size=2, max_size=4
+    )
+)
+def test_no_small_group_can_be_worked_out_even_knowing_the_rule(counts):
+    """Brute force: every set of counts with the same total that the rule would publish
+    the same way is a possibility; each small group must have at least two, unless 0."""
+    view = suppress_breakdown(counts)
+    if view.all_small:
+        return  # documented limit: only the total is published
+    hidden = [f.group for f in view.figures if f.count is None]
+    total = sum(counts.values())
+    possible = {group: set() for group in hidden}
+    for values in product(range(total + 1), repeat=len(hidden)):
+        alternative = dict(counts) | dict(zip(hidden, values, strict=True))
+        if sum(alternative.values()) == total and _same_view(alternative, view):
+            for group, value in zip(hidden, values, strict=True):
+                possible[group].add(value)
+    for figure in view.figures:
+        if figure.shown is Shown.SMALL and counts[figure.group] > 0:
+            assert len(possible[figure.group]) >= 2, (counts, possible)

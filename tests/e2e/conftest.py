@@ -1,0 +1,66 @@
+"""End-to-end fixtures: the local Discord emulator plus the bot as a separate process.
+
+    async def test_something(world):          # Speak Back, one server "Speak Back Test"
+        alice = world.user("alice")
+        reply = await alice.slash("support")
+        assert "crisis" in reply.text
+
+`make_world(...)` makes further worlds (e.g. `guilds=["A", "B", "C"]`, `dev_guild=True`,
+`bot_command=ECHO_BOT`). A test fails if the bot called an unknown route, sent a body
+that does not match Discord's OpenAPI description, or left an interaction unanswered;
+the bot's log is printed with any failure.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+import pytest
+
+from tests.emulator.process import ECHO_BOT
+from tests.emulator.world import World
+
+MakeWorld = Callable[..., Awaitable[World]]
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> Any:
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
+
+
+@pytest.fixture
+async def make_world(tmp_path: Any, request: pytest.FixtureRequest) -> AsyncIterator[MakeWorld]:
+    worlds: list[World] = []
+
+    async def make(**options: Any) -> World:
+        world = await World.start(tmp_path / f"world{len(worlds)}", **options)
+        worlds.append(world)
+        return world
+
+    yield make
+    problems = [p for w in worlds for p in w.problems()]
+    for world in worlds:
+        await world.close()
+    call = getattr(request.node, "rep_call", None)
+    failed = call is not None and call.failed
+    if failed or problems:
+        for index, world in enumerate(worlds):
+            print(f"\n----- bot log (world {index}) -----\n{world.bot_log()}", file=sys.stderr)
+    if problems and not failed:
+        pytest.fail("Discord (emulated) saw problems:\n  " + "\n  ".join(problems), pytrace=False)
+
+
+@pytest.fixture
+async def world(make_world: MakeWorld) -> World:
+    """Speak Back against the emulator: one server, a moderator `world.mod`."""
+    return await make_world()
+
+
+@pytest.fixture
+async def echo_world(make_world: MakeWorld) -> World:
+    """The bare echo bot against the emulator (tests of the emulator itself)."""
+    return await make_world(bot_command=ECHO_BOT)

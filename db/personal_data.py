@@ -24,6 +24,7 @@ from db.database import Database
 MODULES = [
     "db.members",
     "db.outbox",
+    "db.polls",
 ]
 """Erased in reverse order, so `db.members` (which others may reference) goes last."""
 

@@ -93,6 +93,25 @@ async def populate(db, user_id):
         dedupe_key=f"test:{user_id}",
     )
     await outbox.record_dm_blocked(db, GUILD, user_id, NOW)
+    await _vote_in_a_named_poll(db, user_id)
+
+
+async def _vote_in_a_named_poll(db, user_id):
+    from bot.domain.polls import check_settings
+    from db import polls
+
+    settings = check_settings(
+        kind="single", max_choices=None, anonymous=False, results="at_close",
+        closes_at=None, content_note=None, reasons=True,
+    )  # fmt: skip
+    poll_id = await polls.create_poll(
+        db, guild_id=GUILD, channel_id=5, question="Which first?", options=["A", "B"],
+        settings=settings, max_choices=None, now=NOW,
+    )  # fmt: skip
+    await polls.cast_vote(
+        db, poll_id, guild_id=GUILD, user_id=user_id, choice="1", group=None,
+        voter_name=f"name-{user_id}", now=NOW,
+    )  # fmt: skip
 
 
 async def test_export_contains_every_row_about_the_member_and_nobody_elses(db):

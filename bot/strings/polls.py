@@ -1,0 +1,192 @@
+"""Words for polls. Plain, warm, short; ASCII apostrophes."""
+
+# -- commands ------------------------------------------------------------------
+CREATE_DESCRIPTION = "Organisers: ask members a question (opens a form)"
+CLOSE_DESCRIPTION = "Organisers: close a poll now and post its results"
+RESULTS_DESCRIPTION = "See a poll's results (live polls while open, any poll once closed)"
+EXPORT_DESCRIPTION = "Organisers: download a closed poll's results as a CSV file"
+OUTCOME_DESCRIPTION = "Organisers: say what was decided after a poll (you said, we did)"
+LIST_DESCRIPTION = "See the polls open now, and how to vote"
+GROUP_DESCRIPTION = "Polls on what matters to members"
+
+KIND_HELP = "single: choose one; multi: choose several; ranked: put in order; points: share 10"
+MAX_CHOICES_HELP = "multi only: how many options each person may choose"
+ANONYMOUS_HELP = "Anonymous (default): once it closes, nobody can tell how anyone voted"
+RESULTS_HELP = "Show counts while open (named polls only), or only at close (default)"
+CLOSES_HELP = "When it closes, e.g. `friday 5pm` or `2026-12-03 18:00` (server time)"
+CONTENT_NOTE_HELP = "A short content note shown before the poll"
+REASONS_HELP = "Let people add a reason with their vote"
+NETWORK_HELP = "Post to every server in your network (not available yet)"
+PING_HELP = "Ping the server's announcement role with this poll"
+POLL_HELP = "The poll (start typing its question)"
+
+NETWORK_NOT_YET = (
+    "Network-wide polls aren't available yet. Please post it in this server for now. "
+    "Nothing was posted."
+)
+NO_CHANNEL = (
+    "I can't post here. Please ask a moderator to choose an announcements channel with "
+    "`/setup channel`, or run this in a text channel. Nothing was posted."
+)
+
+# -- the create form -----------------------------------------------------------
+MODAL_TITLE = "New poll"
+QUESTION_LABEL = "Question"
+QUESTION_PLACEHOLDER = "What should we improve first?"
+OPTIONS_LABEL = "Options, one per line (2 to 25)"
+OPTIONS_PLACEHOLDER = "Waiting times\nPeer support groups\nOut-of-hours help"
+CREATED = (
+    "Your poll is being posted in <#{channel}>. {closes}"
+    "Use `/poll close` to close it early, and `/poll outcome` afterwards to tell "
+    "people what came of it."
+)
+CREATED_CLOSES = "It closes {when} ({relative}). "
+CREATED_NO_CLOSE = "It stays open until you close it. "
+
+# -- the poll message ----------------------------------------------------------
+KIND_LINES = {
+    "single": "Choose one option.",
+    "multi": "Choose as many options as you like.",
+    "multi_limited": "Choose up to {n} options.",
+    "ranked": "Put options in order of preference. Rank as many as you like (at least one).",
+    "points": "Share up to 10 points between the options you care about most.",
+}
+CONTENT_NOTE = "**Content note:** {note}"
+ANONYMOUS_LINE = "Anonymous: once the poll closes, nobody can tell how you voted."
+NAMED_LINE = "Named poll: organisers will see your name with your vote."
+OPEN_CLOSES = "Closes {when} ({relative})."
+OPEN_NO_CLOSE = "Open until an organiser closes it."
+TURNOUT = "{count} {people} voted so far."
+TURNOUT_NONE = "Nobody has voted yet."
+LIVE_HEADING = "Counts so far"
+HIDDEN_RESULTS = "Results will be shown when the poll closes."
+HOW_TO_VOTE = (
+    "Members: press **Vote** to choose privately. You can change your vote until it closes."
+)
+CLOSED_LINE = "This poll has closed. {turnout} The results are posted below."
+POLL_FOOTER = "Poll {id}"
+REASONS_LINE = "You can add a reason with your vote if you like."
+
+# -- the ballot ------------------------------------------------------------------
+BALLOT_TITLE = "Your vote: {question}"
+BALLOT_ANONYMOUS = (
+    "This poll is **anonymous**: once the poll closes, nobody can tell how you voted. "
+    "Organisers only see totals."
+)
+BALLOT_NAMED = "This poll is **named**: organisers will see your name with your vote."
+BALLOT_CURRENT = "Your vote now: {choice}. Choosing again replaces it."
+SELECT_SINGLE = "Choose one option"
+SELECT_MULTI = "Choose your options"
+SELECT_RANK = "Your {ordinal} choice"
+SELECT_POINTS_OPTION = "Choose an option to give points to"
+SELECT_POINTS_VALUE = "Points for option {n}"
+RANK_SO_FAR = "Your ranking so far:"
+RANK_NONE_YET = "Pick your 1st choice below. You can stop after any number."
+RANK_DONE_ALL = "You've ranked every option."
+POINTS_SO_FAR = "Points given: {total} of 10."
+POINTS_NONE_YET = "Pick an option, then how many points to give it."
+POINTS_FOR = "How many points for **{option}**? (You have {left} left.)"
+SAVE_RANKING = "Save my ranking"
+SAVE_POINTS = "Save my points"
+UNDO = "Undo last"
+START_AGAIN = "Start again"
+ADD_REASON = "Add a reason"
+SAVED = "Your vote is saved: {choice}."
+SAVED_CHANGED = "Your vote is changed: {choice}."
+SAVED_ANONYMOUS = "Anonymous: once the poll closes, nobody can tell how you voted."
+SAVED_NAMED = "Organisers will see your name with this vote."
+SAVED_CHANGE_HINT = "You can change it until the poll closes by pressing **Vote** again."
+REASON_MODAL_TITLE = "Why did you vote this way?"
+REASON_LABEL = "Your reason (optional)"
+REASON_SAVED = "Thank you. Your reason is saved with your vote."
+REASON_CLEARED = "Your reason is removed. Your vote is still saved."
+REASON_NO_BALLOT = "Please vote first, then add a reason."
+REASON_ANONYMOUS_HINT = (
+    "Organisers see reasons without names. Leave out anything that would identify you."
+)
+REASONS_OFF = "This poll doesn't collect reasons."
+POLL_GONE = "I can't find that poll any more. It may have been removed."
+NONE_CHOSEN = "Please choose at least one option."
+
+# -- results ---------------------------------------------------------------------
+RESULTS_TITLE = "Results: {question}"
+RESULTS_TURNOUT = "{count} {people} voted. Closed {when}."
+RESULTS_ROUNDS = "How the count went"
+RESULTS_BREAKDOWN = "By self-described group"
+RESULTS_ROUNDS_CUT = "(More rounds in `/poll export`.)"
+BREAKDOWN_LINE = "{group}: {count} {people}, most {unit}: {top}"
+BREAKDOWN_NO_TOP = "{group}: {count} {people}"
+BREAKDOWN_SMALL = "{group}: fewer than {threshold}"
+BREAKDOWN_HIDDEN = "{group}: hidden"
+BREAKDOWN_NOTE = (
+    "Groups with fewer than {threshold} people are not shown, so nobody can be "
+    "picked out. Another group may be hidden too, so those numbers can't be worked out."
+)
+GROUP_LABELS = {
+    "lived_experience": "Lived experience",
+    "carer": "Carer",
+    "staff": "Staff",
+    "not_said": "Didn't say",
+}
+CHART_NOTE = "{count} {people} voted"
+NOT_CLOSED_HIDDEN = "Results for this poll will be shown when it closes, {when}."
+NOT_CLOSED_HIDDEN_NO_TIME = "Results for this poll will be shown when an organiser closes it."
+LIVE_TITLE = "Counts so far: {question}"
+ANSWERS_ERASED = (
+    "The individual answers were erased after the server's retention period; "
+    "these totals were kept."
+)
+
+# -- closing, export, outcome -----------------------------------------------------
+CLOSED_NOW = "The poll is closed. The results are being posted in <#{channel}>."
+ALREADY_CLOSED = "That poll is already closed. Use `/poll results` to see them."
+EXPORT_OPEN = "The export is ready once the poll closes, so results stay hidden until then."
+EXPORT_READY = "Here are the results of **{question}** as a CSV file."
+EXPORT_ANONYMOUS_NOTE = "It is anonymous, so the file has no names."
+OUTCOME_MODAL_TITLE = "You said, we did"
+OUTCOME_DECIDED_LABEL = "What was decided"
+OUTCOME_DECIDED_PLACEHOLDER = "We will start an evening peer support group."
+OUTCOME_BY_LABEL = "By when"
+OUTCOME_BY_PLACEHOLDER = "by the end of March"
+OUTCOME_OPEN = "Please close the poll first. Then you can say what was decided."
+OUTCOME_EXISTS = "An outcome is already recorded for this poll: {text} ({by})."
+OUTCOME_TITLE = "You said, we did: {question}"
+OUTCOME_BODY = "**What was decided:** {decided}\n**By when:** {by_when}"
+OUTCOME_RESULTS_LINK = "The results: {link}"
+OUTCOME_DM_INTRO = "Thank you for voting in **{question}**. Here is what came of it."
+OUTCOME_SAVED = (
+    "Saved and posted in <#{channel}>. Voters who asked for outcome messages will get it too."
+)
+OUTCOME_SAVED_NO_DMS = "Saved and posted in <#{channel}>."
+
+# -- /polls -------------------------------------------------------------------------
+LIST_TITLE = "Open polls"
+LIST_EMPTY = "There are no open polls right now."
+LIST_LINE = "**{question}** ({kind}) - {closes} {voted}\n{link}"
+LIST_CLOSES = "closes {when}"
+LIST_NO_CLOSE = "open until closed"
+LIST_VOTED = "(you've voted)"
+LIST_HOW = "To vote, open a poll and press **Vote**. Only you see your ballot."
+LIST_JOIN = "Voting is for members. Use `/join` first if you'd like to take part."
+KIND_NAMES = {
+    "single": "choose one",
+    "multi": "choose several",
+    "ranked": "ranked",
+    "points": "points",
+}
+
+ORDINALS = ("1st", "2nd", "3rd")
+
+
+def ordinal(n: int) -> str:
+    if 10 <= n % 100 <= 20 or n % 10 not in (1, 2, 3):
+        return f"{n}th"
+    return f"{n}{('st', 'nd', 'rd')[n % 10 - 1]}"
+
+
+def people(n: int) -> str:
+    return "person has" if n == 1 else "people have"
+
+
+def people_noun(n: int) -> str:
+    return "person" if n == 1 else "people"

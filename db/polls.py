@@ -1,0 +1,468 @@
+"""Polls: creating, voting, closing (with the anonymity steps of rule 8) and retention.
+
+Anonymity, in the order things happen:
+
+- A poll gets a random secret in `poll_secrets`. A ballot is found again (to
+  change a vote) by `voter_key` = HMAC(secret, "guild:user"), never by who.
+- "X has voted" is a row in `poll_voters`, apart from the ballot.
+- Ballot ids are random and `ballots` is a WITHOUT ROWID table, stored in id
+  order; ballots have no timestamps.
+- At close, in one transaction: the tally is frozen, the secret is deleted,
+  every `voter_key` and captured group is set to NULL. Then, for anonymous
+  polls, `VACUUM` rewrites the whole file from the tables' contents in key
+  order (so where a ballot sits on disk no longer depends on when it was
+  written or changed, and no free page keeps old bytes), and the WAL is
+  checkpointed and truncated, so the old secret is not left in it.
+  `secure_delete` is on as well, so deleted rows are zeroed.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from bot.domain.ballots import ballot_from_json, poll_kind
+from bot.domain.polls import (
+    Poll,
+    PollClosed,
+    PollSettings,
+    breakdown_from_json,
+    breakdown_to_json,
+    check_can_vote,
+    compute_breakdown,
+    new_ballot_id,
+    new_secret,
+    result_from_json,
+    result_to_json,
+    voter_key,
+)
+from bot.domain.tally import tally
+from db.database import Database
+from db.settings import get_settings
+
+PERSONAL_TABLES = ("poll_voters", "ballots")
+
+
+def _iso(when: datetime | None) -> str | None:
+    if when is None:
+        return None
+    if when.tzinfo is None:
+        raise ValueError("times stored must be timezone-aware")
+    return when.isoformat()
+
+
+def _when(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+# -- creating ----------------------------------------------------------------------
+
+
+async def create_poll(
+    db: Database,
+    *,
+    guild_id: int,
+    channel_id: int,
+    question: str,
+    options: list[str],
+    settings: PollSettings,
+    max_choices: int | None,
+    now: datetime,
+) -> int:
+    """Store a new open poll, its options and its secret; returns its id."""
+    async with db.transaction():
+        poll_id = await db.execute(
+            "INSERT INTO polls (guild_id, kind, question, max_choices, anonymous, results, "
+            "closes_at, content_note, reasons, channel_id, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                guild_id,
+                settings.kind.value,
+                question,
+                max_choices,
+                int(settings.anonymous),
+                settings.results,
+                _iso(settings.closes_at),
+                settings.content_note,
+                int(settings.reasons),
+                channel_id,
+                _iso(now),
+            ),
+        )
+        await db.executemany(
+            "INSERT INTO poll_options (poll_id, position, label) VALUES (?, ?, ?)",
+            [(poll_id, i, label) for i, label in enumerate(options)],
+        )
+        await db.execute(
+            "INSERT INTO poll_secrets (poll_id, secret) VALUES (?, ?)", (poll_id, new_secret())
+        )
+    return poll_id
+
+
+async def set_post_outbox(db: Database, poll_id: int, row_id: int | None) -> None:
+    await db.execute("UPDATE polls SET post_outbox_id = ? WHERE id = ?", (row_id, poll_id))
+
+
+async def set_message_id(db: Database, poll_id: int, message_id: int) -> None:
+    await db.execute("UPDATE polls SET message_id = ? WHERE id = ?", (message_id, poll_id))
+
+
+async def set_results_outbox(db: Database, poll_id: int, row_id: int | None) -> None:
+    await db.execute(
+        "UPDATE polls SET results_outbox_id = coalesce(results_outbox_id, ?) WHERE id = ?",
+        (row_id, poll_id),
+    )
+
+
+# -- reading -----------------------------------------------------------------------
+
+
+async def get_poll(db: Database, poll_id: int, guild_id: int | None = None) -> Poll | None:
+    """The poll, or None (also None if it belongs to another server than `guild_id`)."""
+    row = await db.fetchone("SELECT * FROM polls WHERE id = ?", (poll_id,))
+    if row is None or (guild_id is not None and row["guild_id"] != guild_id):
+        return None
+    options = await db.fetchall(
+        "SELECT label FROM poll_options WHERE poll_id = ? ORDER BY position", (poll_id,)
+    )
+    return Poll(
+        id=row["id"],
+        guild_id=row["guild_id"],
+        kind=poll_kind(row["kind"]),
+        question=row["question"],
+        options=tuple(o["label"] for o in options),
+        max_choices=row["max_choices"],
+        anonymous=bool(row["anonymous"]),
+        results=row["results"],
+        closes_at=_when(row["closes_at"]),
+        content_note=row["content_note"],
+        reasons=bool(row["reasons"]),
+        channel_id=row["channel_id"],
+        message_id=row["message_id"],
+        post_outbox_id=row["post_outbox_id"],
+        state=row["state"],
+        created_at=datetime.fromisoformat(row["created_at"]),
+        closed_at=_when(row["closed_at"]),
+        turnout=row["turnout"],
+        result=result_from_json(row["result_json"]) if row["result_json"] else None,
+        breakdown=breakdown_from_json(row["breakdown_json"]) if row["breakdown_json"] else None,
+        results_outbox_id=row["results_outbox_id"],
+        outcome_text=row["outcome_text"],
+        outcome_by=row["outcome_by"],
+        outcome_at=_when(row["outcome_at"]),
+        answers_erased_at=_when(row["answers_erased_at"]),
+    )
+
+
+async def list_polls(
+    db: Database, guild_id: int, *, open_only: bool, search: str = "", limit: int = 25
+) -> list[dict[str, Any]]:
+    """Polls of a server, newest first: id, question, state, closes_at (for lists)."""
+    rows = await db.fetchall(
+        "SELECT id, question, state, closes_at, message_id, channel_id, kind FROM polls "
+        "WHERE guild_id = ? AND (? = 0 OR state = 'open') AND question LIKE ? "
+        "ORDER BY state = 'open' DESC, id DESC LIMIT ?",
+        (guild_id, int(open_only), f"%{search}%", limit),
+    )
+    return [dict(row) for row in rows]
+
+
+async def turnout(db: Database, poll_id: int) -> int:
+    return int(
+        await db.fetchval("SELECT count(*) FROM poll_voters WHERE poll_id = ?", (poll_id,)) or 0
+    )
+
+
+async def has_voted(db: Database, poll_id: int, guild_id: int, user_id: int) -> bool:
+    return bool(
+        await db.fetchval(
+            "SELECT 1 FROM poll_voters WHERE poll_id = ? AND guild_id = ? AND user_id = ?",
+            (poll_id, guild_id, user_id),
+        )
+    )
+
+
+async def voted_in(db: Database, guild_id: int, user_id: int) -> set[int]:
+    rows = await db.fetchall(
+        "SELECT poll_id FROM poll_voters WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
+    )
+    return {row[0] for row in rows}
+
+
+async def _secret(db: Database, poll_id: int) -> bytes | None:
+    return await db.fetchval("SELECT secret FROM poll_secrets WHERE poll_id = ?", (poll_id,))
+
+
+async def my_ballot(
+    db: Database, poll: Poll, guild_id: int, user_id: int
+) -> tuple[str, str | None] | None:
+    """(choice JSON, reason) of this person's ballot while the poll is open, else None."""
+    secret = await _secret(db, poll.id)
+    if secret is None:
+        return None
+    row = await db.fetchone(
+        "SELECT choice, reason FROM ballots WHERE poll_id = ? AND voter_key = ?",
+        (poll.id, voter_key(secret, guild_id, user_id)),
+    )
+    return None if row is None else (row["choice"], row["reason"])
+
+
+async def current_choices(db: Database, poll_id: int) -> list[str]:
+    """Every ballot's choice JSON (live results, the tally at close)."""
+    rows = await db.fetchall("SELECT choice FROM ballots WHERE poll_id = ? ORDER BY id", (poll_id,))
+    return [row[0] for row in rows]
+
+
+# -- voting ------------------------------------------------------------------------
+
+
+async def cast_vote(
+    db: Database,
+    poll_id: int,
+    *,
+    guild_id: int,
+    user_id: int,
+    choice: str,
+    group: str | None,
+    voter_name: str | None,
+    now: datetime,
+) -> tuple[bool, int]:
+    """Record (or change) this member's vote, committed on return.
+
+    Returns (changed an earlier vote?, turnout). Raises PollClosed if the poll
+    stopped taking votes, LookupError if the person is not a member.
+    """
+    async with db.transaction():
+        poll = await get_poll(db, poll_id)
+        if poll is None:
+            raise LookupError("no such poll")
+        check_can_vote(poll, now)
+        if not await db.fetchval(
+            "SELECT 1 FROM members WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
+        ):
+            raise LookupError("not a member")
+        secret = await _secret(db, poll_id)
+        if secret is None:  # only ever missing once closed
+            raise PollClosed("This poll has closed, so votes can't be changed any more.")
+        key = voter_key(secret, guild_id, user_id)
+        named = not poll.anonymous
+        changed = bool(
+            await db.fetchval(
+                "SELECT 1 FROM ballots WHERE poll_id = ? AND voter_key = ?", (poll_id, key)
+            )
+        )
+        await db.execute(
+            "INSERT INTO ballots (id, poll_id, voter_key, guild_id, user_id, voter_name, "
+            "choice, grp) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (poll_id, voter_key) DO UPDATE SET choice = excluded.choice, "
+            "grp = excluded.grp, voter_name = excluded.voter_name",
+            (
+                new_ballot_id(),
+                poll_id,
+                key,
+                guild_id if named else None,
+                user_id if named else None,
+                voter_name if named else None,
+                choice,
+                group,
+            ),
+        )
+        await db.execute(
+            "INSERT INTO poll_voters (poll_id, guild_id, user_id) VALUES (?, ?, ?) "
+            "ON CONFLICT DO NOTHING",
+            (poll_id, guild_id, user_id),
+        )
+        count = await turnout(db, poll_id)
+    return changed, count
+
+
+async def set_reason(
+    db: Database, poll_id: int, guild_id: int, user_id: int, reason: str | None, now: datetime
+) -> bool:
+    """Add or change the reason on this member's ballot. False if they have no ballot."""
+    async with db.transaction():
+        poll = await get_poll(db, poll_id)
+        if poll is None:
+            return False
+        check_can_vote(poll, now)
+        secret = await _secret(db, poll_id)
+        if secret is None:
+            return False
+        changed = await db.execute(
+            "UPDATE ballots SET reason = ? WHERE poll_id = ? AND voter_key = ?",
+            (reason, poll_id, voter_key(secret, guild_id, user_id)),
+        )
+    return changed > 0
+
+
+# -- closing -----------------------------------------------------------------------
+
+
+async def close_poll(db: Database, poll_id: int, now: datetime) -> tuple[Poll, bool]:
+    """Freeze the results and destroy the link between voters and ballots.
+
+    Idempotent: returns (poll, closed_now); a poll closed before is returned as it
+    is. For an anonymous poll closed now, the caller must then run `compact`.
+    """
+    async with db.transaction():
+        poll = await get_poll(db, poll_id)
+        if poll is None:
+            raise LookupError("no such poll")
+        if not poll.is_open:
+            return poll, False
+        settings = await get_settings(db, poll.guild_id)
+        rows = await db.fetchall(
+            "SELECT choice, grp FROM ballots WHERE poll_id = ? ORDER BY id", (poll_id,)
+        )
+        ballots = [ballot_from_json(poll.kind, row["choice"]) for row in rows]
+        result = tally(poll.kind, poll.options, ballots)
+        breakdown = None
+        if settings.split_by_group:
+            breakdown = compute_breakdown(
+                poll.kind,
+                poll.options,
+                [(b, row["grp"]) for b, row in zip(ballots, rows, strict=True)],
+            )
+        count = len(ballots)  # who left since voting took the link, not the count
+        await db.execute(
+            "UPDATE polls SET state = 'closed', closed_at = ?, turnout = ?, result_json = ?, "
+            "breakdown_json = ? WHERE id = ?",
+            (
+                _iso(now),
+                count,
+                result_to_json(result),
+                breakdown_to_json(breakdown) if breakdown else None,
+                poll_id,
+            ),
+        )
+        await db.execute("DELETE FROM poll_secrets WHERE poll_id = ?", (poll_id,))
+        await db.execute(
+            "UPDATE ballots SET voter_key = NULL, grp = NULL WHERE poll_id = ?", (poll_id,)
+        )
+    closed = await get_poll(db, poll_id)
+    assert closed is not None
+    return closed, True
+
+
+async def compact(db: Database) -> None:
+    """Rewrite the file from the tables' contents and empty the WAL (rule 8).
+
+    After this, a ballot's place on disk depends only on its random id, no free
+    page holds an old row, and the WAL no longer holds the destroyed secret.
+    """
+    await db.checkpoint()
+    await db.execute("VACUUM")
+    await db.checkpoint()
+
+
+async def record_outcome(
+    db: Database, poll_id: int, decided: str, by_when: str, now: datetime
+) -> bool:
+    """Record "you said, we did" once. False if the poll is open or has one already."""
+    changed = await db.execute(
+        "UPDATE polls SET outcome_text = ?, outcome_by = ?, outcome_at = ? "
+        "WHERE id = ? AND state = 'closed' AND outcome_text IS NULL",
+        (decided, by_when, _iso(now), poll_id),
+    )
+    return changed > 0
+
+
+async def voter_ids(db: Database, poll_id: int) -> list[int]:
+    rows = await db.fetchall(
+        "SELECT user_id FROM poll_voters WHERE poll_id = ? ORDER BY user_id", (poll_id,)
+    )
+    return [row[0] for row in rows]
+
+
+async def closed_ballots(db: Database, poll_id: int) -> list[dict[str, Any]]:
+    """Ballots of a closed poll for export: anonymous ones carry no identity at all."""
+    rows = await db.fetchall(
+        "SELECT b.id, b.user_id, b.voter_name, b.choice, b.reason FROM ballots b "
+        "JOIN polls p ON p.id = b.poll_id WHERE b.poll_id = ? AND p.state = 'closed' "
+        "ORDER BY b.id",
+        (poll_id,),
+    )
+    return [dict(row) for row in rows]
+
+
+async def pending_close_ids(db: Database) -> list[int]:
+    """Open polls whose closing time is set (to re-arm closes if a job went missing)."""
+    rows = await db.fetchall(
+        "SELECT id FROM polls WHERE state = 'open' AND closes_at IS NOT NULL ORDER BY id"
+    )
+    return [row[0] for row in rows]
+
+
+# -- retention (rule 14) -----------------------------------------------------------
+
+
+async def sweep(db: Database, guild_id: int, cutoff: datetime) -> int:
+    """Erase ballots and voters of polls closed before `cutoff`; frozen totals stay."""
+    async with db.transaction():
+        polls = await db.fetchall(
+            "SELECT id FROM polls WHERE guild_id = ? AND state = 'closed' AND closed_at < ? "
+            "AND answers_erased_at IS NULL",
+            (guild_id, _iso(cutoff)),
+        )
+        erased = 0
+        for row in polls:
+            erased += await db.execute("DELETE FROM ballots WHERE poll_id = ?", (row["id"],))
+            erased += await db.execute("DELETE FROM poll_voters WHERE poll_id = ?", (row["id"],))
+            await db.execute(
+                "UPDATE polls SET answers_erased_at = ? WHERE id = ?", (_iso(cutoff), row["id"])
+            )
+    return erased
+
+
+# -- personal data registry --------------------------------------------------------
+
+
+async def export_member(db: Database, guild_id: int, user_id: int) -> dict[str, list[dict]]:
+    """Polls this person voted in; their named ballots, and anonymous ones still open."""
+    voted = await db.fetchall(
+        "SELECT v.poll_id, p.question, p.anonymous, p.state FROM poll_voters v "
+        "JOIN polls p ON p.id = v.poll_id WHERE v.guild_id = ? AND v.user_id = ? "
+        "ORDER BY v.poll_id",
+        (guild_id, user_id),
+    )
+    ballots = [
+        dict(row)
+        for row in await db.fetchall(
+            "SELECT poll_id, voter_name, choice, reason FROM ballots "
+            "WHERE guild_id = ? AND user_id = ? ORDER BY poll_id",
+            (guild_id, user_id),
+        )
+    ]
+    for row in voted:
+        if not row["anonymous"] or row["state"] != "open":
+            continue
+        secret = await _secret(db, row["poll_id"])
+        found = secret and await db.fetchone(
+            "SELECT poll_id, choice, reason FROM ballots WHERE poll_id = ? AND voter_key = ?",
+            (row["poll_id"], voter_key(secret, guild_id, user_id)),
+        )
+        if found:
+            ballots.append({**dict(found), "note": "anonymous: unlinked from you at close"})
+    return {"poll_voters": [dict(row) for row in voted], "ballots": ballots}
+
+
+async def erase_member(db: Database, guild_id: int, user_id: int) -> None:
+    """Named ballots go; anonymous ones stay as counts, unlinked from this person now."""
+    async with db.transaction():
+        open_anonymous = await db.fetchall(
+            "SELECT s.poll_id, s.secret FROM poll_secrets s JOIN polls p ON p.id = s.poll_id "
+            "WHERE p.guild_id = ? AND p.anonymous = 1",
+            (guild_id,),
+        )
+        for row in open_anonymous:
+            await db.execute(
+                "UPDATE ballots SET voter_key = NULL, grp = NULL "
+                "WHERE poll_id = ? AND voter_key = ?",
+                (row["poll_id"], voter_key(row["secret"], guild_id, user_id)),
+            )
+        await db.execute(
+            "DELETE FROM ballots WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
+        )
+        await db.execute(
+            "DELETE FROM poll_voters WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
+        )

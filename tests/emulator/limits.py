@@ -190,3 +190,25 @@ def message_errors(body: dict[str, Any]) -> Errors:
     errors = Errors()
     check_message(body, errors)
     return errors
+
+
+MESSAGE_ROUTES = {
+    ("POST", "/channels/{channel_id}/messages"),
+    ("PATCH", "/channels/{channel_id}/messages/{message_id}"),
+    ("POST", "/webhooks/{webhook_id}/{webhook_token}"),
+    ("PATCH", "/webhooks/{webhook_id}/{webhook_token}/messages/@original"),
+    ("PATCH", "/webhooks/{webhook_id}/{webhook_token}/messages/{message_id}"),
+}
+
+
+def check_route(method: str, template: str, body: Any) -> Errors | None:
+    """Discord's limits for the routes that carry messages, modals or choices."""
+    if not isinstance(body, dict):
+        return None
+    if (method, template) in MESSAGE_ROUTES:
+        errors = message_errors(body)
+    elif template == "/interactions/{interaction_id}/{interaction_token}/callback":
+        errors = check_callback(body)
+    else:
+        return None
+    return errors if errors.items else None

@@ -104,14 +104,32 @@ def validate_body(method: str, path: str, body: Any) -> str | None:
         validator = _validator(method, template)
     if validator is None:
         return None
-    error = jsonschema.exceptions.best_match(validator.iter_errors(body))
-    if error is None:
+    errors = list(validator.iter_errors(body))
+    if not errors:
         return None
+    error = _most_specific(errors)
     where = "/".join(str(p) for p in error.absolute_path) or "(body)"
     return f"{method} {template}: at {where}: {error.message[:500]}"
 
 
-def warm_up() -> None:
-    """Load the description ahead of the first request (optional)."""
-    _registry()
-    _routes()
+def _leaves(error: jsonschema.ValidationError) -> list[jsonschema.ValidationError]:
+    if not error.context:
+        return [error]
+    return [leaf for sub in error.context for leaf in _leaves(sub)]
+
+
+def _most_specific(errors: list[jsonschema.ValidationError]) -> jsonschema.ValidationError:
+    """Inside unions (anyOf over component kinds), report the branch that got furthest.
+
+    A branch that failed only on its `type` discriminator is the wrong branch, not the
+    error; the deepest remaining failure is the one a person needs to see.
+    """
+    leaves = [
+        leaf
+        for error in errors
+        for leaf in _leaves(error)
+        if not (leaf.validator in ("enum", "const") and list(leaf.absolute_path)[-1:] == ["type"])
+    ]
+    if not leaves:
+        return jsonschema.exceptions.best_match(errors)
+    return max(leaves, key=lambda leaf: len(leaf.absolute_path))

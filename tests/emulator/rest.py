@@ -274,7 +274,6 @@ class Rest:
     async def followup(self, call: Call) -> tuple[int, Any]:
         inter = self._interaction(call)
         body = call.json or {}
-        form_error(limits.message_errors(body))
         _require_content(body, call.files)
         original = inter.original
         if original is not None and original.flags & LOADING and inter.response_type == 5:
@@ -322,7 +321,6 @@ class Rest:
             inter.activity.set()
             return 204, None
         body = call.json or {}
-        form_error(limits.message_errors(body))
         message.flags &= ~LOADING
         self.state.apply_edit(message, body, call.files)
         inter.activity.set()
@@ -370,7 +368,6 @@ class Rest:
             if earlier is not None:
                 self.em.nonce_hits.append(earlier)
                 return 200, earlier.payload()
-        form_error(limits.message_errors(body))
         _require_content(body, call.files)
         message = self.state.create_message(channel, self.state.bot, body, call.files)
         self.em.on_message(message)
@@ -383,9 +380,7 @@ class Rest:
         message = self._message(call)
         if message.author is not self.state.bot:
             raise ApiError(403, 50005, "Cannot edit a message authored by another user")
-        body = call.json or {}
-        form_error(limits.message_errors(body))
-        self.state.apply_edit(message, body, call.files)
+        self.state.apply_edit(message, call.json or {}, call.files)
         return 200, message.payload()
 
     async def delete_message(self, call: Call) -> tuple[int, Any]:

@@ -29,7 +29,7 @@ from tests.emulator.interactions import (
 )
 from tests.emulator.models import Attachment, Guild, Message
 from tests.emulator.ratelimit import RateLimiter, is_global_exempt
-from tests.emulator.rest import EPHEMERAL, LOADING, ApiError, Call, Rest, form_error
+from tests.emulator.rest import EPHEMERAL, LOADING, ApiError, Call, Rest
 from tests.emulator.state import RecordedRequest, State
 
 log = logging.getLogger("emulator")
@@ -62,10 +62,12 @@ class Emulator:
         self.gateway: Gateway = None  # type: ignore[assignment]  # made in start()
         self.port = 0
         self.requests: list[RecordedRequest] = []
+        self.request_seen = asyncio.Event()
         self.status_counts: Counter[int] = Counter()
         self.global_429s = 0
         self.unknown_routes: list[str] = []
         self.validation_errors: list[str] = []
+        self.limit_errors: list[str] = []
         self.server_errors: list[str] = []
         self.failed_interactions: list[Interaction] = []
         self.interactions: dict[int, Interaction] = {}
@@ -125,6 +127,7 @@ class Emulator:
         found += [
             f"request body does not match Discord's OpenAPI: {e}" for e in self.validation_errors
         ]
+        found += [f"Discord rejected (over a limit): {e}" for e in self.limit_errors]
         found += [f"emulator error: {e}" for e in self.server_errors]
         found += [
             f"This interaction failed: {i.describe} by {i.user.username} ({i.failed})"
@@ -136,6 +139,7 @@ class Emulator:
         found = self.problems()
         self.unknown_routes.clear()
         self.validation_errors.clear()
+        self.limit_errors.clear()
         self.server_errors.clear()
         self.failed_interactions.clear()
         return found
@@ -184,6 +188,10 @@ class Emulator:
         if not decision.allowed:
             self.global_429s += decision.is_global
             return self._finish(record, 429, decision.body, decision.headers)
+        too_big = limits.check_route(method, template, body)
+        if too_big is not None:
+            self.limit_errors.append(f"{method} {template}: {too_big.summary()}")
+            return self._finish(record, 400, too_big.body(), decision.headers)
         if self.validate and body is not None:
             problem = openapi.validate_body(method, path, body)
             if problem is not None:
@@ -214,6 +222,7 @@ class Emulator:
         headers: dict[str, str] | None = None,
     ) -> web.Response:
         record.status, record.response = status, payload
+        self.request_seen.set()
         self.status_counts[status] += 1
         if status == 204 or payload is None:
             return web.Response(status=204, headers={"Via": "1.1 google", **(headers or {})})
@@ -275,7 +284,6 @@ class Emulator:
                     }
                 },
             )
-        form_error(limits.check_callback(body))
         data = body.get("data") or {}
         if kind in (4, 5):
             flags = int(data.get("flags") or 0)

@@ -12,6 +12,7 @@ up) and gone quiet, so tests read linearly with no sleeps.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import re
 import time
@@ -714,6 +715,18 @@ class World:
         return [
             r for r in self.requests if r.method == method and route_part in (r.route or r.path)
         ]
+
+    async def wait_for_request(self, method: str, route_part: str, within: float = 10.0) -> Any:
+        """Waits for the bot to make a matching request (answered); returns the latest."""
+        deadline = time.monotonic() + within
+        while not self.requests_to(method, route_part):
+            self.emulator.request_seen.clear()
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise AssertionError(f"the bot never called {method} ...{route_part}")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.emulator.request_seen.wait(), remaining)
+        return self.requests_to(method, route_part)[-1]
 
     def count_status(self, status: int) -> int:
         return self.emulator.count_status(status)

@@ -150,3 +150,14 @@ async def test_user_text_with_everyone_or_a_role_mention_never_pings(world):
         assert not message.pings.everyone
         assert not message.pings.roles
         assert not message.pings.users
+    # and the bot told Discord so explicitly, on every message it sent
+    bodies = [
+        (r.body.get("data") if "/interactions/" in r.path else r.body)
+        for r in world.requests
+        if r.method == "POST"
+        and isinstance(r.body, dict)
+        and ("/interactions/" in r.path or "/messages" in r.path)
+    ]
+    messages = [b for b in bodies if isinstance(b, dict) and ("content" in b or "embeds" in b)]
+    assert messages
+    assert all(b.get("allowed_mentions", {}).get("parse") == [] for b in messages)

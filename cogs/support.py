@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import time
 
 import discord
 from discord import app_commands
@@ -11,6 +10,7 @@ from discord.ext import commands
 
 from bot import strings
 from bot.client import SpeakBack
+from bot.delivery import message_payload
 from bot.domain.access import is_moderator, is_organiser
 from bot.guards import actor_of
 from bot.help import commands_by_audience
@@ -27,7 +27,6 @@ DM_REPLY_EVERY_SECONDS = 6 * 60 * 60  # answer a person's DMs at most once in si
 class SupportCog(commands.Cog):
     def __init__(self, bot: SpeakBack) -> None:
         self.bot = bot
-        self._last_dm_reply: dict[int, float] = {}
 
     @app_commands.command(name="support", description="People and services you can talk to")
     async def support(self, interaction: discord.Interaction) -> None:
@@ -76,15 +75,17 @@ class SupportCog(commands.Cog):
     async def on_message(self, message: discord.Message) -> None:
         if message.guild is not None or message.author.bot:
             return
-        now = time.monotonic()
-        last = self._last_dm_reply.get(message.author.id)
-        if last is not None and now - last < DM_REPLY_EVERY_SECONDS:
-            return
-        self._last_dm_reply[message.author.id] = now
-        try:
-            await message.channel.send(strings.DM_AUTO_REPLY)
-        except discord.HTTPException:
-            log.info("Could not answer a DM from user %s", message.author.id)
+        # One automatic reply per person per six-hour window: the dedupe key makes
+        # a second DM in the same window (or a redelivered event) a no-op.
+        window = int(self.bot.clock.now().timestamp()) // DM_REPLY_EVERY_SECONDS
+        await self.bot.delivery.dm(
+            guild_id=None,
+            user_id=message.author.id,
+            purpose="service",
+            payload=message_payload(strings.DM_AUTO_REPLY),
+            dedupe_key=f"dm-auto-reply:{message.author.id}:{window}",
+            urgent=True,
+        )
 
 
 async def setup(bot: SpeakBack) -> None:

@@ -1,0 +1,21 @@
+"""The demo transcript is what people really see; a golden file keeps it honest.
+
+Regenerate after a deliberate change of wording: `UPDATE_GOLDEN=1 make test`
+(then read the diff: every line is something a member, organiser or moderator sees).
+"""
+
+import os
+from pathlib import Path
+
+from tests.demo import run_demo
+
+GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "demo.txt"
+
+
+async def test_the_demo_transcript_matches_the_golden_file(world, tmp_path):
+    text = await run_demo(world, output=tmp_path)
+    if os.environ.get("UPDATE_GOLDEN") == "1":
+        GOLDEN.write_text(text, encoding="utf-8")
+    assert text == GOLDEN.read_text(encoding="utf-8")
+    assert "Traceback" not in text
+    assert "something went wrong" not in text.lower()

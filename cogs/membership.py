@@ -424,12 +424,14 @@ class DetailsModal(SafeModal, title=text.DETAILS_MODAL_TITLE):
         super().__init__(timeout=3600)
         profile = member.profile
         self.name = discord.ui.TextInput(
+            custom_id="preferred_name",
             label=text.DETAILS_NAME,
             required=False,
             max_length=MAX_PREFERRED_NAME,
             default=profile.preferred_name,
         )
         self.access = discord.ui.TextInput(
+            custom_id="access_needs",
             label=text.DETAILS_ACCESS,
             style=discord.TextStyle.paragraph,
             required=False,
@@ -438,9 +440,14 @@ class DetailsModal(SafeModal, title=text.DETAILS_MODAL_TITLE):
             default=profile.access_needs,
         )
         self.timezone = discord.ui.TextInput(
-            label=text.DETAILS_TIMEZONE, required=False, max_length=64, default=profile.timezone
+            custom_id="timezone",
+            label=text.DETAILS_TIMEZONE,
+            required=False,
+            max_length=64,
+            default=profile.timezone,
         )
         self.quiet = discord.ui.TextInput(
+            custom_id="quiet_hours",
             label=text.DETAILS_QUIET,
             required=False,
             max_length=40,
@@ -448,6 +455,7 @@ class DetailsModal(SafeModal, title=text.DETAILS_MODAL_TITLE):
         )
         offsets = profile.reminder_offsets
         self.reminders = discord.ui.TextInput(
+            custom_id="reminders",
             label=text.DETAILS_REMINDERS,
             required=False,
             max_length=80,

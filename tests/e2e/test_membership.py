@@ -1,0 +1,347 @@
+"""Membership end to end: the real bot against the emulator (rules 1, 3, 4, 5, 7, 11).
+
+Each test reads like what a person does; the database file is opened read-only
+afterwards to prove what was (and was not) kept. `world` (tests/e2e/conftest.py)
+fails a test if the bot broke any of Discord's rules on the way.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from contextlib import closing
+
+import pytest
+
+from bot import strings
+from bot.strings import membership as text
+from tests.emulator.world import World
+
+NOTICE_FIELD = "What joining means (stored, why, who sees)"
+
+
+def rows(world: World, sql: str, params: tuple = ()) -> list[tuple]:
+    uri = f"file:{world.root / 'speakback.db'}?mode=ro"
+    with closing(sqlite3.connect(uri, uri=True)) as conn:
+        return conn.execute(sql, params).fetchall()
+
+
+def where_id_appears(world: World, user_id: int) -> list[str]:
+    """Every table.column in the database whose value holds this id, as number or text."""
+    found = []
+    tables = [t for (t,) in rows(world, "SELECT name FROM sqlite_master WHERE type='table'")]
+    for table in tables:
+        for column in [c[1] for c in rows(world, f'PRAGMA table_info("{table}")')]:
+            hits = rows(
+                world,
+                f'SELECT count(*) FROM "{table}" WHERE "{column}" = ? '
+                f'OR CAST("{column}" AS TEXT) LIKE ?',
+                (user_id, f"%{user_id}%"),
+            )[0][0]
+            if hits:
+                found.append(f"{table}.{column}")
+    return found
+
+
+async def join(person, purposes=("dm_reminders",)):
+    notice = await person.slash("join")
+    welcome = await person.click(notice, strings.I_AGREE)
+    if purposes:
+        return await person.select(welcome, "member:prefs", list(purposes))
+    return await person.click(welcome, text.NO_MESSAGES)
+
+
+async def send_test_dm(world, person, purpose="dm_reminders", content="Meeting tomorrow at 6pm"):
+    await world.bot.control(
+        "POST",
+        "/test/dm",
+        {
+            "guild_id": world.guild().id,
+            "user_id": person.id,
+            "content": content,
+            "purpose": purpose,
+        },
+    )
+    await world.settle()
+
+
+async def test_join_shows_the_notice_and_only_agreeing_makes_a_member(world):
+    alice = world.user("alice")
+    notice = await alice.slash("join")
+    assert notice.ephemeral
+    assert "What we store" in notice.text and "/leave" in notice.text
+    assert notice.buttons == [strings.I_AGREE, strings.NOT_NOW]
+
+    welcome = await alice.click(notice, strings.I_AGREE)
+    assert "you've joined" in welcome.text
+    assert rows(world, "SELECT purpose, granted FROM member_consents") == [("membership", 1)]
+
+    saved = await alice.select(welcome, "member:prefs", ["dm_reminders", "dm_outcomes"])
+    assert "meeting reminders, poll outcomes" in saved.text
+    again = await alice.slash("join")
+    assert text.ALREADY_MEMBER in again.text and "meeting reminders" in again.text
+    assert rows(world, "SELECT count(*) FROM members") == [(1,)]
+    consents = rows(world, "SELECT purpose, granted, notice_version FROM member_consents")
+    assert consents == [("membership", 1, 1), ("dm_reminders", 1, 1), ("dm_outcomes", 1, 1)]
+    assert rows(world, "SELECT event FROM membership_events") == [("joined",)]
+
+
+async def test_not_now_stores_nothing(world):
+    bob = world.user("bob")
+    notice = await bob.slash("join")
+    declined = await bob.click(notice, strings.NOT_NOW)
+    assert "Nothing about you was stored" in declined.text
+    assert where_id_appears(world, bob.id) == []
+
+
+async def test_messages_are_off_unless_chosen(world):
+    alice = world.user("alice")
+    await join(alice, purposes=())
+    await send_test_dm(world, alice, purpose="dm_opportunities")
+    assert alice.dms == []
+
+
+async def test_non_members_get_the_join_hint_from_commands_and_buttons(world):
+    carol = world.user("carol")
+    reply = await carol.slash("me settings")
+    assert reply.text == strings.JOIN_FIRST and reply.ephemeral
+
+    # A member's own settings message outlives their membership: pressing it now
+    # is a non-member pressing a member-only button, and is re-checked.
+    welcome = await join(carol)
+    settings_message = await carol.slash("me settings")
+    leave = await carol.slash("leave")
+    await carol.click(leave, strings.LEAVE_AND_ERASE)
+    pressed = await carol.click(settings_message, text.EDIT_DETAILS)
+    assert pressed.text == strings.JOIN_FIRST
+    chose = await carol.select(welcome, "member:prefs", ["dm_outcomes"])
+    assert strings.JOIN_FIRST in chose.text
+    assert where_id_appears(world, carol.id) == []
+
+
+async def test_stepping_back_stops_dms_until_resumed(world):
+    alice = world.user("alice")
+    await join(alice, purposes=("dm_reminders",))
+    await send_test_dm(world, alice, content="first reminder")
+    assert [m.content for m in alice.dms] == ["first reminder"]
+
+    paused = await alice.slash("me pause")
+    assert "stepping back" in paused.text and "nobody is told" in paused.text
+    await send_test_dm(world, alice, content="while paused")
+    assert [m.content for m in alice.dms] == ["first reminder"]
+    show = await alice.slash("me show")
+    assert "until you use `/me resume`" in show.text
+
+    resumed = await alice.slash("me resume")
+    assert "Welcome back" in resumed.text
+    await send_test_dm(world, alice, content="after resuming")
+    assert [m.content for m in alice.dms] == ["first reminder", "after resuming"]
+
+
+async def test_a_pause_with_a_date_ends_by_itself(world):
+    alice = world.user("alice")
+    await join(alice)
+    paused = await alice.slash("me pause", until="2026-12-05")
+    assert "Saturday 5 December 2026" in paused.text
+    await send_test_dm(world, alice, content="too soon")
+    assert alice.dms == []
+    await world.advance(days=4)
+    await send_test_dm(world, alice, content="back again")
+    assert [m.content for m in alice.dms] == ["back again"]
+
+
+async def test_a_past_pause_date_is_refused_kindly(world):
+    alice = world.user("alice")
+    await join(alice)
+    reply = await alice.slash("me pause", until="2020-01-01")
+    assert "already passed" in reply.text and reply.ephemeral
+    assert rows(world, "SELECT paused_at FROM members") == [(None,)]
+
+
+async def test_settings_save_profile_and_bad_input_is_explained(world):
+    alice = world.user("alice")
+    await join(alice)
+    settings = await alice.slash("me settings")
+    grouped = await alice.select(settings, "member:group", ["carer"])
+    assert "Carer" in grouped.text
+    form = await alice.click(grouped, text.EDIT_DETAILS)
+    saved = await alice.submit_modal(
+        form,
+        preferred_name="Al",
+        access_needs="Step-free access",
+        timezone="europe/dublin",
+        quiet_hours="10pm-8am",
+        reminders="24h, 1h",
+    )
+    assert "Europe/Dublin" in saved.text and "22:00-08:00" in saved.text
+    assert "24 hours and 1 hour" in saved.text
+    profile = rows(
+        world,
+        "SELECT preferred_name, self_described_group, access_needs, timezone, quiet_start, "
+        "quiet_end, reminder_offsets FROM member_profiles",
+    )
+    assert profile == [
+        ("Al", "carer", "Step-free access", "Europe/Dublin", "22:00", "08:00", "1440,60")
+    ]
+
+    form = await alice.click(grouped, text.EDIT_DETAILS)
+    refused = await alice.submit_modal(form, quiet_hours="sometimes")
+    assert "22:00-08:00" in refused.text and refused.ephemeral
+    assert rows(world, "SELECT quiet_start FROM member_profiles") == [("22:00",)]
+
+
+async def test_quiet_hours_hold_a_dm_until_morning(world):
+    alice = world.user("alice")
+    await join(alice)
+    form = await alice.click(await alice.slash("me settings"), text.EDIT_DETAILS)
+    await alice.submit_modal(form, quiet_hours="08:00-18:00")  # world starts at 09:00 London
+    await send_test_dm(world, alice, content="not now")
+    assert alice.dms == []
+    await world.advance(hours=9, minutes=1)
+    assert [m.content for m in alice.dms] == ["not now"]
+
+
+async def test_export_contains_everything_about_me_and_nobody_else(world):
+    alice, bob = world.user("alice"), world.user("bob")
+    await join(alice, purposes=("dm_reminders", "dm_outcomes"))
+    await join(bob)
+    form = await alice.click(await alice.slash("me settings"), text.EDIT_DETAILS)
+    await alice.submit_modal(form, preferred_name="Al", access_needs="captions")
+    await send_test_dm(world, alice, content="hello")
+
+    reply = await alice.slash("me export")
+    assert reply.ephemeral
+    [attachment] = reply.attachments
+    assert attachment.filename == text.EXPORT_FILENAME
+    document = json.loads(attachment.data)
+    tables = document["tables"]
+    assert {"members", "member_consents", "member_profiles", "outbox", "dm_blocked"} <= set(tables)
+    assert [c["purpose"] for c in tables["member_consents"]] == [
+        "membership",
+        "dm_reminders",
+        "dm_outcomes",
+    ]
+    assert all(c["at"] and c["notice_version"] == 1 for c in tables["member_consents"])
+    assert tables["member_profiles"][0]["access_needs"] == "captions"
+    assert len(tables["outbox"]) == 1
+    assert document["membership_events"] == [{"event": "joined", "on_day": "2026-12-01"}]
+    assert str(bob.id) not in attachment.data.decode()
+    # every row about alice in every personal table is in the file
+    for table in ("members", "member_consents", "member_profiles", "outbox"):
+        held = rows(world, f"SELECT count(*) FROM {table} WHERE user_id = ?", (alice.id,))[0][0]
+        assert len(tables[table]) == held, table
+
+
+async def test_leaving_erases_at_once_and_keeps_only_a_pseudonymous_event(world):
+    alice, bob = world.user("alice"), world.user("bob")
+    await join(alice, purposes=("dm_reminders",))
+    await join(bob)
+    form = await alice.click(await alice.slash("me settings"), text.EDIT_DETAILS)
+    await alice.submit_modal(form, preferred_name="Al", access_needs="a quiet room")
+    await alice.slash("me pause")
+    await send_test_dm(world, alice)
+    assert where_id_appears(world, alice.id)
+
+    confirm = await alice.slash("me delete")
+    assert strings.LEAVE_AND_ERASE in confirm.buttons and "/me export" in confirm.text
+    done = await alice.click(confirm, strings.LEAVE_AND_ERASE)
+    assert "erased" in done.text
+    assert where_id_appears(world, alice.id) == []
+    assert rows(world, "SELECT event FROM membership_events ORDER BY id") == [
+        ("joined",),
+        ("joined",),
+        ("left",),
+    ]
+    assert where_id_appears(world, bob.id)  # nobody else touched
+    again = await alice.slash("join")
+    assert strings.I_AGREE in again.buttons
+
+
+async def test_keep_my_membership_changes_nothing(world):
+    alice = world.user("alice")
+    await join(alice)
+    confirm = await alice.slash("leave")
+    kept = await alice.click(confirm, text.KEEP_MEMBERSHIP)
+    assert "still a member" in kept.text
+    assert rows(world, "SELECT count(*) FROM members") == [(1,)]
+
+
+async def test_a_new_notice_stops_dms_and_is_shown_first(world):
+    alice = world.user("alice")
+    await join(alice, purposes=("dm_reminders",))
+    form = await world.mod.slash("setup notice")
+    await world.mod.submit_modal(form, **{NOTICE_FIELD: "New notice: we now also keep X."})
+
+    await send_test_dm(world, alice, content="held back")
+    assert alice.dms == []
+    reply = await alice.slash("me settings")
+    assert "New notice: we now also keep X." in reply.text
+    assert text.AFTER_NOTICE_RETRY in reply.text
+    # Data rights never wait for the new notice.
+    assert "new version (2)" in (await alice.slash("me show")).text
+
+    confirmed = await alice.click(reply, strings.I_AGREE)
+    assert "Thank you" in confirmed.text
+    assert rows(world, "SELECT notice_version FROM members") == [(2,)]
+    await send_test_dm(world, alice, content="after agreeing")
+    assert [m.content for m in alice.dms] == ["after agreeing"]
+
+
+async def test_closed_dms_are_shown_and_cleared_by_a_test_message(world):
+    alice = world.user("alice")
+    await join(alice)
+    world.set_dms_closed(alice)
+    await send_test_dm(world, alice)
+    show = await alice.slash("me show")
+    assert "couldn't reach you" in show.text
+    assert strings.OPENED_MY_DMS in show.buttons
+
+    world.set_dms_closed(alice, False)
+    sent = await alice.click(show, strings.OPENED_MY_DMS)
+    assert "test message" in sent.text
+    assert [m.content for m in alice.dms] == [text.TEST_DM]
+    assert "No problems found" in (await alice.slash("me show")).text
+
+
+async def test_members_count_is_totals_only_for_organisers(world):
+    organiser = world.user("olu", organiser=True)
+    await world.mod.slash("setup roles", organiser=world.role("Organisers"))
+    people = [world.user(f"p{i}") for i in range(6)]
+    for person in people:
+        await join(person, purposes=())
+    await people[0].slash("me pause")
+    reply = await organiser.slash("members count")
+    assert "**Members:** 6" in reply.text and "**Stepping back right now:** 1" in reply.text
+    assert "fewer than 5" in reply.text
+    for person in people:
+        assert person.name not in reply.text and str(person.id) not in reply.text
+    refused = await people[1].slash("members count")
+    assert "Only organisers" in refused.text
+
+
+async def test_help_shows_member_commands_only_to_members(world):
+    dee = world.user("dee")
+    before = await dee.slash("help")
+    assert "/me show" not in before.text and "appear here once you do" in before.text
+    await join(dee)
+    after = await dee.slash("help")
+    assert "/me show" in after.text
+
+
+NASTY = [
+    "@everyone @here <@&1> <@1> **bold** __u__ ~~s~~ `code` ||spoiler|| # heading",
+    "[link](https://example.com) > quote\n- list\n```py\nprint(1)\n```",
+    "\u202eevil\u200b ümlaut 漢字 🙂 \\",
+]
+
+
+@pytest.mark.parametrize("value", NASTY)
+async def test_free_text_in_profile_fields_never_breaks_a_reply_or_pings(world, value):
+    alice = world.user("alice")
+    await join(alice)
+    form = await alice.click(await alice.slash("me settings"), text.EDIT_DETAILS)
+    saved = await alice.submit_modal(form, preferred_name=value[:64], access_needs=value * 3)
+    show = await alice.slash("me show")
+    for reply in (saved, show):
+        assert reply.message is not None
+        assert not any(m.pings.anyone for m in reply.messages)

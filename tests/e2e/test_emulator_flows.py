@@ -157,3 +157,11 @@ async def test_clock_is_driven_through_the_control_server(echo_world):
     before = echo_world.now
     after = await echo_world.advance(hours=23)
     assert (after - before).total_seconds() == 23 * 3600
+
+
+async def test_ephemeral_defer_keeps_the_followup_private(echo_world):
+    alice = echo_world.user("alice")
+    reply = await alice.slash("think", ephemeral=True)
+    assert reply.ephemeral and reply.text == "done thinking"
+    assert echo_world.channel("general").messages == []
+    assert echo_world.pings() == []

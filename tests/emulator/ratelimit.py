@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections import deque
 from dataclasses import dataclass, field
 
 # (method, route template) -> (limit, window in seconds). Unlisted routes: DEFAULT.
@@ -58,7 +57,8 @@ class RateLimiter:
         self.global_per_second = global_per_second
         self.route_limits = dict(ROUTE_LIMITS if route_limits is None else route_limits)
         self.enabled = enabled
-        self._global: deque[float] = deque()
+        self._global_reset = 0.0  # the global bucket is a fixed one-second window
+        self._global_count = 0
         self._buckets: dict[tuple[str, str], Bucket] = {}
 
     def check(self, method: str, template: str, params: dict[str, str]) -> Decision:
@@ -66,10 +66,10 @@ class RateLimiter:
             return Decision(True)
         now = time.monotonic()
         if not is_global_exempt(template):
-            while self._global and now - self._global[0] >= 1.0:
-                self._global.popleft()
-            if len(self._global) >= self.global_per_second:
-                retry = round(max(0.001, 1.0 - (now - self._global[0])), 3)
+            if now >= self._global_reset:
+                self._global_reset, self._global_count = now + 1.0, 0
+            if self._global_count >= self.global_per_second:
+                retry = round(max(0.001, self._global_reset - now), 3)
                 return Decision(
                     False,
                     headers={
@@ -116,5 +116,5 @@ class RateLimiter:
         bucket.remaining -= 1
         headers["X-RateLimit-Remaining"] = str(bucket.remaining)
         if not is_global_exempt(template):
-            self._global.append(now)
+            self._global_count += 1
         return Decision(True, headers=headers)

@@ -611,13 +611,17 @@ class World:
         roles: tuple[str, ...] | list[str] = (),
         moderator: bool = False,
         organiser: bool = False,
-        guilds: list[GuildRef] | None = None,
+        guilds: list[GuildRef | str] | None = None,
     ) -> Person:
-        """A person who is a member of the given servers (default: the first)."""
+        """A person who is a member of the given servers (default: the first).
+
+        `moderator` gives the "Moderators" role (Manage Server), `organiser` the
+        "Organisers" role; `roles` names further roles, given in every listed server.
+        """
         if name in self.people:
             return self.people[name]
         user = self.state.add_user(name)
-        targets = guilds or [self.guilds[0]]
+        targets = [self._guild_ref(g) for g in guilds] if guilds else [self.guilds[0]]
         for ref in targets:
             names = (
                 list(roles)
@@ -755,6 +759,10 @@ class World:
 
     def bot_log(self) -> str:
         return self.bot.log_text() if self.bot is not None else ""
+
+    def pings(self) -> list[Message]:
+        """Messages that notified someone (a user, a role, @everyone/@here) as Discord would."""
+        return [m for m in self.state.messages.values() if m.pings.anyone]
 
     @property
     def messages(self) -> list[Message]:

@@ -66,6 +66,9 @@ class SpeakBack(commands.Bot):
             allowed_mentions=discord.AllowedMentions.none(),
             help_command=None,
             tree_cls=SpeakBackTree,
+            # discord.py waits this long for more servers before on_ready. The emulator
+            # sends them all at once, so tests need not wait the 2 s default.
+            guild_ready_timeout=0.1 if config.test_control is not None else 2.0,
         )
         self.config = config
         if clock is None:

@@ -1,0 +1,110 @@
+"""Networks: servers link only with consent on both sides (issue 10)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bot.strings import networks as text
+
+SERVERS = ["Leeds champions", "Bradford voices", "Wakefield group"]
+
+
+@pytest.fixture
+async def three(make_world):
+    world = await make_world(guilds=SERVERS)  # commands synced globally (no DEV_GUILD_ID)
+    mods = {}
+    for index, name in enumerate(SERVERS):
+        guild = world.guild(name)
+        mod = world.mod if index == 0 else world.user(f"mod{index}", moderator=True, guilds=[guild])
+        mods[name] = mod
+        await mod.slash(
+            "setup channel",
+            in_guild=guild,
+            announcements=guild.channel("announcements"),
+            moderators=guild.channel("moderators"),
+        )
+    return world, mods
+
+
+def code_in(reply) -> str:
+    return re.search(r"`(SB-[A-Z0-9-]+)`", reply.text).group(1)
+
+
+async def link(world, mods, joiner: str, code: str) -> None:
+    guild = world.guild(joiner)
+    await mods[joiner].slash("network join", in_guild=guild, code=code)
+
+
+async def test_linking_needs_both_sides_and_codes_work_once(three):
+    world, mods = three
+    leeds, bradford = world.guild(SERVERS[0]), world.guild(SERVERS[1])
+    created = await mods[SERVERS[0]].slash(
+        "network create", in_guild=leeds, name="Yorkshire champions"
+    )
+    code = code_in(created)
+    asked = await mods[SERVERS[1]].slash("network join", in_guild=bradford, code=code)
+    assert "Nothing is shared until they approve" in asked.text
+    shown = await mods[SERVERS[1]].slash("network show", in_guild=bradford)
+    assert text.NOT_IN_NETWORK in shown.text  # not linked yet: one side is not consent
+    request = leeds.channel("moderators").messages[-1]
+    assert "Bradford voices" in request.content + str(request.embeds)
+    # the code was spent: Wakefield can't reuse it
+    reused = await mods[SERVERS[2]].slash(
+        "network join", in_guild=world.guild(SERVERS[2]), code=code
+    )
+    assert "doesn't work" in reused.text
+    # a non-moderator in Leeds cannot approve
+    alice = world.user("alice", guilds=[leeds])
+    refused = await alice.click(request, text.APPROVE)
+    assert "Manage Server" in refused.text or "Only moderators" in refused.text
+    approved = await mods[SERVERS[0]].click(request, text.APPROVE)
+    assert "Approved" in approved.text
+    shown = await mods[SERVERS[1]].slash("network show", in_guild=bradford)
+    assert "Leeds champions" in shown.text and "Bradford voices" in shown.text
+    told = bradford.channel("moderators").messages[-1]
+    assert "Yorkshire champions" in told.content
+    # the request now says what happened, and can't be pressed twice
+    assert request.buttons == []
+    assert "Approved by a moderator of **Leeds champions**" in str(request.embeds)
+
+
+async def test_refusal_links_nothing_and_leaving_unlinks_at_once(three):
+    world, mods = three
+    leeds, bradford, wakefield = (world.guild(n) for n in SERVERS)
+    code = code_in(await mods[SERVERS[0]].slash("network create", in_guild=leeds, name="Y"))
+    await mods[SERVERS[2]].slash("network join", in_guild=wakefield, code=code)
+    await mods[SERVERS[0]].click(leeds.channel("moderators").messages[-1], text.REFUSE)
+    assert (
+        text.NOT_IN_NETWORK
+        in (await mods[SERVERS[2]].slash("network show", in_guild=wakefield)).text
+    )
+    shown = await mods[SERVERS[0]].slash("network show", in_guild=leeds)
+    second = code_in(await mods[SERVERS[0]].click(shown, text.MAKE_CODE))
+    await mods[SERVERS[1]].slash("network join", in_guild=bradford, code=second)
+    await mods[SERVERS[0]].click(leeds.channel("moderators").messages[-1], text.APPROVE)
+    left = await mods[SERVERS[1]].slash("network leave", in_guild=bradford)
+    assert "has left" in left.text
+    shown = await mods[SERVERS[0]].slash("network show", in_guild=leeds)
+    assert "Bradford voices" not in shown.text.split("Waiting")[0]
+    assert "has left" in leeds.channel("moderators").messages[-1].content
+
+
+async def test_only_moderators_link_servers(three):
+    world, mods = three
+    leeds = world.guild(SERVERS[0])
+    bob = world.user("bob", guilds=[leeds])
+    reply = await bob.slash("network create", in_guild=leeds, name="Mine")
+    assert "Manage Server" in reply.text
+    assert (
+        text.NOT_IN_NETWORK in (await mods[SERVERS[0]].slash("network show", in_guild=leeds)).text
+    )
+
+
+async def test_a_mistyped_code_is_explained_kindly(three):
+    world, mods = three
+    reply = await mods[SERVERS[1]].slash(
+        "network join", in_guild=world.guild(SERVERS[1]), code="hello"
+    )
+    assert "doesn't look like a network link code" in reply.text

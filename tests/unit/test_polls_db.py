@@ -1,0 +1,304 @@
+"""The polls repository: votes, closing, anonymity on disk (rule 8), retention, leaving."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import sqlite3
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.domain.polls import PollClosed, check_settings, voter_key
+from bot.domain.suppression import Shown, suppress_breakdown
+from db import members, polls
+from db.database import Database
+from db.personal_data import erase_all, export_all
+from db.settings import update_settings
+
+NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+SECRET = b"s" * 40
+GUILD = 7
+VOTERS = [100000000000000000 + 7919 * n for n in range(1, 13)]
+
+
+@pytest.fixture
+async def db(tmp_path):
+    database = await Database.open(tmp_path / "polls.db")
+    await database.migrate()
+    yield database
+    await database.close()
+
+
+async def join(db, *user_ids, group=None):
+    for user_id in user_ids:
+        await members.agree(db, GUILD, user_id, notice_version=1, now=NOW, secret=SECRET)
+        if group:
+            await members.update_profile(db, GUILD, user_id, NOW, group=group)
+
+
+async def new_poll(db, kind="single", anonymous=True, options=("A", "B", "C"), closes_at=None):
+    settings = check_settings(
+        kind=kind,
+        max_choices=None,
+        anonymous=anonymous,
+        results="at_close",
+        closes_at=closes_at,
+        content_note=None,
+        reasons=True,
+    )
+    return await polls.create_poll(
+        db,
+        guild_id=GUILD,
+        channel_id=55,
+        question="What first?",
+        options=list(options),
+        settings=settings,
+        max_choices=None,
+        now=NOW,
+    )
+
+
+async def vote(db, poll_id, user_id, choice, group=None):
+    return await polls.cast_vote(
+        db,
+        poll_id,
+        guild_id=GUILD,
+        user_id=user_id,
+        choice=choice,
+        group=group,
+        voter_name=f"name-{user_id}",
+        now=NOW,
+    )
+
+
+async def test_a_member_votes_once_and_can_change_their_vote(db):
+    await join(db, *VOTERS[:2])
+    poll_id = await new_poll(db)
+    assert await vote(db, poll_id, VOTERS[0], "0") == (False, 1)
+    assert await vote(db, poll_id, VOTERS[0], "2") == (True, 1)
+    assert await vote(db, poll_id, VOTERS[1], "2") == (False, 2)
+    assert sorted(await polls.current_choices(db, poll_id)) == ["2", "2"]
+    poll = await polls.get_poll(db, poll_id)
+    assert await polls.my_ballot(db, poll, GUILD, VOTERS[0]) == ("2", None)
+
+
+async def test_non_members_cannot_vote(db):
+    poll_id = await new_poll(db)
+    with pytest.raises(LookupError):
+        await vote(db, poll_id, VOTERS[0], "0")
+    assert await polls.turnout(db, poll_id) == 0
+
+
+async def test_no_votes_after_the_closing_time_even_before_the_close_job_runs(db):
+    await join(db, VOTERS[0])
+    poll_id = await new_poll(db, closes_at=NOW + timedelta(hours=1))
+    with pytest.raises(PollClosed):
+        await polls.cast_vote(
+            db, poll_id, guild_id=GUILD, user_id=VOTERS[0], choice="0", group=None,
+            voter_name=None, now=NOW + timedelta(hours=1),
+        )  # fmt: skip
+
+
+async def test_closing_freezes_the_result_once_and_refuses_later_votes(db):
+    await join(db, *VOTERS[:3])
+    poll_id = await new_poll(db)
+    for user_id, choice in zip(VOTERS[:3], ["0", "1", "1"], strict=True):
+        await vote(db, poll_id, user_id, choice)
+    poll, closed_now = await polls.close_poll(db, poll_id, NOW + timedelta(hours=2))
+    assert closed_now and poll.state == "closed"
+    assert poll.result.totals == (1, 2, 0) and poll.turnout == 3
+    again, closed_again = await polls.close_poll(db, poll_id, NOW + timedelta(hours=3))
+    assert not closed_again and again.closed_at == poll.closed_at
+    with pytest.raises(PollClosed):
+        await vote(db, poll_id, VOTERS[0], "2")
+    assert (await polls.get_poll(db, poll_id)).result.totals == (1, 2, 0)
+
+
+async def test_at_close_the_secret_and_every_link_are_gone(db):
+    await join(db, *VOTERS[:4])
+    poll_id = await new_poll(db)
+    secret = await db.fetchval("SELECT secret FROM poll_secrets WHERE poll_id = ?", (poll_id,))
+    for user_id in VOTERS[:4]:
+        await vote(db, poll_id, user_id, "1", group="carer")
+    await polls.close_poll(db, poll_id, NOW)
+    assert await db.fetchval("SELECT count(*) FROM poll_secrets") == 0
+    rows = await db.fetchall("SELECT * FROM ballots WHERE poll_id = ?", (poll_id,))
+    assert len(rows) == 4
+    for row in rows:
+        assert row["voter_key"] is None and row["grp"] is None
+        assert row["user_id"] is None and row["guild_id"] is None and row["voter_name"] is None
+    columns = {c["name"] for c in await db.fetchall("PRAGMA table_info(ballots)")}
+    assert not {c for c in columns if "time" in c or c.endswith("_at")}, "ballots carry no time"
+    poll = await polls.get_poll(db, poll_id)
+    assert await polls.my_ballot(db, poll, GUILD, VOTERS[0]) is None
+    assert len(secret) >= 16
+
+
+def _database_bytes(path) -> bytes:
+    wal = path.with_name(path.name + "-wal")
+    return path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+
+
+async def _run_election(tmp_path, name, order, monkeypatch, changes):
+    """Members join in a fixed order, then vote in `order`; ballot ids come from the voter.
+
+    Ids normally are random. Fixing them per voter here lets two runs that differ
+    only in the order of voting be compared byte for byte.
+    """
+    path = tmp_path / name
+    db = await Database.open(path)
+    await db.migrate()
+    await join(db, *VOTERS)
+    poll_id = await new_poll(db, options=("A", "B", "C", "D"))
+    choice_of = {user_id: str(n % 4) for n, user_id in enumerate(VOTERS)}
+    current: dict[str, int] = {}
+
+    def ballot_id() -> str:
+        return hashlib.sha256(f"ballot:{current['voter']}".encode()).hexdigest()[:32]
+
+    monkeypatch.setattr(polls, "new_ballot_id", ballot_id)
+    secret = await db.fetchval("SELECT secret FROM poll_secrets WHERE poll_id = ?", (poll_id,))
+    for user_id in order:
+        current["voter"] = user_id
+        first = "3" if user_id in changes else choice_of[user_id]
+        await vote(db, poll_id, user_id, first)
+    for user_id in changes:  # people who change their mind, at different moments
+        current["voter"] = user_id
+        await vote(db, poll_id, user_id, choice_of[user_id])
+    keys = [voter_key(secret, GUILD, u) for u in VOTERS]
+    await polls.close_poll(db, poll_id, NOW + timedelta(days=1))
+    await polls.compact(db)
+    ids = [r["id"] for r in await db.fetchall("SELECT id FROM ballots")]
+    await db.close()
+    return _database_bytes(path), secret, keys, ids
+
+
+async def test_nothing_on_disk_links_a_ballot_to_a_voter_after_close(tmp_path, monkeypatch):
+    """Rule 8: ids, row order, timestamps and leftover pages say nothing about who voted.
+
+    Two elections with the same members and the same votes, cast in different
+    orders (and with votes changed at different moments), leave byte-identical
+    database files once closed. So the file, with its WAL, is a function of the
+    votes alone: nothing in it depends on the order people voted in. The secret
+    and every voter key are gone from every byte, free pages included.
+    """
+    forward = list(VOTERS)
+    shuffled = list(VOTERS)
+    random.Random(8).shuffle(shuffled)
+    one, secret_one, keys_one, ids = await _run_election(
+        tmp_path, "one.db", forward, monkeypatch, changes=[VOTERS[2], VOTERS[9]]
+    )
+    two, secret_two, keys_two, _ = await _run_election(
+        tmp_path, "two.db", shuffled, monkeypatch, changes=[VOTERS[9], VOTERS[2]]
+    )
+    assert one == two
+    assert ids == sorted(ids), "ballots are stored in id order, not in the order cast"
+    for blob, secret, keys in ((one, secret_one, keys_one), (two, secret_two, keys_two)):
+        assert secret not in blob
+        for key in keys:
+            assert key.encode() not in blob
+            assert bytes.fromhex(key) not in blob
+    assert not (tmp_path / "one.db-wal").exists() or (tmp_path / "one.db-wal").stat().st_size == 0
+
+
+async def test_the_order_of_voting_is_not_in_the_file_with_real_random_ids(tmp_path):
+    """With real random ids: ballots appear in the file in id order, whatever the vote order."""
+    path = tmp_path / "random.db"
+    db = await Database.open(path)
+    await db.migrate()
+    await join(db, *VOTERS)
+    poll_id = await new_poll(db, options=[f"option {n}" for n in range(12)])
+    for n, user_id in enumerate(VOTERS):  # voter n chooses option n: order is known
+        await vote(db, poll_id, user_id, str(n))
+    ids = {r["choice"]: r["id"] for r in await db.fetchall("SELECT id, choice FROM ballots")}
+    await polls.close_poll(db, poll_id, NOW)
+    await polls.compact(db)
+    await db.close()
+    blob = _database_bytes(path)
+    # Where each ballot's id sits in the file: in one page, cells follow id order.
+    offsets = {choice: blob.find(i.encode()) for choice, i in ids.items()}
+    assert all(offset > 0 for offset in offsets.values())
+    by_place = [choice for choice, _ in sorted(offsets.items(), key=lambda kv: kv[1])]
+    by_id = [choice for choice, _ in sorted(ids.items(), key=lambda kv: kv[1])]
+    assert by_place in (by_id, by_id[::-1])
+
+
+async def test_group_breakdown_is_frozen_with_suppression_and_groups_then_dropped(db):
+    await update_settings(db, GUILD, NOW, split_by_group=1)
+    await join(db, *VOTERS)
+    poll_id = await new_poll(db, anonymous=False)
+    groups_of = ["lived_experience"] * 6 + ["staff"] * 5 + ["carer"]
+    for user_id, group in zip(VOTERS, groups_of, strict=True):
+        await vote(db, poll_id, user_id, "0" if group == "lived_experience" else "1", group=group)
+    poll, _ = await polls.close_poll(db, poll_id, NOW)
+    expected = suppress_breakdown(
+        {"lived_experience": 6, "carer": 1, "staff": 5, "not_said": 0}
+    ).figures
+    got = poll.breakdown.groups
+    assert [(g.group, g.shown, g.count) for g in got] == [
+        (f.group, f.shown, f.count) for f in expected
+    ]
+    groups = {g.group: g for g in got}
+    assert groups["carer"].count is None and groups["carer"].totals is None  # fewer than 5
+    assert sum(g.shown is Shown.COUNT for g in got) == 1  # one more hidden, by rule 9
+    for group in got:
+        if group.shown is Shown.COUNT:
+            own = (6, 0, 0) if group.group == "lived_experience" else (0, 5, 0)
+            assert group.totals == own
+        else:
+            assert group.totals is None
+    assert poll.breakdown.total == 12
+    assert await db.fetchval("SELECT count(*) FROM ballots WHERE grp IS NOT NULL") == 0
+
+
+async def test_retention_erases_answers_of_long_closed_polls_and_keeps_totals(db):
+    await join(db, *VOTERS[:3])
+    old = await new_poll(db)
+    recent = await new_poll(db)
+    for user_id in VOTERS[:3]:
+        await vote(db, old, user_id, "0")
+        await vote(db, recent, user_id, "1")
+    await polls.close_poll(db, old, NOW)
+    await polls.close_poll(db, recent, NOW + timedelta(days=300))
+    erased = await polls.sweep(db, GUILD, NOW + timedelta(days=100))
+    assert erased == 6  # 3 ballots and 3 "has voted" rows
+    assert await db.fetchval("SELECT count(*) FROM ballots WHERE poll_id = ?", (old,)) == 0
+    assert await db.fetchval("SELECT count(*) FROM ballots WHERE poll_id = ?", (recent,)) == 3
+    kept = await polls.get_poll(db, old)
+    assert kept.result.totals == (3, 0, 0) and kept.answers_erased_at is not None
+    assert await polls.sweep(db, GUILD, NOW + timedelta(days=100)) == 0
+
+
+async def test_leaving_erases_named_votes_and_unlinks_anonymous_ones(db):
+    alice, bob = VOTERS[:2]
+    await join(db, alice, bob)
+    named = await new_poll(db, anonymous=False)
+    anonymous = await new_poll(db, anonymous=True)
+    for poll_id in (named, anonymous):
+        await vote(db, poll_id, alice, "0")
+        await vote(db, poll_id, bob, "1")
+    exported = await export_all(db, GUILD, alice)
+    assert {r["poll_id"] for r in exported["poll_voters"]} == {named, anonymous}
+    assert {r["poll_id"] for r in exported["ballots"]} == {named, anonymous}
+    assert str(bob) not in json.dumps(exported)
+    await erase_all(db, GUILD, alice)
+    assert await db.fetchval("SELECT count(*) FROM ballots WHERE poll_id = ?", (named,)) == 1
+    assert await db.fetchval("SELECT count(*) FROM ballots WHERE poll_id = ?", (anonymous,)) == 2
+    assert await db.fetchval("SELECT count(*) FROM poll_voters WHERE user_id = ?", (alice,)) == 0
+    poll = await polls.get_poll(db, anonymous)
+    assert await polls.my_ballot(db, poll, GUILD, alice) is None  # the link is gone now
+    assert await polls.my_ballot(db, poll, GUILD, bob) == ("1", None)
+
+
+async def test_ballot_ids_are_random_and_carry_no_order(db):
+    await join(db, *VOTERS)
+    poll_id = await new_poll(db)
+    for user_id in VOTERS:
+        await vote(db, poll_id, user_id, "0")
+    ids = [r[0] for r in await db.fetchall("SELECT id FROM ballots")]
+    assert len(set(ids)) == len(VOTERS)
+    assert all(len(i) == 32 and int(i, 16) >= 0 for i in ids)
+    with pytest.raises(sqlite3.OperationalError):
+        await db.fetchval("SELECT rowid FROM ballots")

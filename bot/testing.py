@@ -8,13 +8,18 @@ are both set (bot.config refuses the port without the switch). It listens on
     POST /clock         {"now": ISO} -> sets the clock, runs what is due, returns when settled
     POST /settle        -> returns when the dispatcher and the outbox are idle
     POST /test/dm       {"guild_id", "user_id", "content", "purpose"?, "urgent"?, "dedupe_key"?, "batch"?}
-    POST /test/job      {"kind": "test_post"|"test_fail"|"test_late", "due_at": ISO, "key", "channel_id"?, "content"?}
+    POST /test/job      {"kind": "test_post"|"test_fail"|"test_late"|"test_reminder", "due_at": ISO,
+                         "key", "channel_id"?, "content"?, "user_id"?, "expires_at"?}
     POST /test/fault    {"crash_after_sends": N}  -> SIGKILL after N sends, before they are marked
+    GET  /test/lag      -> {"max_ms", "p99_ms", "samples"} event-loop stalls since the last reset
+    POST /test/lag      -> resets the lag probe (benchmarks read it around each figure)
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -30,6 +35,38 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 TEST_LATE_LIMIT = timedelta(minutes=30)
+LAG_INTERVAL = 0.01  # seconds between probe wake-ups
+
+
+class LagProbe:
+    """Measures event-loop stalls: how much later than asked a 10 ms sleep wakes up."""
+
+    def __init__(self) -> None:
+        self.samples: list[float] = []
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="speakback-lag-probe")
+
+    async def _run(self) -> None:
+        while True:
+            asked = time.perf_counter()
+            await asyncio.sleep(LAG_INTERVAL)
+            self.samples.append(max(0.0, time.perf_counter() - asked - LAG_INTERVAL))
+
+    def reset(self) -> None:
+        self.samples = []
+
+    def report(self) -> dict[str, float | int]:
+        ordered = sorted(self.samples)
+        if not ordered:
+            return {"max_ms": 0.0, "p99_ms": 0.0, "samples": 0}
+        p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+        return {
+            "max_ms": round(ordered[-1] * 1000, 2),
+            "p99_ms": round(p99 * 1000, 2),
+            "samples": len(ordered),
+        }
 
 
 def register_test_jobs(bot: SpeakBack) -> None:
@@ -51,7 +88,21 @@ def register_test_jobs(bot: SpeakBack) -> None:
             raise JobMissed("more than 30 minutes late")
         await post(job, now)
 
+    async def reminder(job: Job, now: datetime) -> None:
+        """A DM reminder (benchmarks): missed once its meeting (`expires_at`) has begun."""
+        expires = job.payload.get("expires_at")
+        if expires is not None and now >= datetime.fromisoformat(expires):
+            raise JobMissed("the meeting had already started")
+        await bot.delivery.dm(
+            guild_id=job.guild_id,
+            user_id=int(job.payload["user_id"]),
+            purpose="dm_reminders",
+            payload=message_payload(job.payload.get("content", job.key)),
+            dedupe_key=f"test-job:{job.key}",
+        )
+
     bot.dispatcher.register("test_post", post)
+    bot.dispatcher.register("test_reminder", reminder)
     bot.dispatcher.register("test_fail", fail)
     bot.dispatcher.register("test_late", late)
 
@@ -87,7 +138,8 @@ async def start_control_server(bot: SpeakBack, port: int) -> web.AppRunner:
 
     async def test_job(request: web.Request) -> web.Response:
         body = await request.json()
-        payload = {k: body[k] for k in ("channel_id", "content") if k in body}
+        fields = ("channel_id", "content", "user_id", "expires_at")
+        payload = {k: body[k] for k in fields if k in body}
         await bot.dispatcher.schedule(
             body["kind"],
             datetime.fromisoformat(body["due_at"]),
@@ -102,12 +154,24 @@ async def start_control_server(bot: SpeakBack, port: int) -> web.AppRunner:
         bot.delivery.crash_after_sends = int(body["crash_after_sends"])
         return web.json_response({"ok": True})
 
+    probe = LagProbe()
+    probe.start()
+
+    async def lag_report(_: web.Request) -> web.Response:
+        return web.json_response(probe.report())
+
+    async def lag_reset(_: web.Request) -> web.Response:
+        probe.reset()
+        return web.json_response({"ok": True})
+
     app.router.add_get("/health", health)
     app.router.add_post("/clock", clock)
     app.router.add_post("/settle", settle)
     app.router.add_post("/test/dm", test_dm)
     app.router.add_post("/test/job", test_job)
     app.router.add_post("/test/fault", test_fault)
+    app.router.add_get("/test/lag", lag_report)
+    app.router.add_post("/test/lag", lag_reset)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", port).start()

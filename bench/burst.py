@@ -1,0 +1,99 @@
+"""Figure 1: N members press Vote on one poll within one second.
+
+Measured on the emulator's side: from dispatching each INTERACTION_CREATE to
+the bot's callback arriving (what decides "This interaction failed" at 3 s).
+Speak Back answers each press by re-checking membership and the poll in the
+database and showing the ballot. Baseline: the bare discord.py echo bot in the
+same harness, answering a button press immediately with an ephemeral message.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bench import harness as h
+from tests.emulator.process import ECHO_BOT
+
+SPREAD = 1.0  # seconds over which the presses arrive
+P99_FACTOR = 1.5
+ACK_DEADLINE = 3.0
+
+
+async def press_all(world, people, message, label: str):
+    custom_id = h.button_id(message, label)
+    made = [
+        h.component_interaction(
+            world, person, message, {"custom_id": custom_id, "component_type": 2}, f"press {label}"
+        )
+        for person in people
+    ]
+    await h.fire_spread(world, made, SPREAD)
+    await world.settle()
+    return made
+
+
+def summary(made) -> dict[str, float]:
+    times = h.response_times(made)
+    return {
+        "p50": h.ms(h.percentile(times, 50)),
+        "p99": h.ms(h.percentile(times, 99)),
+        "max": h.ms(max(times)) if times else float("nan"),
+        "answered": len(times),
+        "late": sum(1 for i in made if i.failed or (i.responded_at or 1e18) - i.created > 3.0),
+    }
+
+
+async def run(root: Path, scale: h.Scale) -> h.Figure:
+    if not h.has_cog("polls"):
+        return h.unavailable(1, "Interaction burst", "polls have not landed")
+    figure = h.Figure(1, "Interaction burst")
+    n = scale.burst
+    figure.sizes = {"members": n, "spread_s": SPREAD}
+
+    echo = await h.start_world(root / "burst-echo", bot_command=ECHO_BOT)
+    try:
+        people = [echo.user(f"member{i}") for i in range(n)]
+        hello = await echo.user("host").slash("hello")
+        assert hello.message is not None
+        base = summary(await press_all(echo, people, hello.message, "Say hi"))
+    finally:
+        await echo.close()
+
+    world = await h.start_world(root / "burst-speakback")
+    try:
+        people = h.seed_members(world, n)
+        poll = await h.create_poll(world)
+        await h.reset_lag(world)
+        made = await press_all(world, people, poll, "Vote")
+        ours = summary(made)
+        figure.lag = await h.read_lag(world)
+        shown_ballot = sum(
+            1
+            for i in made
+            if i.original is not None and i.original.ephemeral and i.original.components
+        )
+        figure.invariants = {
+            "unacknowledged": len(world.failed_interactions),
+            "no_ballot_shown": n - shown_ballot,
+            "global_429s": world.global_429s,
+        }
+    finally:
+        await world.close()
+
+    figure.add("p50 dispatch -> callback (ms)", ours["p50"], base["p50"])
+    figure.add(
+        "p99 dispatch -> callback (ms)",
+        ours["p99"],
+        base["p99"],
+        target=f"<= {P99_FACTOR:g} x baseline",
+        holds=ours["p99"] <= P99_FACTOR * base["p99"],
+    )
+    figure.add("max (ms)", ours["max"], base["max"])
+    figure.add(
+        "interactions past 3 s",
+        ours["late"],
+        base["late"],
+        target="0",
+        holds=ours["late"] == 0,
+    )
+    return figure

@@ -63,6 +63,7 @@ EVENT_WINDOW = timedelta(days=30)
 def shown(value: str, limit: int = 1000) -> str:
     """A person's own text, safe to display: no markdown tricks, no mentions, fits."""
     safe = discord.utils.escape_mentions(discord.utils.escape_markdown(value))
+    safe = safe.replace("<@", "<@\u200b")  # any <@id>/<@&id>, whatever its length
     return safe if len(safe) <= limit else safe[: limit - 1] + "…"
 
 

@@ -145,7 +145,8 @@ async def test_counts_are_totals_with_small_groups_hidden(db):
     users = list(range(10**17, 10**17 + 20))
     for user in users:
         await join(db, user)
-    for user, group in zip(users, ["lived_experience"] * 8 + ["staff"] * 6 + ["carer"] * 2):
+    groups = ["lived_experience"] * 8 + ["staff"] * 6 + ["carer"] * 2 + [None] * 4
+    for user, group in zip(users, groups, strict=True):
         await members.update_profile(db, GUILD, user, NOW, group=group)
     await members.pause(db, GUILD, users[0], NOW, None)
     await members.pause(db, GUILD, users[1], NOW - timedelta(days=2), NOW - timedelta(days=1))

@@ -173,3 +173,18 @@ async def test_erase_is_one_transaction(db, monkeypatch):
     with pytest.raises(RuntimeError):
         await erase_all(db, GUILD, ALICE)
     assert await db.fetchval("SELECT count(*) FROM outbox WHERE user_id = ?", (ALICE,)) == 1
+
+
+def what_we_store_section() -> str:
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    start = readme.index("## What we store")
+    end = readme.find("\n## ", start + 1)
+    return readme[start : end if end != -1 else None]
+
+
+async def test_readme_what_we_store_mentions_every_table(db):
+    section = what_we_store_section()
+    missing = sorted(table for table in await schema(db) if f"`{table}`" not in section)
+    assert missing == [], f'Describe these tables in README.md "What we store": {missing}'

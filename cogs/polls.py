@@ -211,7 +211,7 @@ def results_embeds(poll: Poll) -> list[discord.Embed]:
     if poll.breakdown is not None:
         extra.append((text.RESULTS_BREAKDOWN, "\n".join(breakdown_lines(poll))))
     if result.rounds:
-        extra.append((text.RESULTS_ROUNDS, "\n".join(r.explanation for r in result.rounds)))
+        extra.append((text.RESULTS_ROUNDS, rounds_text(result, EMBED_TOTAL - used - 1200)))
     for title, body in extra:
         room = min(EMBED_DESCRIPTION, EMBED_TOTAL - used - len(title) - 10)
         if room < 200:
@@ -221,6 +221,33 @@ def results_embeds(poll: Poll) -> list[discord.Embed]:
         embeds.append(embed(title, body))
         used += len(title) + len(body)
     return embeds
+
+
+def rounds_text(result: TallyResult, room: int) -> str:
+    """Every round in full if it fits; otherwise one short line per round (full in the CSV)."""
+    full = "\n".join(r.explanation for r in result.rounds)
+    if len(full) <= room:
+        return full
+    lines = []
+    for r in result.rounds:
+        if r.winner is not None:
+            lines.append(
+                text.ROUND_WINNER.format(
+                    n=r.number,
+                    option=_cut(f"{r.winner + 1}. {result.options[r.winner]}", 70),
+                    votes=r.counts[r.winner],
+                    continuing=r.continuing,
+                )
+            )
+        else:
+            numbers = [str(i + 1) for i in r.eliminated]
+            out = (
+                f"option {numbers[0]}"
+                if len(numbers) == 1
+                else f"options {', '.join(numbers[:-1])} and {numbers[-1]}"
+            )
+            lines.append(text.ROUND_OUT.format(n=r.number, options=out))
+    return "\n".join(lines) + "\n" + text.RESULTS_ROUNDS_SHORT
 
 
 def breakdown_lines(poll: Poll) -> list[str]:
@@ -809,6 +836,7 @@ class ReasonModal(SafeModal, title=text.REASON_MODAL_TITLE):
         super().__init__()
         self.poll_id = poll.id
         self.reason = discord.ui.TextInput(
+            custom_id="reason",
             label=text.REASON_LABEL,
             style=discord.TextStyle.paragraph,
             required=False,
@@ -884,9 +912,13 @@ class CreatePollModal(SafeModal, title=text.MODAL_TITLE):
         self.settings = settings
         self.ping = ping
         self.question = discord.ui.TextInput(
-            label=text.QUESTION_LABEL, placeholder=text.QUESTION_PLACEHOLDER, max_length=250
+            custom_id="question",
+            label=text.QUESTION_LABEL,
+            placeholder=text.QUESTION_PLACEHOLDER,
+            max_length=250,
         )
         self.options = discord.ui.TextInput(
+            custom_id="options",
             label=text.OPTIONS_LABEL,
             style=discord.TextStyle.paragraph,
             placeholder=text.OPTIONS_PLACEHOLDER,
@@ -954,13 +986,17 @@ class OutcomeModal(SafeModal, title=text.OUTCOME_MODAL_TITLE):
         super().__init__()
         self.poll_id = poll_id
         self.decided = discord.ui.TextInput(
+            custom_id="decided",
             label=text.OUTCOME_DECIDED_LABEL,
             style=discord.TextStyle.paragraph,
             placeholder=text.OUTCOME_DECIDED_PLACEHOLDER,
             max_length=1500,
         )
         self.by_when = discord.ui.TextInput(
-            label=text.OUTCOME_BY_LABEL, placeholder=text.OUTCOME_BY_PLACEHOLDER, max_length=100
+            custom_id="by_when",
+            label=text.OUTCOME_BY_LABEL,
+            placeholder=text.OUTCOME_BY_PLACEHOLDER,
+            max_length=100,
         )
         self.add_item(self.decided)
         self.add_item(self.by_when)

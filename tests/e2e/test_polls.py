@@ -1,0 +1,382 @@
+"""Polls end to end: the real bot against the emulator (rules 7, 8, 9, 10, 13).
+
+An organiser creates a poll, members vote privately through the ballot screens,
+the poll closes (by hand or on schedule, even across a kill -9), and the results
+are posted with a chart and its text alternative. The database file is read
+afterwards to prove what is (and is not) kept.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import re
+import sqlite3
+from contextlib import closing
+from datetime import timedelta
+
+from bot import strings
+from bot.strings import polls as text
+from tests.emulator import interactions as ix
+from tests.emulator.interactions import Interaction
+from tests.emulator.world import World
+
+OPTIONS = "Waiting times\nPeer support groups\nOut-of-hours help"
+
+
+def rows(world: World, sql: str, params: tuple = ()) -> list[tuple]:
+    uri = f"file:{world.root / 'speakback.db'}?mode=ro"
+    with closing(sqlite3.connect(uri, uri=True)) as conn:
+        return conn.execute(sql, params).fetchall()
+
+
+async def join(person, purposes=("dm_outcomes",)):
+    notice = await person.slash("join")
+    welcome = await person.click(notice, strings.I_AGREE)
+    if purposes:
+        await person.select(welcome, "member:prefs", list(purposes))
+
+
+async def set_up(world: World):
+    """Organiser role and announcements channel; returns the organiser."""
+    await world.mod.slash("setup roles", organiser=world.role("Organisers"))
+    await world.mod.slash("setup channel", announcements=world.channel("announcements"))
+    return world.user("olu", organiser=True)
+
+
+async def create(
+    world, organiser, *, question="What should we improve first?", options=OPTIONS, **named
+):
+    form = await organiser.slash("poll create", **named)
+    assert form.modal is not None, form.text
+    done = await organiser.submit_modal(question=question, options=options)
+    assert done.ephemeral and "being posted" in done.text, done.text
+    poll = world.channel("announcements").last
+    poll_id = int(re.search(r"Poll (\d+)", poll.text).group(1))
+    return poll, poll_id
+
+
+def poll_message(world, poll_id):
+    for message in world.channel("announcements").messages:
+        title = message.embeds[0].get("title", "") if message.embeds else ""
+        if f"Poll {poll_id}" in message.text and not title.startswith("Results:"):
+            return message
+    raise AssertionError("poll message not found")
+
+
+async def vote_single(person, poll, option_number: int):
+    ballot = await person.click(poll, strings.VOTE)
+    assert ballot.ephemeral
+    select = next(c["custom_id"] for c in _selects(ballot.message))
+    return await person.select(ballot, select, [str(option_number - 1)])
+
+
+def _selects(message):
+    from tests.emulator.render import walk
+
+    return [c for c in walk(message.components) if c.get("type") == 3]
+
+
+def results_message(world, poll_id):
+    found = [
+        m
+        for m in world.channel("announcements").messages
+        if m.embeds
+        and m.embeds[0].get("title", "").startswith("Results:")
+        and f"Poll {poll_id}" in m.text
+    ]
+    assert len(found) == 1, f"expected one results message, found {len(found)}"
+    return found[0]
+
+
+# -- whole flows -------------------------------------------------------------------
+
+
+async def test_single_anonymous_poll_from_creation_to_outcome(world):
+    organiser = await set_up(world)
+    alice, bob, carol = world.user("alice"), world.user("bob"), world.user("carol")
+    for person in (alice, bob, carol):
+        await join(person)
+    poll, poll_id = await create(world, organiser, kind="single", closes="in 2 days")
+    assert strings.VOTE in poll.buttons
+    assert text.ANONYMOUS_LINE in poll.text and "Closes <t:" in poll.text
+
+    ballot = await alice.click(poll, strings.VOTE)
+    assert "nobody can tell how you voted" in ballot.text
+    saved = await vote_single(alice, poll, 2)
+    assert "Your vote is saved" in saved.text and "Peer support groups" in saved.text
+    assert "nobody can tell how you voted" in saved.text
+    await vote_single(bob, poll, 2)
+    await vote_single(carol, poll, 1)
+    assert rows(world, "SELECT count(*) FROM ballots") == [(3,)]
+    assert "3 people have voted" in poll_message(world, poll_id).text
+
+    closed = await organiser.slash("poll close", poll=poll_id)
+    assert "closed" in closed.text
+    results = results_message(world, poll_id)
+    assert "Peer support groups came top with 2 votes" in results.text
+    [chart] = results.attachments
+    assert chart.filename.endswith(".png") and chart.data.startswith(b"\x89PNG")
+    assert chart.description.startswith("Bar chart of results")
+    assert "Peer support groups: 2 votes" in chart.description
+    updated = poll_message(world, poll_id)
+    assert strings.VOTE not in updated.buttons and "has closed" in updated.text
+    assert rows(world, "SELECT count(*) FROM poll_secrets") == [(0,)]
+    assert rows(world, "SELECT count(*) FROM ballots WHERE voter_key IS NOT NULL") == [(0,)]
+
+    export = await organiser.slash("poll export", poll=poll_id)
+    [csv_file] = export.attachments
+    table = list(csv.reader(io.StringIO(csv_file.data.decode("utf-8-sig"))))
+    assert ["2", "Peer support groups", "2"] in table
+    assert not any(str(p.id) in csv_file.data.decode() for p in (alice, bob, carol))
+    assert not any(name in csv_file.data.decode() for name in ("alice", "bob", "carol"))
+
+    form = await organiser.slash("poll outcome", poll=poll_id)
+    assert form.modal is not None
+    posted = await organiser.submit_modal(
+        decided="We will start an evening peer support group.", by_when="by the end of March"
+    )
+    assert posted.ephemeral
+    outcome = world.channel("announcements").last
+    assert "You said, we did" in outcome.text and "evening peer support" in outcome.text
+    for person in (alice, bob, carol):
+        assert any("evening peer support" in m.text for m in person.dms), person
+    again = await organiser.slash("poll outcome", poll=poll_id)
+    assert "already recorded" in again.text
+
+
+async def test_changing_a_vote_counts_once_and_hidden_results_never_leak(world):
+    organiser = await set_up(world)
+    alice, bob = world.user("alice"), world.user("bob")
+    await join(alice)
+    await join(bob)
+    poll, poll_id = await create(world, organiser, kind="single")
+    await vote_single(alice, poll, 1)
+    changed = await vote_single(alice, poll, 3)
+    assert "Your vote is changed" in changed.text and "Out-of-hours help" in changed.text
+    await vote_single(bob, poll, 3)
+    ballot = await alice.click(poll, strings.VOTE)
+    assert "Your vote now: **Out-of-hours help**" in ballot.text
+
+    early = await bob.slash("poll results", poll=poll_id)
+    assert "shown when an organiser closes it" in early.text
+    # Before close, no message anyone can see - in any version - shows a choice count.
+    for message in world.channel("announcements").messages:
+        versions = [message.text] + [str(v) for v in message.history]
+        for version in versions:
+            assert not re.search(r"\d+ votes?\b", version), version
+    await organiser.slash("poll close", poll=poll_id)
+    results = results_message(world, poll_id)
+    assert "Out-of-hours help came top with 2 votes, from 2 ballots" in results.text
+    after = await bob.slash("poll results", poll=poll_id)
+    assert "Out-of-hours help: 2 votes" in after.text and after.attachments
+
+
+async def test_ranked_poll_with_25_long_options(world):
+    organiser = await set_up(world)
+    people = [world.user(name) for name in ("ann", "ben", "cat")]
+    for person in people:
+        await join(person)
+    options = [f"{n:02d} " + "x" * 97 for n in range(25)]
+    assert all(len(o) == 100 for o in options)
+    poll, poll_id = await create(world, organiser, kind="ranked", options="\n".join(options))
+
+    async def rank(person, picks):
+        screen = await person.click(poll, strings.VOTE)
+        for place, option in enumerate(picks, start=1):
+            select = next(c for c in _selects(screen.message))
+            assert select["placeholder"] == f"Your {text.ordinal(place)} choice"
+            assert len(select["options"]) == 25 - (place - 1)
+            screen = await person.select(screen, select["custom_id"], [str(option)])
+        return await person.click(screen, text.SAVE_RANKING)
+
+    saved = await rank(people[0], [3, 1, 2])
+    assert "Your vote is saved" in saved.text and "1. **03 " in saved.text
+    await rank(people[1], [1])
+    await rank(people[2], [2, 1])
+    await organiser.slash("poll close", poll=poll_id)
+    results = results_message(world, poll_id)
+    assert "Round 1:" in results.text and "wins" in results.text
+    assert options[1] in results.text  # the runoff winner, named in full in the totals
+    assert results.attachments[0].description
+
+
+async def test_points_and_multi_ballots(world):
+    organiser = await set_up(world)
+    alice = world.user("alice")
+    await join(alice)
+    poll, poll_id = await create(world, organiser, kind="points")
+    screen = await alice.click(poll, strings.VOTE)
+    screen = await alice.select(screen, text.SELECT_POINTS_OPTION, ["0"])
+    values = next(c for c in _selects(screen.message))
+    assert [o["value"] for o in values["options"]] == [str(n) for n in range(11)]
+    screen = await alice.select(screen, values["custom_id"], ["7"])
+    assert "Points given: 7 of 10" in screen.text
+    screen = await alice.select(screen, text.SELECT_POINTS_OPTION, ["2"])
+    values = next(c for c in _selects(screen.message))
+    assert [o["value"] for o in values["options"]] == [str(n) for n in range(4)]  # 3 left
+    screen = await alice.select(screen, values["custom_id"], ["3"])
+    saved = await alice.click(screen, text.SAVE_POINTS)
+    assert "Waiting times**: 7 points" in saved.text
+    await organiser.slash("poll close", poll=poll_id)
+    assert "Waiting times came top with 7 points" in results_message(world, poll_id).text
+
+    multi, multi_id = await create(
+        world, organiser, kind="multi", max_choices=2, anonymous=False, results="live",
+        question="Which topics for training?",
+    )  # fmt: skip
+    assert text.NAMED_LINE in multi.text
+    ballot = await alice.click(multi, strings.VOTE)
+    assert "organisers will see your name" in ballot.text
+    select = next(c for c in _selects(ballot.message))
+    assert select["max_values"] == 2
+    await alice.select(ballot, select["custom_id"], ["0", "2"])
+    live = poll_message(world, multi_id)
+    assert "1. Waiting times - 1 vote" in live.text  # live results show counts
+    shown = await alice.slash("poll results", poll=multi_id)
+    assert "Counts so far" in shown.text
+
+
+# -- refusals ------------------------------------------------------------------------
+
+
+async def test_non_members_and_non_organisers_are_refused_on_every_path(world):
+    organiser = await set_up(world)
+    alice, dan = world.user("alice"), world.user("dan")
+    await join(alice)
+    poll, poll_id = await create(world, organiser, kind="single")
+    ballot = await alice.click(poll, strings.VOTE)
+
+    # Someone who is not a member: the Vote button and a ballot screen say "join first".
+    pressed = await dan.click(poll, strings.VOTE)
+    assert pressed.text == strings.JOIN_FIRST and pressed.ephemeral
+    for command, extra in (
+        ("poll create", {"kind": "single"}),
+        ("poll close", {"poll": poll_id}),
+        ("poll export", {"poll": poll_id}),
+        ("poll outcome", {"poll": poll_id}),
+    ):
+        refused = await alice.slash(command, **extra)
+        assert "Only organisers can do this" in refused.text, command
+        assert refused.modal is None
+    # Leaving makes an open ballot screen refuse too (re-checked on the server side).
+    leave = await alice.slash("leave")
+    await alice.click(leave, strings.LEAVE_AND_ERASE)
+    select = next(c["custom_id"] for c in _selects(ballot.message))
+    late = await alice.select(ballot, select, ["0"])
+    assert strings.JOIN_FIRST in late.text
+    assert rows(world, "SELECT count(*) FROM ballots") == [(0,)]
+    # An organiser who lost the role before submitting the form is refused there too.
+    form = await organiser.slash("poll create", kind="single")
+    organiser.take_role(world.role("Organisers"))
+    refused = await organiser.submit_modal(form, question="Q?", options="A\nB")
+    assert "Only organisers can do this" in refused.text
+    assert rows(world, "SELECT count(*) FROM polls") == [(1,)]
+
+
+async def test_bad_input_is_refused_kindly_and_nothing_is_posted(world):
+    organiser = await set_up(world)
+    before = len(world.channel("announcements").messages)
+    past = await organiser.slash("poll create", kind="single", closes="yesterday 5pm")
+    assert "already passed" in past.text and past.modal is None
+    live = await organiser.slash("poll create", kind="single", results="live")
+    assert "at_close" in live.text
+    await organiser.slash("poll create", kind="single")
+    dup = await organiser.submit_modal(question="Which?", options="Tea\n\n tea \nCoffee")
+    assert "same as line 1" in dup.text
+    one = await organiser.slash("poll create", kind="single")
+    one = await organiser.submit_modal(one, question="Which?", options="Only one")
+    assert "at least 2 options" in one.text
+    assert len(world.channel("announcements").messages) == before
+    assert rows(world, "SELECT count(*) FROM polls") == [(0,)]
+
+
+# -- closing on schedule -------------------------------------------------------------------
+
+
+async def test_scheduled_close_runs_after_kill_and_downtime_exactly_once(world):
+    organiser = await set_up(world)
+    alice = world.user("alice")
+    await join(alice)
+    poll, poll_id = await create(world, organiser, kind="single", closes="in 2 hours")
+    await vote_single(alice, poll, 1)
+    await world.bot.kill()
+    world.state.now = world.now + timedelta(hours=5)  # the bot is down when it was due
+    await world.restart_bot(kill=False)
+    await world.settle()
+    results_message(world, poll_id)  # exactly one
+    assert rows(world, "SELECT state FROM polls") == [("closed",)]
+    assert rows(world, "SELECT state FROM jobs WHERE key = ?", (f"poll-close:{poll_id}",)) == [
+        ("done",)
+    ]
+    await world.restart_bot(kill=True)
+    await world.advance(hours=1)
+    results_message(world, poll_id)  # still exactly one
+
+
+def seed_members(world: World, count: int) -> list:
+    """People who have joined, written straight into the schema (joining is not measured)."""
+    people = [world.user(f"member{n}") for n in range(count)]
+    guild_id, at = world.guild().id, world.now.isoformat()
+    with closing(sqlite3.connect(world.root / "speakback.db", timeout=30)) as conn, conn:
+        conn.executemany(
+            "INSERT INTO members (guild_id, user_id, joined_at, notice_version) VALUES (?, ?, ?, 1)",
+            [(guild_id, p.id, at) for p in people],
+        )
+        conn.executemany(
+            "INSERT INTO member_consents (guild_id, user_id, purpose, granted, notice_version, at) "
+            "VALUES (?, ?, 'membership', 1, 1, ?)",
+            [(guild_id, p.id, at) for p in people],
+        )
+    return people
+
+
+def component(world: World, person, message, data: dict) -> Interaction:
+    """A button press or select as Discord would send it, not yet dispatched."""
+    channel = world.state.channels[message.channel_id]
+    payload, iid, token = ix.base_payload(
+        world.state, ix.MESSAGE_COMPONENT, person.model, channel, data
+    )
+    payload["message"] = message.payload()
+    return Interaction(
+        iid, token, ix.MESSAGE_COMPONENT, person.model, channel, channel.guild_id, payload,
+        data["custom_id"], message,
+    )  # fmt: skip
+
+
+async def fire_at_once(world: World, made: list[Interaction]) -> None:
+    await asyncio.gather(*(world.emulator.dispatch_interaction(i) for i in made))
+    await asyncio.gather(*(i.acked.wait() for i in made))
+
+
+async def test_200_members_voting_at_once_are_all_counted_once_and_acknowledged(world):
+    organiser = await set_up(world)
+    people = seed_members(world, 200)
+    poll, poll_id = await create(world, organiser, kind="single")
+    # Everyone presses Vote at once (each ballot opens), then everyone chooses at once.
+    presses = [
+        component(world, p, poll, {"custom_id": f"poll:{poll_id}:vote", "component_type": 2})
+        for p in people
+    ]
+    await fire_at_once(world, presses)
+    assert not [p for p in presses if p.failed]
+    choices = [
+        component(
+            world,
+            p,
+            press.original,
+            {"custom_id": f"poll:{poll_id}:single", "component_type": 3, "values": [str(n % 3)]},
+        )
+        for n, (p, press) in enumerate(zip(people, presses, strict=True))
+    ]
+    await fire_at_once(world, choices)
+    assert not [c for c in choices if c.failed], "every vote was acknowledged in time"
+    assert all(c.response_type == 7 for c in choices)
+    await world.settle()
+    assert rows(world, "SELECT count(*) FROM ballots") == [(200,)]
+    assert rows(world, "SELECT count(*) FROM poll_voters") == [(200,)]
+    assert "200 people have voted" in poll_message(world, poll_id).text
+    assert world.global_429s == 0
+    await organiser.slash("poll close", poll=poll_id)
+    assert "from 200 ballots" in results_message(world, poll_id).text

@@ -345,3 +345,14 @@ async def test_free_text_in_profile_fields_never_breaks_a_reply_or_pings(world, 
     for reply in (saved, show):
         assert reply.message is not None
         assert not any(m.pings.anyone for m in reply.messages)
+
+
+async def test_buttons_keep_working_after_a_crash_and_restart(world):
+    alice = world.user("alice")
+    notice = await alice.slash("join")
+    await world.restart_bot(kill=True)
+    welcome = await alice.click(notice, strings.I_AGREE)
+    assert "you've joined" in welcome.text
+    await world.restart_bot(kill=True)
+    saved = await alice.select(welcome, "member:prefs", ["dm_opportunities"])
+    assert "opportunities" in saved.text

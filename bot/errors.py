@@ -53,6 +53,8 @@ def user_message_for(error: BaseException) -> tuple[str, str | None]:
 
 
 async def answer_error(interaction: discord.Interaction, error: BaseException) -> None:
+    if getattr(_root_cause(error), "already_answered", False):
+        return  # the guard has shown the person what to do (e.g. the new notice)
     text, reference = user_message_for(error)
     if reference is not None:
         command = interaction.command.qualified_name if interaction.command else None

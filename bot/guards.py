@@ -82,7 +82,9 @@ def organiser_only():
 
 
 class NoticeOutdated(NotAllowed):
-    """The member has been shown the new notice; this is the short line that follows it."""
+    """The member has just been shown the new notice (with its buttons): nothing more to say."""
+
+    already_answered = True
 
 
 async def require_member(
@@ -106,7 +108,7 @@ async def require_member(
             from bot.strings.membership import AFTER_NOTICE_RETRY
             from cogs.membership import show_notice  # the notice's buttons live with the cog
 
-            await show_notice(interaction, settings, outdated=True)
+            await show_notice(interaction, settings, outdated=True, note=AFTER_NOTICE_RETRY)
             raise NoticeOutdated(AFTER_NOTICE_RETRY)
     return member
 

@@ -25,6 +25,7 @@ MODULES = [
     "db.members",
     "db.outbox",
     "db.polls",
+    "db.meetings",
 ]
 """Erased in reverse order, so `db.members` (which others may reference) goes last."""
 

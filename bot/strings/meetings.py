@@ -1,0 +1,168 @@
+"""Words for meetings and reminders. Plain, warm, short; ASCII apostrophes.
+
+Button labels Going / Maybe / Can't make it are fixed in `bot.strings`.
+"""
+
+# -- commands -------------------------------------------------------------------
+GROUP_DESCRIPTION = "Meetings: schedule them, and get a calendar file"
+SCHEDULE_DESCRIPTION = "Organisers: schedule a meeting (you see it before it is posted)"
+EDIT_DESCRIPTION = "Organisers: change a meeting (people going are told)"
+CANCEL_DESCRIPTION = "Organisers: cancel a meeting (people going are told)"
+ICS_DESCRIPTION = "Get a calendar file (.ics) for a meeting or its whole series"
+LIST_DESCRIPTION = "See upcoming meetings, soonest first, with your answer"
+
+TITLE_HELP = "What the meeting is called, e.g. `Champions catch-up`"
+START_HELP = "When it starts, e.g. `2026-12-03 18:00` or `next tuesday 6pm` (server time)"
+DURATION_HELP = "How long, in minutes (default 60)"
+PLACE_HELP = "Where: a room, an address or a video link"
+REPEAT_HELP = "none (default), weekly, fortnightly, or monthly on the same weekday"
+REMINDERS_HELP = "When to remind people before it, e.g. `24h,1h` (default) or `none`"
+DISCORD_EVENT_HELP = "Also add it to the server's Discord events"
+NETWORK_HELP = "Post to every server in your network (not available yet)"
+PING_HELP = "Ping the server's announcement role with this meeting"
+MEETING_HELP = "The meeting (start typing its title)"
+SERIES_HELP = "For a repeating meeting: the whole series, not only the next meeting"
+
+NETWORK_NOT_YET = (
+    "Network-wide meetings aren't available yet. Please schedule it in this server for "
+    "now. Nothing was posted."
+)
+NO_CHANNEL = (
+    "I can't post here. Please ask a moderator to choose an announcements channel with "
+    "`/setup channel`, or run this in a text channel. Nothing was posted."
+)
+MEETING_GONE = "I can't find that meeting here. Please pick one from the list as you type."
+CANCELLED_ALREADY = "That meeting was cancelled, so there is nothing to change."
+NOTHING_TO_CHANGE = (
+    "Please tell me what to change (title, start, duration, place, repeat or reminders). "
+    "Nothing was changed."
+)
+
+# -- the echo before posting ---------------------------------------------------------
+POST_IT = "Post it"
+CHANGE = "Change"
+ECHO_INTRO = "Here is your meeting as I read it. Please check the time before posting."
+ECHO_START = "**Starts:** {plain}\nThat is {when} ({relative}) in your own time."
+ECHO_REPEAT = "**Repeats:** {rule}"
+ECHO_LENGTH = "**Length:** {length}"
+ECHO_PLACE = "**Where:** {place}"
+ECHO_REMINDERS = "**Reminders:** {offsets} before, by DM, to people going who chose reminders"
+ECHO_EVENT = "**Discord event:** yes, it will be added to the server's events too"
+ECHO_WHERE = "It will be posted in <#{channel}>."
+DRAFT_GONE = (
+    "This meeting was already posted, or the draft has expired. "
+    "Use `/meeting schedule` to start again."
+)
+DRAFT_PAST = (
+    "The start time has passed while this was waiting. Please press **Change** and give "
+    "a later time. Nothing was posted."
+)
+POSTED = "Posted in <#{channel}>. People can answer there, and reminders are on their way."
+EVENT_FAILED = (
+    "The meeting is posted, but I couldn't add it to the server's Discord events "
+    "({reason}). It may need the **Manage Events** permission for the bot. "
+    "Everything else works without it."
+)
+CHANGE_MODAL_TITLE = "Change the meeting"
+FIELD_TITLE = "Title"
+FIELD_START = "Starts (server time)"
+FIELD_DURATION = "Length in minutes"
+FIELD_PLACE = "Where (optional)"
+FIELD_REMINDERS = "Reminders before it (e.g. 24h,1h or none)"
+DURATION_UNREADABLE = (
+    "Please give the length as a number of minutes, like `90`. Nothing was changed."
+)
+
+# -- the posted meeting ----------------------------------------------------------------
+WHEN_LINE = "**When:** {when} ({relative})"
+REPEAT_LINE = "**Repeats:** {rule}, at {wall} ({zone})"
+LENGTH_LINE = "**Length:** {length}"
+PLACE_LINE = "**Where:** {place}"
+COUNTS_LINE = "**Going:** {going} - **Maybe:** {maybe} - **Can't make it:** {no}"
+NAMES_LINE = "**Coming** (people who chose to show their name): {names}"
+HOW_TO_ANSWER = (
+    "Members can answer with the buttons below and change their answer any time. "
+    "Reminders come by DM to people going who chose them in `/me settings`."
+)
+HOW_TO_ANSWER_SERIES = (
+    "Your answer is for the meeting shown; after answering you can use it for the whole series."
+)
+FOOTER = "Meeting {id}"
+CANCELLED_TITLE = "Cancelled: {title}"
+CANCELLED_BODY = "This meeting has been cancelled. Thank you to everyone who planned to come."
+FINISHED_BODY = "This meeting took place on {when}. Thank you to everyone who came."
+
+# -- answering ----------------------------------------------------------------------
+STATUS_WORDS = {"going": "Going", "maybe": "Maybe", "no": "Can't make it"}
+SAVED = "Saved: **{status}** for the meeting on {when}. You can change it any time."
+SAVED_SERIES = "Saved: **{status}** for every meeting in this series. You can change it any time."
+SAVED_REMINDERS = "You'll get a reminder by DM {offsets} before."
+SAVED_NO_REMINDERS = (
+    "Reminders are off for you. To get them, choose *meeting reminders* in `/me settings`."
+)
+SAVED_NO_REMINDER_TIMES = "You chose no reminder times in `/me settings`, so none will be sent."
+ALL_IN_SERIES = "Use this answer for the whole series"
+SHOW_MY_NAME = "Show my name on the list"
+HIDE_MY_NAME = "Hide my name"
+NAME_SHOWN = "Your name now shows on the meeting post for people going or maybe."
+NAME_HIDDEN = "Your name is hidden. The post shows only the counts."
+ANSWER_FIRST = "Please answer Going, Maybe or Can't make it first."
+ALREADY_STARTED = (
+    "That meeting has already started, so answers are closed. "
+    "Use `/meetings` to see what's coming up."
+)
+MEETING_CANCELLED = "This meeting was cancelled, so there is nothing to answer."
+
+# -- reminders and notices by DM ----------------------------------------------------------
+REMINDER_TITLE = "Reminder: {title}"
+REMINDER_BODY = "Hello! You said **{status}** to this meeting. It starts {when} ({relative})."
+REMINDER_CHANGE = (
+    "If your plans have changed, that's fine: you can change your answer on the "
+    "meeting post ({link}). To change when reminders come, or to stop them, use "
+    "`/me settings`."
+)
+CHANGED_TITLE = "Changed: {title}"
+CHANGED_BODY = (
+    "A meeting you said you might come to has changed. Here it is now. "
+    "Your answer stays as it was; you can change it on the meeting post ({link})."
+)
+CANCELLED_DM_TITLE = "Cancelled: {title}"
+CANCELLED_DM_BODY = (
+    "A meeting you said you might come to has been cancelled: **{title}**, "
+    "which was {when}. Nothing else is needed from you."
+)
+
+# -- organiser replies --------------------------------------------------------------------
+EDITED = "Saved. The meeting post is updated.{told}"
+EDITED_START = "\nIt now starts {plain}, that is {when} in your own time."
+TOLD = " {count} {people} who said Going or Maybe will be told by DM (if they allow reminders)."
+CANCELLED = "The meeting is cancelled and its reminders are off.{told}"
+NOBODY_TOLD = " Nobody had said Going or Maybe yet."
+
+# -- calendar files and the list ---------------------------------------------------------
+ICS_READY = "Here is a calendar file for **{title}** ({what}). Open it to add it to your calendar."
+ICS_ONE = "the meeting on {when}"
+ICS_SERIES = "the whole series, {rule}"
+ICS_NO_UPCOMING = "That meeting has no upcoming dates, so there is no calendar file to give."
+LIST_TITLE = "Upcoming meetings"
+LIST_EMPTY = "No meetings are coming up in this server right now."
+LIST_LINE = "**{title}** - {when} ({relative}){repeat}\n{answer} - [the post]({link})"
+LIST_REPEAT = ", {rule}"
+LIST_YOUR_ANSWER = "Your answer: **{status}**"
+LIST_NO_ANSWER = "You haven't answered"
+LIST_JOIN = "To answer and get reminders, `/join` first (it's always your choice)."
+LIST_MORE = "...and {count} more. Use `/meeting ics` for a calendar file of any of them."
+
+
+def people(count: int) -> str:
+    return "person" if count == 1 else "people"
+
+
+def length(minutes: int) -> str:
+    hours, mins = divmod(minutes, 60)
+    parts = []
+    if hours:
+        parts.append(f"{hours} hour{'s' if hours != 1 else ''}")
+    if mins:
+        parts.append(f"{mins} minute{'s' if mins != 1 else ''}")
+    return " ".join(parts)

@@ -1313,7 +1313,7 @@ class PollsCog(commands.Cog):
         """Scheduled close: runs however late (downtime), once; closing is idempotent."""
         await close_and_announce(self.bot, int(job.payload["poll_id"]))
 
-    @app_commands.command(name="polls", description=text.LIST_DESCRIPTION, extras=EVERYONE)
+    @app_commands.command(name="polls", description=text.LIST_DESCRIPTION, extras=MEMBER)
     @app_commands.guild_only()
     async def polls(self, interaction: discord.Interaction) -> None:
         guild_id = actor_guild_id(interaction)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import hashlib
+import hmac
 import io
 import re
 import sqlite3
@@ -380,3 +382,81 @@ async def test_200_members_voting_at_once_are_all_counted_once_and_acknowledged(
     assert world.global_429s == 0
     await organiser.slash("poll close", poll=poll_id)
     assert "from 200 ballots" in results_message(world, poll_id).text
+
+
+def file_bytes(world: World) -> bytes:
+    path = world.root / "speakback.db"
+    wal = path.with_name(path.name + "-wal")
+    return path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+
+
+async def test_after_close_the_database_file_links_no_ballot_to_a_voter(world):
+    """Rule 8 on the real bot's file: vote in a known order, close, read every byte."""
+    organiser = await set_up(world)
+    people = seed_members(world, 6)
+    options = "\n".join(f"Priority {n}" for n in range(1, 7))
+    poll, poll_id = await create(world, organiser, kind="single", options=options)
+    for n, person in enumerate(people, start=1):  # person n chooses option n, in this order
+        await vote_single(person, poll, n)
+    [(secret,)] = rows(world, "SELECT secret FROM poll_secrets")
+    keys = [
+        hmac.new(secret, f"{world.guild().id}:{p.id}".encode(), hashlib.sha256).hexdigest()
+        for p in people
+    ]
+    assert {k for (k,) in rows(world, "SELECT voter_key FROM ballots")} == set(keys)
+
+    await organiser.slash("poll close", poll=poll_id)
+    blob = file_bytes(world)
+    assert secret not in blob, "the poll secret is gone from the file, its free pages and the WAL"
+    for key in keys:
+        assert key.encode() not in blob and bytes.fromhex(key) not in blob
+    ballots = rows(
+        world, "SELECT id, voter_key, guild_id, user_id, voter_name, grp, choice FROM ballots"
+    )
+    assert len(ballots) == 6
+    assert all(row[1:6] == (None,) * 5 for row in ballots), "nothing about the voter is left"
+    columns = [c[1] for c in rows(world, "PRAGMA table_info(ballots)")]
+    assert columns == [
+        "id",
+        "poll_id",
+        "voter_key",
+        "guild_id",
+        "user_id",
+        "voter_name",
+        "choice",
+        "reason",
+        "grp",
+    ]  # fmt: skip  (no time, no sequence)
+    # Where ballots sit in the file follows their random ids, not the order of voting.
+    ids = {choice: ballot_id for ballot_id, *_, choice in ballots}
+    by_place = sorted(ids, key=lambda choice: blob.find(ids[choice].encode()))
+    by_id = sorted(ids, key=lambda choice: ids[choice])
+    assert by_place in (by_id, by_id[::-1])
+    assert rows(world, "SELECT count(*) FROM poll_voters") == [(6,)]  # who voted is no secret
+
+
+async def test_results_by_group_hide_small_groups(world):
+    organiser = await set_up(world)
+    await world.mod.slash("setup results", split_by_group=True)
+    people = seed_members(world, 12)
+    groups = ["lived_experience"] * 7 + ["staff"] * 3 + ["carer"] * 2
+    with closing(sqlite3.connect(world.root / "speakback.db", timeout=30)) as conn, conn:
+        conn.executemany(
+            "INSERT INTO member_profiles (guild_id, user_id, self_described_group, updated_at) "
+            "VALUES (?, ?, ?, ?)",
+            [
+                (world.guild().id, p.id, g, world.now.isoformat())
+                for p, g in zip(people, groups, strict=True)
+            ],
+        )
+    poll, poll_id = await create(world, organiser, kind="single")
+    for person, group in zip(people, groups, strict=True):
+        await vote_single(person, poll, 1 if group == "lived_experience" else 2)
+    await organiser.slash("poll close", poll=poll_id)
+    shown = results_message(world, poll_id).text
+    assert "By self-described group" in shown
+    assert "Carer: fewer than 5" in shown and "Staff: fewer than 5" in shown
+    assert "Didn't say: fewer than 5" in shown
+    assert "Lived experience: hidden" in shown  # else staff + carer = 12 - 7
+    assert "Total: 12" in shown
+    assert rows(world, "SELECT count(*) FROM ballots WHERE grp IS NOT NULL") == [(0,)]

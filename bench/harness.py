@@ -79,7 +79,7 @@ STANDARD = Scale(
     startup_reminders=100_000,
     startup_polls=10_000,
     startup_members=50_000,
-    bad_inputs=2000,
+    bad_inputs=5000,
 )
 SMOKE = Scale(
     name="smoke",

@@ -26,6 +26,7 @@ MODULES = [
     "db.outbox",
     "db.polls",
     "db.meetings",
+    "db.opportunities",
 ]
 """Erased in reverse order, so `db.members` (which others may reference) goes last."""
 

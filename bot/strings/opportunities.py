@@ -1,0 +1,195 @@
+"""Words for opportunities. Plain, warm, short; ASCII apostrophes.
+
+Saying no must feel as easy as saying yes (rule 2): nothing here presses,
+chases or counts anyone's participation.
+"""
+
+# -- commands ---------------------------------------------------------------------
+GROUP_DESCRIPTION = "Opportunities to take part: co-training, panels, reviews and more"
+POST_DESCRIPTION = "Organisers: invite members to take part in something"
+ROSTER_DESCRIPTION = "Organisers: who said yes (names, access needs) and totals"
+EDIT_DESCRIPTION = "Organisers: change an open opportunity's details"
+CANCEL_DESCRIPTION = "Organisers: cancel an opportunity (tells those who said yes)"
+CLOSE_DESCRIPTION = "Organisers: close an opportunity now (draws the lottery, if any)"
+LIST_DESCRIPTION = "See the opportunities open now"
+ME_DESCRIPTION = "Your answers to opportunities, and your places"
+
+TITLE_HELP = "A short title, e.g. Co-deliver staff training on listening"
+DESCRIPTION_HELP = "What it involves, who it suits, how much time it takes"
+WHEN_HELP = "When it happens, e.g. `2026-12-10 14:00` or `Tuesdays in January`"
+PLACES_HELP = "How many people are needed (leave out for no limit)"
+ALLOCATION_HELP = "first_come: in order of replies; lottery: drawn at the closing date"
+PAYMENT_HELP = "Payment or expenses, e.g. `£25 an hour plus travel` or `unpaid`"
+CONTENT_NOTE_HELP = "A short content note, shown before the details"
+CLOSES_HELP = "When replies close, e.g. `friday 5pm` (server time)"
+NETWORK_HELP = "Post to every server in your network (not available yet)"
+PING_HELP = "Ping the server's announcement role with this post"
+OPPORTUNITY_HELP = "The opportunity (start typing its title)"
+
+NETWORK_NOT_YET = (
+    "Network-wide opportunities aren't available yet. Please post it in this server "
+    "for now. Nothing was posted."
+)
+NO_CHANNEL = (
+    "I can't post here. Please ask a moderator to choose an announcements channel with "
+    "`/setup channel`, or run this in a text channel. Nothing was posted."
+)
+NOT_FOUND = "I can't find that opportunity in this server. Please pick one from the list."
+NOT_OPEN = "That opportunity isn't open any more, so it can't be changed. Nothing was changed."
+ALREADY_CANCELLED = "That opportunity was already cancelled. Nothing was changed."
+NOTHING_TO_EDIT = "Please give at least one thing to change. Nothing was changed."
+NOTICE_CHANGED = (
+    "The server's membership notice has changed since you agreed to it. Please use "
+    "`/join` in the server to read it first; then you can answer. Nothing was changed."
+)
+SEE_ROSTER = "See who said yes"
+
+# -- posting ----------------------------------------------------------------------
+POSTED = "Your opportunity is being posted in <#{channel}>. {closes}{lottery}"
+POSTED_CLOSES = "Replies close {when} ({relative}). "
+POSTED_NO_CLOSE = "It stays open until you close it with `/opportunity close`. "
+POSTED_LOTTERY = "Places will be drawn by lottery when it closes. "
+POSTED_INVITES = (
+    "I'm also sending invitations by DM to members who chose to get them. "
+    "I'll tell you here when that's done."
+)
+
+SUMMARY = (
+    "Invitations for **{title}**: {sent} sent, {skipped} skipped by preference, "
+    "{undeliverable} undeliverable."
+)
+SUMMARY_WAITING = " {waiting} waiting for someone's quiet hours to end."
+SUMMARY_NONE = (
+    "Invitations for **{title}**: none sent. No members here have chosen to get "
+    "opportunity messages ({skipped} skipped by preference). The post is still there for "
+    "everyone to see."
+)
+
+# -- the post -----------------------------------------------------------------------
+CONTENT_NOTE = "**Content note:** {note}"
+PAYMENT = "**Payment and expenses:** {payment}"
+NO_PAYMENT = "**Payment and expenses:** not stated. Please ask an organiser before you decide."
+WHEN = "**When:** {when}"
+WHEN_AT = "{when} ({relative})"
+PLACES_FIRST_COME = "**Places:** {places}, given in the order people say yes."
+PLACES_LEFT = "{left} of {places} places left."
+PLACES_FULL = "All places are taken. If you say yes, you'll join the waitlist."
+PLACES_LOTTERY = "**Places:** {places}, drawn by lottery when replies close (so it's fair whenever you're online)."
+NO_LIMIT = "**Places:** no limit."
+CLOSES = "Replies close {when} ({relative})."
+OPEN_NO_CLOSE = "Open until an organiser closes it."
+NO_PRESSURE = (
+    "Saying no is always fine. Nobody else sees who said no, and nothing more is sent "
+    "to you about this one."
+)
+CLOSED_LINE = "Replies have closed. Thank you to everyone who looked."
+CANCELLED_LINE = "This opportunity was cancelled."
+FOOTER = "Opportunity {id}"
+
+DM_INTRO = "A new opportunity from **{server}**. You get these because you chose to."
+DM_HOW_TO_STOP = "To stop these messages, use `/me settings` in the server."
+
+# -- answering ----------------------------------------------------------------------
+THANKS_CONFIRMED = (
+    "Thank you for saying yes to **{title}**. You have a place. An organiser will be in "
+    "touch with details."
+)
+THANKS_NO_LIMIT = (
+    "Thank you for saying yes to **{title}**. An organiser will be in touch with details."
+)
+THANKS_WAITLISTED = (
+    "Thank you for saying yes to **{title}**. The places are taken for now, so you're "
+    "number {position} on the waitlist. If a place comes free, it's yours next."
+)
+THANKS_IN_DRAW = (
+    "Thank you for saying yes to **{title}**. You're in the draw for the places, made {when}."
+)
+ACCESS_HINT = (
+    "If you have access needs, you can add them with `/me settings`; only organisers of "
+    "things you say yes to can see them."
+)
+CHANGE_HINT = (
+    "You can change your mind any time: press **Not this time** or use `/me opportunities`."
+)
+DECLINED = "Thanks for letting us know. Nothing else will be sent about this one."
+WITHDRAWN = (
+    "You've stepped out of **{title}**. Thanks for letting us know. "
+    "Nothing else will be sent about this one."
+)
+
+# -- DMs ----------------------------------------------------------------------------
+PROMOTED_TITLE = "A place came free"
+PROMOTED = (
+    "A place came free on **{title}**, and it's yours. An organiser will be in touch "
+    "with details. If you can't make it after all, press **Not this time** on the post "
+    "or use `/me opportunities`; that's completely fine."
+)
+DRAW_TITLE = "The draw for {title}"
+DRAW_CONFIRMED = (
+    "The draw for **{title}** has been made, and you have a place. An organiser will be "
+    "in touch with details. If you can't make it after all, use `/me opportunities`; "
+    "that's completely fine."
+)
+DRAW_WAITLISTED = (
+    "The draw for **{title}** has been made. You didn't get a place this time, but "
+    "you're number {position} on the waitlist. If a place comes free, it's yours next."
+)
+CANCELLED_TITLE = "Cancelled: {title}"
+CANCELLED_DM = (
+    "Sorry: **{title}** has been cancelled by the organisers. You don't need to do "
+    "anything. Thank you for saying yes."
+)
+
+# -- roster ---------------------------------------------------------------------------
+ROSTER_TITLE = "Roster: {title}"
+ROSTER_CONFIRMED = "**Have a place ({count})**"
+ROSTER_SAID_YES = "**Said yes ({count})**"
+ROSTER_WAITLISTED = "**Waitlist, in order ({count})**"
+ROSTER_IN_DRAW = "**In the draw ({count})** - drawn when replies close"
+ROSTER_NOBODY = "Nobody yet."
+ROSTER_NEEDS = " - access needs: {needs}"
+ROSTER_UNNAMED = "{count} more from other servers said yes without sharing their name."
+ROSTER_TOTALS = "**Totals:** {declined} said not this time; {no_reply} members have not replied."
+ROSTER_PRIVACY = (
+    "Names are shown only for people who said yes. Please keep access needs private "
+    "and use them only to make this activity work."
+)
+ROSTER_ERASED = "Replies were erased under this server's retention setting."
+
+# -- close, cancel, edit ----------------------------------------------------------
+CLOSED_NOW = "Closed. The post in <#{channel}> now says replies have closed.{draw}"
+CLOSED_DRAW = " The lottery was drawn: {confirmed} got a place, {waitlisted} on the waitlist."
+ALREADY_CLOSED = "That opportunity has already closed. Nothing was changed."
+CANCELLED_NOW = "Cancelled. I'm letting the {count} people who said yes know."
+CANCELLED_NOBODY = "Cancelled. Nobody had said yes, so nobody needed telling."
+EDITED = "Saved. The post in <#{channel}> will show the changes shortly.{promoted}"
+EDITED_PROMOTED = " {count} people moved from the waitlist into the new places."
+
+# -- lists --------------------------------------------------------------------------
+LIST_TITLE = "Open opportunities"
+LIST_EMPTY = "There are no open opportunities right now."
+LIST_LINE = "**{title}** - {places}{closes} {link}{mine}"
+LIST_CLOSES = " closes {when}."
+LIST_MINE = {
+    "interested": " (you said yes)",
+    "declined": " (you said not this time)",
+    "withdrawn": " (you stepped out)",
+}
+LIST_JOIN = "To reply, join first with `/join`. Taking part is always your choice."
+
+ME_TITLE = "Your opportunities"
+ME_EMPTY = "You haven't answered any opportunities here. That's completely fine."
+ME_STATE = {
+    "confirmed": "you said yes and have a place",
+    "confirmed_no_limit": "you said yes",
+    "waitlisted": "you said yes; number {position} on the waitlist",
+    "in_draw": "you said yes; you're in the draw",
+    "declined": "you said not this time",
+    "withdrawn": "you stepped out",
+}
+ME_ITEM_STATE = {"open": "", "closed": " (closed)", "cancelled": " (cancelled)"}
+ME_LINE = "**{title}**{item_state}: {answer}"
+ME_FOOTER = (
+    "Only you see this. To step out of something you said yes to, press the button for it below."
+)
+STEP_OUT = "Step out: {title}"

@@ -59,6 +59,16 @@ async def create(
     return poll, poll_id
 
 
+async def turnout_shows(world, poll_id, words: str, within: float = 10.0) -> None:
+    """The poll message shows `words` once the turnout update (coalesced) has gone out."""
+    for _ in range(int(within / 0.1)):
+        if words in poll_message(world, poll_id).text:
+            return
+        await asyncio.sleep(0.1)
+        await world.settle()
+    raise AssertionError(f"{words!r} never shown: {poll_message(world, poll_id).text}")
+
+
 def poll_message(world, poll_id):
     for message in world.channel("announcements").messages:
         title = message.embeds[0].get("title", "") if message.embeds else ""
@@ -112,7 +122,7 @@ async def test_single_anonymous_poll_from_creation_to_outcome(world):
     await vote_single(bob, poll, 2)
     await vote_single(carol, poll, 1)
     assert rows(world, "SELECT count(*) FROM ballots") == [(3,)]
-    assert "3 people have voted" in poll_message(world, poll_id).text
+    await turnout_shows(world, poll_id, "3 people have voted")
 
     closed = await organiser.slash("poll close", poll=poll_id)
     assert "closed" in closed.text
@@ -234,8 +244,7 @@ async def test_points_and_multi_ballots(world):
     select = next(c for c in _selects(ballot.message))
     assert select["max_values"] == 2
     await alice.select(ballot, select["custom_id"], ["0", "2"])
-    live = poll_message(world, multi_id)
-    assert "1. Waiting times - 1 vote" in live.text  # live results show counts
+    await turnout_shows(world, multi_id, "1. Waiting times - 1 vote")  # live counts show
     shown = await alice.slash("poll results", poll=multi_id)
     assert "Counts so far" in shown.text
 
@@ -378,7 +387,7 @@ async def test_200_members_voting_at_once_are_all_counted_once_and_acknowledged(
     await world.settle()
     assert rows(world, "SELECT count(*) FROM ballots") == [(200,)]
     assert rows(world, "SELECT count(*) FROM poll_voters") == [(200,)]
-    assert "200 people have voted" in poll_message(world, poll_id).text
+    await turnout_shows(world, poll_id, "200 people have voted")
     assert world.global_429s == 0
     await organiser.slash("poll close", poll=poll_id)
     assert "from 200 ballots" in results_message(world, poll_id).text

@@ -1,0 +1,628 @@
+"""The private ballot behind a poll's **Vote** button, for every kind and up to 25 options.
+
+single and multi: one select (25 options fit one; `max_choices` limits multi).
+ranked: one select per place ("Your 1st choice", ...), each screen showing the
+ranking so far, with Undo last and Save my ranking; partial rankings are fine.
+points: an option select, then a points select offering only what is left
+(never more than 10 in all), with a running total and Save my points.
+
+Screens carry their progress in their custom ids (`poll:7:rk:3.0.12`,
+`poll:7:ps:0-6.3-4`), so nothing is held in memory and an open ballot keeps
+working after a restart. Every step re-checks membership and that the poll is
+open (rule 7); a vote is committed before "Your vote is saved" (rule 10). After
+a vote, `poll_vote` is dispatched so the cog can update the turnout shown.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+
+from bot import strings
+from bot.client import SpeakBack
+from bot.domain.ballots import (
+    Ballot,
+    BallotError,
+    MultiBallot,
+    PointsBallot,
+    PollKind,
+    RankedBallot,
+    SingleBallot,
+    ballot_from_json,
+    ballot_to_json,
+    option_indices,
+    validate_ballot,
+)
+from bot.domain.errors import Refusal
+from bot.domain.polls import (
+    MAX_REASON,
+    Poll,
+    check_can_vote,
+    clean_reason,
+    decode_points,
+    decode_ranking,
+    encode_points,
+    encode_ranking,
+    give_points,
+)
+from bot.errors import NotAllowed
+from bot.guards import actor_guild_id, require_member
+from bot.strings import polls as text
+from bot.ui import SafeItem, SafeModal, embed
+from db import polls as repo
+
+log = logging.getLogger(__name__)
+
+EMBED_DESCRIPTION = 4096
+
+
+def bot_of(interaction: discord.Interaction) -> SpeakBack:
+    return interaction.client  # type: ignore[return-value]
+
+
+def title_of(words: str) -> str:
+    return words if len(words) <= 256 else words[:255] + "…"
+
+
+def cut(words: str, limit: int) -> str:
+    return words if len(words) <= limit else words[: limit - 1] + "…"
+
+
+def amount(n: int, unit: str) -> str:
+    return f"1 {unit[:-1]}" if n == 1 and unit.endswith("s") else f"{n} {unit}"
+
+
+def kind_line(poll: Poll) -> str:
+    if poll.kind is PollKind.MULTI and poll.max_choices:
+        return text.KIND_LINES["multi_limited"].format(n=poll.max_choices)
+    return text.KIND_LINES[poll.kind.value]
+
+
+def describe_ballot(poll: Poll, ballot: Ballot) -> str:
+    names = poll.options
+    if isinstance(ballot, SingleBallot):
+        return f"**{names[ballot.choice]}**"
+    if isinstance(ballot, MultiBallot):
+        return "; ".join(f"**{names[i]}**" for i in sorted(ballot.choices))
+    if isinstance(ballot, RankedBallot):
+        return ", ".join(f"{n}. **{names[i]}**" for n, i in enumerate(ballot.ranking, start=1))
+    assert isinstance(ballot, PointsBallot)
+    return "; ".join(f"**{names[i]}**: {amount(p, 'points')}" for i, p in ballot.points.items())
+
+
+async def open_poll_for(interaction: discord.Interaction, poll_id: int) -> Poll:
+    """The poll, if this member may vote in it now (re-checked on every step, rule 7)."""
+    bot = bot_of(interaction)
+    await require_member(interaction)
+    poll = await repo.get_poll(bot.db, poll_id, actor_guild_id(interaction))
+    if poll is None:
+        raise Refusal(text.POLL_GONE)
+    check_can_vote(poll, bot.clock.now())
+    return poll
+
+
+def ballot_intro(poll: Poll, current: Ballot | None) -> list[str]:
+    lines = []
+    if poll.content_note:
+        lines.append(text.CONTENT_NOTE.format(note=poll.content_note))
+    lines.append(text.BALLOT_ANONYMOUS if poll.anonymous else text.BALLOT_NAMED)
+    lines.append(kind_line(poll))
+    if current is not None:
+        lines.append(cut(text.BALLOT_CURRENT.format(choice=describe_ballot(poll, current)), 1500))
+    return lines
+
+
+def _select_options(
+    poll: Poll,
+    chosen: set[int] = frozenset(),
+    skip: set[int] = frozenset(),  # type: ignore[assignment]
+) -> list[discord.SelectOption]:
+    return [
+        discord.SelectOption(label=cut(f"{n + 1}. {o}", 100), value=str(n), default=n in chosen)
+        for n, o in enumerate(poll.options)
+        if n not in skip
+    ]
+
+
+def ballot_screen(poll: Poll, current: Ballot | None) -> tuple[discord.Embed, discord.ui.View]:
+    """The first ballot screen for this poll's kind."""
+    if poll.kind is PollKind.RANKED:
+        start = current.ranking if isinstance(current, RankedBallot) else ()
+        return ranked_screen(poll, start, current)
+    if poll.kind is PollKind.POINTS:
+        start = dict(current.points) if isinstance(current, PointsBallot) else {}
+        return points_screen(poll, start, current)
+    view = discord.ui.View(timeout=None)
+    if poll.kind is PollKind.SINGLE:
+        chosen = {current.choice} if isinstance(current, SingleBallot) else set()
+        view.add_item(SingleSelect(poll.id, _select_options(poll, chosen)))
+    else:
+        chosen = set(current.choices) if isinstance(current, MultiBallot) else set()
+        limit = poll.max_choices or len(poll.options)
+        view.add_item(MultiSelect(poll.id, _select_options(poll, chosen), limit))
+    body = "\n".join(ballot_intro(poll, current))
+    return embed(title_of(poll.question), body), view
+
+
+def ranked_screen(
+    poll: Poll, ranking: tuple[int, ...], current: Ballot | None = None
+) -> tuple[discord.Embed, discord.ui.View]:
+    lines = ballot_intro(poll, current)
+    lines.append("")
+    if ranking:
+        lines.append(text.RANK_SO_FAR)
+        lines += [f"{n}. {poll.options[i]}" for n, i in enumerate(ranking, start=1)]
+    else:
+        lines.append(text.RANK_NONE_YET)
+    view = discord.ui.View(timeout=None)
+    state = encode_ranking(ranking)
+    if len(ranking) < len(poll.options):
+        placeholder = text.SELECT_RANK.format(ordinal=text.ordinal(len(ranking) + 1))
+        view.add_item(
+            RankSelect(poll.id, state, _select_options(poll, skip=set(ranking)), placeholder)
+        )
+    else:
+        lines.append(text.RANK_DONE_ALL)
+    view.add_item(RankSaveButton(poll.id, state, disabled=not ranking))
+    view.add_item(RankUndoButton(poll.id, state, disabled=not ranking))
+    return embed(title_of(poll.question), cut("\n".join(lines), EMBED_DESCRIPTION)), view
+
+
+def points_screen(
+    poll: Poll, points: dict[int, int], current: Ballot | None = None
+) -> tuple[discord.Embed, discord.ui.View]:
+    lines = ballot_intro(poll, current)
+    lines.append("")
+    total = sum(points.values())
+    if points:
+        lines.append(text.POINTS_SO_FAR.format(total=total))
+        lines += [f"{poll.options[i]}: {amount(p, 'points')}" for i, p in sorted(points.items())]
+    else:
+        lines.append(text.POINTS_NONE_YET)
+    view = discord.ui.View(timeout=None)
+    state = encode_points(points)
+    options = [
+        discord.SelectOption(
+            label=cut(f"{n + 1}. {o}", 100),
+            value=str(n),
+            description=amount(points[n], "points") if n in points else None,
+        )
+        for n, o in enumerate(poll.options)
+    ]
+    view.add_item(PointsOptionSelect(poll.id, state, options))
+    view.add_item(PointsSaveButton(poll.id, state, disabled=not points))
+    view.add_item(PointsResetButton(poll.id, disabled=not points))
+    return embed(title_of(poll.question), cut("\n".join(lines), EMBED_DESCRIPTION)), view
+
+
+def points_value_screen(
+    poll: Poll, points: dict[int, int], option: int
+) -> tuple[discord.Embed, discord.ui.View]:
+    others = sum(p for i, p in points.items() if i != option)
+    left = 10 - others
+    lines = ballot_intro(poll, None)
+    lines += ["", text.POINTS_FOR.format(option=poll.options[option], left=left)]
+    choices = [
+        discord.SelectOption(
+            label=amount(n, "points"), value=str(n), default=points.get(option, 0) == n
+        )
+        for n in range(left + 1)
+    ]
+    view = discord.ui.View(timeout=None)
+    view.add_item(
+        PointsValueSelect(
+            poll.id,
+            option,
+            encode_points(points),
+            choices,
+            text.SELECT_POINTS_VALUE.format(n=option + 1),
+        )
+    )
+    return embed(title_of(poll.question), "\n".join(lines)), view
+
+
+async def save_vote(interaction: discord.Interaction, poll_id: int, ballot: Ballot) -> None:
+    """Validate, commit, then say so (rule 10); then update the turnout on the poll."""
+    bot = bot_of(interaction)
+    member = await require_member(interaction)
+    poll = await repo.get_poll(bot.db, poll_id, member.guild_id)
+    if poll is None:
+        raise Refusal(text.POLL_GONE)
+    ballot = validate_ballot(poll.kind, len(poll.options), ballot, poll.max_choices)
+    try:
+        changed, _count = await repo.cast_vote(
+            bot.db,
+            poll.id,
+            guild_id=member.guild_id,
+            user_id=member.user_id,
+            choice=ballot_to_json(ballot),
+            group=member.profile.group,
+            voter_name=None if poll.anonymous else interaction.user.display_name,
+            now=bot.clock.now(),
+        )
+    except LookupError:
+        raise NotAllowed(strings.JOIN_FIRST) from None
+    saved = text.SAVED_CHANGED if changed else text.SAVED
+    lines = [
+        cut(saved.format(choice=describe_ballot(poll, ballot)), 3000),
+        text.SAVED_ANONYMOUS if poll.anonymous else text.SAVED_NAMED,
+        text.SAVED_CHANGE_HINT,
+    ]
+    view = discord.ui.View(timeout=None)
+    if poll.reasons:
+        view.add_item(ReasonButton(poll.id))
+    await interaction.response.edit_message(
+        content=None, embed=embed(title_of(poll.question), "\n".join(lines)), view=view
+    )
+    bot.dispatch("poll_vote", poll.id)  # the cog updates the turnout shown
+
+
+class VoteButton(
+    SafeItem, discord.ui.DynamicItem[discord.ui.Button], template=r"poll:(?P<id>[0-9]+):vote"
+):
+    def __init__(self, poll_id: int) -> None:
+        self.poll_id = poll_id
+        super().__init__(
+            discord.ui.Button(
+                label=strings.VOTE,
+                style=discord.ButtonStyle.primary,
+                custom_id=f"poll:{poll_id}:vote",
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match):  # type: ignore[override]
+        return cls(int(match["id"]))
+
+    async def on_press(self, interaction: discord.Interaction) -> None:
+        bot = bot_of(interaction)
+        member = await require_member(interaction)
+        poll = await repo.get_poll(bot.db, self.poll_id, member.guild_id)
+        if poll is None:
+            raise Refusal(text.POLL_GONE)
+        check_can_vote(poll, bot.clock.now())
+        if poll.message_id is None and interaction.message is not None:
+            await repo.set_message_id(bot.db, poll.id, interaction.message.id)
+        mine = await repo.my_ballot(bot.db, poll, member.guild_id, member.user_id)
+        current = ballot_from_json(poll.kind, mine[0]) if mine else None
+        shown, view = ballot_screen(poll, current)
+        await interaction.response.send_message(embed=shown, view=view, ephemeral=True)
+
+
+class SingleSelect(
+    SafeItem, discord.ui.DynamicItem[discord.ui.Select], template=r"poll:(?P<id>[0-9]+):single"
+):
+    def __init__(self, poll_id: int, options: list[discord.SelectOption] | None = None) -> None:
+        self.poll_id = poll_id
+        super().__init__(
+            discord.ui.Select(
+                custom_id=f"poll:{poll_id}:single",
+                placeholder=text.SELECT_SINGLE,
+                min_values=1,
+                max_values=1,
+                options=options or [],
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match):  # type: ignore[override]
+        return cls(int(match["id"]))
+
+    async def on_press(self, interaction: discord.Interaction) -> None:
+        chosen = option_indices(self.item.values)
+        if not chosen:
+            raise BallotError(text.NONE_CHOSEN)
+        await save_vote(interaction, self.poll_id, SingleBallot(chosen[0]))
+
+
+class MultiSelect(
+    SafeItem, discord.ui.DynamicItem[discord.ui.Select], template=r"poll:(?P<id>[0-9]+):multi"
+):
+    def __init__(
+        self, poll_id: int, options: list[discord.SelectOption] | None = None, limit: int = 1
+    ) -> None:
+        self.poll_id = poll_id
+        super().__init__(
+            discord.ui.Select(
+                custom_id=f"poll:{poll_id}:multi",
+                placeholder=text.SELECT_MULTI,
+                min_values=1,
+                max_values=max(1, min(limit, len(options or []) or 1)),
+                options=options or [],
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match):  # type: ignore[override]
+        return cls(int(match["id"]))
+
+    async def on_press(self, interaction: discord.Interaction) -> None:
+        chosen = option_indices(self.item.values)
+        await save_vote(interaction, self.poll_id, MultiBallot(frozenset(chosen)))
+
+
+class RankSelect(
+    SafeItem,
+    discord.ui.DynamicItem[discord.ui.Select],
+    template=r"poll:(?P<id>[0-9]+):rk:(?P<state>[0-9.-]+)",
+):
+    def __init__(
+        self,
+        poll_id: int,
+        state: str,
+        options: list[discord.SelectOption] | None = None,
+        placeholder: str | None = None,
+    ) -> None:
+        self.poll_id, self.state = poll_id, state
+        super().__init__(
+            discord.ui.Select(
+                custom_id=f"poll:{poll_id}:rk:{state}",
+                placeholder=placeholder,
+                min_values=1,
+                max_values=1,
+                options=options or [],
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match):  # type: ignore[override]
+        return cls(int(match["id"]), match["state"])
+
+    async def on_press(self, interaction: discord.Interaction) -> None:
+        poll = await open_poll_for(interaction, self.poll_id)
+        ranking = decode_ranking(self.state, len(poll.options))
+        picked = option_indices(self.item.values)
+        if picked and 0 <= picked[0] < len(poll.options) and picked[0] not in ranking:
+            ranking = (*ranking, picked[0])
+        shown, view = ranked_screen(poll, ranking)
+        await interaction.response.edit_message(embed=shown, view=view)
+
+
+class RankSaveButton(
+    SafeItem,
+    discord.ui.DynamicItem[discord.ui.Button],
+    template=r"poll:(?P<id>[0-9]+):rks:(?P<state>[0-9.-]+)",
+):
+    def __init__(self, poll_id: int, state: str, disabled: bool = False) -> None:
+        self.poll_id, self.state = poll_id, state
+        super().__init__(
+            discord.ui.Button(
+                label=text.SAVE_RANKING,
+                style=discord.ButtonStyle.primary,
+                custom_id=f"poll:{poll_id}:rks:{state}",
+                disabled=disabled,
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match):  # type: ignore[override]
+        return cls(int(match["id"]), match["state"])
+
+    async def on_press(self, interaction: discord.Interaction) -> None:
+        poll = await open_poll_for(interaction, self.poll_id)
+        ranking = decode_ranking(self.state, len(poll.options))
+        await save_vote(interaction, poll.id, RankedBallot(ranking))
+
+
+class RankUndoButton(
+    SafeItem,
+    discord.ui.DynamicItem[discord.ui.Button],
+    template=r"poll:(?P<id>[0-9]+):rku:(?P<state>[0-9.-]+)",
+):
+    def __init__(self, poll_id: int, state: str, disabled: bool = False) -> None:
+        self.poll_id, self.state = poll_id, state
+        super().__init__(
+            discord.ui.Button(
+                label=text.UNDO,
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"poll:{poll_id}:rku:{state}",
+                disabled=disabled,
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match):  # type: ignore[override]
+        return cls(int(match["id"]), match["state"])
+
+    async def on_press(self, interaction: discord.Interaction) -> None:
+        poll = await open_poll_for(interaction, self.poll_id)
+        ranking = decode_ranking(self.state, len(poll.options))[:-1]
+        shown, view = ranked_screen(poll, ranking)
+        await interaction.response.edit_message(embed=shown, view=view)
+
+
+class PointsOptionSelect(
+    SafeItem,
+    discord.ui.DynamicItem[discord.ui.Select],
+    template=r"poll:(?P<id>[0-9]+):po:(?P<state>[0-9.-]+)",
+):
+    def __init__(
+        self, poll_id: int, state: str, options: list[discord.SelectOption] | None = None
+    ) -> None:
+        self.poll_id, self.state = poll_id, state
+        super().__init__(
+            discord.ui.Select(
+                custom_id=f"poll:{poll_id}:po:{state}",
+                placeholder=text.SELECT_POINTS_OPTION,
+                min_values=1,
+                max_values=1,
+                options=options or [],
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match):  # type: ignore[override]
+        return cls(int(match["id"]), match["state"])
+
+    async def on_press(self, interaction: discord.Interaction) -> None:
+        poll = await open_poll_for(interaction, self.poll_id)
+        points = decode_points(self.state, len(poll.options))
+        picked = option_indices(self.item.values)
+        if not picked or not 0 <= picked[0] < len(poll.options):
+            raise BallotError(text.NONE_CHOSEN)
+        shown, view = points_value_screen(poll, points, picked[0])
+        await interaction.response.edit_message(embed=shown, view=view)
+
+
+class PointsValueSelect(
+    SafeItem,
+    discord.ui.DynamicItem[discord.ui.Select],
+    template=r"poll:(?P<id>[0-9]+):pv:(?P<option>[0-9]+):(?P<state>[0-9.-]+)",
+):
+    def __init__(
+        self,
+        poll_id: int,
+        option: int,
+        state: str,
+        choices: list[discord.SelectOption] | None = None,
+        placeholder: str | None = None,
+    ) -> None:
+        self.poll_id, self.option, self.state = poll_id, option, state
+        super().__init__(
+            discord.ui.Select(
+                custom_id=f"poll:{poll_id}:pv:{option}:{state}",
+                placeholder=placeholder,
+                min_values=1,
+                max_values=1,
+                options=choices or [],
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match):  # type: ignore[override]
+        return cls(int(match["id"]), int(match["option"]), match["state"])
+
+    async def on_press(self, interaction: discord.Interaction) -> None:
+        poll = await open_poll_for(interaction, self.poll_id)
+        points = decode_points(self.state, len(poll.options))
+        if not 0 <= self.option < len(poll.options):
+            raise Refusal(text.POLL_GONE)
+        chosen = option_indices(self.item.values)
+        points = give_points(points, self.option, chosen[0] if chosen else 0)
+        shown, view = points_screen(poll, points)
+        await interaction.response.edit_message(embed=shown, view=view)
+
+
+class PointsSaveButton(
+    SafeItem,
+    discord.ui.DynamicItem[discord.ui.Button],
+    template=r"poll:(?P<id>[0-9]+):ps:(?P<state>[0-9.-]+)",
+):
+    def __init__(self, poll_id: int, state: str, disabled: bool = False) -> None:
+        self.poll_id, self.state = poll_id, state
+        super().__init__(
+            discord.ui.Button(
+                label=text.SAVE_POINTS,
+                style=discord.ButtonStyle.primary,
+                custom_id=f"poll:{poll_id}:ps:{state}",
+                disabled=disabled,
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match):  # type: ignore[override]
+        return cls(int(match["id"]), match["state"])
+
+    async def on_press(self, interaction: discord.Interaction) -> None:
+        poll = await open_poll_for(interaction, self.poll_id)
+        points = decode_points(self.state, len(poll.options))
+        await save_vote(interaction, poll.id, PointsBallot(points))
+
+
+class PointsResetButton(
+    SafeItem,
+    discord.ui.DynamicItem[discord.ui.Button],
+    template=r"poll:(?P<id>[0-9]+):p0",
+):
+    def __init__(self, poll_id: int, disabled: bool = False) -> None:
+        self.poll_id = poll_id
+        super().__init__(
+            discord.ui.Button(
+                label=text.START_AGAIN,
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"poll:{poll_id}:p0",
+                disabled=disabled,
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match):  # type: ignore[override]
+        return cls(int(match["id"]))
+
+    async def on_press(self, interaction: discord.Interaction) -> None:
+        poll = await open_poll_for(interaction, self.poll_id)
+        shown, view = points_screen(poll, {})
+        await interaction.response.edit_message(embed=shown, view=view)
+
+
+class ReasonModal(SafeModal, title=text.REASON_MODAL_TITLE):
+    def __init__(self, poll: Poll, current: str | None) -> None:
+        super().__init__()
+        self.poll_id = poll.id
+        self.reason = discord.ui.TextInput(
+            custom_id="reason",
+            label=text.REASON_LABEL,
+            style=discord.TextStyle.paragraph,
+            required=False,
+            max_length=MAX_REASON,
+            default=current,
+            placeholder=cut(text.REASON_ANONYMOUS_HINT, 100) if poll.anonymous else None,
+        )
+        self.add_item(self.reason)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        bot = bot_of(interaction)
+        poll = await open_poll_for(interaction, self.poll_id)
+        reason = clean_reason(self.reason.value)
+        saved = await repo.set_reason(
+            bot.db, poll.id, poll.guild_id, interaction.user.id, reason, bot.clock.now()
+        )
+        if not saved:
+            raise Refusal(text.REASON_NO_BALLOT)
+        await interaction.response.send_message(
+            text.REASON_SAVED if reason else text.REASON_CLEARED, ephemeral=True
+        )
+
+
+class ReasonButton(
+    SafeItem, discord.ui.DynamicItem[discord.ui.Button], template=r"poll:(?P<id>[0-9]+):why"
+):
+    def __init__(self, poll_id: int) -> None:
+        self.poll_id = poll_id
+        super().__init__(
+            discord.ui.Button(
+                label=text.ADD_REASON,
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"poll:{poll_id}:why",
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match):  # type: ignore[override]
+        return cls(int(match["id"]))
+
+    async def on_press(self, interaction: discord.Interaction) -> None:
+        bot = bot_of(interaction)
+        poll = await open_poll_for(interaction, self.poll_id)
+        if not poll.reasons:
+            raise Refusal(text.REASONS_OFF)
+        mine = await repo.my_ballot(bot.db, poll, poll.guild_id, interaction.user.id)
+        if mine is None:
+            raise Refusal(text.REASON_NO_BALLOT)
+        await interaction.response.send_modal(ReasonModal(poll, mine[1]))
+
+
+BALLOT_ITEMS = (
+    VoteButton,
+    SingleSelect,
+    MultiSelect,
+    RankSelect,
+    RankSaveButton,
+    RankUndoButton,
+    PointsOptionSelect,
+    PointsValueSelect,
+    PointsSaveButton,
+    PointsResetButton,
+    ReasonButton,
+)

@@ -149,7 +149,7 @@ ROSTER_IN_DRAW = "**In the draw ({count})** - drawn when replies close"
 ROSTER_NOBODY = "Nobody yet."
 ROSTER_NEEDS = " - access needs: {needs}"
 ROSTER_UNNAMED = "{count} more from other servers said yes without sharing their name."
-ROSTER_TOTALS = "**Totals:** {declined} said not this time; {no_reply} members have not replied."
+ROSTER_TOTALS = "**Totals only:** not this time: {declined}; no reply: {no_reply}."
 ROSTER_PRIVACY = (
     "Names are shown only for people who said yes. Please keep access needs private "
     "and use them only to make this activity work."

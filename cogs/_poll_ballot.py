@@ -231,7 +231,7 @@ async def save_vote(interaction: discord.Interaction, poll_id: int, ballot: Ball
         raise Refusal(text.POLL_GONE)
     ballot = validate_ballot(poll.kind, len(poll.options), ballot, poll.max_choices)
     try:
-        changed, _count = await repo.cast_vote(
+        changed = await repo.cast_vote(
             bot.db,
             poll.id,
             guild_id=member.guild_id,

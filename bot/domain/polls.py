@@ -178,12 +178,16 @@ def voter_key(secret: bytes, guild_id: int, user_id: int) -> str:
 
 def check_can_vote(poll: Poll, now: datetime) -> None:
     """Refuse kindly if the poll no longer takes votes."""
-    if not poll.is_open:
+    check_open(poll.state, poll.closes_at, now)
+
+
+def check_open(state: str, closes_at: datetime | None, now: datetime) -> None:
+    if state != "open":
         raise PollClosed(
             "This poll has closed, so votes can't be changed any more. "
             "Use `/poll results` to see what people said."
         )
-    if poll.closes_at is not None and now >= poll.closes_at:
+    if closes_at is not None and now >= closes_at:
         raise PollClosed(
             "This poll reached its closing time, so it no longer takes votes. "
             "The results will be posted shortly."

@@ -107,7 +107,7 @@ def results_embeds(poll: Poll) -> list[discord.Embed]:
     closed = discord_timestamp(poll.closed_at, "F") if poll.closed_at else ""
     count = result.ballots
     lines = [
-        text.RESULTS_TURNOUT.format(count=count, people=text.people(count), when=closed),
+        text.RESULTS_TURNOUT.format(count=count, people=text.people_noun(count), when=closed),
         "",
         result.headline,
         "",
@@ -211,8 +211,7 @@ def render_chart(poll: Poll) -> tuple[bytes, str]:
     """(PNG bytes, alt text) of the frozen results. Slow: call in a thread."""
     assert poll.result is not None
     result = poll.result
-    note = text.CHART_NOTE.format(count=result.ballots, people=text.people(result.ballots))
-    note = note.replace(" have", "").replace(" has", "")
+    note = text.CHART_NOTE.format(count=result.ballots, people=text.people_noun(result.ballots))
     png = render_results_chart(
         poll.question, result.options, result.totals, result.value_label, note=note
     )

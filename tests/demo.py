@@ -225,7 +225,9 @@ async def scene_member_joins(t: Transcript, world: World) -> None:
     await t.dm_bot(alice, "hello, is anyone there?")
 
 
-SCENES: list[Scene] = [scene_setup, scene_member_joins]
+from tests.demo_polls import scene_poll  # noqa: E402  (a scene per feature, in its own file)
+
+SCENES: list[Scene] = [scene_setup, scene_member_joins, scene_poll]
 
 
 async def run_demo(world: World, output: Path | None = OUTPUT) -> str:

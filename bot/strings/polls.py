@@ -156,7 +156,7 @@ OUTCOME_EXISTS = "An outcome is already recorded for this poll: {text} ({by})."
 OUTCOME_TITLE = "You said, we did: {question}"
 OUTCOME_BODY = "**What was decided:** {decided}\n**By when:** {by_when}"
 OUTCOME_RESULTS_LINK = "The results: {link}"
-OUTCOME_DM_INTRO = "Thank you for voting in **{question}**. Here is what came of it."
+OUTCOME_DM_INTRO = "Thank you for voting. Here is what came of the poll you took part in."
 OUTCOME_SAVED = (
     "Saved and posted in <#{channel}>. Voters who asked for outcome messages will get it too."
 )

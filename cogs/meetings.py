@@ -299,11 +299,12 @@ async def replan(bot: SpeakBack, meeting_id: int) -> int:
         settings = await get_settings(db, meeting.guild_id)
         occurrences = occurrences_to_plan(meeting.series, now)
         for occ in occurrences:
-            await repo.reminded_until(db, meeting.id, occ.key, now)  # start the mark
+            # Overdue but not yet handled (the bot was busy or down) is still wanted.
+            handled = await repo.reminded_until(db, meeting.id, occ.key, now)
             people = await repo.reminder_audience(db, meeting, occ.key, settings.timezone)
             planned = plan_reminders(occ.start_utc, meeting.offsets, people)
             payload = {"meeting_id": meeting.id, "occ_key": occ.key}
-            for send_at in send_times(planned, now):
+            for send_at in send_times(planned, handled):
                 if send_at < occ.start_utc:
                     key = reminder_key(meeting.id, occ.key, send_at)
                     wanted[key] = (REMINDER_JOB, send_at, payload)
@@ -496,13 +497,14 @@ class AnswerButton(
         ]
         if self.status != "no":
             words.append(await _reminder_words(bot, member.guild_id, member.user_id, meeting))
+        # Plan and queue the post's update before answering, so "saved" means all of it.
+        await replan(bot, meeting.id)
+        await refresh_post(bot, meeting.id)
         await interaction.response.send_message(
             "\n".join(words),
             view=answer_view(meeting, self.status, bool(mine and mine.show_name)),
             ephemeral=True,
         )
-        await replan(bot, meeting.id)
-        await refresh_post(bot, meeting.id)
 
 
 class SeriesButton(
@@ -540,9 +542,9 @@ class SeriesButton(
         mine = await repo.my_answer(bot.db, meeting.id, SERIES_KEY, member.guild_id, member.user_id)
         view = discord.ui.View(timeout=None)
         view.add_item(NameButton(meeting.id, not (mine and mine.show_name)))
-        await interaction.response.edit_message(content="\n".join(words), view=view)
         await replan(bot, meeting.id)
         await refresh_post(bot, meeting.id)
+        await interaction.response.edit_message(content="\n".join(words), view=view)
 
 
 class NameButton(
@@ -575,10 +577,10 @@ class NameButton(
             raise Refusal(text.ANSWER_FIRST)
         view = discord.ui.View(timeout=None)
         view.add_item(NameButton(meeting.id, not self.show))
+        await refresh_post(bot, meeting.id)
         await interaction.response.send_message(
             text.NAME_SHOWN if self.show else text.NAME_HIDDEN, view=view, ephemeral=True
         )
-        await refresh_post(bot, meeting.id)
 
 
 class DraftButton(
@@ -637,10 +639,10 @@ class DraftButton(
             dedupe_key=f"meeting-post:{meeting.id}",
         )
         await repo.set_post_outbox(bot.db, meeting.id, row_id)
+        await replan(bot, meeting.id)
         await interaction.response.edit_message(
             content=text.POSTED.format(channel=channel_id), embed=echo_embed(data), view=None
         )
-        await replan(bot, meeting.id)
         if meeting.discord_event and occ is not None:
             problem = await make_event(bot, meeting, occ)
             if problem is not None:

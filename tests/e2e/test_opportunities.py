@@ -308,3 +308,30 @@ async def test_cancel_tells_only_those_who_said_yes(world):
     await eventually(world, lambda: "was cancelled" in post_message(world, opp_id).text)
     late = await alice.slash("opportunity list")
     assert late.text == text.LIST_EMPTY
+
+
+async def test_edit_adds_places_from_the_waitlist_and_moves_the_closing_date(world):
+    olu = await set_up(world)
+    alice, bob = world.user("alice"), world.user("bob")
+    await join(alice)
+    await join(bob)
+    _, message, opp_id = await post(world, olu, places=1, closes="2026-12-05 17:00")
+    await alice.click(message, strings.INTERESTED)
+    await bob.click(message, strings.INTERESTED)
+    bob_before = len(bob.dms)
+
+    nothing = await olu.slash("opportunity edit", opportunity=opp_id)
+    assert nothing.text == text.NOTHING_TO_EDIT
+    fewer = await olu.slash("opportunity edit", opportunity=opp_id, places=0)
+    assert "Places must be a whole number" in fewer.text
+    edited = await olu.slash(
+        "opportunity edit", opportunity=opp_id, places=2, closes="2026-12-03 17:00"
+    )
+    assert "1 people moved from the waitlist" in edited.text
+    assert len(bob.dms) == bob_before + 1 and "A place came free" in bob.dms[-1].text
+    await eventually(world, lambda: "**Places:** 2," in post_message(world, opp_id).text)
+
+    await world.advance(days=2, hours=9)  # past the new closing date, before the old one
+    assert "Replies have closed" in post_message(world, opp_id).text
+    network = await olu.slash("opportunity post", title="x", description="y", network=True)
+    assert network.text == text.NETWORK_NOT_YET

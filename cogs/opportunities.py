@@ -570,7 +570,7 @@ class OpportunityGroup(app_commands.Group, name="opportunity", description=text.
             )
         cog = self.bot.get_cog("OpportunitiesCog")
         if isinstance(cog, OpportunitiesCog):
-            cog.followups[opp.id] = (interaction, now)
+            cog.remember_followup(opp.id, interaction, now)
         # Invitations are queued by a job, so a fan-out to many never holds up this reply.
         await self.bot.dispatcher.schedule(
             INVITE_JOB,
@@ -833,6 +833,15 @@ class OpportunitiesCog(commands.Cog):
             bot.dispatcher.register(CLOSE_JOB, self._close_job)
         if bot.retention is not None:
             bot.retention.add_sweeper(repo.sweep)
+
+    def remember_followup(
+        self, opp_id: int, interaction: discord.Interaction, now: datetime
+    ) -> None:
+        # Forget interactions too old to answer (e.g. a fan-out cancelled part way).
+        for key, (_, at) in list(self.followups.items()):
+            if now - at >= FOLLOWUP_WINDOW:
+                del self.followups[key]
+        self.followups[opp_id] = (interaction, now)
 
     async def me_opportunities(self, interaction: discord.Interaction) -> None:
         await my_opportunities(self, interaction)

@@ -1,0 +1,98 @@
+"""The organiser's one-line fan-out summary: in place within 15 minutes, else by DM, once."""
+
+from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
+
+import pytest
+
+from bot.clock import DrivenClock
+from cogs.opportunities import OpportunitiesCog
+from db import opportunities as repo
+from db.database import Database
+
+NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+
+
+class Followup:
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+
+    async def send(self, words: str, ephemeral: bool) -> None:
+        assert ephemeral
+        self.sent.append(words)
+
+
+class Delivery:
+    def __init__(self) -> None:
+        self.dms: list[dict] = []
+
+    async def dm(self, **kwargs) -> int:
+        self.dms.append(kwargs)
+        return len(self.dms)
+
+
+@pytest.fixture
+async def setup(tmp_path):
+    db = await Database.open(tmp_path / "s.db")
+    await db.migrate()
+    clock = DrivenClock(NOW)
+    cog = object.__new__(OpportunitiesCog)  # the summary logic only, no Discord client
+    cog.bot = SimpleNamespace(db=db, clock=clock, delivery=Delivery())
+    cog.followups = {}
+    opp = await repo.create(
+        db,
+        guild_id=1,
+        channel_id=2,
+        title="Panel",
+        description="d",
+        when_text=None,
+        when_at=None,
+        places=None,
+        allocation="first_come",
+        payment=None,
+        content_note=None,
+        closes_at=None,
+        seed=1,
+        posted_by=77,
+        now=NOW,
+    )
+    await repo.set_fan_out(db, opp.id, invited=4, skipped=3)
+    yield cog, opp, clock
+    await db.close()
+
+
+COUNTS = {"sent": 3, "undeliverable": 1, "skipped": 1}
+
+
+async def test_within_fifteen_minutes_the_summary_answers_the_command(setup):
+    cog, opp, clock = setup
+    followup = Followup()
+    cog.remember_followup(opp.id, SimpleNamespace(followup=followup), clock.now())
+    clock.advance(timedelta(minutes=5))
+    await cog.on_outbox_batch_done(f"opp:{opp.id}", COUNTS)
+    await cog.on_outbox_batch_done(f"opp:{opp.id}", COUNTS)  # told once only
+    assert followup.sent == [
+        "Invitations for **Panel**: 3 sent, 4 skipped by preference, 1 undeliverable."
+    ]
+    assert cog.bot.delivery.dms == []
+
+
+async def test_later_it_goes_by_dm_to_the_organiser_as_a_service_message(setup):
+    cog, opp, clock = setup
+    followup = Followup()
+    cog.remember_followup(opp.id, SimpleNamespace(followup=followup), clock.now())
+    clock.advance(timedelta(minutes=20))
+    await cog.on_outbox_batch_done(f"opp:{opp.id}", COUNTS)
+    assert followup.sent == []
+    (dm,) = cog.bot.delivery.dms
+    assert dm["user_id"] == 77 and dm["purpose"] == "service"
+    assert "3 sent, 4 skipped by preference, 1 undeliverable" in dm["payload"]["content"]
+
+
+async def test_other_batches_are_not_ours(setup):
+    cog, opp, _ = setup
+    await cog.on_outbox_batch_done("poll-outcome:1", COUNTS)
+    await cog.on_outbox_batch_done("opp:x", COUNTS)
+    assert cog.bot.delivery.dms == []
+    await cog.on_outbox_batch_done(f"opp:{opp.id}", COUNTS)  # ours is still told
+    assert len(cog.bot.delivery.dms) == 1

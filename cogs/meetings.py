@@ -1024,6 +1024,21 @@ class MeetingsCog(commands.Cog):
         if meeting.event_id is not None and occ is not None:
             await make_event(self.bot, meeting, occ)  # the last one ends by itself
 
+    # -- members changing their settings or leaving -----------------------------------
+
+    @commands.Cog.listener()
+    async def on_member_settings_changed(self, guild_id: int, user_id: int) -> None:
+        """New reminder times, quiet hours or zone: re-plan the meetings they are going to."""
+        for meeting_id in await repo.meetings_answered_by(self.bot.db, guild_id, user_id):
+            await replan(self.bot, meeting_id)
+
+    @commands.Cog.listener()
+    async def on_member_left(self, guild_id: int, user_id: int) -> None:
+        """Their answers are erased already; take their name and count off the posts now."""
+        for meeting in await repo.list_meetings(self.bot.db, guild_id):
+            await refresh_post(self.bot, meeting.id)
+            await replan(self.bot, meeting.id)
+
     # -- /meetings ----------------------------------------------------------------------
 
     @app_commands.command(name="meetings", description=text.LIST_DESCRIPTION, extras=EVERYONE)

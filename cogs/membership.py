@@ -485,6 +485,8 @@ class DetailsModal(SafeModal, title=text.DETAILS_MODAL_TITLE):
         await repo.update_profile(
             bot.db, member.guild_id, member.user_id, bot.clock.now(), **changes
         )
+        # e.g. meetings re-plan reminders for new times, quiet hours or zone
+        bot.dispatch("member_settings_changed", member.guild_id, member.user_id)
         refreshed = await repo.get_member(bot.db, member.guild_id, member.user_id)
         assert refreshed is not None
         settings = await get_settings(bot.db, member.guild_id)
@@ -556,6 +558,8 @@ class LeaveButton(SafeItem, discord.ui.DynamicItem[discord.ui.Button], template=
         was_member = await repo.leave(
             bot.db, guild_id, interaction.user.id, bot.clock.now(), bot.config.secret
         )
+        if was_member:
+            bot.dispatch("member_left", guild_id, interaction.user.id)  # e.g. names leave posts
         words = text.LEFT if was_member else text.LEFT_NOT_MEMBER
         await interaction.response.edit_message(content=words, embed=None, view=None)
 

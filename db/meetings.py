@@ -365,6 +365,17 @@ async def reminder_audience(
     return people
 
 
+async def meetings_answered_by(db: Database, guild_id: int, user_id: int) -> list[int]:
+    """Scheduled meetings this person said Going/Maybe to (any occurrence)."""
+    rows = await db.fetchall(
+        "SELECT DISTINCT r.meeting_id FROM meeting_rsvps r JOIN meetings m ON m.id = r.meeting_id "
+        "WHERE r.guild_id = ? AND r.user_id = ? AND r.status IN ('going', 'maybe') "
+        "AND m.state = 'scheduled' ORDER BY r.meeting_id",
+        (guild_id, user_id),
+    )
+    return [row["meeting_id"] for row in rows]
+
+
 async def my_upcoming_answers(
     db: Database, guild_id: int, user_id: int
 ) -> dict[tuple[int, str], str]:

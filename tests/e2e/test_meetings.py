@@ -281,9 +281,9 @@ async def test_edit_and_cancel_tell_people_going_and_move_their_reminders(world)
     edited = await world.mod.slash("meeting edit", meeting=choice.value, start="2026-12-04 18:00")
     assert "2 people who said Going or Maybe" in edited.text
     assert "Friday 4 December 2026, 6:00pm" in edited.text
-    assert [m.text.split("\n")[0] for m in alice.dms] == ["# Changed: Champions catch-up"] or any(
-        "Changed: Champions catch-up" in m.text for m in alice.dms
-    )
+    [changed] = alice.dms
+    assert "Changed: Champions catch-up" in changed.text
+    assert f"<t:{int((MEETING + timedelta(days=1)).timestamp())}:F>" in changed.text
     assert bob.dms == [] and carol.dms == []  # Bob allows no DMs; Carol can't make it
     new_start = MEETING + timedelta(days=1)
     assert f"<t:{int(new_start.timestamp())}:F>" in world.channel("general").last.text
@@ -409,3 +409,36 @@ async def test_kill_9_during_a_fan_out_to_300_leaves_everyone_exactly_one_remind
         world, "SELECT state, count(*) FROM outbox WHERE purpose = 'dm_reminders' GROUP BY state"
     )
     assert states == [("sent", len(everyone))]
+
+
+async def test_changing_my_reminder_times_after_answering_moves_my_reminder(world):
+    post = await schedule(world)
+    alice = world.user("alice")
+    await join(alice)
+    await alice.click(post, strings.GOING)
+    form = await alice.click(await alice.slash("me settings"), member_text.EDIT_DETAILS)
+    await alice.submit_modal(form, reminders="2h")
+    await world.settle()
+    pending = rows(world, "SELECT key FROM jobs WHERE state = 'pending' AND key LIKE '%:remind:%'")
+    assert [k.rsplit(":", 1)[1] for (k,) in pending] == ["20261203T1600"]  # re-planned at once
+    await until(world, MEETING - timedelta(hours=3))
+    assert reminders(alice) == []  # not the meeting's 24 h
+    await until(world, MEETING - timedelta(hours=2))
+    assert len(reminders(alice)) == 1
+    await until(world, MEETING - timedelta(minutes=5))
+    assert len(reminders(alice)) == 1  # nor its 1 h
+
+
+async def test_leaving_takes_a_shown_name_off_the_post_at_once(world):
+    post = await schedule(world)
+    alice = world.user("alice")
+    await join(alice)
+    saved = await alice.click(post, strings.GOING)
+    await alice.click(saved, text.SHOW_MY_NAME)
+    assert f"<@{alice.id}>" in world.channel("general").last.text
+    leave = await alice.slash("leave")
+    await alice.click(leave, strings.LEAVE_AND_ERASE)
+    await world.settle()
+    assert f"<@{alice.id}>" not in world.channel("general").last.text
+    assert "**Going:** 0" in world.channel("general").last.text
+    assert rows(world, "SELECT count(*) FROM meeting_rsvps") == [(0,)]

@@ -257,10 +257,11 @@ async def refresh_poll_message(bot: SpeakBack, poll_id: int) -> None:
 async def close_and_announce(bot: SpeakBack, poll_id: int) -> Poll | None:
     """Close (once), then post the results and update the poll message. Idempotent."""
     try:
-        poll, closed_now = await repo.close_poll(bot.db, poll_id, bot.clock.now())
+        poll, _closed_now = await repo.close_poll(bot.db, poll_id, bot.clock.now())
     except LookupError:
         return None
-    if closed_now and poll.anonymous:
+    if poll.anonymous and poll.results_outbox_id is None:
+        # Before the results go out, so a failed rewrite is retried with the job.
         await repo.compact(bot.db)
     if poll.results_outbox_id is None:
         row_id = await bot.delivery.post(

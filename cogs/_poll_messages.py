@@ -264,14 +264,15 @@ async def close_and_announce(bot: SpeakBack, poll_id: int) -> Poll | None:
         # Before the results go out, so a failed rewrite is retried with the job.
         await repo.compact(bot.db)
     if poll.results_outbox_id is None:
+        key = f"poll-results:{poll.id}"
         row_id = await bot.delivery.post(
             guild_id=poll.guild_id,
             channel_id=poll.channel_id,
             payload=await results_payload(poll),
-            dedupe_key=f"poll-results:{poll.id}",
+            dedupe_key=key,
         )
-        if row_id is not None:
-            await repo.set_results_outbox(bot.db, poll.id, row_id)
+        # None: queued before a crash, by an earlier run of this close; find that row.
+        await repo.set_results_outbox(bot.db, poll.id, row_id or await repo.outbox_row(bot.db, key))
     await refresh_poll_message(bot, poll.id)
     return poll
 

@@ -366,6 +366,11 @@ async def record_outcome(
     return changed > 0
 
 
+async def outbox_row(db: Database, dedupe_key: str) -> int | None:
+    """The outbox row queued under this key (a results post queued before a crash)."""
+    return await db.fetchval("SELECT id FROM outbox WHERE dedupe_key = ?", (dedupe_key,))
+
+
 async def voter_ids(db: Database, poll_id: int) -> list[int]:
     rows = await db.fetchall(
         "SELECT user_id FROM poll_voters WHERE poll_id = ? ORDER BY user_id", (poll_id,)

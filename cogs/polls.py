@@ -171,6 +171,8 @@ class OutcomeModal(SafeModal, title=text.OUTCOME_MODAL_TITLE):
         _check_outcome_allowed(poll)
         if not await repo.record_outcome(bot.db, poll.id, decided, by_when, bot.clock.now()):
             raise Refusal(text.OUTCOME_OPEN)
+        # Saved. Queueing a DM per voter can take a while in a big poll: acknowledge now.
+        await interaction.response.defer(ephemeral=True, thinking=True)
         body = text.OUTCOME_BODY.format(decided=decided, by_when=by_when)
         results_id = (
             await bot.delivery.sent_message_id(poll.results_outbox_id)
@@ -210,9 +212,7 @@ class OutcomeModal(SafeModal, title=text.OUTCOME_MODAL_TITLE):
                 batch=f"poll-outcome:{poll.id}",
             )
         words = text.OUTCOME_SAVED if recipients else text.OUTCOME_SAVED_NO_DMS
-        await interaction.response.send_message(
-            words.format(channel=poll.channel_id), ephemeral=True
-        )
+        await interaction.followup.send(words.format(channel=poll.channel_id), ephemeral=True)
 
 
 def _check_outcome_allowed(poll: Poll) -> None:

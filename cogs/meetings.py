@@ -641,7 +641,7 @@ class DraftButton(
         await repo.set_post_outbox(bot.db, meeting.id, row_id)
         await replan(bot, meeting.id)
         await interaction.response.edit_message(
-            content=text.POSTED.format(channel=channel_id), embed=echo_embed(data), view=None
+            content=text.POSTED.format(channel=channel_id), embed=None, view=None
         )
         if meeting.discord_event and occ is not None:
             problem = await make_event(bot, meeting, occ)

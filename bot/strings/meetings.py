@@ -57,7 +57,10 @@ DRAFT_PAST = (
     "The start time has passed while this was waiting. Please press **Change** and give "
     "a later time. Nothing was posted."
 )
-POSTED = "Posted in <#{channel}>. People can answer there, and reminders are on their way."
+POSTED = (
+    "Posted in <#{channel}>. Members can answer there; people going who chose reminders "
+    "will get them by DM. Use `/meeting edit` or `/meeting cancel` if plans change."
+)
 EVENT_FAILED = (
     "The meeting is posted, but I couldn't add it to the server's Discord events "
     "({reason}). It may need the **Manage Events** permission for the bot. "

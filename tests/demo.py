@@ -226,9 +226,16 @@ async def scene_member_joins(t: Transcript, world: World) -> None:
 
 
 from tests.demo_meetings import scene_meeting  # noqa: E402
+from tests.demo_opportunities import scene_opportunity  # noqa: E402
 from tests.demo_polls import scene_poll  # noqa: E402  (a scene per feature, in its own file)
 
-SCENES: list[Scene] = [scene_setup, scene_member_joins, scene_poll, scene_meeting]
+SCENES: list[Scene] = [
+    scene_setup,
+    scene_member_joins,
+    scene_poll,
+    scene_meeting,
+    scene_opportunity,
+]
 
 
 async def run_demo(world: World, output: Path | None = OUTPUT) -> str:

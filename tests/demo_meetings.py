@@ -7,7 +7,7 @@ week ahead arrives at once.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from bot import strings
@@ -32,6 +32,8 @@ async def scene_meeting(t: Transcript, world: World) -> None:
     await t.slash(alice, "meetings")
     [meeting] = await alice.autocomplete("meeting ics", "meeting", "catch-up")
     await t.slash(alice, "meeting ics", meeting=meeting.value)
-    start = datetime(2026, 12, 10, 18, 0, tzinfo=UTC)  # next Thursday, 18:00 in London
+    today = world.now.date()  # "next thursday": the first Thursday after today
+    thursday = today + timedelta(days=(3 - today.weekday()) % 7 or 7)
+    start = datetime.combine(thursday, time(18, 0), tzinfo=UTC)  # London is on UTC in winter
     day_before = start - timedelta(hours=24) - world.now
     await t.advance("the day before the meeting, at 6pm", seconds=day_before.total_seconds())

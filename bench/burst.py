@@ -34,7 +34,9 @@ async def press_all(world, people, message, label: str):
 
 def summary(made) -> dict[str, float]:
     times = h.response_times(made)
+    answered = [i.responded_at for i in made if i.responded_at is not None]
     return {
+        "all_answered_s": round(max(answered) - min(i.created for i in made), 2),
         "p50": h.ms(h.percentile(times, 50)),
         "p99": h.ms(h.percentile(times, 99)),
         "max": h.ms(max(times)) if times else float("nan"),
@@ -89,6 +91,7 @@ async def run(root: Path, scale: h.Scale) -> h.Figure:
         holds=ours["p99"] <= P99_FACTOR * base["p99"],
     )
     figure.add("max (ms)", ours["max"], base["max"])
+    figure.add("first press to last answer (s)", ours["all_answered_s"], base["all_answered_s"])
     figure.add(
         "interactions past 3 s",
         ours["late"],

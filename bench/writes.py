@@ -25,6 +25,8 @@ from bench import harness as h
 from db.database import PRAGMAS, Database
 
 RATIO_TARGET = 0.5
+BURST_RATE = 200.0  # votes per second in the burst the bot is killed in
+RETRY_RATE = 100.0  # presses per second when the unconfirmed vote again
 GUILD = 1234
 
 
@@ -139,7 +141,7 @@ async def crash_burst(root: Path, n: int) -> dict[str, int]:
         made = [vote(world, p, screens[p.id], select, i % 3) for i, p in enumerate(people)]
 
         kill_at = int(n * 0.4)
-        spread = 2.0
+        spread = n / BURST_RATE
         started = time.monotonic()
         dispatched = []
         for index, inter in enumerate(made):
@@ -175,7 +177,7 @@ async def crash_burst(root: Path, n: int) -> dict[str, int]:
             for i, p in enumerate(people)
             if p.id not in confirmed
         ]
-        await h.fire_spread(world, again, 2.0)
+        await h.fire_spread(world, again, len(again) / RETRY_RATE)
         await world.settle()
         voters_after = h.scalar(
             world, "SELECT count(*) FROM poll_voters WHERE poll_id = ?", (poll_id,)
@@ -208,7 +210,12 @@ async def run(root: Path, scale: h.Scale) -> h.Figure:
             journal = conn.execute("PRAGMA journal_mode").fetchone()[0]
     ratio = ours / raw
     crash = await crash_burst(root, scale.crash_votes)
-    figure.sizes = {"votes_timed": n, "burst_votes": scale.crash_votes, "journal": journal}
+    figure.sizes = {
+        "votes_timed": n,
+        "burst_votes": scale.crash_votes,
+        "burst_votes_per_s": BURST_RATE,
+        "journal": journal,
+    }
     figure.add(
         "votes/s through db.polls.cast_vote", round(ours), baseline=f"{raw:.0f} raw inserts/s"
     )

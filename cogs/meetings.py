@@ -284,7 +284,17 @@ async def refresh_post(bot: SpeakBack, meeting_id: int) -> None:
 # -- planning reminders --------------------------------------------------------------------
 
 
+_plan_locks: dict[int, asyncio.Lock] = {}
+
+
 async def replan(bot: SpeakBack, meeting_id: int) -> int:
+    """Re-plan one meeting's jobs; one at a time per meeting, so two plans never cross."""
+    lock = _plan_locks.setdefault(meeting_id, asyncio.Lock())
+    async with lock:
+        return await _replan(bot, meeting_id)
+
+
+async def _replan(bot: SpeakBack, meeting_id: int) -> int:
     """Make the jobs match the meeting and its answers now; returns how many are pending.
 
     One reminder job per distinct minute at which someone's reminder is due, for the
@@ -988,12 +998,14 @@ class MeetingsCog(commands.Cog):
                 member = await members_db.get_member(db, meeting.guild_id, reminder.user_id)
                 if not can_contact(member, "dm_reminders", now, settings.notice_version):
                     continue
-                status = answers[reminder.user_id].status
+                answer = answers.get(reminder.user_id)
+                if answer is None or answer.status not in ("going", "maybe"):
+                    continue  # changed their answer a moment ago
                 await bot.delivery.dm(
                     guild_id=meeting.guild_id,
                     user_id=reminder.user_id,
                     purpose="dm_reminders",
-                    payload=reminder_payload(meeting, occ, status, message_id),
+                    payload=reminder_payload(meeting, occ, answer.status, message_id),
                     dedupe_key=(
                         f"remind:{meeting.id}:{occ.key}:{reminder.offset_minutes}:"
                         f"{meeting.guild_id}:{reminder.user_id}"

@@ -131,9 +131,25 @@ async def test_change_before_posting_and_only_organisers_schedule(world):
         form, start="friday 7pm", title="Catch-up and cake", duration="90"
     )
     assert "Friday 4 December 2026, 7:00pm" in changed.text and "1 hour 30 minutes" in changed.text
+    form = await world.mod.click(changed, text.CHANGE)
+    refused = await world.mod.submit_modal(form, start="someday")
+    assert refused.ephemeral and "couldn't read" in refused.text
     post = await world.mod.click(changed, text.POST_IT)
     assert "Posted" in post.text
     assert "Catch-up and cake" in world.channel("general").last.text
+    assert "Friday 4 December" not in world.channel("general").last.text  # shown as a timestamp
+    [choice] = await bob.autocomplete("meeting edit", "meeting", "cake")
+    not_allowed = await bob.slash("meeting edit", meeting=choice.value, title="Mine now")
+    assert "Manage Server" in not_allowed.text
+    assert rows(world, "SELECT title FROM meetings") == [("Catch-up and cake",)]
+
+
+async def test_post_it_checks_again_that_the_presser_is_still_an_organiser(world):
+    echo = await world.mod.slash("meeting schedule", title="Catch-up", start="tomorrow 6pm")
+    world.mod.take_role(world.guild().moderator_role)
+    refused = await world.mod.click(echo, text.POST_IT)
+    assert "Manage Server" in refused.text
+    assert world.channel("general").messages == []
 
 
 async def test_only_members_who_chose_reminders_and_are_not_stepping_back_get_them(world):

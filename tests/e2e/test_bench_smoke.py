@@ -46,14 +46,21 @@ async def test_dm_fan_out_reaches_every_open_inbox_once_without_global_429s(tmp_
     assert per_closed.value == 1.0
 
 
-async def test_reminders_across_a_kill_and_an_outage_arrive_once_or_are_missed(tmp_path):
-    figure = await outage.run(tmp_path, SMOKE)
+async def test_core_reminders_across_a_kill_and_an_outage_arrive_once_or_are_missed(tmp_path):
+    figure = await outage.run_core(tmp_path, SMOKE)
     assert_invariants(figure)
     rows = {r.metric: r for r in figure.rows}
     delivered = rows["delivered exactly once"].value
     missed = rows["recorded missed (meeting had begun)"]
     assert missed.holds, f"{missed.value} missed, policy says {missed.target}"
     assert delivered + missed.value == SMOKE.reminders
+
+
+async def test_meeting_reminders_across_a_kill_and_an_outage_arrive_exactly_once(tmp_path):
+    figure = await outage.run_meetings(tmp_path, SMOKE)
+    assert_invariants(figure)
+    delivered = next(r for r in figure.rows if r.metric == "delivered exactly once")
+    assert delivered.value == figure.sizes["reminders"]
 
 
 async def test_start_up_with_a_seeded_database_becomes_ready(tmp_path):

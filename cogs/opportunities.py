@@ -61,8 +61,10 @@ from bot.guards import actor_guild_id, require_member, require_organiser
 from bot.strings import opportunities as text
 from bot.ui import SafeItem, embed
 from cogs._groups import me_group
+from cogs._network import audience, may_answer_from, per_server_lines, require_answerable_from
 from cogs.membership import shown
 from db import members as members_db
+from db import network_items
 from db import opportunities as repo
 from db import outbox as outbox_db
 from db.jobs import Job
@@ -73,6 +75,7 @@ log = logging.getLogger(__name__)
 MEMBER = {"audience": "member"}
 ORGANISER = {"audience": "organiser"}
 EVERYONE = {"audience": "everyone"}
+KIND = "opportunity"  # in item_copies
 INVITE_JOB = "opportunity_invite"
 CLOSE_JOB = "opportunity_close"
 PURPOSE = "dm_opportunities"
@@ -161,10 +164,12 @@ def opportunity_embed(opp: Opportunity, confirmed: int) -> discord.Embed:
     return result
 
 
-def answer_view(opp_id: int) -> discord.ui.View:
+def answer_view(opp_id: int, guild_id: int | None = None) -> discord.ui.View:
+    """The two equal buttons. In a DM they carry the member's server (`guild_id`),
+    so a network invitation is answered as a member of the server that sent it."""
     view = discord.ui.View(timeout=None)
-    view.add_item(YesButton(opp_id))
-    view.add_item(NoButton(opp_id))
+    view.add_item(YesButton(opp_id, guild_id))
+    view.add_item(NoButton(opp_id, guild_id=guild_id))
     return view
 
 
@@ -173,14 +178,33 @@ def post_payload(opp: Opportunity, confirmed: int) -> dict[str, Any]:
     return message_payload(embeds=[opportunity_embed(opp, confirmed)], view=view)
 
 
-def invitation_payload(opp: Opportunity, server: str, confirmed: int) -> dict[str, Any]:
-    """The DM: the content note before anything else, then the same post and buttons."""
-    intro = [text.DM_INTRO.format(server=discord.utils.escape_markdown(server))]
+def invitation_payload(
+    opp: Opportunity,
+    server: str,
+    confirmed: int,
+    *,
+    guild_id: int | None = None,
+    home: str | None = None,
+) -> dict[str, Any]:
+    """The DM: the content note before anything else, then the same post and buttons.
+
+    For a network opportunity sent to a member of another server, `guild_id` is
+    that server (carried by the buttons) and `home` names the server it comes from.
+    """
+    if home is not None and guild_id is not None and guild_id != opp.guild_id:
+        first = text.DM_INTRO_NETWORK.format(
+            home=discord.utils.escape_markdown(home), server=discord.utils.escape_markdown(server)
+        )
+    else:
+        first = text.DM_INTRO.format(server=discord.utils.escape_markdown(server))
+    intro = [first]
     if opp.content_note:
         intro.insert(0, text.CONTENT_NOTE.format(note=shown(opp.content_note, MAX_SHORT_NOTE)))
     intro.append(text.DM_HOW_TO_STOP)
     return message_payload(
-        "\n".join(intro), embeds=[opportunity_embed(opp, confirmed)], view=answer_view(opp.id)
+        "\n".join(intro),
+        embeds=[opportunity_embed(opp, confirmed)],
+        view=answer_view(opp.id, guild_id),
     )
 
 
@@ -200,17 +224,42 @@ async def post_message_id(bot: SpeakBack, opp: Opportunity) -> int | None:
 
 
 async def refresh_post(bot: SpeakBack, opp_id: int) -> None:
-    """Show the current state (places left, closed, cancelled); bursts of edits coalesce."""
+    """Show the current state (places left, closed, cancelled); bursts of edits coalesce.
+
+    A network opportunity has a copy in each server it was posted to; all show the same.
+    """
     opp = await repo.get(bot.db, opp_id)
     if opp is None:
         return
-    message_id = await post_message_id(bot, opp)
-    if message_id is None:
-        return
     payload = post_payload(opp, await repo.confirmed_count(bot.db, opp.id))
-    await bot.delivery.edit(
-        guild_id=opp.guild_id, channel_id=opp.channel_id, message_id=message_id, payload=payload
-    )
+    targets = [(opp.guild_id, opp.channel_id, await post_message_id(bot, opp))]
+    if opp.network_id is not None:
+        for copy in await network_items.copies(bot.db, KIND, opp.id):
+            if copy.guild_id != opp.guild_id:
+                targets.append((copy.guild_id, copy.channel_id, copy.message_id))
+    for guild_id, channel_id, message_id in targets:
+        if message_id is not None:
+            await bot.delivery.edit(
+                guild_id=guild_id, channel_id=channel_id, message_id=message_id, payload=payload
+            )
+
+
+async def reached_guilds(bot: SpeakBack, opp: Opportunity) -> tuple[int, ...]:
+    """The servers whose members may answer now: home, plus linked servers it was posted to."""
+    if opp.network_id is None:
+        return (opp.guild_id,)
+    found = [opp.guild_id]
+    for copy in await network_items.copies(bot.db, KIND, opp.id):
+        if copy.guild_id not in found and await may_answer_from(
+            bot, opp.guild_id, opp.network_id, copy.guild_id
+        ):
+            found.append(copy.guild_id)
+    return tuple(found)
+
+
+def server_name(bot: SpeakBack, guild_id: int) -> str:
+    guild = bot.get_guild(guild_id)
+    return guild.name if guild else "your server"
 
 
 async def tell_promoted(bot: SpeakBack, opp: Opportunity, promoted: list[Reply]) -> None:
@@ -255,24 +304,31 @@ async def close_and_announce(bot: SpeakBack, opp_id: int) -> Opportunity | None:
 # -- answering -------------------------------------------------------------------------
 
 
-async def answering_member(interaction: discord.Interaction, opp: Opportunity) -> tuple[int, int]:
+async def answering_member(
+    interaction: discord.Interaction, opp: Opportunity, dm_guild_id: int | None = None
+) -> tuple[int, int]:
     """(guild_id, user_id) of the member answering, re-checked now (rule 7).
 
-    In the server, the usual member guard (it shows a changed notice first). In a
-    DM (the invitation), membership of the opportunity's server is checked.
+    In a server, the usual member guard (it shows a changed notice first); in a
+    DM (the invitation), membership of the server the button names (`dm_guild_id`,
+    else the opportunity's own). Either way that server must still be allowed to
+    answer: the home server, or a server still linked to the item's network.
     """
     bot = _bot(interaction)
     if interaction.guild_id is not None:
-        member = await require_member(interaction)
-        if opp.guild_id != member.guild_id:
+        if opp.guild_id != interaction.guild_id and opp.network_id is None:
             raise Refusal(text.NOT_FOUND)
+        member = await require_member(interaction)
+        await require_answerable_from(bot, opp.guild_id, opp.network_id, member.guild_id)
         return member.guild_id, member.user_id
-    member_ = await members_db.get_member(bot.db, opp.guild_id, interaction.user.id)
+    guild_id = dm_guild_id or opp.guild_id
+    member_ = await members_db.get_member(bot.db, guild_id, interaction.user.id)
     if member_ is None:
         raise NotAllowed(strings.JOIN_FIRST)
-    settings = await get_settings(bot.db, opp.guild_id)
+    settings = await get_settings(bot.db, guild_id)
     if not notice_is_current(member_, settings.notice_version):
         raise Refusal(text.NOTICE_CHANGED)
+    await require_answerable_from(bot, opp.guild_id, opp.network_id, guild_id)
     return member_.guild_id, member_.user_id
 
 
@@ -294,67 +350,166 @@ def thanks_for(opp: Opportunity, result: AnswerResult) -> str:
     return "\n\n".join([first, text.ACCESS_HINT, text.CHANGE_HINT])
 
 
-async def record_answer(interaction: discord.Interaction, opp_id: int, said: str) -> None:
+def name_question(opp: Opportunity, home: str, guild_id: int | None) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(NameButton(opp.id, "share", guild_id))
+    view.add_item(NameButton(opp.id, "keep", guild_id))
+    return view
+
+
+async def record_answer(
+    interaction: discord.Interaction, opp_id: int, said: str, dm_guild_id: int | None = None
+) -> None:
     bot = _bot(interaction)
     opp = await repo.get(bot.db, opp_id)
     if opp is None:
         raise Refusal(text.NOT_FOUND)
-    guild_id, user_id = await answering_member(interaction, opp)
-    if opp.message_id is None and interaction.guild_id is not None and interaction.message:
+    guild_id, user_id = await answering_member(interaction, opp, dm_guild_id)
+    if (
+        opp.message_id is None
+        and interaction.guild_id == opp.guild_id
+        and interaction.message is not None
+    ):
         await repo.set_message_id(bot.db, opp.id, interaction.message.id)
     try:
+        # A member of another server starts as a count only, until they agree (below).
         result, promoted = await repo.answer(
-            bot.db, opp.id, guild_id, user_id, said, bot.clock.now()
+            bot.db,
+            opp.id,
+            guild_id,
+            user_id,
+            said,
+            bot.clock.now(),
+            show_name_to_host=guild_id == opp.guild_id,
         )
     except LookupError:
         raise Refusal(text.NOT_FOUND) from None
     # Committed above; only now is the member told (rule 10).
-    await interaction.response.send_message(thanks_for(opp, result), ephemeral=True)
+    words = thanks_for(opp, result)
+    reply = result.reply
+    if reply.guild_id != guild_id:
+        words += "\n\n" + text.COUNTED_ELSEWHERE.format(
+            server=discord.utils.escape_markdown(server_name(bot, reply.guild_id))
+        )
+    ask = (
+        reply.state == INTERESTED
+        and result.changed
+        and reply.guild_id != opp.guild_id
+        and not reply.show_name_to_host
+    )
+    if ask:
+        home = discord.utils.escape_markdown(server_name(bot, opp.guild_id))
+        words += "\n\n" + text.NAME_QUESTION.format(home=home)
+        view = name_question(opp, home, dm_guild_id)
+        await interaction.response.send_message(words, view=view, ephemeral=True)
+    else:
+        await interaction.response.send_message(words, ephemeral=True)
     if result.changed:
         await tell_promoted(bot, opp, promoted)
         await refresh_post(bot, opp.id)
 
 
+def _guild_part(guild_id: int | None) -> str:
+    return f":{guild_id}" if guild_id is not None else ""
+
+
+def _guild_of(match: Any) -> int | None:
+    return int(match["guild"]) if match["guild"] else None
+
+
 class YesButton(
-    SafeItem, discord.ui.DynamicItem[discord.ui.Button], template=r"opp:(?P<id>[0-9]+):yes"
+    SafeItem,
+    discord.ui.DynamicItem[discord.ui.Button],
+    template=r"opp:(?P<id>[0-9]+):yes(?::(?P<guild>[0-9]+))?",
 ):
-    def __init__(self, opp_id: int) -> None:
+    def __init__(self, opp_id: int, guild_id: int | None = None) -> None:
         self.opp_id = opp_id
+        self.guild_id = guild_id  # set on DM invitations: the member's server
         super().__init__(
             discord.ui.Button(
                 label=strings.INTERESTED,
                 style=discord.ButtonStyle.secondary,
-                custom_id=f"opp:{opp_id}:yes",
+                custom_id=f"opp:{opp_id}:yes{_guild_part(guild_id)}",
             )
         )
 
     @classmethod
     async def from_custom_id(cls, interaction, item, match):  # type: ignore[override]
-        return cls(int(match["id"]))
+        return cls(int(match["id"]), _guild_of(match))
 
     async def on_press(self, interaction: discord.Interaction) -> None:
-        await record_answer(interaction, self.opp_id, INTERESTED)
+        await record_answer(interaction, self.opp_id, INTERESTED, self.guild_id)
 
 
 class NoButton(
-    SafeItem, discord.ui.DynamicItem[discord.ui.Button], template=r"opp:(?P<id>[0-9]+):no"
+    SafeItem,
+    discord.ui.DynamicItem[discord.ui.Button],
+    template=r"opp:(?P<id>[0-9]+):no(?::(?P<guild>[0-9]+))?",
 ):
     """Not this time: same style as yes (rule 2). Also "step out" in /me opportunities."""
 
-    def __init__(self, opp_id: int, label: str = strings.NOT_THIS_TIME) -> None:
+    def __init__(
+        self, opp_id: int, label: str = strings.NOT_THIS_TIME, guild_id: int | None = None
+    ) -> None:
         self.opp_id = opp_id
+        self.guild_id = guild_id
         super().__init__(
             discord.ui.Button(
-                label=label, style=discord.ButtonStyle.secondary, custom_id=f"opp:{opp_id}:no"
+                label=label,
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"opp:{opp_id}:no{_guild_part(guild_id)}",
             )
         )
 
     @classmethod
     async def from_custom_id(cls, interaction, item, match):  # type: ignore[override]
-        return cls(int(match["id"]))
+        return cls(int(match["id"]), guild_id=_guild_of(match))
 
     async def on_press(self, interaction: discord.Interaction) -> None:
-        await record_answer(interaction, self.opp_id, DECLINED)
+        await record_answer(interaction, self.opp_id, DECLINED, self.guild_id)
+
+
+class NameButton(
+    SafeItem,
+    discord.ui.DynamicItem[discord.ui.Button],
+    template=r"opp:(?P<id>[0-9]+):name:(?P<choice>share|keep)(?::(?P<guild>[0-9]+))?",
+):
+    """A member of another server chooses whether the home organisers see their name.
+
+    Two equal grey buttons; either choice is fine. Re-checks membership (rule 7).
+    """
+
+    def __init__(self, opp_id: int, choice: str, guild_id: int | None = None) -> None:
+        self.opp_id = opp_id
+        self.choice = choice
+        self.guild_id = guild_id
+        super().__init__(
+            discord.ui.Button(
+                label=text.SHARE_NAME if choice == "share" else text.KEEP_COUNT,
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"opp:{opp_id}:name:{choice}{_guild_part(guild_id)}",
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match):  # type: ignore[override]
+        return cls(int(match["id"]), match["choice"], _guild_of(match))
+
+    async def on_press(self, interaction: discord.Interaction) -> None:
+        bot = _bot(interaction)
+        opp = await repo.get(bot.db, self.opp_id)
+        if opp is None:
+            raise Refusal(text.NOT_FOUND)
+        _guild_id, user_id = await answering_member(interaction, opp, self.guild_id)
+        reply = await repo.reply_of_person(bot.db, opp.id, user_id)
+        if reply is None or reply.state != INTERESTED:
+            raise Refusal(text.NAME_NO_YES)
+        await repo.set_show_name(bot.db, opp.id, user_id, self.choice == "share")
+        home = discord.utils.escape_markdown(server_name(bot, opp.guild_id))
+        done = text.NAME_SHARED if self.choice == "share" else text.NAME_KEPT
+        await interaction.response.edit_message(
+            content=done.format(home=home, title=opp.title), view=None
+        )
 
 
 class RosterButton(
@@ -378,13 +533,13 @@ class RosterButton(
 
     async def on_press(self, interaction: discord.Interaction) -> None:
         await require_organiser(interaction)
-        opp = await organisers_opportunity(interaction, self.opp_id)
+        opp = await rostered_opportunity(interaction, self.opp_id)
         await interaction.response.send_message(
-            embed=roster_embed(opp, await repo.roster(_bot(interaction).db, opp)), ephemeral=True
+            embed=await roster_for(interaction, opp), ephemeral=True
         )
 
 
-DYNAMIC_ITEMS = (YesButton, NoButton, RosterButton)
+DYNAMIC_ITEMS = (YesButton, NoButton, NameButton, RosterButton)
 
 
 # -- the roster -------------------------------------------------------------------------
@@ -398,9 +553,20 @@ def _person(entry: Any) -> str:
     return f"- {name}"
 
 
-def roster_embed(opp: Opportunity, roster: Roster) -> discord.Embed:
-    """Yes-sayers by name; declines and silence as totals only (rule 2)."""
+def roster_embed(
+    opp: Opportunity,
+    roster: Roster,
+    by_server: list[str] | None = None,
+    shared_by: str | None = None,
+) -> discord.Embed:
+    """Yes-sayers by name; declines and silence as totals only (rule 2).
+
+    For a network opportunity, `by_server` is the suppressed per-server breakdown
+    of yeses, and `shared_by` names the home server when the viewer is elsewhere.
+    """
     lines: list[str] = []
+    if shared_by is not None:
+        lines += [text.ROSTER_OTHER_SERVER.format(home=shared_by), ""]
     sections = []
     if opp.places is None:
         sections.append((text.ROSTER_SAID_YES, roster.confirmed))
@@ -417,6 +583,8 @@ def roster_embed(opp: Opportunity, roster: Roster) -> discord.Embed:
         lines.append("")
     if roster.unnamed_yes:
         lines += [text.ROSTER_UNNAMED.format(count=roster.unnamed_yes), ""]
+    if by_server:
+        lines += [text.ROSTER_BY_SERVER, *by_server, ""]
     if opp.answers_erased_at is not None:
         lines.append(text.ROSTER_ERASED)
     else:
@@ -431,10 +599,40 @@ def roster_embed(opp: Opportunity, roster: Roster) -> discord.Embed:
 
 
 async def organisers_opportunity(interaction: discord.Interaction, opp_id: int) -> Opportunity:
+    """One of this server's own opportunities (to edit, close or cancel)."""
     opp = await repo.get(_bot(interaction).db, opp_id, actor_guild_id(interaction))
     if opp is None:
         raise Refusal(text.NOT_FOUND)
     return opp
+
+
+async def rostered_opportunity(interaction: discord.Interaction, opp_id: int) -> Opportunity:
+    """This server's own, or a network opportunity shared here while still linked."""
+    bot = _bot(interaction)
+    guild_id = actor_guild_id(interaction)
+    opp = await repo.get(bot.db, opp_id)
+    if opp is None or not await may_answer_from(bot, opp.guild_id, opp.network_id, guild_id):
+        raise Refusal(text.NOT_FOUND)
+    return opp
+
+
+async def roster_for(interaction: discord.Interaction, opp: Opportunity) -> discord.Embed:
+    """The roster as this server's organisers may see it (names: see `may_name`)."""
+    bot = _bot(interaction)
+    viewer = actor_guild_id(interaction)
+    reached = await reached_guilds(bot, opp)
+    found = await repo.roster(bot.db, opp, viewer_guild_id=viewer, reached_guilds=reached)
+    by_server = (
+        await per_server_lines(bot, found.yes_by_server, text.BY_SERVER_UNIT)
+        if opp.network_id is not None
+        else None
+    )
+    shared_by = (
+        discord.utils.escape_markdown(server_name(bot, opp.guild_id))
+        if viewer != opp.guild_id
+        else None
+    )
+    return roster_embed(opp, found, by_server, shared_by)
 
 
 # -- autocomplete -----------------------------------------------------------------------
@@ -466,6 +664,24 @@ async def rostered_opportunities(
     interaction: discord.Interaction, current: str
 ) -> list[app_commands.Choice[int]]:
     return await _choices(interaction, current, (OPEN, CLOSED))
+
+
+async def shared_and_own_opportunities(
+    interaction: discord.Interaction, current: str
+) -> list[app_commands.Choice[int]]:
+    """For the roster: this server's, then network ones shared here (while linked)."""
+    own = await rostered_opportunities(interaction, current)
+    if interaction.guild_id is None:
+        return own
+    bot = _bot(interaction)
+    shared = await repo.list_shared_with(
+        bot.db, interaction.guild_id, states=(OPEN, CLOSED), search=current
+    )
+    for o in shared:
+        if await may_answer_from(bot, o.guild_id, o.network_id, interaction.guild_id):
+            name = f"{o.title} (from {server_name(bot, o.guild_id)})"
+            own.append(app_commands.Choice(name=_cut(name, 100), value=o.id))
+    return own[:25]
 
 
 # -- the commands ----------------------------------------------------------------------
@@ -519,8 +735,7 @@ class OpportunityGroup(app_commands.Group, name="opportunity", description=text.
         ping: bool = False,
     ) -> None:
         actor, settings = await require_organiser(interaction)
-        if network:
-            raise Refusal(text.NETWORK_NOT_YET)
+        reach = await audience(self.bot, settings.guild_id, network) if network else None
         now = self.bot.clock.now()
         title_ = clean_text(title, what="title", limit=MAX_TITLE, required=True)
         description_ = clean_text(
@@ -535,6 +750,11 @@ class OpportunityGroup(app_commands.Group, name="opportunity", description=text.
         channel_id = settings.announcements_channel_id or interaction.channel_id
         if channel_id is None:
             raise Refusal(text.NO_CHANNEL)
+        targets, missing = [(settings.guild_id, channel_id)], []
+        if reach is not None:  # home first (here, if no announcements channel), then the rest
+            home_name = server_name(self.bot, settings.guild_id)
+            targets += [t for t in reach.targets if t[0] != settings.guild_id]
+            missing = [m for m in reach.missing if m != home_name]
         assert title_ is not None and description_ is not None
         opp = await repo.create(
             self.bot.db,
@@ -564,6 +784,8 @@ class OpportunityGroup(app_commands.Group, name="opportunity", description=text.
             dedupe_key=f"opp-post:{opp.id}",
         )
         await repo.set_post(self.bot.db, opp.id, row_id)
+        if reach is not None:
+            opp = await self._share(opp, reach.network_id, targets, row_id)
         if closes_at is not None:
             await self.bot.dispatcher.schedule(
                 CLOSE_JOB, closes_at, {"opportunity_id": opp.id}, close_key(opp.id), opp.guild_id
@@ -591,20 +813,50 @@ class OpportunityGroup(app_commands.Group, name="opportunity", description=text.
             closes=closes_words,
             lottery=text.POSTED_LOTTERY if opp.is_lottery else "",
         )
+        if reach is not None:
+            names = [discord.utils.escape_markdown(server_name(self.bot, g)) for g, _c in targets]
+            words = text.POSTED_NETWORK.format(count=len(names), servers=", ".join(names)) + words
+            if missing:
+                escaped = [discord.utils.escape_markdown(m) for m in missing]
+                words += text.POSTED_MISSING.format(servers=", ".join(escaped))
         view = discord.ui.View(timeout=None)
         view.add_item(RosterButton(opp.id))
         await interaction.response.send_message(
             words + "\n" + text.POSTED_INVITES, view=view, ephemeral=True
         )
 
+    async def _share(
+        self,
+        opp: Opportunity,
+        network_id: int | None,
+        targets: list[tuple[int, int]],
+        home_row: int,
+    ) -> Opportunity:
+        """Post one copy in each other linked server and record every copy."""
+        assert network_id is not None
+        await network_items.set_network(self.bot.db, KIND, opp.id, network_id)
+        opp = await repo.get(self.bot.db, opp.id) or opp
+        await network_items.record_copy(self.bot.db, KIND, opp.id, *targets[0], home_row)
+        payload = post_payload(opp, 0)  # no role ping beyond the home server
+        for guild_id, channel_id in targets[1:]:
+            row_id = await self.bot.delivery.post(
+                guild_id=guild_id,
+                channel_id=channel_id,
+                payload=payload,
+                dedupe_key=f"opp-post:{opp.id}:{guild_id}",
+            )
+            await network_items.record_copy(self.bot.db, KIND, opp.id, guild_id, channel_id, row_id)
+        return opp
+
     @app_commands.command(name="roster", description=text.ROSTER_DESCRIPTION, extras=ORGANISER)
     @app_commands.describe(opportunity=text.OPPORTUNITY_HELP)
-    @app_commands.autocomplete(opportunity=rostered_opportunities)
+    @app_commands.autocomplete(opportunity=shared_and_own_opportunities)
     async def roster(self, interaction: discord.Interaction, opportunity: int) -> None:
         await require_organiser(interaction)
-        opp = await organisers_opportunity(interaction, opportunity)
-        found = await repo.roster(self.bot.db, opp)
-        await interaction.response.send_message(embed=roster_embed(opp, found), ephemeral=True)
+        opp = await rostered_opportunity(interaction, opportunity)
+        await interaction.response.send_message(
+            embed=await roster_for(interaction, opp), ephemeral=True
+        )
 
     @app_commands.command(name="edit", description=text.EDIT_DESCRIPTION, extras=ORGANISER)
     @app_commands.describe(
@@ -861,24 +1113,39 @@ class OpportunitiesCog(commands.Cog):
         opp = await repo.get(self.bot.db, int(job.payload["opportunity_id"]))
         if opp is None or not opp.is_open:
             return
-        settings = await get_settings(self.bot.db, opp.guild_id)
-        chosen = await members_db.contactable_user_ids(
-            self.bot.db, opp.guild_id, PURPOSE, now, settings.notice_version
-        )
-        everyone = await members_db.counts(self.bot.db, opp.guild_id, now, settings.notice_version)
-        skipped = max(0, everyone.members - len(chosen))
-        guild = self.bot.get_guild(opp.guild_id)
-        payload = invitation_payload(opp, guild.name if guild else "your server", 0)
+        # Each server's own consent, pause and notice apply to its members. A person
+        # in two linked servers is invited once, by the first server that may reach them.
+        chosen: dict[int, int] = {}  # user -> the server inviting them
+        members_total = 0
+        for guild_id in await reached_guilds(self.bot, opp):
+            settings = await get_settings(self.bot.db, guild_id)
+            for user_id in await members_db.contactable_user_ids(
+                self.bot.db, guild_id, PURPOSE, now, settings.notice_version
+            ):
+                chosen.setdefault(user_id, guild_id)
+            everyone = await members_db.counts(self.bot.db, guild_id, now, settings.notice_version)
+            members_total += everyone.members
+        skipped = max(0, members_total - len(chosen))
+        home = server_name(self.bot, opp.guild_id)
+        payloads: dict[int, dict[str, Any]] = {}
         # One transaction: the batch becomes visible whole, so it cannot be
         # "finished" before its last invitation is queued.
         async with self.bot.db.transaction():
-            for user_id in chosen:
+            for user_id, guild_id in chosen.items():
+                if guild_id not in payloads:
+                    payloads[guild_id] = invitation_payload(
+                        opp,
+                        server_name(self.bot, guild_id),
+                        0,
+                        guild_id=guild_id if opp.network_id is not None else None,
+                        home=home,
+                    )
                 await self.bot.delivery.dm(
-                    guild_id=opp.guild_id,
+                    guild_id=guild_id,
                     user_id=user_id,
                     purpose=PURPOSE,
-                    payload=payload,
-                    dedupe_key=f"opp:{opp.id}:invite:{opp.guild_id}:{user_id}",
+                    payload=payloads[guild_id],
+                    dedupe_key=f"opp:{opp.id}:invite:{guild_id}:{user_id}",
                     batch=batch_of(opp.id),
                 )
             await repo.set_fan_out(self.bot.db, opp.id, len(chosen), skipped)

@@ -30,6 +30,7 @@ from bot.domain.opportunities import (
     build_roster,
     check_can_answer,
     draw_lottery,
+    may_name,
     place_for_new_yes,
     to_promote,
     waitlist_position,
@@ -76,6 +77,7 @@ def _opportunity(row: Any) -> Opportunity:
         invited=row["invited"],
         skipped_by_preference=row["skipped_by_preference"],
         answers_erased_at=_when(row["answers_erased_at"]),
+        network_id=row["network_id"],
     )
 
 
@@ -153,6 +155,29 @@ async def list_for_guild(
         f"SELECT * FROM opportunities WHERE guild_id = ? AND state IN ({marks}) "
         "AND title LIKE ? ESCAPE '\\' ORDER BY state = 'open' DESC, id DESC LIMIT 25",
         (guild_id, *states, "%" + search.replace("%", "\\%").replace("_", "\\_") + "%"),
+    )
+    return [_opportunity(row) for row in rows]
+
+
+async def list_shared_with(
+    db: Database, guild_id: int, *, states: tuple[str, ...] = (OPEN,), search: str = ""
+) -> list[Opportunity]:
+    """Network opportunities from other servers that were posted in this server too.
+
+    The caller checks the server is still linked (`cogs._network.may_answer_from`).
+    """
+    marks = ",".join("?" * len(states))
+    rows = await db.fetchall(
+        "SELECT o.* FROM opportunities o JOIN item_copies c ON c.kind = 'opportunity' "
+        f"AND c.item_id = o.id AND c.guild_id = ? WHERE o.guild_id != ? AND o.state IN ({marks}) "
+        "AND o.network_id IS NOT NULL AND o.title LIKE ? ESCAPE '\\' "
+        "ORDER BY o.state = 'open' DESC, o.id DESC LIMIT 25",
+        (
+            guild_id,
+            guild_id,
+            *states,
+            "%" + search.replace("%", "\\%").replace("_", "\\_") + "%",
+        ),
     )
     return [_opportunity(row) for row in rows]
 
@@ -299,6 +324,15 @@ async def get_reply(db: Database, opp_id: int, guild_id: int, user_id: int) -> R
     return _reply(row) if row is not None else None
 
 
+async def reply_of_person(db: Database, opp_id: int, user_id: int) -> Reply | None:
+    """A person's one reply to an opportunity, whichever server it is counted in."""
+    row = await db.fetchone(
+        "SELECT * FROM opportunity_replies WHERE opportunity_id = ? AND user_id = ?",
+        (opp_id, user_id),
+    )
+    return _reply(row) if row is not None else None
+
+
 async def answer(
     db: Database,
     opp_id: int,
@@ -311,6 +345,11 @@ async def answer(
 ) -> tuple[AnswerResult, list[Reply]]:
     """Record `interested` or `declined` (a yes turned no is a withdrawal).
 
+    One answer per person per opportunity: if they already answered from another
+    server of the network, that answer changes and stays counted where they first
+    answered (the returned reply's `guild_id`). `show_name_to_host` is stored only
+    with a first answer; a later answer keeps the member's choice.
+
     Repeating an answer changes nothing. Returns the result and anyone promoted
     because a place came free. Raises Refusal (nothing changed) when it cannot be
     taken, LookupError if the opportunity does not exist, and lets the foreign key
@@ -322,7 +361,9 @@ async def answer(
         opp = await get(db, opp_id)
         if opp is None:
             raise LookupError("no such opportunity")
-        before = await get_reply(db, opp_id, guild_id, user_id)
+        before = await reply_of_person(db, opp_id, user_id)
+        if before is not None:
+            guild_id = before.guild_id  # counted in the server where they first answered
         check_can_answer(opp, said, before)
         all_replies = await replies(db, opp_id)
         previous = before.state if before else None
@@ -335,20 +376,18 @@ async def answer(
             confirmed = sum(1 for r in all_replies if r.place == CONFIRMED)
             place = place_for_new_yes(opp, confirmed)
             seq = (max((r.seq or 0 for r in all_replies), default=0)) + 1
-            await _upsert(db, opp_id, guild_id, user_id, INTERESTED, place, seq, now)
+            await _upsert(
+                db, opp_id, guild_id, user_id, INTERESTED, place, seq, now, show_name_to_host
+            )
         else:
             if before is not None and before.state != INTERESTED:
                 return AnswerResult(before, False, previous), []
             state = WITHDRAWN if before is not None else DECLINED
-            await _upsert(db, opp_id, guild_id, user_id, state, NO_PLACE, None, now)
+            await _upsert(
+                db, opp_id, guild_id, user_id, state, NO_PLACE, None, now, show_name_to_host
+            )
             if before is not None and before.place == CONFIRMED:
                 promoted = await _promote(db, opp)
-        if show_name_to_host is False:
-            await db.execute(
-                "UPDATE opportunity_replies SET show_name_to_host = 0 WHERE opportunity_id = ? "
-                "AND guild_id = ? AND user_id = ?",
-                (opp_id, guild_id, user_id),
-            )
         after = await get_reply(db, opp_id, guild_id, user_id)
         assert after is not None
         position = waitlist_position(after, await replies(db, opp_id))
@@ -364,14 +403,26 @@ async def _upsert(
     place: str,
     seq: int | None,
     now: datetime,
+    show_name_to_host: bool,
 ) -> None:
+    # The member's name choice is set with a first answer only; changes keep it.
     await db.execute(
         "INSERT INTO opportunity_replies (opportunity_id, guild_id, user_id, state, place, seq, "
-        "answered_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
+        "show_name_to_host, answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
         "ON CONFLICT (opportunity_id, guild_id, user_id) DO UPDATE SET state = excluded.state, "
         "place = excluded.place, seq = excluded.seq, answered_at = excluded.answered_at",
-        (opp_id, guild_id, user_id, state, place, seq, _iso(now)),
+        (opp_id, guild_id, user_id, state, place, seq, int(show_name_to_host), _iso(now)),
     )
+
+
+async def set_show_name(db: Database, opp_id: int, user_id: int, show: bool) -> Reply | None:
+    """The member's choice: may the home server's organisers see their name? (None: no reply)."""
+    await db.execute(
+        "UPDATE opportunity_replies SET show_name_to_host = ? WHERE opportunity_id = ? "
+        "AND user_id = ?",
+        (int(show), opp_id, user_id),
+    )
+    return await reply_of_person(db, opp_id, user_id)
 
 
 async def _promote(db: Database, opp: Opportunity) -> list[Reply]:
@@ -430,13 +481,25 @@ async def answered_ids(db: Database, guild_id: int, user_id: int) -> dict[int, s
     return {row["opportunity_id"]: row["state"] for row in rows}
 
 
-async def roster(db: Database, opp: Opportunity) -> Roster:
-    """Names (preferred name, access needs) of those who said yes; totals for the rest."""
+async def roster(
+    db: Database,
+    opp: Opportunity,
+    *,
+    viewer_guild_id: int | None = None,
+    reached_guilds: tuple[int, ...] | None = None,
+) -> Roster:
+    """Names (preferred name, access needs) of those who said yes; totals for the rest.
+
+    `viewer_guild_id` is the organisers' server (default: the home server);
+    `reached_guilds` the servers whose members could answer (default: the home server).
+    """
+    viewer = opp.guild_id if viewer_guild_id is None else viewer_guild_id
+    reached = (opp.guild_id,) if reached_guilds is None else reached_guilds
     all_replies = await replies(db, opp.id)
     profiles: dict[tuple[int, int], tuple[str | None, str | None]] = {}
     for reply in all_replies:
-        if reply.state != INTERESTED:
-            continue  # nothing about a decliner is even read
+        if reply.state != INTERESTED or not may_name(opp, reply, viewer):
+            continue  # nothing about a decliner, or a name not shared, is even read
         row = await db.fetchone(
             "SELECT preferred_name, access_needs FROM member_profiles "
             "WHERE guild_id = ? AND user_id = ?",
@@ -444,10 +507,18 @@ async def roster(db: Database, opp: Opportunity) -> Roster:
         )
         if row is not None:
             profiles[reply.key] = (row["preferred_name"], row["access_needs"])
+    marks = ",".join("?" * len(reached))
     members_here = await db.fetchval(
-        "SELECT count(*) FROM members WHERE guild_id = ?", (opp.guild_id,)
+        f"SELECT count(DISTINCT user_id) FROM members WHERE guild_id IN ({marks})", reached
     )
-    return build_roster(opp, all_replies, profiles, members_here)
+    return build_roster(
+        opp,
+        all_replies,
+        profiles,
+        members_here,
+        viewer_guild_id=viewer,
+        reached_guilds=reached,
+    )
 
 
 # -- retention and personal data ----------------------------------------------------

@@ -68,6 +68,8 @@ class Opportunity:
     invited: int | None = None
     skipped_by_preference: int | None = None
     answers_erased_at: datetime | None = None
+    network_id: int | None = None
+    """Set when it was posted to every server of the home server's network."""
 
     @property
     def is_open(self) -> bool:
@@ -271,6 +273,20 @@ class Roster:
     """People from other servers who said yes without sharing their name."""
     declined: int = 0
     no_reply: int = 0
+    yes_by_server: dict[int, int] = field(default_factory=dict)
+    """Network items only: yeses per server (shown with small-group suppression)."""
+
+
+def may_name(opp: Opportunity, reply: Reply, viewer_guild_id: int) -> bool:
+    """May organisers of `viewer_guild_id` see this yes-sayer's name and access needs?
+
+    Their own server's members, always. Members of other servers in a network, only
+    for the home server's organisers and only if the member agreed (default: no).
+    Organisers of another linked server never see names from beyond their server.
+    """
+    if reply.guild_id == viewer_guild_id:
+        return True
+    return viewer_guild_id == opp.guild_id and reply.show_name_to_host
 
 
 def build_roster(
@@ -278,13 +294,20 @@ def build_roster(
     replies: Sequence[Reply],
     profiles: dict[tuple[int, int], tuple[str | None, str | None]],
     members_here: int,
+    *,
+    viewer_guild_id: int | None = None,
+    reached_guilds: Iterable[int] | None = None,
 ) -> Roster:
     """Names only for people who said yes (rule 2); declines and silence only as totals.
 
     `profiles` maps (guild_id, user_id) to (preferred name, access needs) for the
-    people who said yes. `members_here` is the home server's member count, from
-    which "no reply" is worked out (members of the home server who have not answered).
+    people who may be named. `members_here` counts the people the opportunity
+    reached (distinct members of `reached_guilds`, default the home server), from
+    which "no reply" is worked out. `viewer_guild_id` is the organisers' server
+    (default the home server): see `may_name`.
     """
+    viewer = opp.guild_id if viewer_guild_id is None else viewer_guild_id
+    reached = frozenset(reached_guilds) if reached_guilds is not None else {opp.guild_id}
     yes = [r for r in replies if r.state == INTERESTED]
     ordered = sorted(yes, key=lambda r: (r.seq or 0, r.key))
     confirmed: list[RosterEntry] = []
@@ -292,7 +315,7 @@ def build_roster(
     in_draw: list[RosterEntry] = []
     unnamed = 0
     for reply in ordered:
-        if reply.guild_id != opp.guild_id and not reply.show_name_to_host:
+        if not may_name(opp, reply, viewer):
             unnamed += 1
             continue
         name, needs = profiles.get(reply.key, (None, None))
@@ -304,7 +327,7 @@ def build_roster(
         else:
             in_draw.append(entry)
     declined = sum(1 for r in replies if r.state in (DECLINED, WITHDRAWN))
-    answered_here = sum(1 for r in replies if r.guild_id == opp.guild_id)
+    answered_here = sum(1 for r in replies if r.guild_id in reached)
     return Roster(
         confirmed=confirmed,
         waitlisted=waitlisted,
@@ -312,7 +335,21 @@ def build_roster(
         unnamed_yes=unnamed,
         declined=declined,
         no_reply=max(0, members_here - answered_here),
+        yes_by_server=yes_by_server(replies, reached) if opp.network_id is not None else {},
     )
+
+
+def yes_by_server(replies: Iterable[Reply], guild_ids: Iterable[int] = ()) -> dict[int, int]:
+    """How many said yes in each server (counted where each person first answered).
+
+    Every server in `guild_ids` appears, with 0 if nobody there said yes, so the
+    breakdown cannot hint at which servers had anyone.
+    """
+    counts = dict.fromkeys(guild_ids, 0)
+    for reply in replies:
+        if reply.state == INTERESTED:
+            counts[reply.guild_id] = counts.get(reply.guild_id, 0) + 1
+    return counts
 
 
 @dataclass(frozen=True)

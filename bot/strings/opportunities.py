@@ -22,14 +22,10 @@ ALLOCATION_HELP = "first_come: in order of replies; lottery: drawn at the closin
 PAYMENT_HELP = "Payment or expenses, e.g. `£25 an hour plus travel` or `unpaid`"
 CONTENT_NOTE_HELP = "A short content note, shown before the details"
 CLOSES_HELP = "When replies close, e.g. `friday 5pm` (server time)"
-NETWORK_HELP = "Post to every server in your network (not available yet)"
+NETWORK_HELP = "Post to every server in your network too (members answer in their own server)"
 PING_HELP = "Ping the server's announcement role with this post"
 OPPORTUNITY_HELP = "The opportunity (start typing its title)"
 
-NETWORK_NOT_YET = (
-    "Network-wide opportunities aren't available yet. Please post it in this server "
-    "for now. Nothing was posted."
-)
 NO_CHANNEL = (
     "I can't post here. Please ask a moderator to choose an announcements channel with "
     "`/setup channel`, or run this in a text channel. Nothing was posted."
@@ -193,3 +189,41 @@ ME_FOOTER = (
     "Only you see this. To step out of something you said yes to, press the button for it below."
 )
 STEP_OUT = "Step out: {title}"
+
+# -- networks ---------------------------------------------------------------------
+POSTED_NETWORK = "Your opportunity is being posted to your network, in {count} servers: {servers}. "
+POSTED_MISSING = (
+    "Not posted in {servers}: no announcements channel is set there. A moderator there "
+    "can choose one with `/setup channel`. "
+)
+DM_INTRO_NETWORK = (
+    "A new opportunity from **{home}**, shared with your network. You get these because "
+    "you chose to in **{server}**."
+)
+COUNTED_ELSEWHERE = (
+    "You'd already answered this from **{server}**, so your answer is counted there, "
+    "once. You can change it from either server."
+)
+NAME_QUESTION = (
+    "This opportunity comes from **{home}**. May its organisers see your name and any "
+    "access needs you've added? They need them to include you. If you'd rather not, "
+    "they see only that one more person said yes. Either is fine, and you can change "
+    "this any time by pressing **I'm interested** again."
+)
+SHARE_NAME = "Share my name"
+KEEP_COUNT = "Just count me"
+NAME_SHARED = (
+    "Thank you. Organisers of **{home}** can now see your name and access needs for "
+    "**{title}**, and nothing else about you."
+)
+NAME_KEPT = (
+    "That's fine. Organisers of **{home}** see only that one more person said yes to "
+    "**{title}**. Your own server's organisers see you as usual."
+)
+NAME_NO_YES = "You haven't said yes to this one, so there is nothing to share. Nothing was changed."
+ROSTER_BY_SERVER = "**Said yes, by server**"
+BY_SERVER_UNIT = "yes answers"  # "5 yes answers", "1 yes answer"
+ROSTER_OTHER_SERVER = (
+    "Shared by **{home}**. You see names only of this server's members; people from "
+    "other servers are counted."
+)

@@ -18,6 +18,7 @@ from bot import strings
 from bot.domain.opportunities import draw_lottery
 from bot.strings import membership as member_text
 from bot.strings import opportunities as text
+from cogs._network import NOT_IN_A_NETWORK
 from tests.emulator.world import World
 
 DESCRIPTION = "Help us run a half-day session for ward staff on listening well."
@@ -334,4 +335,4 @@ async def test_edit_adds_places_from_the_waitlist_and_moves_the_closing_date(wor
     await world.advance(days=2, hours=9)  # past the new closing date, before the old one
     assert "Replies have closed" in post_message(world, opp_id).text
     network = await olu.slash("opportunity post", title="x", description="y", network=True)
-    assert network.text == text.NETWORK_NOT_YET
+    assert network.text == NOT_IN_A_NETWORK  # this server is in no network

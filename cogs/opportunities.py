@@ -104,6 +104,16 @@ def message_link(opp: Opportunity) -> str:
     return f"https://discord.com/channels/{opp.guild_id}/{opp.channel_id}/{opp.message_id}"
 
 
+async def shared_link(bot: SpeakBack, opp: Opportunity, guild_id: int) -> str:
+    """Where a network opportunity was posted in this server."""
+    for copy in await network_items.copies(bot.db, KIND, opp.id):
+        if copy.guild_id == guild_id:
+            if copy.message_id is None:
+                return f"<#{copy.channel_id}>"
+            return f"https://discord.com/channels/{guild_id}/{copy.channel_id}/{copy.message_id}"
+    return ""
+
+
 # -- the post and the invitation --------------------------------------------------------
 
 
@@ -982,10 +992,20 @@ class OpportunityGroup(app_commands.Group, name="opportunity", description=text.
     async def list_(self, interaction: discord.Interaction) -> None:
         guild_id = actor_guild_id(interaction)
         found = await repo.list_for_guild(self.bot.db, guild_id)
+        links = {opp.id: message_link(opp) for opp in found}
+        for opp in await repo.list_shared_with(self.bot.db, guild_id):
+            if await may_answer_from(self.bot, opp.guild_id, opp.network_id, guild_id):
+                found.append(opp)
+                links[opp.id] = await shared_link(self.bot, opp, guild_id)
         if not found:
             await interaction.response.send_message(text.LIST_EMPTY, ephemeral=True)
             return
         mine = await repo.answered_ids(self.bot.db, guild_id, interaction.user.id)
+        for opp in found:  # an answer counted in another linked server is theirs too
+            if opp.network_id is not None and opp.id not in mine:
+                theirs = await repo.reply_of_person(self.bot.db, opp.id, interaction.user.id)
+                if theirs is not None:
+                    mine[opp.id] = theirs.state
         lines = []
         for opp in found:
             confirmed = await repo.confirmed_count(self.bot.db, opp.id)
@@ -1010,7 +1030,7 @@ class OpportunityGroup(app_commands.Group, name="opportunity", description=text.
                     title=_cut(opp.title, 200),
                     places=places,
                     closes=closes,
-                    link=message_link(opp),
+                    link=links[opp.id],
                     mine=text.LIST_MINE.get(mine.get(opp.id, ""), ""),
                 )
             )

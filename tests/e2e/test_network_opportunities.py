@@ -149,6 +149,10 @@ async def test_one_post_reaches_three_servers_and_each_person_answers_once(netwo
     again = await sam.click(copy_in(world, LEEDS, opp_id), strings.NOT_THIS_TIME)
     assert "counted there, once" in again.text and BRADFORD in again.text
     await sam.click(copy_in(world, LEEDS, opp_id), strings.INTERESTED)
+    listed = await sam.slash("opportunity list", in_guild=leeds)
+    assert "Interview panel" in listed.text and "(you said yes)" in listed.text
+    listed = await wyn.slash("opportunity list", in_guild=wakefield)
+    assert "Interview panel" in listed.text and f"/{wakefield.id}/" in listed.text
 
     assert sorted(
         rows(
@@ -245,6 +249,7 @@ async def test_an_unlinked_server_gets_no_new_posts_and_can_no_longer_answer(net
     assert rows(world, "SELECT count(*) FROM opportunity_replies") == [(0,)]
     hidden = await wes.slash("opportunity roster", in_guild=wakefield, opportunity=first)
     assert hidden.text == text.NOT_FOUND
+    assert (await wyn.slash("opportunity list", in_guild=wakefield)).text == text.LIST_EMPTY
 
     done, second = await post(world, olu, "Interview panel")
     assert "in 2 servers" in done.text and WAKEFIELD not in done.text

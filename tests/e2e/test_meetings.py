@@ -345,6 +345,12 @@ async def test_a_discord_event_is_made_when_asked(world):
     assert len(events) == 1
     assert events[0]["entity_metadata"]["location"] == "https://meet.example/abc"
     assert events[0]["scheduled_start_time"].startswith("2026-12-03T18:00:00")
+    [choice] = await world.mod.autocomplete("meeting edit", "meeting", "catch")
+    await world.mod.slash("meeting edit", meeting=choice.value, start="2026-12-04 17:00")
+    [moved] = world.state.scheduled_events.values()
+    assert moved["scheduled_start_time"].startswith("2026-12-04T17:00:00")
+    await world.mod.slash("meeting cancel", meeting=choice.value)
+    assert list(world.state.scheduled_events.values()) == []
 
 
 # -- the load test: a kill -9 in the middle of 300 reminders --------------------------------

@@ -146,6 +146,13 @@ async def crash_burst(root: Path, n: int) -> dict[str, int]:
         dispatched = []
         for index, inter in enumerate(made):
             if index == kill_at:
+                # Kill once some votes are confirmed, so there is something to lose.
+                await h.wait_until(
+                    lambda: any(i.response_type is not None for i in dispatched),
+                    within=30,
+                    every=0.01,
+                    what="a first confirmed vote",
+                )
                 await world.bot.kill()
                 break
             at = started + spread * index / n

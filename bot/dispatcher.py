@@ -121,7 +121,13 @@ class Dispatcher:
         return cancelled
 
     async def _arm(self) -> None:
-        """Point the one APScheduler wake-up at the earliest pending job."""
+        """Point the one APScheduler wake-up at the earliest pending job.
+
+        While a run is under way it re-arms when it finishes, so nothing to do here
+        (arming now would fire a wake-up that finds the run still going).
+        """
+        if self._run_lock.locked():
+            return
         due = await jobs.next_due(self.db)
         self.next_wake = due
         if self._scheduler is None:
@@ -163,7 +169,7 @@ class Dispatcher:
                 await self._run_one(job, now)
                 ran += 1
             self.last_run = self.clock.now()
-            await self._arm()
+        await self._arm()
         if ran and self.after_run is not None:
             self.after_run()
         return ran

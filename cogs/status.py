@@ -48,6 +48,7 @@ class StatusCog(commands.Cog):
             if dispatcher.next_wake
             else text.NOTHING_SCHEDULED,
             pending_jobs=job_counts.get("pending", 0),
+            missed_jobs=job_counts.get("missed", 0),
         )
         problems = await jobs.recent_problems(db, guild_id=guild_id)
         lines = [

@@ -6,7 +6,8 @@ STATUS_BODY = (
     "**DMs that could not be delivered** (closed DMs, this server): {undeliverable}\n"
     "**Timed work last checked:** {last_run}\n"
     "**Next timed work:** {next_wake}\n"
-    "**Timed work waiting:** {pending_jobs}"
+    "**Timed work waiting:** {pending_jobs}\n"
+    "**Timed work recorded as missed** (too late to be useful, e.g. the bot was down): {missed_jobs}"
 )
 NEVER = "not yet"
 NOTHING_SCHEDULED = "nothing scheduled"

@@ -62,6 +62,8 @@ async def test_a_job_too_late_by_its_policy_is_recorded_missed_not_run(world):
         world, "SELECT state, last_error FROM jobs WHERE key = 'reminder-demo'"
     )
     assert state == "missed" and "late" in reason
+    status = await world.mod.slash("status")
+    assert "recorded as missed** (too late to be useful, e.g. the bot was down): 1" in status.text
 
 
 async def test_a_crash_between_send_and_mark_produces_no_duplicate(world):

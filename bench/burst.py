@@ -15,11 +15,12 @@ from bench import harness as h
 from tests.emulator.process import ECHO_BOT
 
 SPREAD = 1.0  # seconds over which the presses arrive
+STEADY_RATE = 100.0  # presses per second in the second, unhurried pass
 P99_FACTOR = 1.5
 ACK_DEADLINE = 3.0
 
 
-async def press_all(world, people, message, label: str):
+async def press_all(world, people, message, label: str, spread: float | None = None):
     custom_id = h.button_id(message, label)
     made = [
         h.component_interaction(
@@ -27,7 +28,7 @@ async def press_all(world, people, message, label: str):
         )
         for person in people
     ]
-    await h.fire_spread(world, made, SPREAD)
+    await h.fire_spread(world, made, SPREAD if spread is None else spread)
     await world.settle()
     return made
 
@@ -50,7 +51,7 @@ async def run(root: Path, scale: h.Scale) -> h.Figure:
         return h.unavailable(1, "Interaction burst", "polls have not landed")
     figure = h.Figure(1, "Interaction burst")
     n = scale.burst
-    figure.sizes = {"members": n, "spread_s": SPREAD}
+    figure.sizes = {"members": n, "spread_s": SPREAD, "steady_presses_per_s": STEADY_RATE}
 
     echo = await h.start_world(root / "burst-echo", bot_command=ECHO_BOT)
     try:
@@ -58,6 +59,9 @@ async def run(root: Path, scale: h.Scale) -> h.Figure:
         hello = await echo.user("host").slash("hello")
         assert hello.message is not None
         base = summary(await press_all(echo, people, hello.message, "Say hi"))
+        base_steady = summary(
+            await press_all(echo, people, hello.message, "Say hi", n / STEADY_RATE)
+        )
     finally:
         await echo.close()
 
@@ -69,6 +73,7 @@ async def run(root: Path, scale: h.Scale) -> h.Figure:
         made = await press_all(world, people, poll, "Vote")
         ours = summary(made)
         figure.lag = await h.read_lag(world)
+        steady = summary(await press_all(world, people, poll, "Vote", n / STEADY_RATE))
         shown_ballot = sum(
             1
             for i in made
@@ -92,6 +97,11 @@ async def run(root: Path, scale: h.Scale) -> h.Figure:
     )
     figure.add("max (ms)", ours["max"], base["max"])
     figure.add("first press to last answer (s)", ours["all_answered_s"], base["all_answered_s"])
+    figure.add(
+        f"p50 / p99 at {STEADY_RATE:g} presses/s (ms)",
+        f"{steady['p50']} / {steady['p99']}",
+        f"{base_steady['p50']} / {base_steady['p99']}",
+    )
     figure.add(
         "interactions past 3 s",
         ours["late"],

@@ -361,6 +361,7 @@ def thanks_for(opp: Opportunity, result: AnswerResult) -> str:
 
 
 def name_question(opp: Opportunity, home: str, guild_id: int | None) -> discord.ui.View:
+    """Two equal grey buttons: share my name with the home organisers, or just count me."""
     view = discord.ui.View(timeout=None)
     view.add_item(NameButton(opp.id, "share", guild_id))
     view.add_item(NameButton(opp.id, "keep", guild_id))
@@ -401,15 +402,12 @@ async def record_answer(
         words += "\n\n" + text.COUNTED_ELSEWHERE.format(
             server=discord.utils.escape_markdown(server_name(bot, reply.guild_id))
         )
-    ask = (
-        reply.state == INTERESTED
-        and result.changed
-        and reply.guild_id != opp.guild_id
-        and not reply.show_name_to_host
-    )
-    if ask:
+    # Someone counted in another server is asked (on each yes press, so they can
+    # change it) whether the home organisers may see their name; default: a count.
+    if reply.state == INTERESTED and reply.guild_id != opp.guild_id:
         home = discord.utils.escape_markdown(server_name(bot, opp.guild_id))
         words += "\n\n" + text.NAME_QUESTION.format(home=home)
+        words += " " + (text.NAME_NOW_SHARED if reply.show_name_to_host else text.NAME_NOW_KEPT)
         view = name_question(opp, home, dm_guild_id)
         await interaction.response.send_message(words, view=view, ephemeral=True)
     else:

@@ -210,6 +210,8 @@ NAME_QUESTION = (
     "they see only that one more person said yes. Either is fine, and you can change "
     "this any time by pressing **I'm interested** again."
 )
+NAME_NOW_SHARED = "Right now they can see your name."
+NAME_NOW_KEPT = "Right now they see only a count."
 SHARE_NAME = "Share my name"
 KEEP_COUNT = "Just count me"
 NAME_SHARED = (

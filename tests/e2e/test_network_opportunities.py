@@ -141,8 +141,11 @@ async def test_one_post_reaches_three_servers_and_each_person_answers_once(netwo
     assert text.SHARE_NAME not in said.buttons  # home members are named as usual
     said = await ben.click(copy_in(world, BRADFORD, opp_id), strings.INTERESTED)
     assert said.buttons == [text.SHARE_NAME, text.KEEP_COUNT]  # two equal choices
+    assert text.NAME_NOW_KEPT in said.text  # a count until ben agrees
     shared = await ben.click(said, text.SHARE_NAME)
     assert "can now see your name" in shared.text
+    again = await ben.click(copy_in(world, BRADFORD, opp_id), strings.INTERESTED)
+    assert text.NAME_NOW_SHARED in again.text  # pressing yes again lets ben change it
     said = await wyn.click(wyn.dms[0], strings.INTERESTED)
     assert said.buttons == [text.SHARE_NAME, text.KEEP_COUNT]  # wyn doesn't answer: a count
     await sam.click(copy_in(world, BRADFORD, opp_id), strings.INTERESTED)

@@ -341,15 +341,24 @@ async def test_bad_input_is_refused_kindly_and_nothing_is_posted(world):
 
 async def test_scheduled_close_runs_after_kill_and_downtime_exactly_once(world):
     organiser = await set_up(world)
-    alice = world.user("alice")
+    alice, bob = world.user("alice"), world.user("bob")
     await join(alice)
-    poll, poll_id = await create(world, organiser, kind="single", closes="in 2 hours")
-    await vote_single(alice, poll, 1)
+    await join(bob)
+    poll, poll_id = await create(world, organiser, kind="ranked", closes="in 2 hours")
+    screen = await alice.click(poll, strings.VOTE)
+    screen = await alice.select(screen, text.SELECT_RANK.format(ordinal="1st"), ["1"])
+    await world.restart_bot(kill=True)  # nothing of the open ballot is held in memory
+    screen = await alice.select(screen, text.SELECT_RANK.format(ordinal="2nd"), ["0"])
+    saved = await alice.click(screen, text.SAVE_RANKING)
+    assert "1. **Peer support groups**, 2. **Waiting times**" in saved.text
+    screen = await bob.click(poll, strings.VOTE)  # the month-old button still works
+    await bob.click(await bob.select(screen, text.SELECT_RANK.format(ordinal="1st"), ["1"]),
+                    text.SAVE_RANKING)  # fmt: skip
     await world.bot.kill()
     world.state.now = world.now + timedelta(hours=5)  # the bot is down when it was due
     await world.restart_bot(kill=False)
     await world.settle()
-    results_message(world, poll_id)  # exactly one
+    assert "Peer support groups won in round 1" in results_message(world, poll_id).text
     assert rows(world, "SELECT state FROM polls") == [("closed",)]
     assert rows(world, "SELECT state FROM jobs WHERE key = ?", (f"poll-close:{poll_id}",)) == [
         ("done",)

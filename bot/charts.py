@@ -153,7 +153,8 @@ def _alt_text(
             return label
         return label[: name_limit - 1].rstrip() + "…"
 
-    parts = [f"Bar chart of results: {' '.join(title.split())}."]
+    heading = " ".join(title.split())
+    parts = [f"Bar chart of results: {heading}" + ("" if heading.endswith(("?", "!", ".")) else ".")]
     if note:
         parts.append(note.rstrip(".") + ".")
     parts.append(f"One bar per option, in poll order, showing {value_label}.")

@@ -210,5 +210,6 @@ class Database:
 
     async def checkpoint(self) -> None:
         """Fold the WAL into the main file and truncate it (used after destroying secrets)."""
-        async with self._use():
-            await self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        # Read the pragma's result row: an unread cursor counts as a statement in
+        # progress, and SQLite would then refuse a VACUUM that follows.
+        await self.fetchall("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -347,11 +347,9 @@ async def compact(db: Database) -> None:
     After this, a ballot's place on disk depends only on its random id, no free
     page holds an old row, and the WAL no longer holds the destroyed secret.
     """
-    # Read the checkpoint's result row: an unread pragma cursor would count as a
-    # statement in progress, and SQLite refuses to VACUUM while one is.
-    await db.fetchall("PRAGMA wal_checkpoint(TRUNCATE)")
+    await db.checkpoint()
     await db.execute("VACUUM")
-    await db.fetchall("PRAGMA wal_checkpoint(TRUNCATE)")
+    await db.checkpoint()
 
 
 async def record_outcome(

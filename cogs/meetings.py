@@ -39,6 +39,7 @@ from bot.domain.meetings import (
     SERIES_KEY,
     Meeting,
     Tally,
+    attending_by_server,
     occurrences_to_plan,
     offsets_from_text,
     offsets_to_text,
@@ -68,8 +69,16 @@ from bot.domain.when import format_offsets, parse_offsets, parse_when
 from bot.guards import actor_guild_id, require_member, require_organiser
 from bot.strings import meetings as text
 from bot.ui import SafeItem, SafeModal, embed
+from cogs._network import (
+    Audience,
+    audience,
+    may_answer_from,
+    per_server_lines,
+    require_answerable_from,
+)
 from db import meetings as repo
 from db import members as members_db
+from db import network_items
 from db.jobs import Job
 from db.settings import get_settings
 
@@ -83,6 +92,7 @@ ROLL_JOB = "meeting_roll"
 MAX_NAMES = 30
 LIST_LIMIT = 10
 EVENT_LOCATION_DEFAULT = "See the meeting post in Discord"
+KIND = "meeting"  # in item_copies
 
 
 def _bot(interaction: discord.Interaction) -> SpeakBack:
@@ -136,9 +146,11 @@ def draft_data(
     discord_event: bool,
     ping: bool,
     channel_id: int,
+    network: bool = False,
 ) -> dict[str, Any]:
     series = Series.from_start_utc(start_utc, zone, rule, duration)
     return {
+        "network": network,
         "title": title,
         "place": place,
         "start_local": series.start_local.isoformat(),
@@ -179,6 +191,8 @@ def echo_embed(data: dict[str, Any]) -> discord.Embed:
     if data.get("discord_event"):
         lines.append(text.ECHO_EVENT)
     lines += ["", text.ECHO_WHERE.format(channel=data["channel_id"])]
+    if data.get("network"):
+        lines.append(text.ECHO_NETWORK)
     return embed(_cut(data["title"], 256), "\n".join(lines))
 
 
@@ -213,7 +227,15 @@ def detail_lines(meeting: Meeting, occ: Occurrence) -> list[str]:
     return lines
 
 
-def meeting_embed(meeting: Meeting, occ: Occurrence | None, counts: Tally) -> discord.Embed:
+def meeting_embed(
+    meeting: Meeting,
+    occ: Occurrence | None,
+    counts: Tally,
+    by_server: list[str] | None = None,
+    home: str | None = None,
+) -> discord.Embed:
+    """The post. A network meeting also names its home server (`home`) and shows the
+    suppressed per-server breakdown (`by_server`); every copy shows the same."""
     if not meeting.is_scheduled:
         shown = embed(
             _cut(text.CANCELLED_TITLE.format(title=meeting.title), 256), text.CANCELLED_BODY
@@ -235,6 +257,10 @@ def meeting_embed(meeting: Meeting, occ: Occurrence | None, counts: Tally) -> di
             if len(counts.named) > MAX_NAMES:
                 names += f" (+{len(counts.named) - MAX_NAMES})"
             lines.append(text.NAMES_LINE.format(names=names))
+        if by_server:
+            lines += ["", text.BY_SERVER_TITLE, *by_server]
+        if home is not None:
+            lines += ["", text.NETWORK_LINE.format(home=home)]
         lines += ["", text.HOW_TO_ANSWER]
         if meeting.recurring:
             lines.append(text.HOW_TO_ANSWER_SERIES)
@@ -243,12 +269,55 @@ def meeting_embed(meeting: Meeting, occ: Occurrence | None, counts: Tally) -> di
     return shown
 
 
-def meeting_payload(meeting: Meeting, occ: Occurrence | None, counts: Tally) -> dict[str, Any]:
+def meeting_payload(
+    meeting: Meeting,
+    occ: Occurrence | None,
+    counts: Tally,
+    by_server: list[str] | None = None,
+    home: str | None = None,
+) -> dict[str, Any]:
     view = discord.ui.View(timeout=None)
     if meeting.is_scheduled and occ is not None:
         for status in ("going", "maybe", "no"):
             view.add_item(AnswerButton(meeting.id, occ.key, status))
-    return message_payload(embeds=[meeting_embed(meeting, occ, counts)], view=view)
+    shown = meeting_embed(meeting, occ, counts, by_server, home)
+    return message_payload(embeds=[shown], view=view)
+
+
+def server_name(bot: SpeakBack, guild_id: int) -> str:
+    guild = bot.get_guild(guild_id)
+    return guild.name if guild else "your server"
+
+
+async def post_targets(bot: SpeakBack, meeting: Meeting) -> list[tuple[int, int, int | None]]:
+    """(guild_id, channel_id, message_id) of every copy of the post, home first."""
+    targets = [(meeting.guild_id, meeting.channel_id, await post_message_id(bot, meeting))]
+    if meeting.network_id is not None:
+        for copy in await network_items.copies(bot.db, KIND, meeting.id):
+            if copy.guild_id != meeting.guild_id:
+                targets.append((copy.guild_id, copy.channel_id, copy.message_id))
+    return targets
+
+
+async def reached_guilds(bot: SpeakBack, meeting: Meeting) -> tuple[int, ...]:
+    """Servers whose members may answer now: home, plus linked servers it was posted to."""
+    found = [meeting.guild_id]
+    if meeting.network_id is not None:
+        for copy in await network_items.copies(bot.db, KIND, meeting.id):
+            if copy.guild_id not in found and await may_answer_from(
+                bot, meeting.guild_id, meeting.network_id, copy.guild_id
+            ):
+                found.append(copy.guild_id)
+    return tuple(found)
+
+
+async def link_for(bot: SpeakBack, meeting: Meeting, guild_id: int) -> str:
+    """A link to the copy of the post in this server (the home post if there is none)."""
+    targets = await post_targets(bot, meeting)
+    for target in targets:
+        if target[0] == guild_id:
+            return message_link(*target)
+    return message_link(*targets[0])
 
 
 async def post_message_id(bot: SpeakBack, meeting: Meeting) -> int | None:
@@ -262,23 +331,34 @@ async def post_message_id(bot: SpeakBack, meeting: Meeting) -> int | None:
     return message_id
 
 
+async def current_payload(bot: SpeakBack, meeting: Meeting) -> dict[str, Any]:
+    """The post as it should look now (and note which occurrence it shows)."""
+    occ = upcoming_occurrence(meeting.series, bot.clock.now()) if meeting.is_scheduled else None
+    await repo.set_shown_occurrence(bot.db, meeting.id, occ.key if occ else None)
+    answers = await repo.answers_for(bot.db, meeting.id, occ.key) if occ else {}
+    by_server, home = None, None
+    if meeting.network_id is not None:
+        home = discord.utils.escape_markdown(server_name(bot, meeting.guild_id))
+        if occ is not None:
+            reached = await reached_guilds(bot, meeting)
+            by_server = await per_server_lines(
+                bot, attending_by_server(answers, reached), text.BY_SERVER_UNIT
+            )
+    return meeting_payload(meeting, occ, tally(answers), by_server, home)
+
+
 async def refresh_post(bot: SpeakBack, meeting_id: int) -> None:
     """Show the current occurrence, counts and names on the post (edits coalesce)."""
     meeting = await repo.get_meeting(bot.db, meeting_id)
     if meeting is None:
         return
-    occ = upcoming_occurrence(meeting.series, bot.clock.now()) if meeting.is_scheduled else None
-    await repo.set_shown_occurrence(bot.db, meeting.id, occ.key if occ else None)
-    message_id = await post_message_id(bot, meeting)
-    if message_id is None:
-        return
-    counts = tally(await repo.answers_for(bot.db, meeting.id, occ.key)) if occ else Tally()
-    await bot.delivery.edit(
-        guild_id=meeting.guild_id,
-        channel_id=meeting.channel_id,
-        message_id=message_id,
-        payload=meeting_payload(meeting, occ, counts),
-    )
+    payload = await current_payload(bot, meeting)
+    # A network meeting has a copy in each server it was posted to; all show the same.
+    for guild_id, channel_id, message_id in await post_targets(bot, meeting):
+        if message_id is not None:
+            await bot.delivery.edit(
+                guild_id=guild_id, channel_id=channel_id, message_id=message_id, payload=payload
+            )
 
 
 # -- planning reminders --------------------------------------------------------------------
@@ -332,9 +412,7 @@ async def _replan(bot: SpeakBack, meeting_id: int) -> int:
     return len(wanted)
 
 
-def reminder_payload(
-    meeting: Meeting, occ: Occurrence, status: str, message_id: int | None
-) -> dict[str, Any]:
+def reminder_payload(meeting: Meeting, occ: Occurrence, status: str, link: str) -> dict[str, Any]:
     lines = [
         text.REMINDER_BODY.format(
             status=text.STATUS_WORDS[status],
@@ -344,16 +422,14 @@ def reminder_payload(
     ]
     if meeting.place:
         lines.append(text.PLACE_LINE.format(place=meeting.place))
-    link = message_link(meeting.guild_id, meeting.channel_id, message_id)
     lines += ["", text.REMINDER_CHANGE.format(link=link)]
     shown = embed(_cut(text.REMINDER_TITLE.format(title=meeting.title), 256), "\n".join(lines))
     return message_payload(embeds=[shown])
 
 
-def notice_payload(meeting: Meeting, occ: Occurrence | None, message_id: int | None) -> dict:
+def notice_payload(meeting: Meeting, occ: Occurrence | None, link: str) -> dict:
     """What people going are told when a meeting changes or is cancelled."""
     if meeting.is_scheduled and occ is not None:
-        link = message_link(meeting.guild_id, meeting.channel_id, message_id)
         lines = [text.CHANGED_BODY.format(link=link), "", *detail_lines(meeting, occ)]
         title = text.CHANGED_TITLE.format(title=meeting.title)
     else:
@@ -364,18 +440,28 @@ def notice_payload(meeting: Meeting, occ: Occurrence | None, message_id: int | N
 
 
 async def tell_attending(
-    bot: SpeakBack, meeting: Meeting, people: list[int], occ: Occurrence | None
+    bot: SpeakBack,
+    meeting: Meeting,
+    people: list[tuple[int, int]] | list[int],
+    occ: Occurrence | None,
 ) -> None:
-    """A change or cancellation notice to people who said Going/Maybe (dm_reminders only)."""
-    message_id = await post_message_id(bot, meeting)
-    payload = notice_payload(meeting, occ, message_id)
+    """A change or cancellation notice to people who said Going/Maybe (dm_reminders only).
+
+    `people` are (guild_id, user_id) from `repo.attending` (bare user ids mean the
+    home server): each is told as a member of the server their answer counts in, so
+    that server's consent, pause and quiet hours apply, with a link to its copy.
+    """
+    pairs = [p if isinstance(p, tuple) else (meeting.guild_id, p) for p in people]
+    payloads: dict[int, dict[str, Any]] = {}
+    for guild_id in {g for g, _u in pairs}:
+        payloads[guild_id] = notice_payload(meeting, occ, await link_for(bot, meeting, guild_id))
     async with bot.db.transaction():
-        for user_id in people:
+        for guild_id, user_id in pairs:
             await bot.delivery.dm(
-                guild_id=meeting.guild_id,
+                guild_id=guild_id,
                 user_id=user_id,
                 purpose="dm_reminders",
-                payload=payload,
+                payload=payloads[guild_id],
                 dedupe_key=f"meeting-notice:{meeting.id}:{meeting.revision}:{user_id}",
                 batch=f"meeting-notice:{meeting.id}:{meeting.revision}",
             )
@@ -427,12 +513,22 @@ async def update_event(bot: SpeakBack, meeting: Meeting, occ: Occurrence | None)
 
 
 async def _scheduled_meeting(bot: SpeakBack, meeting_id: int, guild_id: int) -> Meeting:
-    meeting = await repo.get_meeting(bot.db, meeting_id, guild_id)
-    if meeting is None:
+    """A meeting members of `guild_id` may answer now: its own, or a network meeting
+    shared with it while the server is still linked (rule 7: checked on every press)."""
+    meeting = await repo.get_meeting(bot.db, meeting_id)
+    if meeting is None or (meeting.guild_id != guild_id and meeting.network_id is None):
         raise Refusal(text.MEETING_GONE)
+    await require_answerable_from(bot, meeting.guild_id, meeting.network_id, guild_id)
     if not meeting.is_scheduled:
         raise Refusal(text.MEETING_CANCELLED)
     return meeting
+
+
+def _counted_elsewhere(bot: SpeakBack, counted: int, here: int) -> list[str]:
+    if counted == here:
+        return []
+    name = discord.utils.escape_markdown(server_name(bot, counted))
+    return [text.COUNTED_ELSEWHERE.format(server=name)]
 
 
 async def _reminder_words(bot: SpeakBack, guild_id: int, user_id: int, meeting: Meeting) -> str:
@@ -494,10 +590,14 @@ class AnswerButton(
             occ = upcoming_occurrence(meeting.series, now)
         if occ is None or not still_useful(occ.start_utc, now):
             raise Refusal(text.ALREADY_STARTED)
-        await repo.answer(
+        counted = await repo.answer(
             bot.db, meeting.id, occ.key, member.guild_id, member.user_id, self.status, now
         )
-        if meeting.message_id is None and interaction.message is not None:
+        if (
+            meeting.message_id is None
+            and interaction.message is not None
+            and member.guild_id == meeting.guild_id
+        ):
             await repo.set_message_id(bot.db, meeting.id, interaction.message.id)
         mine = await repo.my_answer(bot.db, meeting.id, occ.key, member.guild_id, member.user_id)
         words = [
@@ -506,7 +606,8 @@ class AnswerButton(
             )
         ]
         if self.status != "no":
-            words.append(await _reminder_words(bot, member.guild_id, member.user_id, meeting))
+            words.append(await _reminder_words(bot, counted, member.user_id, meeting))
+        words += _counted_elsewhere(bot, counted, member.guild_id)
         # Plan and queue the post's update before answering, so "saved" means all of it.
         await replan(bot, meeting.id)
         await refresh_post(bot, meeting.id)
@@ -543,12 +644,13 @@ class SeriesButton(
         meeting = await _scheduled_meeting(bot, self.meeting_id, member.guild_id)
         now = bot.clock.now()
         upcoming = [o.key for o in next_occurrences(meeting.series, now, 400)]
-        await repo.answer_series(
+        counted = await repo.answer_series(
             bot.db, meeting.id, member.guild_id, member.user_id, self.status, upcoming, now
         )
         words = [text.SAVED_SERIES.format(status=text.STATUS_WORDS[self.status])]
         if self.status != "no":
-            words.append(await _reminder_words(bot, member.guild_id, member.user_id, meeting))
+            words.append(await _reminder_words(bot, counted, member.user_id, meeting))
+        words += _counted_elsewhere(bot, counted, member.guild_id)
         mine = await repo.my_answer(bot.db, meeting.id, SERIES_KEY, member.guild_id, member.user_id)
         view = discord.ui.View(timeout=None)
         view.add_item(NameButton(meeting.id, not (mine and mine.show_name)))
@@ -588,9 +690,14 @@ class NameButton(
         view = discord.ui.View(timeout=None)
         view.add_item(NameButton(meeting.id, not self.show))
         await refresh_post(bot, meeting.id)
-        await interaction.response.send_message(
-            text.NAME_SHOWN if self.show else text.NAME_HIDDEN, view=view, ephemeral=True
-        )
+        words = text.NAME_SHOWN if self.show else text.NAME_HIDDEN
+        if self.show and meeting.network_id is not None:
+            servers = [
+                discord.utils.escape_markdown(server_name(bot, g))
+                for g, _c, _m in await post_targets(bot, meeting)
+            ]
+            words = text.NAME_SHOWN_NETWORK.format(servers=", ".join(servers))
+        await interaction.response.send_message(words, view=view, ephemeral=True)
 
 
 class DraftButton(
@@ -629,36 +736,91 @@ class DraftButton(
         if first_occurrence(draft_series(data)).start_utc <= now:
             raise Refusal(text.DRAFT_PAST)
         channel_id = int(data["channel_id"])
+        # Worked out again now: the network may have changed since the echo.
+        reach = await audience(bot, guild_id, True) if data.get("network") else None
         meeting_id = await repo.post_draft(
             bot.db, self.draft_id, guild_id, user_id, channel_id, now
         )
         if meeting_id is None:
             raise Refusal(text.DRAFT_GONE)
+        if reach is not None:
+            await _mark_shared(bot, meeting_id, reach, channel_id)
         meeting = await repo.get_meeting(bot.db, meeting_id)
         assert meeting is not None
         occ = upcoming_occurrence(meeting.series, now)
-        await repo.set_shown_occurrence(bot.db, meeting.id, occ.key if occ else None)
-        payload = meeting_payload(meeting, occ, Tally())
+        payload = await current_payload(bot, meeting)
         role = settings.announce_role_id if data.get("ping") else None
-        if role is not None:
-            payload = {**payload, "content": f"<@&{role}>", "ping_role_id": role}
+        home_payload = payload
+        if role is not None:  # the role ping is the home server's only
+            home_payload = {**payload, "content": f"<@&{role}>", "ping_role_id": role}
         row_id = await bot.delivery.post(
             guild_id=guild_id,
             channel_id=channel_id,
-            payload=payload,
+            payload=home_payload,
             dedupe_key=f"meeting-post:{meeting.id}",
         )
         await repo.set_post_outbox(bot.db, meeting.id, row_id)
+        words = text.POSTED.format(channel=channel_id)
+        if reach is not None:
+            words = await _post_copies(bot, meeting, reach, channel_id, row_id, payload)
         await replan(bot, meeting.id)
-        await interaction.response.edit_message(
-            content=text.POSTED.format(channel=channel_id), embed=None, view=None
-        )
+        await interaction.response.edit_message(content=words, embed=None, view=None)
         if meeting.discord_event and occ is not None:
             problem = await make_event(bot, meeting, occ)
             if problem is not None:
                 await interaction.followup.send(
                     text.EVENT_FAILED.format(reason=problem), ephemeral=True
                 )
+
+
+async def _mark_shared(bot: SpeakBack, meeting_id: int, reach: Audience, channel_id: int) -> None:
+    """Make the meeting a network meeting and note where its copies go (before posting,
+    so the first post already shows every server in its breakdown)."""
+    assert reach.network_id is not None
+    await network_items.set_network(bot.db, KIND, meeting_id, reach.network_id)
+    meeting = await repo.get_meeting(bot.db, meeting_id)
+    assert meeting is not None
+    home = meeting.guild_id
+    await network_items.record_copy(bot.db, KIND, meeting_id, home, channel_id, None)
+    for guild_id, other_channel in reach.targets:
+        if guild_id != home:
+            await network_items.record_copy(bot.db, KIND, meeting_id, guild_id, other_channel, None)
+
+
+async def _post_copies(
+    bot: SpeakBack,
+    meeting: Meeting,
+    reach: Audience,
+    channel_id: int,
+    home_row: int | None,
+    payload: dict[str, Any],
+) -> str:
+    """Post one copy in each other linked server, record every copy; the organiser's words.
+
+    The home copy may be in the channel the command was run in (no announcements
+    channel set); other servers get theirs in their announcements channel, without
+    a role ping. Each copy is an outbox row with its own dedupe key.
+    """
+    home = meeting.guild_id
+    await network_items.record_copy(bot.db, KIND, meeting.id, home, channel_id, home_row)
+    others = [(g, c) for g, c in reach.targets if g != home]
+    for guild_id, other_channel in others:
+        row_id = await bot.delivery.post(
+            guild_id=guild_id,
+            channel_id=other_channel,
+            payload=payload,
+            dedupe_key=f"meeting-post:{meeting.id}:{guild_id}",
+        )
+        await network_items.record_copy(bot.db, KIND, meeting.id, guild_id, other_channel, row_id)
+    names = [discord.utils.escape_markdown(server_name(bot, g)) for g in (home, *dict(others))]
+    words = text.POSTED_NETWORK.format(
+        channel=channel_id, count=len(names), servers=", ".join(names)
+    )
+    home_name = server_name(bot, home)
+    missing = [discord.utils.escape_markdown(m) for m in reach.missing if m != home_name]
+    if missing:
+        words += text.POSTED_MISSING.format(servers=", ".join(missing))
+    return words
 
 
 class ChangeDraftModal(SafeModal, title=text.CHANGE_MODAL_TITLE):
@@ -719,6 +881,7 @@ class ChangeDraftModal(SafeModal, title=text.CHANGE_MODAL_TITLE):
             discord_event=bool(data.get("discord_event")),
             ping=bool(data.get("ping")),
             channel_id=int(data["channel_id"]),
+            network=bool(data.get("network")),
         )
         await repo.update_draft(bot.db, self.draft_id, changed)
         await interaction.response.edit_message(
@@ -742,6 +905,31 @@ async def meeting_autocomplete(
     now = bot.clock.now()
     choices = []
     for meeting in found[:25]:
+        occ = upcoming_occurrence(meeting.series, now)
+        when = f" ({occ.rule_local:%a %d %b %H:%M})" if occ else ""
+        choices.append(app_commands.Choice(name=_cut(meeting.title + when, 100), value=meeting.id))
+    return choices
+
+
+async def visible_meetings(bot: SpeakBack, guild_id: int, search: str = "") -> list[Meeting]:
+    """This server's scheduled meetings, then network meetings shared here (while linked)."""
+    found = await repo.list_meetings(bot.db, guild_id, search=search)
+    for meeting in await repo.list_shared_with(bot.db, guild_id, search=search):
+        if await may_answer_from(bot, meeting.guild_id, meeting.network_id, guild_id):
+            found.append(meeting)
+    return found
+
+
+async def visible_autocomplete(
+    interaction: discord.Interaction, current: str
+) -> list[app_commands.Choice[int]]:
+    """For `/meeting ics`: this server's meetings and network meetings shared here."""
+    if interaction.guild_id is None:
+        return []
+    bot = _bot(interaction)
+    now = bot.clock.now()
+    choices = []
+    for meeting in (await visible_meetings(bot, interaction.guild_id, current))[:25]:
         occ = upcoming_occurrence(meeting.series, now)
         when = f" ({occ.rule_local:%a %d %b %H:%M})" if occ else ""
         choices.append(app_commands.Choice(name=_cut(meeting.title + when, 100), value=meeting.id))
@@ -792,7 +980,7 @@ class MeetingGroup(app_commands.Group, name="meeting", description=text.GROUP_DE
     ) -> None:
         _actor, settings = await require_organiser(interaction)
         if network:
-            raise Refusal(text.NETWORK_NOT_YET)
+            await audience(self.bot, settings.guild_id, True)  # kindly refused if not linked
         if repeat not in RULES:
             raise Refusal(text.REPEAT_HELP)
         channel_id = settings.announcements_channel_id or interaction.channel_id
@@ -809,6 +997,7 @@ class MeetingGroup(app_commands.Group, name="meeting", description=text.GROUP_DE
             discord_event=discord_event,
             ping=ping,
             channel_id=channel_id,
+            network=network,
         )
         draft_id = await repo.create_draft(
             self.bot.db, settings.guild_id, interaction.user.id, data, self.bot.clock.now()
@@ -859,7 +1048,7 @@ class MeetingGroup(app_commands.Group, name="meeting", description=text.GROUP_DE
         new_title = validate_title(title) if title is not None else found.title
         new_place = validate_place(place) if place is not None else found.place
         upcoming = [o.key for o in next_occurrences(old, now, 60)]
-        people = await repo.attending_ids(self.bot.db, found.id, upcoming)
+        people = await repo.attending(self.bot.db, found.id, upcoming)
         await interaction.response.defer(ephemeral=True, thinking=True)
         await repo.update_meeting(
             self.bot.db,
@@ -901,7 +1090,7 @@ class MeetingGroup(app_commands.Group, name="meeting", description=text.GROUP_DE
         now = self.bot.clock.now()
         occ = upcoming_occurrence(found.series, now)
         upcoming = [o.key for o in next_occurrences(found.series, now, 60)]
-        people = await repo.attending_ids(self.bot.db, found.id, upcoming)
+        people = await repo.attending(self.bot.db, found.id, upcoming)
         await interaction.response.defer(ephemeral=True, thinking=True)
         if not await repo.cancel_meeting(self.bot.db, found.id, now):
             raise Refusal(text.CANCELLED_ALREADY)
@@ -920,11 +1109,20 @@ class MeetingGroup(app_commands.Group, name="meeting", description=text.GROUP_DE
 
     @app_commands.command(name="ics", description=text.ICS_DESCRIPTION, extras=EVERYONE)
     @app_commands.describe(meeting=text.MEETING_HELP, series=text.SERIES_HELP)
-    @app_commands.autocomplete(meeting=meeting_autocomplete)
+    @app_commands.autocomplete(meeting=visible_autocomplete)
     async def ics(
         self, interaction: discord.Interaction, meeting: int, series: bool = False
     ) -> None:
-        found = await _meeting_option(self.bot, interaction, meeting)
+        guild_id = actor_guild_id(interaction)
+        found = await repo.get_meeting(self.bot.db, meeting)
+        if found is None or not await may_answer_from(
+            self.bot, found.guild_id, found.network_id, guild_id
+        ):
+            raise Refusal(text.MEETING_GONE)
+        if found.guild_id != guild_id and not await repo.is_shared_with(
+            self.bot.db, found.id, guild_id
+        ):
+            raise Refusal(text.MEETING_GONE)
         now = self.bot.clock.now()
         whole = series or not found.recurring
         occ = upcoming_occurrence(found.series, now)
@@ -991,24 +1189,35 @@ class MeetingsCog(commands.Cog):
         people = await repo.reminder_audience(db, meeting, occ.key, settings.timezone)
         due = reminders_due(plan_reminders(occ.start_utc, meeting.offsets, people), handled, now)
         answers = await repo.answers_for(db, meeting.id, occ.key)
-        message_id = await post_message_id(bot, meeting)
+        # A network meeting reminds people as members of the server their answer
+        # counts in: that server's consent, pause and notice apply, and the link
+        # goes to the copy of the post there.
+        notice_versions = {meeting.guild_id: settings.notice_version}
+        links: dict[int, str] = {}
+        for answer in answers.values():
+            guild_id = answer.guild_id or meeting.guild_id
+            if guild_id not in links:
+                links[guild_id] = await link_for(bot, meeting, guild_id)
+            if guild_id not in notice_versions:
+                notice_versions[guild_id] = (await get_settings(db, guild_id)).notice_version
         queued = 0
         async with db.transaction():
             for reminder in due.send:
-                member = await members_db.get_member(db, meeting.guild_id, reminder.user_id)
-                if not can_contact(member, "dm_reminders", now, settings.notice_version):
-                    continue
                 answer = answers.get(reminder.user_id)
                 if answer is None or answer.status not in ("going", "maybe"):
                     continue  # changed their answer a moment ago
+                guild_id = answer.guild_id or meeting.guild_id
+                member = await members_db.get_member(db, guild_id, reminder.user_id)
+                if not can_contact(member, "dm_reminders", now, notice_versions[guild_id]):
+                    continue
                 await bot.delivery.dm(
-                    guild_id=meeting.guild_id,
+                    guild_id=guild_id,
                     user_id=reminder.user_id,
                     purpose="dm_reminders",
-                    payload=reminder_payload(meeting, occ, answer.status, message_id),
+                    payload=reminder_payload(meeting, occ, answer.status, links[guild_id]),
                     dedupe_key=(
                         f"remind:{meeting.id}:{occ.key}:{reminder.offset_minutes}:"
-                        f"{meeting.guild_id}:{reminder.user_id}"
+                        f"{guild_id}:{reminder.user_id}"
                     ),
                     batch=f"remind:{meeting.id}:{occ.key}",
                     urgent=True,  # timed before quiet hours already; never pushed past the start
@@ -1046,8 +1255,10 @@ class MeetingsCog(commands.Cog):
 
     @commands.Cog.listener()
     async def on_member_left(self, guild_id: int, user_id: int) -> None:
-        """Their answers are erased already; take their name and count off the posts now."""
-        for meeting in await repo.list_meetings(self.bot.db, guild_id):
+        """Their answers are erased already; take their name and count off the posts now
+        (this server's meetings, and network meetings shared with it)."""
+        shared = await repo.list_shared_with(self.bot.db, guild_id)
+        for meeting in [*await repo.list_meetings(self.bot.db, guild_id), *shared]:
             await refresh_post(self.bot, meeting.id)
             await replan(self.bot, meeting.id)
 
@@ -1059,7 +1270,7 @@ class MeetingsCog(commands.Cog):
         guild_id = actor_guild_id(interaction)
         now = self.bot.clock.now()
         upcoming = []
-        for meeting in await repo.list_meetings(self.bot.db, guild_id):
+        for meeting in await visible_meetings(self.bot, guild_id):
             occ = upcoming_occurrence(meeting.series, now)
             if occ is not None:
                 upcoming.append((occ.start_utc, meeting, occ))
@@ -1076,6 +1287,10 @@ class MeetingsCog(commands.Cog):
                 if status
                 else text.LIST_NO_ANSWER
             )
+            if meeting.guild_id != guild_id:
+                answer += text.LIST_FROM.format(
+                    server=discord.utils.escape_markdown(server_name(self.bot, meeting.guild_id))
+                )
             lines.append(
                 text.LIST_LINE.format(
                     title=_cut(meeting.title, 100),
@@ -1085,7 +1300,7 @@ class MeetingsCog(commands.Cog):
                     if meeting.recurring
                     else "",
                     answer=answer,
-                    link=message_link(guild_id, meeting.channel_id, meeting.message_id),
+                    link=await link_for(self.bot, meeting, guild_id),
                 )
             )
         if len(upcoming) > LIST_LIMIT:

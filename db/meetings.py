@@ -93,6 +93,7 @@ def _meeting(row: Any) -> Meeting:
         state=row["state"],
         revision=row["revision"],
         cancelled_at=_when(row["cancelled_at"]),
+        network_id=row["network_id"],
     )
 
 
@@ -141,6 +142,29 @@ async def list_meetings(
         (guild_id, f"%{search}%"),
     )
     return [_meeting(row) for row in rows]
+
+
+async def list_shared_with(db: Database, guild_id: int, *, search: str = "") -> list[Meeting]:
+    """Scheduled network meetings of other servers that were posted in this server too.
+
+    The caller checks the server is still linked (`cogs._network.may_answer_from`).
+    """
+    rows = await db.fetchall(
+        "SELECT m.* FROM meetings m JOIN item_copies c ON c.kind = 'meeting' AND c.item_id = m.id "
+        "AND c.guild_id = ? WHERE m.guild_id != ? AND m.state = 'scheduled' "
+        "AND m.network_id IS NOT NULL AND m.title LIKE ? ORDER BY m.id DESC",
+        (guild_id, guild_id, f"%{search}%"),
+    )
+    return [_meeting(row) for row in rows]
+
+
+async def is_shared_with(db: Database, meeting_id: int, guild_id: int) -> bool:
+    """Was this (network) meeting posted in this server?"""
+    found = await db.fetchval(
+        "SELECT 1 FROM item_copies WHERE kind = 'meeting' AND item_id = ? AND guild_id = ?",
+        (meeting_id, guild_id),
+    )
+    return found is not None
 
 
 async def set_post_outbox(db: Database, meeting_id: int, row_id: int | None) -> None:
@@ -229,6 +253,19 @@ def _answer(row: Any) -> Answer:
         show_name=bool(row["show_name"]),
         answered_at=datetime.fromisoformat(row["answered_at"]),
         series_wide=row["occ_key"] == SERIES_KEY,
+        guild_id=row["guild_id"],
+    )
+
+
+async def counted_in(db: Database, meeting_id: int, user_id: int) -> int | None:
+    """The server this person's answers to a meeting are counted in (None: no answer yet).
+
+    One answer per person: in a network meeting, a member of two linked servers
+    is counted in the server where they first answered.
+    """
+    return await db.fetchval(
+        "SELECT guild_id FROM meeting_rsvps WHERE meeting_id = ? AND user_id = ? LIMIT 1",
+        (meeting_id, user_id),
     )
 
 
@@ -240,13 +277,17 @@ async def answer(
     user_id: int,
     status: str,
     now: datetime,
-) -> None:
-    """Save an answer for one occurrence (or '*' for the series). Keeps their name choice."""
+) -> int:
+    """Save an answer for one occurrence (or '*' for the series). Keeps their name choice.
+
+    Returns the server it is counted in: `guild_id`, or the server where this
+    person first answered the meeting (a network meeting answered from two servers).
+    """
     async with db.transaction():
+        guild_id = await counted_in(db, meeting_id, user_id) or guild_id
         show = await db.fetchval(
-            "SELECT max(show_name) FROM meeting_rsvps WHERE meeting_id = ? AND guild_id = ? "
-            "AND user_id = ?",
-            (meeting_id, guild_id, user_id),
+            "SELECT max(show_name) FROM meeting_rsvps WHERE meeting_id = ? AND user_id = ?",
+            (meeting_id, user_id),
         )
         await db.execute(
             "INSERT INTO meeting_rsvps (meeting_id, occ_key, guild_id, user_id, status, "
@@ -257,6 +298,7 @@ async def answer(
             "ELSE excluded.answered_at END",
             (meeting_id, occ_key, guild_id, user_id, status, int(bool(show)), _iso(now)),
         )
+    return guild_id
 
 
 async def answer_series(
@@ -267,27 +309,31 @@ async def answer_series(
     status: str,
     upcoming_keys: list[str],
     now: datetime,
-) -> None:
+) -> int:
     """ "All in this series": one answer for every upcoming meeting (their own per-meeting
-    answers for upcoming ones give way to it; past ones stay as they were)."""
+    answers for upcoming ones give way to it; past ones stay as they were).
+    Returns the server it is counted in (see `answer`)."""
     async with db.transaction():
-        await answer(db, meeting_id, SERIES_KEY, guild_id, user_id, status, now)
+        counted = await answer(db, meeting_id, SERIES_KEY, guild_id, user_id, status, now)
         for key in upcoming_keys:
             await db.execute(
-                "DELETE FROM meeting_rsvps WHERE meeting_id = ? AND occ_key = ? "
-                "AND guild_id = ? AND user_id = ?",
-                (meeting_id, key, guild_id, user_id),
+                "DELETE FROM meeting_rsvps WHERE meeting_id = ? AND occ_key = ? AND user_id = ?",
+                (meeting_id, key, user_id),
             )
+    return counted
 
 
 async def set_show_name(
     db: Database, meeting_id: int, guild_id: int, user_id: int, show: bool
 ) -> bool:
-    """Show (or hide) this person's name on the meeting; False if they have not answered."""
+    """Show (or hide) this person's name on the meeting; False if they have not answered.
+
+    Their answer may be counted in another linked server than `guild_id`; it is one
+    person's one answer either way, so it is found by user.
+    """
     changed = await db.execute(
-        "UPDATE meeting_rsvps SET show_name = ? WHERE meeting_id = ? AND guild_id = ? "
-        "AND user_id = ?",
-        (int(show), meeting_id, guild_id, user_id),
+        "UPDATE meeting_rsvps SET show_name = ? WHERE meeting_id = ? AND user_id = ?",
+        (int(show), meeting_id, user_id),
     )
     return changed > 0
 
@@ -307,10 +353,9 @@ async def answers_for(db: Database, meeting_id: int, occ_key: str) -> dict[int, 
 async def my_answer(
     db: Database, meeting_id: int, occ_key: str, guild_id: int, user_id: int
 ) -> Answer | None:
-    rows = await db.fetchall(
-        "SELECT * FROM meeting_rsvps WHERE meeting_id = ? AND occ_key IN (?, ?) "
-        "AND guild_id = ? AND user_id = ?",
-        (meeting_id, occ_key, SERIES_KEY, guild_id, user_id),
+    rows = await db.fetchall(  # by user: one answer per person, wherever it is counted
+        "SELECT * FROM meeting_rsvps WHERE meeting_id = ? AND occ_key IN (?, ?) AND user_id = ?",
+        (meeting_id, occ_key, SERIES_KEY, user_id),
     )
     own = [r for r in rows if r["occ_key"] == occ_key] or rows
     return _answer(own[0]) if own else None
@@ -328,18 +373,35 @@ async def attending_ids(db: Database, meeting_id: int, occ_keys: list[str]) -> l
     return [row["user_id"] for row in rows]
 
 
+async def attending(db: Database, meeting_id: int, occ_keys: list[str]) -> list[tuple[int, int]]:
+    """(guild_id, user_id) of people who said Going/Maybe, with the server they count in."""
+    keys = [SERIES_KEY, *occ_keys]
+    marks = ", ".join("?" for _ in keys)
+    rows = await db.fetchall(
+        f"SELECT DISTINCT guild_id, user_id FROM meeting_rsvps WHERE meeting_id = ? "
+        f"AND occ_key IN ({marks}) AND status IN ('going', 'maybe') ORDER BY user_id",
+        (meeting_id, *keys),
+    )
+    return [(row["guild_id"], row["user_id"]) for row in rows]
+
+
 async def reminder_audience(
     db: Database, meeting: Meeting, occ_key: str, server_zone: str
 ) -> list[Attendee]:
-    """Going/Maybe people for one occurrence, with their zone, quiet hours and offsets."""
+    """Going/Maybe people for one occurrence, with their zone, quiet hours and offsets.
+
+    Each person's profile is the one in the server their answer counts in; with no
+    zone of their own, that server's zone applies (`server_zone` if it has none).
+    """
     answers = await answers_for(db, meeting.id, occ_key)
     attending = {uid: a for uid, a in answers.items() if a.status in ATTENDING}
     if not attending:
         return []
     rows = await db.fetchall(
-        "SELECT r.user_id, p.timezone, p.quiet_start, p.quiet_end, p.reminder_offsets "
-        "FROM meeting_rsvps r LEFT JOIN member_profiles p "
+        "SELECT r.user_id, coalesce(p.timezone, s.timezone) AS timezone, p.quiet_start, "
+        "p.quiet_end, p.reminder_offsets FROM meeting_rsvps r LEFT JOIN member_profiles p "
         "ON p.guild_id = r.guild_id AND p.user_id = r.user_id "
+        "LEFT JOIN guild_settings s ON s.guild_id = r.guild_id "
         "WHERE r.meeting_id = ? AND r.occ_key IN (?, ?) GROUP BY r.user_id",
         (meeting.id, occ_key, SERIES_KEY),
     )
@@ -379,10 +441,16 @@ async def meetings_answered_by(db: Database, guild_id: int, user_id: int) -> lis
 async def my_upcoming_answers(
     db: Database, guild_id: int, user_id: int
 ) -> dict[tuple[int, str], str]:
-    """{(meeting_id, occ_key): status} for this person ('*' for series answers)."""
+    """{(meeting_id, occ_key): status} for this person ('*' for series answers).
+
+    Includes network meetings they answered while counted in another linked server;
+    meetings of servers not linked to `guild_id` are left out.
+    """
     rows = await db.fetchall(
-        "SELECT meeting_id, occ_key, status FROM meeting_rsvps WHERE guild_id = ? AND user_id = ?",
-        (guild_id, user_id),
+        "SELECT r.meeting_id, r.occ_key, r.status FROM meeting_rsvps r "
+        "JOIN meetings m ON m.id = r.meeting_id WHERE r.user_id = ? "
+        "AND (r.guild_id = ? OR m.network_id IS NOT NULL)",
+        (user_id, guild_id),
     )
     return {(row["meeting_id"], row["occ_key"]): row["status"] for row in rows}
 

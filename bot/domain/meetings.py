@@ -69,6 +69,8 @@ class Meeting:
     state: str = "scheduled"
     revision: int = 0
     cancelled_at: datetime | None = None
+    network_id: int | None = None
+    """Set when it was posted to every server of the home server's network."""
 
     @property
     def is_scheduled(self) -> bool:
@@ -168,6 +170,8 @@ class Answer:
     show_name: bool
     answered_at: datetime
     series_wide: bool = False
+    guild_id: int | None = None
+    """The server the answer is counted in (where the person first answered)."""
 
 
 def effective_answers(rows: Iterable[Answer], occ_key_rows: Iterable[Answer]) -> dict[int, Answer]:
@@ -194,6 +198,21 @@ def tally(answers: Mapping[int, Answer]) -> Tally:
         if answer.show_name and answer.status in ATTENDING:
             named.append(answer.user_id)
     return Tally(counts[GOING], counts[MAYBE], counts[NO], tuple(sorted(named)))
+
+
+def attending_by_server(
+    answers: Mapping[int, Answer], guild_ids: Iterable[int] = ()
+) -> dict[int, int]:
+    """Going/Maybe answers per server, each person counted where they first answered.
+
+    Every server in `guild_ids` appears, with 0 if nobody there is coming, so the
+    breakdown cannot hint at which servers had anyone.
+    """
+    counts = dict.fromkeys(guild_ids, 0)
+    for answer in answers.values():
+        if answer.status in ATTENDING and answer.guild_id is not None:
+            counts[answer.guild_id] = counts.get(answer.guild_id, 0) + 1
+    return counts
 
 
 # -- reminders -------------------------------------------------------------------------

@@ -18,15 +18,11 @@ PLACE_HELP = "Where: a room, an address or a video link"
 REPEAT_HELP = "none (default), weekly, fortnightly, or monthly on the same weekday"
 REMINDERS_HELP = "When to remind people before it, e.g. `24h,1h` (default) or `none`"
 DISCORD_EVENT_HELP = "Also add it to the server's Discord events"
-NETWORK_HELP = "Post to every server in your network (not available yet)"
+NETWORK_HELP = "Post to every server in your network too (members answer in their own server)"
 PING_HELP = "Ping the server's announcement role with this meeting"
 MEETING_HELP = "The meeting (start typing its title)"
 SERIES_HELP = "For a repeating meeting: the whole series, not only the next meeting"
 
-NETWORK_NOT_YET = (
-    "Network-wide meetings aren't available yet. Please schedule it in this server for "
-    "now. Nothing was posted."
-)
 NO_CHANNEL = (
     "I can't post here. Please ask a moderator to choose an announcements channel with "
     "`/setup channel`, or run this in a text channel. Nothing was posted."
@@ -49,6 +45,10 @@ ECHO_PLACE = "**Where:** {place}"
 ECHO_REMINDERS = "**Reminders:** {offsets} before, by DM, to people going who chose reminders"
 ECHO_EVENT = "**Discord event:** yes, it will be added to the server's events too"
 ECHO_WHERE = "It will be posted in <#{channel}>."
+ECHO_NETWORK = (
+    "It will be shared with your network too: members of every linked server answer "
+    "in their own server, and each person counts once."
+)
 DRAFT_GONE = (
     "This meeting was already posted, or the draft has expired. "
     "Use `/meeting schedule` to start again."
@@ -60,6 +60,15 @@ DRAFT_PAST = (
 POSTED = (
     "Posted in <#{channel}>. Members can answer there; people going who chose reminders "
     "will get them by DM. Use `/meeting edit` or `/meeting cancel` if plans change."
+)
+POSTED_NETWORK = (
+    "Posted in <#{channel}> and shared with your network, in {count} servers: {servers}. "
+    "Members answer in their own server; each person counts once. Use `/meeting edit` "
+    "or `/meeting cancel` if plans change."
+)
+POSTED_MISSING = (
+    "\nNot posted in {servers}: no announcements channel is set there. A moderator there "
+    "can choose one with `/setup channel`."
 )
 EVENT_FAILED = (
     "The meeting is posted, but I couldn't add it to the server's Discord events "
@@ -91,6 +100,9 @@ HOW_TO_ANSWER_SERIES = (
     "Your answer is for the meeting shown; after answering you can use it for the whole series."
 )
 FOOTER = "Meeting {id}"
+NETWORK_LINE = "Shared with the network by **{home}**. Members answer in their own server."
+BY_SERVER_TITLE = "**Going or maybe, by server**"
+BY_SERVER_UNIT = "answers"  # "5 answers", "1 answer"
 CANCELLED_TITLE = "Cancelled: {title}"
 CANCELLED_BODY = "This meeting has been cancelled. Thank you to everyone who planned to come."
 FINISHED_BODY = "This meeting took place on {when}. Thank you to everyone who came."
@@ -108,7 +120,15 @@ ALL_IN_SERIES = "Use this answer for the whole series"
 SHOW_MY_NAME = "Show my name on the list"
 HIDE_MY_NAME = "Hide my name"
 NAME_SHOWN = "Your name now shows on the meeting post for people going or maybe."
+NAME_SHOWN_NETWORK = (
+    "Your name now shows on the meeting post, for people going or maybe, in every "
+    "server it was shared with ({servers}). You can hide it again any time."
+)
 NAME_HIDDEN = "Your name is hidden. The post shows only the counts."
+COUNTED_ELSEWHERE = (
+    "You'd already answered this meeting from **{server}**, so your answer is counted "
+    "there, once. You can change it from either server."
+)
 ANSWER_FIRST = "Please answer Going, Maybe or Can't make it first."
 ALREADY_STARTED = (
     "That meeting has already started, so answers are closed. "
@@ -151,6 +171,7 @@ LIST_TITLE = "Upcoming meetings"
 LIST_EMPTY = "No meetings are coming up in this server right now."
 LIST_LINE = "**{title}** - {when} ({relative}){repeat}\n{answer} - [the post]({link})"
 LIST_REPEAT = ", {rule}"
+LIST_FROM = " - shared by {server}"
 LIST_YOUR_ANSWER = "Your answer: **{status}**"
 LIST_NO_ANSWER = "You haven't answered"
 LIST_JOIN = "To answer and get reminders, `/join` first (it's always your choice)."

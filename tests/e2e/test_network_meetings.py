@@ -1,0 +1,293 @@
+"""Network-wide meetings end to end: three linked servers, one meeting (issue 10).
+
+An organiser of one server schedules with `network:true`; the post appears in
+every linked server; members answer in their own server, once per person per
+occurrence, counted where they first answered; reminders reach Going/Maybe
+members of every server under that server's own consent and pause; names show
+only for people who chose to show theirs; the per-server breakdown hides small
+groups; an unlinked server gets no new posts and can no longer answer. Commands
+are synced globally (no DEV_GUILD_ID). The clock starts Tuesday 1 December 2026,
+09:00 UTC; the servers' zone is Europe/London (GMT now).
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from contextlib import closing
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot import strings
+from bot.strings import meetings as text
+from bot.strings import membership as member_text
+from bot.strings import networks as network_text
+from cogs._network import LEFT_THE_NETWORK
+from tests.e2e.test_opportunities import eventually
+
+LEEDS, BRADFORD, WAKEFIELD = SERVERS = ["Leeds champions", "Bradford voices", "Wakefield group"]
+MEETING = datetime(2026, 12, 3, 18, 0, tzinfo=UTC)  # Thursday 18:00 London
+
+
+def rows(world, sql: str, params: tuple = ()) -> list[tuple]:
+    uri = f"file:{world.root / 'speakback.db'}?mode=ro"
+    with closing(sqlite3.connect(uri, uri=True)) as conn:
+        return conn.execute(sql, params).fetchall()
+
+
+@pytest.fixture
+async def network(make_world):
+    """Three servers, each with announcements and organisers, linked into one network."""
+    world = await make_world(guilds=SERVERS)
+    mods = {}
+    for index, name in enumerate(SERVERS):
+        guild = world.guild(name)
+        mod = world.mod if index == 0 else world.user(f"mod{index}", moderator=True, guilds=[guild])
+        mods[name] = mod
+        await mod.slash(
+            "setup channel",
+            in_guild=guild,
+            announcements=guild.channel("announcements"),
+            moderators=guild.channel("moderators"),
+        )
+        await mod.slash("setup roles", in_guild=guild, organiser=guild.role("Organisers"))
+    leeds = world.guild(LEEDS)
+    created = await mods[LEEDS].slash("network create", in_guild=leeds, name="Yorkshire")
+    code = re.search(r"`(SB-[A-Z0-9-]+)`", created.text).group(1)
+    for name in (BRADFORD, WAKEFIELD):
+        await mods[name].slash("network join", in_guild=world.guild(name), code=code)
+        await mods[LEEDS].click(leeds.channel("moderators").messages[-1], network_text.APPROVE)
+        shown = await mods[LEEDS].slash("network show", in_guild=leeds)
+        made = await mods[LEEDS].click(shown, network_text.MAKE_CODE)  # codes are one-time
+        code = re.search(r"`(SB-[A-Z0-9-]+)`", made.text).group(1)
+    return world, mods
+
+
+async def join(person, guild, *, reminders: bool = True) -> None:
+    notice = await person.slash("join", in_guild=guild)
+    welcome = await person.click(notice, strings.I_AGREE)
+    if reminders:
+        await person.select(welcome, "member:prefs", ["dm_reminders"])
+    else:
+        await person.click(welcome, member_text.NO_MESSAGES)
+
+
+def copy_in(world, server: str, meeting_id: int):
+    for message in world.guild(server).channel("announcements").messages:
+        if f"Meeting {meeting_id}" in message.text:
+            return message
+    return None
+
+
+def reminders(person) -> list:
+    return [m for m in person.dms if "Reminder:" in m.text]
+
+
+async def schedule(world, organiser, title: str, start: str = "2026-12-03 18:00"):
+    echo = await organiser.slash(
+        "meeting schedule", in_guild=world.guild(LEEDS), title=title, start=start, network=True
+    )
+    assert echo.ephemeral and "shared with your network" in echo.text, echo.text
+    announced = world.guild(LEEDS).channel("announcements").messages
+    assert all(title not in m.text for m in announced)  # nothing is posted before Post it
+    done = await organiser.click(echo, text.POST_IT)
+    last = world.guild(LEEDS).channel("announcements").last
+    return done, int(re.search(r"Meeting (\d+)", last.text).group(1))
+
+
+async def test_one_meeting_reaches_three_servers_and_each_person_answers_once(network):
+    world, _mods = network
+    leeds, bradford, wakefield = (world.guild(n) for n in SERVERS)
+    olu = world.user("olu", organiser=True, guilds=[leeds])
+    ada = world.user("ada", guilds=[leeds])
+    ben = world.user("ben", guilds=[bradford])
+    wyn = world.user("wyn", guilds=[wakefield])
+    sam = world.user("sam", guilds=[leeds, bradford])  # a member in two linked servers
+    await join(ada, leeds)
+    await join(ben, bradford)
+    await join(wyn, wakefield, reminders=False)  # Wakefield: no messages, by choice
+    await join(sam, bradford)
+    await join(sam, leeds)
+
+    done, meeting_id = await schedule(world, olu, "Network catch-up")
+    # One post, three announcements channels; the organiser is told where it went.
+    assert "in 3 servers" in done.text and all(name in done.text for name in SERVERS)
+    await eventually(world, lambda: all(copy_in(world, n, meeting_id) for n in SERVERS))
+    assert rows(
+        world,
+        "SELECT count(*) FROM item_copies WHERE kind = 'meeting' AND item_id = ?",
+        (meeting_id,),
+    ) == [(3,)]
+    for name in SERVERS:
+        copy = copy_in(world, name, meeting_id)
+        assert copy.buttons == [strings.GOING, strings.MAYBE, strings.CANT_MAKE_IT]
+        assert f"Shared with the network by **{LEEDS}**" in copy.text
+        assert f"<t:{int(MEETING.timestamp())}:F>" in copy.text
+
+    # Members answer in their own server's copy.
+    await ada.click(copy_in(world, LEEDS, meeting_id), strings.GOING)
+    said = await ben.click(copy_in(world, BRADFORD, meeting_id), strings.GOING)
+    assert "Saved: **Going**" in said.text and "24 hours and 1 hour before" in said.text
+    said = await wyn.click(copy_in(world, WAKEFIELD, meeting_id), strings.MAYBE)
+    assert "Reminders are off for you" in said.text  # Wakefield's own choice applies
+    await sam.click(copy_in(world, BRADFORD, meeting_id), strings.GOING)
+    again = await sam.click(copy_in(world, LEEDS, meeting_id), strings.MAYBE)
+    assert "counted there, once" in again.text and BRADFORD in again.text
+    assert sorted(
+        rows(
+            world,
+            "SELECT user_id, guild_id, status FROM meeting_rsvps WHERE meeting_id = ?",
+            (meeting_id,),
+        )
+    ) == sorted(
+        [
+            (ada.id, leeds.id, "going"),
+            (ben.id, bradford.id, "going"),
+            (wyn.id, wakefield.id, "maybe"),
+            (sam.id, bradford.id, "maybe"),  # counted where sam first answered
+        ]
+    )
+    # Every copy shows the network totals: four people, each once.
+    await world.settle()
+    for name in SERVERS:
+        await eventually(
+            world,
+            lambda n=name: "**Going:** 2 - **Maybe:** 2" in copy_in(world, n, meeting_id).text,
+        )
+        assert "Total: 4 answers" in copy_in(world, name, meeting_id).text
+
+    # Names: nobody's shows unless they choose; ben's choice is explained first.
+    for name in SERVERS:
+        shown = copy_in(world, name, meeting_id).text
+        assert all(str(p.id) not in shown for p in (ada, ben, wyn, sam))
+    said = await ben.click(copy_in(world, BRADFORD, meeting_id), strings.GOING)
+    named = await ben.click(said, text.SHOW_MY_NAME)
+    assert "every server it was shared with" in named.text and WAKEFIELD in named.text
+    for name in SERVERS:
+        await eventually(world, lambda n=name: str(ben.id) in copy_in(world, n, meeting_id).text)
+        assert str(ada.id) not in copy_in(world, name, meeting_id).text
+
+    # /meetings in Bradford lists it, with ben's answer and a link to Bradford's copy.
+    listed = await ben.slash("meetings", in_guild=bradford)
+    assert "Network catch-up" in listed.text and "Your answer: **Going**" in listed.text
+    assert f"shared by {LEEDS}" in listed.text and f"/{bradford.id}/" in listed.text
+    cal = await wyn.slash("meeting ics", in_guild=wakefield, meeting=meeting_id)
+    [calendar] = cal.attachments
+    assert calendar.filename == f"meeting-{meeting_id}.ics" and "Network catch-up" in cal.text
+
+    # Reminders: each server's members who chose them, once each, linking to their copy.
+    await ben.slash("me pause", in_guild=bradford)  # ben steps back in Bradford
+    await world.set_time(MEETING - timedelta(hours=24))
+    await eventually(world, lambda: len(reminders(ada)) == 1 and len(reminders(sam)) == 1)
+    await world.settle()
+    assert [len(reminders(p)) for p in (ada, ben, wyn, sam)] == [1, 0, 0, 1]
+    assert f"/{bradford.id}/" in reminders(sam)[0].text  # sam counts in Bradford
+    assert "You said **Maybe**" in reminders(sam)[0].text
+    await ben.slash("me resume", in_guild=bradford)
+    await world.set_time(MEETING - timedelta(hours=1))
+    await eventually(world, lambda: len(reminders(ben)) == 1)
+    await world.settle()
+    assert [len(reminders(p)) for p in (ada, ben, wyn, sam)] == [2, 1, 0, 2]
+    assert f"/{bradford.id}/" in reminders(ben)[0].text
+
+    # Leaving Bradford erases sam's answer there (it was counted there).
+    bye = await sam.slash("leave", in_guild=bradford)
+    await sam.click(bye, strings.LEAVE_AND_ERASE)
+    assert rows(
+        world,
+        "SELECT count(*) FROM meeting_rsvps WHERE meeting_id = ? AND user_id = ?",
+        (meeting_id, sam.id),
+    ) == [(0,)]
+    await eventually(
+        world,
+        lambda: "**Going:** 2 - **Maybe:** 1" in copy_in(world, WAKEFIELD, meeting_id).text,
+    )
+
+    # Cancelling tells Going/Maybe people of every server who allow reminders.
+    before = {p.name: len(p.dms) for p in (ada, ben, wyn)}
+    cancelled = await olu.slash("meeting cancel", in_guild=leeds, meeting=meeting_id)
+    assert "3 people" in cancelled.text  # wyn is counted, but chose no messages
+    await eventually(world, lambda: len(ben.dms) > before["ben"] and len(ada.dms) > before["ada"])
+    await world.settle()
+    assert "Cancelled: Network catch-up" in ben.dms[-1].text
+    assert len(wyn.dms) == before["wyn"]
+    for name in SERVERS:
+        await eventually(world, lambda n=name: "Cancelled" in copy_in(world, n, meeting_id).text)
+        assert copy_in(world, name, meeting_id).buttons == []
+
+
+async def test_another_servers_organiser_cannot_change_it_and_non_members_cannot_answer(network):
+    world, _mods = network
+    leeds, bradford = world.guild(LEEDS), world.guild(BRADFORD)
+    olu = world.user("olu", organiser=True, guilds=[leeds])
+    bea = world.user("bea", organiser=True, guilds=[bradford])
+    eve = world.user("eve", guilds=[bradford])  # in the server, never joined Speak Back
+    _done, meeting_id = await schedule(world, olu, "Planning day")
+    await eventually(world, lambda: copy_in(world, BRADFORD, meeting_id) is not None)
+    refused = await bea.slash("meeting cancel", in_guild=bradford, meeting=meeting_id)
+    assert refused.text == text.MEETING_GONE
+    refused = await bea.slash("meeting edit", in_guild=bradford, meeting=meeting_id, title="Mine")
+    assert refused.text == text.MEETING_GONE
+    not_member = await eve.click(copy_in(world, BRADFORD, meeting_id), strings.GOING)
+    assert not_member.text == strings.JOIN_FIRST
+    assert rows(world, "SELECT count(*) FROM meeting_rsvps") == [(0,)]
+    assert rows(world, "SELECT title, state FROM meetings") == [("Planning day", "scheduled")]
+
+
+async def test_per_server_breakdown_hides_small_groups(network):
+    world, _mods = network
+    leeds = world.guild(LEEDS)
+    olu = world.user("olu", organiser=True, guilds=[leeds])
+    _done, meeting_id = await schedule(world, olu, "Big gathering")
+    await eventually(world, lambda: all(copy_in(world, n, meeting_id) for n in SERVERS))
+    for server, count in {LEEDS: 5, BRADFORD: 5, WAKEFIELD: 2}.items():
+        guild = world.guild(server)
+        for index in range(count):
+            person = world.user(f"{server[:3].lower()}{index}", guilds=[guild])
+            await join(person, guild, reminders=False)
+            await person.click(copy_in(world, server, meeting_id), strings.GOING)
+    await world.settle()
+    for server in SERVERS:
+        await eventually(
+            world, lambda s=server: "**Going:** 12" in copy_in(world, s, meeting_id).text
+        )
+        shown = copy_in(world, server, meeting_id).text
+        lines = {line.split(":")[0].strip("- *"): line for line in shown.splitlines()}
+        assert "Total: 12 answers" in shown
+        assert "5 answers" in lines[BRADFORD]
+        assert "fewer than 5" in lines[WAKEFIELD]
+        # Leeds is hidden too, so Wakefield's 2 can't be worked out from the total.
+        assert "5" not in lines[LEEDS].split(":", 1)[1]
+
+
+async def test_an_unlinked_server_gets_no_new_meetings_and_can_no_longer_answer(network):
+    world, mods = network
+    leeds, wakefield = world.guild(LEEDS), world.guild(WAKEFIELD)
+    olu = world.user("olu", organiser=True, guilds=[leeds])
+    wyn = world.user("wyn", guilds=[wakefield])
+    await join(wyn, wakefield)
+    _done, first = await schedule(world, olu, "Co-production forum")
+    await eventually(world, lambda: copy_in(world, WAKEFIELD, first) is not None)
+
+    left = await mods[WAKEFIELD].slash("network leave", in_guild=wakefield)
+    assert "has left" in left.text
+    refused = await wyn.click(copy_in(world, WAKEFIELD, first), strings.GOING)
+    assert refused.text == LEFT_THE_NETWORK
+    assert rows(world, "SELECT count(*) FROM meeting_rsvps") == [(0,)]
+    assert (await wyn.slash("meetings", in_guild=wakefield)).text == text.LIST_EMPTY
+    hidden = await wyn.slash("meeting ics", in_guild=wakefield, meeting=first)
+    assert hidden.text == text.MEETING_GONE
+
+    done, second = await schedule(world, olu, "Second forum", start="2026-12-10 18:00")
+    assert "in 2 servers" in done.text and WAKEFIELD not in done.text
+    await eventually(world, lambda: copy_in(world, BRADFORD, second) is not None)
+    await world.settle()
+    assert copy_in(world, WAKEFIELD, second) is None
+    # Wakefield's own organiser may no longer post to the network.
+    wes = world.user("wes", organiser=True, guilds=[wakefield])
+    alone = await wes.slash(
+        "meeting schedule", in_guild=wakefield, title="x", start="tomorrow 6pm", network=True
+    )
+    assert "isn't in a network" in alone.text
+    assert rows(world, "SELECT count(*) FROM meeting_drafts") == [(0,)]

@@ -47,9 +47,10 @@ from bot.domain.polls import (
     give_points,
 )
 from bot.errors import NotAllowed
-from bot.guards import actor_guild_id, require_member
+from bot.guards import require_member
 from bot.strings import polls as text
 from bot.ui import SafeItem, SafeModal, embed
+from cogs._network import require_answerable_from
 from db import polls as repo
 
 log = logging.getLogger(__name__)
@@ -91,15 +92,38 @@ def describe_ballot(poll: Poll, ballot: Ballot) -> str:
     return "; ".join(f"**{names[i]}**: {amount(p, 'points')}" for i, p in ballot.points.items())
 
 
+def server_name(bot: SpeakBack, guild_id: int) -> str:
+    guild = bot.get_guild(guild_id)
+    return discord.utils.escape_markdown(guild.name) if guild else "another server"
+
+
+async def votable_poll(bot: SpeakBack, poll_id: int, guild_id: int) -> Poll:
+    """The poll, if members of `guild_id` may vote in it: its own server's, or a network
+    poll shared with a server still linked to that network (issue 10)."""
+    poll = await repo.get_poll(bot.db, poll_id)
+    if poll is None or (poll.guild_id != guild_id and poll.network_id is None):
+        raise Refusal(text.POLL_GONE)
+    await require_answerable_from(bot, poll.guild_id, poll.network_id, guild_id)
+    return poll
+
+
 async def open_poll_for(interaction: discord.Interaction, poll_id: int) -> Poll:
     """The poll, if this member may vote in it now (re-checked on every step, rule 7)."""
     bot = bot_of(interaction)
-    await require_member(interaction)
-    poll = await repo.get_poll(bot.db, poll_id, actor_guild_id(interaction))
-    if poll is None:
-        raise Refusal(text.POLL_GONE)
+    member = await require_member(interaction)
+    poll = await votable_poll(bot, poll_id, member.guild_id)
     check_can_vote(poll, bot.clock.now())
     return poll
+
+
+async def counted_elsewhere(bot: SpeakBack, poll: Poll, guild_id: int, user_id: int) -> str | None:
+    """A kind line if this person's one vote is counted in another linked server."""
+    if poll.network_id is None:
+        return None
+    counted = await repo.counted_in(bot.db, poll.id, user_id)
+    if counted is None or counted == guild_id:
+        return None
+    return text.COUNTED_ELSEWHERE.format(server=server_name(bot, counted))
 
 
 def ballot_intro(poll: Poll, current: Ballot | None) -> list[str]:
@@ -226,9 +250,7 @@ async def save_vote(interaction: discord.Interaction, poll_id: int, ballot: Ball
     """Validate, commit, then say so (rule 10); then update the turnout on the poll."""
     bot = bot_of(interaction)
     member = await require_member(interaction)
-    poll = await repo.get_poll(bot.db, poll_id, member.guild_id)
-    if poll is None:
-        raise Refusal(text.POLL_GONE)
+    poll = await votable_poll(bot, poll_id, member.guild_id)
     ballot = validate_ballot(poll.kind, len(poll.options), ballot, poll.max_choices)
     try:
         changed = await repo.cast_vote(
@@ -249,6 +271,9 @@ async def save_vote(interaction: discord.Interaction, poll_id: int, ballot: Ball
         text.SAVED_ANONYMOUS if poll.anonymous else text.SAVED_NAMED,
         text.SAVED_CHANGE_HINT,
     ]
+    elsewhere = await counted_elsewhere(bot, poll, member.guild_id, member.user_id)
+    if elsewhere:
+        lines.append(elsewhere)
     view = discord.ui.View(timeout=None)
     if poll.reasons:
         view.add_item(ReasonButton(poll.id))
@@ -278,16 +303,18 @@ class VoteButton(
     async def on_press(self, interaction: discord.Interaction) -> None:
         bot = bot_of(interaction)
         member = await require_member(interaction)
-        poll = await repo.get_poll(bot.db, self.poll_id, member.guild_id)
-        if poll is None:
-            raise Refusal(text.POLL_GONE)
+        poll = await votable_poll(bot, self.poll_id, member.guild_id)
         check_can_vote(poll, bot.clock.now())
-        if poll.message_id is None and interaction.message is not None:
+        home_copy = interaction.guild_id == poll.guild_id
+        if poll.message_id is None and home_copy and interaction.message is not None:
             await repo.set_message_id(bot.db, poll.id, interaction.message.id)
-        mine = await repo.my_ballot(bot.db, poll, member.guild_id, member.user_id)
+        mine = await repo.my_ballot(bot.db, poll, member.user_id)
         current = ballot_from_json(poll.kind, mine[0]) if mine else None
         shown, view = ballot_screen(poll, current)
-        await interaction.response.send_message(embed=shown, view=view, ephemeral=True)
+        elsewhere = await counted_elsewhere(bot, poll, member.guild_id, member.user_id)
+        await interaction.response.send_message(
+            content=elsewhere, embed=shown, view=view, ephemeral=True
+        )
 
 
 class SingleSelect(
@@ -575,9 +602,7 @@ class ReasonModal(SafeModal, title=text.REASON_MODAL_TITLE):
         bot = bot_of(interaction)
         poll = await open_poll_for(interaction, self.poll_id)
         reason = clean_reason(self.reason.value)
-        saved = await repo.set_reason(
-            bot.db, poll.id, poll.guild_id, interaction.user.id, reason, bot.clock.now()
-        )
+        saved = await repo.set_reason(bot.db, poll.id, interaction.user.id, reason, bot.clock.now())
         if not saved:
             raise Refusal(text.REASON_NO_BALLOT)
         await interaction.response.send_message(
@@ -607,7 +632,7 @@ class ReasonButton(
         poll = await open_poll_for(interaction, self.poll_id)
         if not poll.reasons:
             raise Refusal(text.REASONS_OFF)
-        mine = await repo.my_ballot(bot.db, poll, poll.guild_id, interaction.user.id)
+        mine = await repo.my_ballot(bot.db, poll, interaction.user.id)
         if mine is None:
             raise Refusal(text.REASON_NO_BALLOT)
         await interaction.response.send_modal(ReasonModal(poll, mine[1]))

@@ -3,6 +3,10 @@
 Also closing: `close_and_announce` freezes the results (once), runs the
 anonymity steps, posts the results with the chart through the outbox and
 updates the poll message. Charts and CSV files are made off the event loop.
+
+A network-wide poll (issue 10) has a copy in each linked server it was posted to
+(`db.network_items`): turnout edits go to every copy, the results to every copy
+whose server is still linked, with a per-server turnout breakdown (suppressed).
 """
 
 from __future__ import annotations
@@ -29,11 +33,15 @@ from bot.domain.tally import TallyResult, tally
 from bot.domain.timefmt import discord_timestamp
 from bot.strings import polls as text
 from bot.ui import embed
+from cogs._network import may_answer_from, per_server_lines
 from cogs._poll_ballot import VoteButton, amount, cut, describe_ballot, kind_line, title_of
+from db import network_items
 from db import polls as repo
 from db.database import Database
 
 log = logging.getLogger(__name__)
+
+KIND = "poll"  # in item_copies
 
 EMBED_TOTAL = 6000
 EMBED_DESCRIPTION = 4096
@@ -51,6 +59,8 @@ def poll_embed(poll: Poll, turnout: int, live: TallyResult | None) -> discord.Em
         lines += [text.CONTENT_NOTE.format(note=poll.content_note), ""]
     lines.append(kind_line(poll))
     lines.append(text.ANONYMOUS_LINE if poll.anonymous else text.NAMED_LINE)
+    if poll.network_id is not None:
+        lines.append(text.NETWORK_LINE)
     if poll.reasons:
         lines.append(text.REASONS_LINE)
     lines.append("")
@@ -100,8 +110,11 @@ async def live_tally(db: Database, poll: Poll) -> TallyResult | None:
     return tally(poll.kind, poll.options, [ballot_from_json(poll.kind, c) for c in choices])
 
 
-def results_embeds(poll: Poll) -> list[discord.Embed]:
-    """The frozen results: totals in words (the chart's text equivalent), rounds, groups."""
+def results_embeds(poll: Poll, by_server: list[str] | None = None) -> list[discord.Embed]:
+    """The frozen results: totals in words (the chart's text equivalent), rounds, groups.
+
+    `by_server`: a network poll's per-server turnout lines (see `server_lines`).
+    """
     assert poll.result is not None
     result = poll.result
     closed = discord_timestamp(poll.closed_at, "F") if poll.closed_at else ""
@@ -124,6 +137,8 @@ def results_embeds(poll: Poll) -> list[discord.Embed]:
     embeds = [main]
     used = len(main.title or "") + len(main.description or "") + 20
     extra: list[tuple[str, str]] = []
+    if by_server:
+        extra.append((text.RESULTS_BY_SERVER, "\n".join(by_server)))
     if poll.breakdown is not None:
         extra.append((text.RESULTS_BREAKDOWN, "\n".join(breakdown_lines(poll))))
     if result.rounds:
@@ -221,9 +236,16 @@ def render_chart(poll: Poll) -> tuple[bytes, str]:
     return png, alt
 
 
-async def results_payload(poll: Poll) -> dict[str, Any]:
+async def server_lines(bot: SpeakBack, poll: Poll) -> list[str] | None:
+    """Voters per server of a closed network poll, small groups suppressed (rule 9)."""
+    if poll.network_id is None or poll.server_turnout is None:
+        return None
+    return await per_server_lines(bot, poll.server_turnout, text.BY_SERVER_UNIT)
+
+
+async def results_payload(poll: Poll, by_server: list[str] | None = None) -> dict[str, Any]:
     png, alt = await asyncio.to_thread(render_chart, poll)
-    embeds = results_embeds(poll)
+    embeds = results_embeds(poll, by_server)
     embeds[0].set_image(url=f"attachment://{chart_file_name(poll)}")
     return message_payload(embeds=embeds, files=[(chart_file_name(poll), png, alt)])
 
@@ -239,19 +261,32 @@ async def poll_message_id(bot: SpeakBack, poll: Poll) -> int | None:
     return message_id
 
 
+async def other_copies(bot: SpeakBack, poll: Poll) -> list[network_items.Copy]:
+    """A network poll's copies in the other servers it was posted to (none otherwise)."""
+    if poll.network_id is None:
+        return []
+    return [
+        c for c in await network_items.copies(bot.db, KIND, poll.id) if c.guild_id != poll.guild_id
+    ]
+
+
 async def refresh_poll_message(bot: SpeakBack, poll_id: int) -> None:
-    """Show the current turnout (and counts, if live) on the poll message; edits coalesce."""
+    """Show the current turnout (and counts, if live) on the poll message; edits coalesce.
+
+    Every copy of a network poll shows the same: the network's turnout.
+    """
     poll = await repo.get_poll(bot.db, poll_id)
     if poll is None:
         return
-    message_id = await poll_message_id(bot, poll)
-    if message_id is None:
-        return
     count = await repo.turnout(bot.db, poll.id) if poll.is_open else (poll.turnout or 0)
     payload = poll_payload(poll, count, await live_tally(bot.db, poll))
-    await bot.delivery.edit(
-        guild_id=poll.guild_id, channel_id=poll.channel_id, message_id=message_id, payload=payload
-    )
+    targets = [(poll.guild_id, poll.channel_id, await poll_message_id(bot, poll))]
+    targets += [(c.guild_id, c.channel_id, c.message_id) for c in await other_copies(bot, poll)]
+    for guild_id, channel_id, message_id in targets:
+        if message_id is not None:
+            await bot.delivery.edit(
+                guild_id=guild_id, channel_id=channel_id, message_id=message_id, payload=payload
+            )
 
 
 async def close_and_announce(bot: SpeakBack, poll_id: int) -> Poll | None:
@@ -264,11 +299,22 @@ async def close_and_announce(bot: SpeakBack, poll_id: int) -> Poll | None:
         # Before the results go out, so a failed rewrite is retried with the job.
         await repo.compact(bot.db)
     if poll.results_outbox_id is None:
+        payload = await results_payload(poll, await server_lines(bot, poll))
+        # Other servers first: the home row marks the whole close as announced, and the
+        # dedupe keys keep a re-run (after a crash) from posting any copy twice.
+        for copy in await other_copies(bot, poll):
+            if await may_answer_from(bot, poll.guild_id, poll.network_id, copy.guild_id):
+                await bot.delivery.post(
+                    guild_id=copy.guild_id,
+                    channel_id=copy.channel_id,
+                    payload=payload,
+                    dedupe_key=f"poll-results:{poll.id}:{copy.guild_id}",
+                )
         key = f"poll-results:{poll.id}"
         row_id = await bot.delivery.post(
             guild_id=poll.guild_id,
             channel_id=poll.channel_id,
-            payload=await results_payload(poll),
+            payload=payload,
             dedupe_key=key,
         )
         # None: queued before a crash, by an earlier run of this close; find that row.
@@ -284,7 +330,11 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def export_csv(poll: Poll, ballots: list[dict[str, Any]]) -> bytes:
+def export_csv(
+    poll: Poll, ballots: list[dict[str, Any]], viewer_guild_id: int | None = None
+) -> bytes:
+    """The results and every ballot. In a named network poll, names only of the
+    viewing server's own voters; other servers' ballots carry no identity (issue 10)."""
     assert poll.result is not None
     result = poll.result
     out = io.StringIO()
@@ -330,6 +380,8 @@ def export_csv(poll: Poll, ballots: list[dict[str, Any]]) -> bytes:
         choice = describe_ballot(poll, ballot_from_json(poll.kind, b["choice"])).replace("**", "")
         if poll.anonymous:
             row(b["id"], choice, b["reason"] or "")
+        elif viewer_guild_id is not None and b.get("guild_id") not in (None, viewer_guild_id):
+            row(b["id"], text.EXPORT_OTHER_SERVER, "", choice, b["reason"] or "")
         else:
             row(b["id"], b["voter_name"] or "", b["user_id"] or "", choice, b["reason"] or "")
     return out.getvalue().encode("utf-8-sig")

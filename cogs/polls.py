@@ -4,6 +4,11 @@ The ballot is in `cogs._poll_ballot`; the poll and results messages and closing
 in `cogs._poll_messages`. This cog holds the commands and forms, the scheduled
 close (a dispatcher job that runs however late, once) and the retention sweeper.
 Every command and form re-checks the organiser role on our side (rule 7).
+
+Network-wide polls (issue 10): `/poll create network:true` posts one copy in every
+linked server (recorded in `item_copies`); members vote in their own server, one
+vote per person; `/poll results` and `/poll export` work from any linked server
+(names only of the viewer's own members); close and outcome stay with the home server.
 """
 
 from __future__ import annotations
@@ -38,21 +43,27 @@ from bot.domain.when import parse_when
 from bot.guards import actor_guild_id, require_organiser
 from bot.strings import polls as text
 from bot.ui import SafeModal, embed
-from cogs._poll_ballot import BALLOT_ITEMS, amount, bot_of, cut, title_of
+from cogs._network import audience, may_answer_from
+from cogs._poll_ballot import BALLOT_ITEMS, amount, bot_of, cut, server_name, title_of
 from cogs._poll_messages import (
+    KIND,
     chart_file_name,
     close_and_announce,
     export_csv,
     live_tally,
     message_link,
+    other_copies,
     poll_payload,
     refresh_poll_message,
     render_chart,
     results_embeds,
+    server_lines,
 )
 from db import members as members_db
+from db import network_items
 from db import polls as repo
 from db.jobs import Job
+from db.settings import get_settings
 
 log = logging.getLogger(__name__)
 
@@ -69,10 +80,11 @@ def close_key(poll_id: int) -> str:
 
 
 class CreatePollModal(SafeModal, title=text.MODAL_TITLE):
-    def __init__(self, settings: PollSettings, ping: bool) -> None:
+    def __init__(self, settings: PollSettings, ping: bool, network: bool = False) -> None:
         super().__init__()
         self.settings = settings
         self.ping = ping
+        self.network = network
         self.question = discord.ui.TextInput(
             custom_id="question",
             label=text.QUESTION_LABEL,
@@ -103,6 +115,13 @@ class CreatePollModal(SafeModal, title=text.MODAL_TITLE):
         channel_id = guild_settings.announcements_channel_id or interaction.channel_id
         if channel_id is None:
             raise Refusal(text.NO_CHANNEL)
+        # Re-checked now: the server may have left its network while the form was open.
+        reach = await audience(bot, guild_settings.guild_id, True) if self.network else None
+        targets, missing = [(guild_settings.guild_id, channel_id)], []
+        if reach is not None:  # home first (here, if no announcements channel), then the rest
+            targets += [t for t in reach.targets if t[0] != guild_settings.guild_id]
+            home_name = server_name(bot, guild_settings.guild_id)
+            missing = [m for m in reach.missing if discord.utils.escape_markdown(m) != home_name]
         poll_id = await repo.create_poll(
             bot.db,
             guild_id=guild_settings.guild_id,
@@ -130,6 +149,8 @@ class CreatePollModal(SafeModal, title=text.MODAL_TITLE):
             dedupe_key=f"poll-post:{poll.id}",
         )
         await repo.set_post_outbox(bot.db, poll.id, row_id)
+        if reach is not None and reach.network_id is not None:
+            await share(bot, poll, reach.network_id, targets, row_id)
         closes = (
             text.CREATED_CLOSES.format(
                 when=discord_timestamp(poll.closes_at, "F"),
@@ -138,9 +159,37 @@ class CreatePollModal(SafeModal, title=text.MODAL_TITLE):
             if poll.closes_at
             else text.CREATED_NO_CLOSE
         )
-        await interaction.response.send_message(
-            text.CREATED.format(channel=channel_id, closes=closes), ephemeral=True
+        words = text.CREATED.format(channel=channel_id, closes=closes)
+        if reach is not None:
+            names = [server_name(bot, g) for g, _c in targets]
+            words = text.CREATED_NETWORK.format(count=len(names), servers=", ".join(names)) + words
+            if missing:
+                escaped = [discord.utils.escape_markdown(m) for m in missing]
+                words += " " + text.CREATED_MISSING.format(servers=", ".join(escaped)).strip()
+        await interaction.response.send_message(words, ephemeral=True)
+
+
+async def share(
+    bot: SpeakBack,
+    poll: Poll,
+    network_id: int,
+    targets: list[tuple[int, int]],
+    home_row: int | None,
+) -> None:
+    """Post one copy of a new poll in each other linked server and record every copy."""
+    await network_items.set_network(bot.db, KIND, poll.id, network_id)
+    shared = await repo.get_poll(bot.db, poll.id)
+    assert shared is not None
+    await network_items.record_copy(bot.db, KIND, poll.id, *targets[0], home_row)
+    payload = poll_payload(shared, 0, await live_tally(bot.db, shared))  # no role ping elsewhere
+    for guild_id, channel_id in targets[1:]:
+        row_id = await bot.delivery.post(
+            guild_id=guild_id,
+            channel_id=channel_id,
+            payload=payload,
+            dedupe_key=f"poll-post:{poll.id}:{guild_id}",
         )
+        await network_items.record_copy(bot.db, KIND, poll.id, guild_id, channel_id, row_id)
 
 
 class OutcomeModal(SafeModal, title=text.OUTCOME_MODAL_TITLE):
@@ -193,18 +242,46 @@ class OutcomeModal(SafeModal, title=text.OUTCOME_MODAL_TITLE):
             payload=message_payload(embeds=[embed(title, posted)]),
             dedupe_key=f"poll-outcome:{poll.id}",
         )
-        voters = set(await repo.voter_ids(bot.db, poll.id))
-        wanting = await members_db.contactable_user_ids(
-            bot.db, poll.guild_id, "dm_outcomes", bot.clock.now(), settings.notice_version
-        )
+        for copy in await other_copies(bot, poll):  # a network poll: every linked server
+            if not await may_answer_from(bot, poll.guild_id, poll.network_id, copy.guild_id):
+                continue
+            row = await repo.outbox_row(bot.db, f"poll-results:{poll.id}:{copy.guild_id}")
+            theirs = await bot.delivery.sent_message_id(row) if row else None
+            words = (
+                body
+                + "\n\n"
+                + text.OUTCOME_RESULTS_LINK.format(
+                    link=message_link(copy.guild_id, copy.channel_id, theirs)
+                )
+            )
+            await bot.delivery.post(
+                guild_id=copy.guild_id,
+                channel_id=copy.channel_id,
+                payload=message_payload(embeds=[embed(title, words)]),
+                dedupe_key=f"poll-outcome:{poll.id}:{copy.guild_id}",
+            )
         dm = message_payload(
             text.OUTCOME_DM_INTRO.format(question=cut(poll.question, 200)),
             embeds=[embed(title, posted)],
         )
-        recipients = sorted(voters & set(wanting))
-        for user_id in recipients:
+        # Each voter through the server their vote counts in: that server's consent,
+        # pause, notice and quiet hours apply.
+        recipients = []
+        for guild_id, voters in (await repo.voters_by_server(bot.db, poll.id)).items():
+            notice = (
+                settings.notice_version
+                if guild_id == poll.guild_id
+                else (await get_settings(bot.db, guild_id)).notice_version
+            )
+            wanting = set(
+                await members_db.contactable_user_ids(
+                    bot.db, guild_id, "dm_outcomes", bot.clock.now(), notice
+                )
+            )
+            recipients += [(guild_id, u) for u in voters if u in wanting]
+        for guild_id, user_id in recipients:
             await bot.delivery.dm(
-                guild_id=poll.guild_id,
+                guild_id=guild_id,
                 user_id=user_id,
                 purpose="dm_outcomes",
                 payload=dm,
@@ -223,10 +300,28 @@ def _check_outcome_allowed(poll: Poll) -> None:
 
 
 async def _poll_option(bot: SpeakBack, interaction: discord.Interaction, poll_id: int) -> Poll:
+    """One of this server's own polls (to close, or record an outcome)."""
     poll = await repo.get_poll(bot.db, poll_id, actor_guild_id(interaction))
     if poll is None:
         raise Refusal(text.POLL_GONE)
     return poll
+
+
+async def _shared_poll(bot: SpeakBack, interaction: discord.Interaction, poll_id: int) -> Poll:
+    """This server's own poll, or a network poll shared here while still linked."""
+    guild_id = actor_guild_id(interaction)
+    poll = await repo.get_poll(bot.db, poll_id)
+    if poll is None or not await may_answer_from(bot, poll.guild_id, poll.network_id, guild_id):
+        raise Refusal(text.POLL_GONE)
+    return poll
+
+
+async def shared_here(bot: SpeakBack, guild_id: int, *, open_only: bool, search: str = ""):
+    """Network polls of other servers posted here, while this server is still linked."""
+    found = await repo.list_shared_with(bot.db, guild_id, open_only=open_only, search=search)
+    return [
+        p for p in found if await may_answer_from(bot, p["guild_id"], p["network_id"], guild_id)
+    ]
 
 
 async def poll_autocomplete(
@@ -250,6 +345,21 @@ async def any_poll(
     interaction: discord.Interaction, current: str
 ) -> list[app_commands.Choice[int]]:
     return await poll_autocomplete(interaction, current, open_only=False)
+
+
+async def any_poll_seen_here(
+    interaction: discord.Interaction, current: str
+) -> list[app_commands.Choice[int]]:
+    """This server's polls, then network polls shared here (for results and export)."""
+    own = await poll_autocomplete(interaction, current, open_only=False)
+    if interaction.guild_id is None:
+        return own
+    bot = bot_of(interaction)
+    for p in await shared_here(bot, interaction.guild_id, open_only=False, search=current):
+        closed = "" if p["state"] == "open" else " (closed)"
+        name = f"{p['question']}{closed} (from {server_name(bot, p['guild_id'])})"
+        own.append(app_commands.Choice(name=cut(name, 100), value=p["id"]))
+    return own[:25]
 
 
 async def open_polls(
@@ -297,8 +407,8 @@ class PollGroup(app_commands.Group, name="poll", description=text.GROUP_DESCRIPT
         ping: bool = False,
     ) -> None:
         _actor, settings = await require_organiser(interaction)
-        if network:
-            raise Refusal(text.NETWORK_NOT_YET)
+        if network:  # refuses kindly, before the form, if this server is in no network
+            await audience(self.bot, settings.guild_id, True)
         now = self.bot.clock.now()
         closes_at = parse_when(closes, settings.timezone, now) if closes else None
         chosen = check_settings(
@@ -310,7 +420,7 @@ class PollGroup(app_commands.Group, name="poll", description=text.GROUP_DESCRIPT
             content_note=content_note,
             reasons=reasons,
         )
-        await interaction.response.send_modal(CreatePollModal(chosen, ping))
+        await interaction.response.send_modal(CreatePollModal(chosen, ping, network))
 
     @app_commands.command(name="close", description=text.CLOSE_DESCRIPTION, extras=ORGANISER)
     @app_commands.describe(poll=text.POLL_HELP)
@@ -329,9 +439,9 @@ class PollGroup(app_commands.Group, name="poll", description=text.GROUP_DESCRIPT
 
     @app_commands.command(name="results", description=text.RESULTS_DESCRIPTION, extras=EVERYONE)
     @app_commands.describe(poll=text.POLL_HELP)
-    @app_commands.autocomplete(poll=any_poll)
+    @app_commands.autocomplete(poll=any_poll_seen_here)
     async def results(self, interaction: discord.Interaction, poll: int) -> None:
-        found = await _poll_option(self.bot, interaction, poll)
+        found = await _shared_poll(self.bot, interaction, poll)
         if found.is_open and not found.live:
             words = (
                 text.NOT_CLOSED_HIDDEN.format(when=discord_timestamp(found.closes_at, "F"))
@@ -355,25 +465,28 @@ class PollGroup(app_commands.Group, name="poll", description=text.GROUP_DESCRIPT
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         png, alt = await asyncio.to_thread(render_chart, found)
-        embeds = results_embeds(found)
+        embeds = results_embeds(found, await server_lines(self.bot, found))
         embeds[0].set_image(url=f"attachment://{chart_file_name(found)}")
         chart = discord.File(io.BytesIO(png), filename=chart_file_name(found), description=alt)
         await interaction.followup.send(embeds=embeds, file=chart, ephemeral=True)
 
     @app_commands.command(name="export", description=text.EXPORT_DESCRIPTION, extras=ORGANISER)
     @app_commands.describe(poll=text.POLL_HELP)
-    @app_commands.autocomplete(poll=any_poll)
+    @app_commands.autocomplete(poll=any_poll_seen_here)
     async def export(self, interaction: discord.Interaction, poll: int) -> None:
-        await require_organiser(interaction)
-        found = await _poll_option(self.bot, interaction, poll)
+        _actor, settings = await require_organiser(interaction)
+        found = await _shared_poll(self.bot, interaction, poll)
         if found.is_open:
             raise Refusal(text.EXPORT_OPEN)
         await interaction.response.defer(ephemeral=True, thinking=True)
         ballots = await repo.closed_ballots(self.bot.db, found.id)
-        data = await asyncio.to_thread(export_csv, found, ballots)
+        viewer = settings.guild_id if found.network_id is not None else None
+        data = await asyncio.to_thread(export_csv, found, ballots, viewer)
         words = text.EXPORT_READY.format(question=cut(found.question, 200))
         if found.anonymous:
             words += " " + text.EXPORT_ANONYMOUS_NOTE
+        elif viewer is not None:
+            words += " " + text.EXPORT_NETWORK_NOTE
         await interaction.followup.send(
             words,
             file=discord.File(io.BytesIO(data), filename=f"poll-{found.id}.csv"),
@@ -440,10 +553,11 @@ class PollsCog(commands.Cog):
     async def polls(self, interaction: discord.Interaction) -> None:
         guild_id = actor_guild_id(interaction)
         found = await repo.list_polls(self.bot.db, guild_id, open_only=True)
+        found += await shared_here(self.bot, guild_id, open_only=True)
         if not found:
             await interaction.response.send_message(text.LIST_EMPTY, ephemeral=True)
             return
-        mine = await repo.voted_in(self.bot.db, guild_id, interaction.user.id)
+        mine = await repo.voted_anywhere(self.bot.db, interaction.user.id, [p["id"] for p in found])
         lines = []
         for p in found:
             closes = (
@@ -453,9 +567,13 @@ class PollsCog(commands.Cog):
                 if p["closes_at"]
                 else text.LIST_NO_CLOSE
             )
+            shared = p.get("guild_id", guild_id) != guild_id
+            question = cut(p["question"], 200) + (
+                text.LIST_FROM.format(server=server_name(self.bot, p["guild_id"])) if shared else ""
+            )
             lines.append(
                 text.LIST_LINE.format(
-                    question=cut(p["question"], 200),
+                    question=question,
                     kind=text.KIND_NAMES[p["kind"]],
                     closes=closes,
                     voted=text.LIST_VOTED if p["id"] in mine else "",

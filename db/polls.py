@@ -4,6 +4,12 @@ Anonymity, in the order things happen:
 
 - A poll gets a random secret in `poll_secrets`. A ballot is found again (to
   change a vote) by `voter_key` = HMAC(secret, "guild:user"), never by who.
+  `guild` is always the poll's home server, so the key names one person per
+  poll: a network-wide poll (issue 10) gets one ballot per person, whichever
+  linked server they vote from.
+- Network-wide polls: "X has voted" is one row per person per poll, kept under
+  the server where they first voted (that is the per-server turnout, frozen at
+  close). Anonymous ballots carry no server at all.
 - "X has voted" is a row in `poll_voters`, apart from the ballot.
 - Ballot ids are random and `ballots` is a WITHOUT ROWID table, stored in id
   order; ballots have no timestamps.
@@ -18,6 +24,7 @@ Anonymity, in the order things happen:
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
@@ -151,6 +158,12 @@ async def get_poll(db: Database, poll_id: int, guild_id: int | None = None) -> P
         outcome_by=row["outcome_by"],
         outcome_at=_when(row["outcome_at"]),
         answers_erased_at=_when(row["answers_erased_at"]),
+        network_id=row["network_id"],
+        server_turnout=(
+            {int(g): n for g, n in json.loads(row["server_turnout_json"]).items()}
+            if row["server_turnout_json"]
+            else None
+        ),
     )
 
 
@@ -163,6 +176,26 @@ async def list_polls(
         "WHERE guild_id = ? AND (? = 0 OR state = 'open') AND question LIKE ? "
         "ORDER BY state = 'open' DESC, id DESC LIMIT ?",
         (guild_id, int(open_only), f"%{search}%", limit),
+    )
+    return [dict(row) for row in rows]
+
+
+async def list_shared_with(
+    db: Database, guild_id: int, *, open_only: bool, search: str = "", limit: int = 25
+) -> list[dict[str, Any]]:
+    """Network polls from other servers posted here too: id, question, state, closes_at,
+    kind, home guild_id, network_id, and this server's copy (channel_id, message_id).
+
+    The caller checks this server is still linked (`cogs._network.may_answer_from`).
+    """
+    rows = await db.fetchall(
+        "SELECT p.id, p.question, p.state, p.closes_at, p.kind, p.guild_id, p.network_id, "
+        "c.channel_id, o.sent_message_id AS message_id FROM polls p "
+        "JOIN item_copies c ON c.kind = 'poll' AND c.item_id = p.id AND c.guild_id = ? "
+        "LEFT JOIN outbox o ON o.id = c.outbox_id "
+        "WHERE p.guild_id != ? AND p.network_id IS NOT NULL AND (? = 0 OR p.state = 'open') "
+        "AND p.question LIKE ? ORDER BY p.state = 'open' DESC, p.id DESC LIMIT ?",
+        (guild_id, guild_id, int(open_only), f"%{search}%", limit),
     )
     return [dict(row) for row in rows]
 
@@ -189,20 +222,37 @@ async def voted_in(db: Database, guild_id: int, user_id: int) -> set[int]:
     return {row[0] for row in rows}
 
 
+async def voted_anywhere(db: Database, user_id: int, poll_ids: list[int]) -> set[int]:
+    """Which of these polls this person has voted in, from whichever server (their own view)."""
+    if not poll_ids:
+        return set()
+    marks = ",".join("?" * len(poll_ids))
+    rows = await db.fetchall(
+        f"SELECT poll_id FROM poll_voters WHERE user_id = ? AND poll_id IN ({marks})",
+        (user_id, *poll_ids),
+    )
+    return {row[0] for row in rows}
+
+
+async def counted_in(db: Database, poll_id: int, user_id: int) -> int | None:
+    """The server this person's vote is counted in (where they first voted), if any."""
+    return await db.fetchval(
+        "SELECT guild_id FROM poll_voters WHERE poll_id = ? AND user_id = ?", (poll_id, user_id)
+    )
+
+
 async def _secret(db: Database, poll_id: int) -> bytes | None:
     return await db.fetchval("SELECT secret FROM poll_secrets WHERE poll_id = ?", (poll_id,))
 
 
-async def my_ballot(
-    db: Database, poll: Poll, guild_id: int, user_id: int
-) -> tuple[str, str | None] | None:
+async def my_ballot(db: Database, poll: Poll, user_id: int) -> tuple[str, str | None] | None:
     """(choice JSON, reason) of this person's ballot while the poll is open, else None."""
     secret = await _secret(db, poll.id)
     if secret is None:
         return None
     row = await db.fetchone(
         "SELECT choice, reason FROM ballots WHERE poll_id = ? AND voter_key = ?",
-        (poll.id, voter_key(secret, guild_id, user_id)),
+        (poll.id, voter_key(secret, poll.guild_id, user_id)),
     )
     return None if row is None else (row["choice"], row["reason"])
 
@@ -229,13 +279,18 @@ async def cast_vote(
 ) -> bool:
     """Record (or change) this member's vote, committed on return; True if it was a change.
 
+    `guild_id` is the server the member votes from (membership is checked there).
+    One vote per person per poll: someone who already voted from another linked
+    server changes that vote, and it stays counted where they first voted (see
+    `counted_in`); a named ballot keeps that server too.
+
     Raises PollClosed if the poll stopped taking votes, LookupError if there is no
     such poll or the person is not a member. Four statements, one transaction:
     this is the hot path when many people vote at once.
     """
     async with db.transaction():
         row = await db.fetchone(
-            "SELECT p.state, p.closes_at, p.anonymous, s.secret, EXISTS ("
+            "SELECT p.guild_id, p.state, p.closes_at, p.anonymous, s.secret, EXISTS ("
             "  SELECT 1 FROM members m WHERE m.guild_id = ? AND m.user_id = ?) AS member "
             "FROM polls p LEFT JOIN poll_secrets s ON s.poll_id = p.id WHERE p.id = ?",
             (guild_id, user_id, poll_id),
@@ -257,7 +312,7 @@ async def cast_vote(
             (
                 new_id,
                 poll_id,
-                voter_key(row["secret"], guild_id, user_id),
+                voter_key(row["secret"], row["guild_id"], user_id),
                 guild_id if named else None,
                 user_id if named else None,
                 voter_name if named else None,
@@ -274,7 +329,7 @@ async def cast_vote(
 
 
 async def set_reason(
-    db: Database, poll_id: int, guild_id: int, user_id: int, reason: str | None, now: datetime
+    db: Database, poll_id: int, user_id: int, reason: str | None, now: datetime
 ) -> bool:
     """Add or change the reason on this member's ballot. False if they have no ballot."""
     async with db.transaction():
@@ -287,7 +342,7 @@ async def set_reason(
             return False
         changed = await db.execute(
             "UPDATE ballots SET reason = ? WHERE poll_id = ? AND voter_key = ?",
-            (reason, poll_id, voter_key(secret, guild_id, user_id)),
+            (reason, poll_id, voter_key(secret, poll.guild_id, user_id)),
         )
     return changed > 0
 
@@ -321,14 +376,22 @@ async def close_poll(db: Database, poll_id: int, now: datetime) -> tuple[Poll, b
                 [(b, row["grp"]) for b, row in zip(ballots, rows, strict=True)],
             )
         count = len(ballots)  # who left since voting took the link, not the count
+        by_server = None
+        if poll.network_id is not None:
+            counted = await db.fetchall(
+                "SELECT guild_id, count(*) FROM poll_voters WHERE poll_id = ? GROUP BY guild_id",
+                (poll_id,),
+            )
+            by_server = json.dumps({str(g): n for g, n in counted}, sort_keys=True)
         await db.execute(
             "UPDATE polls SET state = 'closed', closed_at = ?, turnout = ?, result_json = ?, "
-            "breakdown_json = ? WHERE id = ?",
+            "breakdown_json = ?, server_turnout_json = ? WHERE id = ?",
             (
                 _iso(now),
                 count,
                 result_to_json(result),
                 breakdown_to_json(breakdown) if breakdown else None,
+                by_server,
                 poll_id,
             ),
         )
@@ -376,10 +439,22 @@ async def voter_ids(db: Database, poll_id: int) -> list[int]:
     return [row[0] for row in rows]
 
 
+async def voters_by_server(db: Database, poll_id: int) -> dict[int, list[int]]:
+    """Who voted, under the server each is counted in (outcome DMs go through it)."""
+    rows = await db.fetchall(
+        "SELECT guild_id, user_id FROM poll_voters WHERE poll_id = ? ORDER BY guild_id, user_id",
+        (poll_id,),
+    )
+    found: dict[int, list[int]] = {}
+    for guild_id, user_id in rows:
+        found.setdefault(guild_id, []).append(user_id)
+    return found
+
+
 async def closed_ballots(db: Database, poll_id: int) -> list[dict[str, Any]]:
     """Ballots of a closed poll for export: anonymous ones carry no identity at all."""
     rows = await db.fetchall(
-        "SELECT b.id, b.user_id, b.voter_name, b.choice, b.reason FROM ballots b "
+        "SELECT b.id, b.guild_id, b.user_id, b.voter_name, b.choice, b.reason FROM ballots b "
         "JOIN polls p ON p.id = b.poll_id WHERE b.poll_id = ? AND p.state = 'closed' "
         "ORDER BY b.id",
         (poll_id,),
@@ -422,7 +497,7 @@ async def sweep(db: Database, guild_id: int, cutoff: datetime) -> int:
 async def export_member(db: Database, guild_id: int, user_id: int) -> dict[str, list[dict]]:
     """Polls this person voted in; their named ballots, and anonymous ones still open."""
     voted = await db.fetchall(
-        "SELECT v.poll_id, p.question, p.anonymous, p.state FROM poll_voters v "
+        "SELECT v.poll_id, p.question, p.anonymous, p.state, p.guild_id AS home FROM poll_voters v "
         "JOIN polls p ON p.id = v.poll_id WHERE v.guild_id = ? AND v.user_id = ? "
         "ORDER BY v.poll_id",
         (guild_id, user_id),
@@ -441,7 +516,7 @@ async def export_member(db: Database, guild_id: int, user_id: int) -> dict[str, 
         secret = await _secret(db, row["poll_id"])
         found = secret and await db.fetchone(
             "SELECT poll_id, choice, reason FROM ballots WHERE poll_id = ? AND voter_key = ?",
-            (row["poll_id"], voter_key(secret, guild_id, user_id)),
+            (row["poll_id"], voter_key(secret, row["home"], user_id)),
         )
         if found:
             ballots.append({**dict(found), "note": "anonymous: unlinked from you at close"})
@@ -449,18 +524,23 @@ async def export_member(db: Database, guild_id: int, user_id: int) -> dict[str, 
 
 
 async def erase_member(db: Database, guild_id: int, user_id: int) -> None:
-    """Named ballots go; anonymous ones stay as counts, unlinked from this person now."""
+    """Named ballots go; anonymous ones stay as counts, unlinked from this person now.
+
+    Only votes counted in this server: a network poll voted in from another linked
+    server stays there (the person is still a member of that server).
+    """
     async with db.transaction():
         open_anonymous = await db.fetchall(
-            "SELECT s.poll_id, s.secret FROM poll_secrets s JOIN polls p ON p.id = s.poll_id "
-            "WHERE p.guild_id = ? AND p.anonymous = 1",
-            (guild_id,),
+            "SELECT s.poll_id, s.secret, p.guild_id AS home FROM poll_secrets s "
+            "JOIN polls p ON p.id = s.poll_id JOIN poll_voters v ON v.poll_id = p.id "
+            "WHERE v.guild_id = ? AND v.user_id = ? AND p.anonymous = 1",
+            (guild_id, user_id),
         )
         for row in open_anonymous:
             await db.execute(
                 "UPDATE ballots SET voter_key = NULL, grp = NULL "
                 "WHERE poll_id = ? AND voter_key = ?",
-                (row["poll_id"], voter_key(row["secret"], guild_id, user_id)),
+                (row["poll_id"], voter_key(row["secret"], row["home"], user_id)),
             )
         await db.execute(
             "DELETE FROM ballots WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)

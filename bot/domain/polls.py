@@ -96,6 +96,8 @@ class Poll:
     outcome_by: str | None = None
     outcome_at: datetime | None = None
     answers_erased_at: datetime | None = None
+    network_id: int | None = None  # shared with every server of this network
+    server_turnout: dict[int, int] | None = None  # voters per server, frozen at close
 
     @property
     def is_open(self) -> bool:
@@ -164,6 +166,10 @@ def new_ballot_id() -> str:
 
 def voter_key(secret: bytes, guild_id: int, user_id: int) -> str:
     """HMAC-SHA256 with the poll's secret over "guild:user" (rule 8).
+
+    `guild_id` is always the poll's home server, whichever server the person votes
+    from, so the key names one person per poll: in a network-wide poll a member of
+    two linked servers has one ballot, not two.
 
     Without the secret (destroyed at close) nobody can compute it, so it cannot be
     matched to a person; it is also set to NULL at close.

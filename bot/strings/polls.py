@@ -16,14 +16,10 @@ RESULTS_HELP = "Show counts while open (named polls only), or only at close (def
 CLOSES_HELP = "When it closes, e.g. `friday 5pm` or `2026-12-03 18:00` (server time)"
 CONTENT_NOTE_HELP = "A short content note shown before the poll"
 REASONS_HELP = "Let people add a reason with their vote"
-NETWORK_HELP = "Post to every server in your network (not available yet)"
+NETWORK_HELP = "Post to every server in your network; members vote in their own server"
 PING_HELP = "Ping the server's announcement role with this poll"
 POLL_HELP = "The poll (start typing its question)"
 
-NETWORK_NOT_YET = (
-    "Network-wide polls aren't available yet. Please post it in this server for now. "
-    "Nothing was posted."
-)
 NO_CHANNEL = (
     "I can't post here. Please ask a moderator to choose an announcements channel with "
     "`/setup channel`, or run this in a text channel. Nothing was posted."
@@ -39,6 +35,11 @@ CREATED = (
     "Your poll is being posted in <#{channel}>. {closes}"
     "Use `/poll close` to close it early, and `/poll outcome` afterwards to tell "
     "people what came of it."
+)
+CREATED_NETWORK = "Your poll is being posted to your network, in {count} servers: {servers}. "
+CREATED_MISSING = (
+    "Not posted in {servers}: no announcements channel is set there. A moderator there "
+    "can choose one with `/setup channel`. "
 )
 CREATED_CLOSES = "It closes {when} ({relative}). "
 CREATED_NO_CLOSE = "It stays open until you close it. "
@@ -66,6 +67,10 @@ HOW_TO_VOTE = (
 CLOSED_LINE = "This poll has closed. {turnout} The results are posted below."
 POLL_FOOTER = "Poll {id}"
 REASONS_LINE = "You can add a reason with your vote if you like."
+NETWORK_LINE = (
+    "Shared with every server in the network. Members vote in their own server; "
+    "each person has one vote."
+)
 
 # -- the ballot ------------------------------------------------------------------
 BALLOT_TITLE = "Your vote: {question}"
@@ -106,6 +111,10 @@ REASON_ANONYMOUS_HINT = (
 )
 REASONS_OFF = "This poll doesn't collect reasons."
 POLL_GONE = "I can't find that poll any more. It may have been removed."
+COUNTED_ELSEWHERE = (
+    "You'd already voted in this poll from **{server}**, so your vote is counted there, "
+    "once. You can change it from either server."
+)
 NONE_CHOSEN = "Please choose at least one option."
 
 # -- results ---------------------------------------------------------------------
@@ -113,6 +122,9 @@ RESULTS_TITLE = "Results: {question}"
 RESULTS_TURNOUT = "{count} {people} voted. Closed {when}."
 RESULTS_ROUNDS = "How the count went"
 RESULTS_BREAKDOWN = "By self-described group"
+RESULTS_BY_SERVER = "Voters by server"
+BY_SERVER_UNIT = "voters"  # "5 voters", "1 voter"
+RESULTS_SHARED_BY = "Shared by **{home}** with the network."
 RESULTS_ROUNDS_CUT = "(More rounds in `/poll export`.)"
 RESULTS_ROUNDS_SHORT = "(Options by number. The full explanation is in `/poll export`.)"
 ROUND_WINNER = "Round {n}: {option} wins, with {votes} of the {continuing} ballots still counting."
@@ -146,6 +158,8 @@ ALREADY_CLOSED = "That poll is already closed. Use `/poll results` to see them."
 EXPORT_OPEN = "The export is ready once the poll closes, so results stay hidden until then."
 EXPORT_READY = "Here are the results of **{question}** as a CSV file."
 EXPORT_ANONYMOUS_NOTE = "It is anonymous, so the file has no names."
+EXPORT_NETWORK_NOTE = "Names are shown only for this server's own members."
+EXPORT_OTHER_SERVER = "(a member of another server)"
 OUTCOME_MODAL_TITLE = "You said, we did"
 OUTCOME_DECIDED_LABEL = "What was decided"
 OUTCOME_DECIDED_PLACEHOLDER = "We will start an evening peer support group."
@@ -168,6 +182,7 @@ LIST_EMPTY = "There are no open polls right now."
 LIST_LINE = "**{question}** ({kind}) - {closes} {voted}\n{link}"
 LIST_CLOSES = "closes {when}"
 LIST_NO_CLOSE = "open until closed"
+LIST_FROM = " (shared by {server})"
 LIST_VOTED = "(you've voted)"
 LIST_HOW = "To vote, open a poll and press **Vote**. Only you see your ballot."
 LIST_JOIN = "Voting is for members. Use `/join` first if you'd like to take part."

@@ -323,7 +323,7 @@ async def test_bad_input_is_refused_kindly_and_nothing_is_posted(world):
     live = await organiser.slash("poll create", kind="single", results="live")
     assert "at_close" in live.text
     network = await organiser.slash("poll create", kind="single", network=True)
-    assert "Network-wide polls aren't available yet" in network.text
+    assert "isn't in a network" in network.text and network.modal is None
     limit = await organiser.slash("poll create", kind="ranked", max_choices=2)
     assert "max_choices only applies to multi polls" in limit.text
     await organiser.slash("poll create", kind="single")

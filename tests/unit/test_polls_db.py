@@ -82,7 +82,7 @@ async def test_a_member_votes_once_and_can_change_their_vote(db):
     assert await polls.turnout(db, poll_id) == 2
     assert sorted(await polls.current_choices(db, poll_id)) == ["2", "2"]
     poll = await polls.get_poll(db, poll_id)
-    assert await polls.my_ballot(db, poll, GUILD, VOTERS[0]) == ("2", None)
+    assert await polls.my_ballot(db, poll, VOTERS[0]) == ("2", None)
 
 
 async def test_non_members_cannot_vote(db):
@@ -133,7 +133,7 @@ async def test_at_close_the_secret_and_every_link_are_gone(db):
     columns = {c["name"] for c in await db.fetchall("PRAGMA table_info(ballots)")}
     assert not {c for c in columns if "time" in c or c.endswith("_at")}, "ballots carry no time"
     poll = await polls.get_poll(db, poll_id)
-    assert await polls.my_ballot(db, poll, GUILD, VOTERS[0]) is None
+    assert await polls.my_ballot(db, poll, VOTERS[0]) is None
     assert len(secret) >= 16
 
 
@@ -289,8 +289,8 @@ async def test_leaving_erases_named_votes_and_unlinks_anonymous_ones(db):
     assert await db.fetchval("SELECT count(*) FROM ballots WHERE poll_id = ?", (anonymous,)) == 2
     assert await db.fetchval("SELECT count(*) FROM poll_voters WHERE user_id = ?", (alice,)) == 0
     poll = await polls.get_poll(db, anonymous)
-    assert await polls.my_ballot(db, poll, GUILD, alice) is None  # the link is gone now
-    assert await polls.my_ballot(db, poll, GUILD, bob) == ("1", None)
+    assert await polls.my_ballot(db, poll, alice) is None  # the link is gone now
+    assert await polls.my_ballot(db, poll, bob) == ("1", None)
 
 
 async def test_ballot_ids_are_random_and_carry_no_order(db):

@@ -608,6 +608,8 @@ class AnswerButton(
         if self.status != "no":
             words.append(await _reminder_words(bot, counted, member.user_id, meeting))
         words += _counted_elsewhere(bot, counted, member.guild_id)
+        if meeting.network_id is not None and self.status != "no" and not (mine and mine.show_name):
+            words.append(text.NAME_NETWORK_HINT)  # before they choose, not after
         # Plan and queue the post's update before answering, so "saved" means all of it.
         await replan(bot, meeting.id)
         await refresh_post(bot, meeting.id)

@@ -125,6 +125,10 @@ NAME_SHOWN_NETWORK = (
     "server it was shared with ({servers}). You can hide it again any time."
 )
 NAME_HIDDEN = "Your name is hidden. The post shows only the counts."
+NAME_NETWORK_HINT = (
+    "This meeting is shared with your network. If you show your name, it shows on "
+    "the post in every server it was shared with; if not, you're only counted."
+)
 COUNTED_ELSEWHERE = (
     "You'd already answered this meeting from **{server}**, so your answer is counted "
     "there, once. You can change it from either server."

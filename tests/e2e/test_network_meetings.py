@@ -162,6 +162,7 @@ async def test_one_meeting_reaches_three_servers_and_each_person_answers_once(ne
         shown = copy_in(world, name, meeting_id).text
         assert all(str(p.id) not in shown for p in (ada, ben, wyn, sam))
     said = await ben.click(copy_in(world, BRADFORD, meeting_id), strings.GOING)
+    assert text.NAME_NETWORK_HINT in said.text  # told before choosing, not after
     named = await ben.click(said, text.SHOW_MY_NAME)
     assert "every server it was shared with" in named.text and WAKEFIELD in named.text
     for name in SERVERS:

@@ -132,6 +132,8 @@ class CreatePollModal(SafeModal, title=text.MODAL_TITLE):
             max_choices=fit_max_choices(self.settings, len(options)),
             now=now,
         )
+        if reach is not None and reach.network_id is not None:
+            await network_items.set_network(bot.db, KIND, poll_id, reach.network_id)
         poll = await repo.get_poll(bot.db, poll_id)
         assert poll is not None
         if poll.closes_at is not None:
@@ -149,8 +151,8 @@ class CreatePollModal(SafeModal, title=text.MODAL_TITLE):
             dedupe_key=f"poll-post:{poll.id}",
         )
         await repo.set_post_outbox(bot.db, poll.id, row_id)
-        if reach is not None and reach.network_id is not None:
-            await share(bot, poll, reach.network_id, targets, row_id)
+        if poll.network_id is not None:
+            await share(bot, poll, targets, row_id)
         closes = (
             text.CREATED_CLOSES.format(
                 when=discord_timestamp(poll.closes_at, "F"),
@@ -172,16 +174,12 @@ class CreatePollModal(SafeModal, title=text.MODAL_TITLE):
 async def share(
     bot: SpeakBack,
     poll: Poll,
-    network_id: int,
     targets: list[tuple[int, int]],
     home_row: int | None,
 ) -> None:
-    """Post one copy of a new poll in each other linked server and record every copy."""
-    await network_items.set_network(bot.db, KIND, poll.id, network_id)
-    shared = await repo.get_poll(bot.db, poll.id)
-    assert shared is not None
+    """Post one copy of a new network poll in each other linked server; record every copy."""
     await network_items.record_copy(bot.db, KIND, poll.id, *targets[0], home_row)
-    payload = poll_payload(shared, 0, await live_tally(bot.db, shared))  # no role ping elsewhere
+    payload = poll_payload(poll, 0, await live_tally(bot.db, poll))  # no role ping elsewhere
     for guild_id, channel_id in targets[1:]:
         row_id = await bot.delivery.post(
             guild_id=guild_id,

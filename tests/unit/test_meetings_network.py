@@ -3,6 +3,7 @@ first given; reminders and notices under that server; per-server counts (issue 1
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime
 
 import pytest
@@ -134,3 +135,14 @@ def test_per_server_counts_count_going_and_maybe_once_each_and_list_every_server
         BRADFORD: 1,
         WAKEFIELD: 0,  # listed with 0, so the breakdown can't hint who had anyone
     }
+
+
+async def test_the_database_itself_refuses_a_second_answer_from_another_server(db):
+    mid = await network_meeting(db)
+    await meetings.answer(db, mid, FIRST, BRADFORD, SAM, "going", NOW)
+    with pytest.raises(sqlite3.IntegrityError):
+        await db.execute(
+            "INSERT INTO meeting_rsvps (meeting_id, occ_key, guild_id, user_id, status, "
+            "answered_at) VALUES (?, ?, ?, ?, 'going', ?)",
+            (mid, FIRST, LEEDS, SAM, NOW.isoformat()),
+        )

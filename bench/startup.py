@@ -3,8 +3,9 @@
 The large database is made the way a maintainer makes one (`python -m bot
 migrate`), then filled with direct SQL into the real schema: members with
 their consent ledger, open polls with options, secrets and close jobs, and
-future reminders in the `jobs` table (meetings have not landed, so reminders
-are the test-mode `test_reminder` jobs the dispatcher would run). Time to ready
+100,000 future reminders as rows in the `jobs` table (test-mode `test_reminder`
+jobs: the meetings feature keeps one job per meeting and minute, so this is a
+harder case than real meetings make). Time to ready
 is from process start until the bot answers `GET /health` with ready (logged in,
 guilds received, commands checked); peak RSS is the process's VmHWM.
 """

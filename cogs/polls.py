@@ -164,7 +164,9 @@ class CreatePollModal(SafeModal, title=text.MODAL_TITLE):
         words = text.CREATED.format(channel=channel_id, closes=closes)
         if reach is not None:
             names = [server_name(bot, g) for g, _c in targets]
-            words = text.CREATED_NETWORK.format(count=len(names), servers=", ".join(names)) + words
+            words = text.CREATED_NETWORK.format(
+                count=len(names), servers=", ".join(names), channel=channel_id
+            ) + text.CREATED_NEXT.format(closes=closes)
             if missing:
                 escaped = [discord.utils.escape_markdown(m) for m in missing]
                 words += " " + text.CREATED_MISSING.format(servers=", ".join(escaped)).strip()

@@ -155,6 +155,9 @@ class Transcript:
             channel = state.channels[message.channel_id]
             if channel.recipient is not None:
                 header = f"  DM from Speak Back to {channel.recipient.username}:"
+            elif len(state.guilds) > 1:  # several servers: say which one
+                server = state.guilds[channel.guild_id].name
+                header = f"  New post in #{channel.name} of {server} (everyone there sees):"
             else:
                 header = f"  New post in #{channel.name} (everyone there sees):"
             self._block(header, message_text(message))
@@ -226,6 +229,7 @@ async def scene_member_joins(t: Transcript, world: World) -> None:
 
 
 from tests.demo_meetings import scene_meeting  # noqa: E402
+from tests.demo_network import scene_network_poll  # noqa: E402
 from tests.demo_opportunities import scene_opportunity  # noqa: E402
 from tests.demo_polls import scene_poll  # noqa: E402  (a scene per feature, in its own file)
 
@@ -235,6 +239,7 @@ SCENES: list[Scene] = [
     scene_poll,
     scene_meeting,
     scene_opportunity,
+    scene_network_poll,
 ]
 
 

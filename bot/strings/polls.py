@@ -31,12 +31,15 @@ QUESTION_LABEL = "Question"
 QUESTION_PLACEHOLDER = "What should we improve first?"
 OPTIONS_LABEL = "Options, one per line (2 to 25)"
 OPTIONS_PLACEHOLDER = "Waiting times\nPeer support groups\nOut-of-hours help"
-CREATED = (
-    "Your poll is being posted in <#{channel}>. {closes}"
-    "Use `/poll close` to close it early, and `/poll outcome` afterwards to tell "
+CREATED_NEXT = (
+    "{closes}Use `/poll close` to close it early, and `/poll outcome` afterwards to tell "
     "people what came of it."
 )
-CREATED_NETWORK = "Your poll is being posted to your network, in {count} servers: {servers}. "
+CREATED = "Your poll is being posted in <#{channel}>. " + CREATED_NEXT
+CREATED_NETWORK = (
+    "Your poll is being posted to your network, in {count} servers: {servers} "
+    "(here in <#{channel}>). "
+)
 CREATED_MISSING = (
     "Not posted in {servers}: no announcements channel is set there. A moderator there "
     "can choose one with `/setup channel`. "

@@ -124,7 +124,7 @@ class SpeakBack(commands.Bot):
 
     @property
     def is_fully_ready(self) -> bool:
-        return self.is_ready() and self.synced_ready.is_set()
+        return self.is_ready() and self.synced_ready.is_set() and self.dispatcher.caught_up
 
     # -- commands -----------------------------------------------------------
 

@@ -62,6 +62,7 @@ class Dispatcher:
         self.last_run: datetime | None = None
         self.next_wake: datetime | None = None
         self.after_run: Callable[[], None] | None = None  # e.g. nudge the outbox sender
+        self._catch_up: asyncio.Task[None] | None = None
 
     def register(
         self, kind: str, handler: Handler, *, max_lateness: timedelta | None = None
@@ -93,9 +94,22 @@ class Dispatcher:
                 misfire_grace_time=None,
                 coalesce=True,
             )
-        await self.run_due()  # overdue work by policy, then wake-ups are rebuilt
+        # Overdue work (by each kind's policy), then wake-ups are rebuilt: as a task,
+        # so a long catch-up after downtime never holds up connecting to Discord.
+        self._catch_up = asyncio.create_task(self._wake(), name="speakback-catch-up")
+
+    @property
+    def caught_up(self) -> bool:
+        """True once the start-up catch-up has finished."""
+        return self._catch_up is not None and self._catch_up.done()
+
+    async def wait_caught_up(self) -> None:
+        if self._catch_up is not None:
+            await asyncio.shield(self._catch_up)
 
     def stop(self) -> None:
+        if self._catch_up is not None and not self._catch_up.done():
+            self._catch_up.cancel()
         if self._scheduler is not None and self._scheduler.running:
             self._scheduler.shutdown(wait=False)
         self._scheduler = None

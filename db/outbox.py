@@ -34,6 +34,7 @@ class OutboxRow:
     urgent: bool
     retry_blocked: bool
     attempts: int
+    expires_at: datetime | None = None
 
 
 def _row(row: Any) -> OutboxRow:
@@ -51,6 +52,7 @@ def _row(row: Any) -> OutboxRow:
         urgent=bool(row["urgent"]),
         retry_blocked=bool(row["retry_blocked"]),
         attempts=row["attempts"],
+        expires_at=datetime.fromisoformat(row["expires_at"]) if row["expires_at"] else None,
     )
 
 
@@ -70,12 +72,13 @@ async def enqueue(
     urgent: bool = False,
     retry_blocked: bool = False,
     not_before: datetime | None = None,
+    expires_at: datetime | None = None,
 ) -> int | None:
     """Add a row; returns its id, or None if this dedupe_key was already enqueued."""
     return await db.fetchval(
         "INSERT INTO outbox (dedupe_key, kind, guild_id, user_id, channel_id, message_id, "
-        "purpose, batch, payload, urgent, retry_blocked, not_before, created_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(dedupe_key) DO NOTHING "
+        "purpose, batch, payload, urgent, retry_blocked, not_before, created_at, expires_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(dedupe_key) DO NOTHING "
         "RETURNING id",
         (
             dedupe_key,
@@ -91,6 +94,7 @@ async def enqueue(
             int(retry_blocked),
             (not_before or now).isoformat(),
             now.isoformat(),
+            expires_at.isoformat() if expires_at else None,
         ),
     )
 

@@ -163,3 +163,19 @@ async def test_user_text_with_everyone_or_a_role_mention_never_pings(world):
     messages = [b for b in bodies if isinstance(b, dict) and ("content" in b or "embeds" in b)]
     assert messages
     assert all(b.get("allowed_mentions", {}).get("parse") == [] for b in messages)
+
+
+async def test_a_dm_past_its_expiry_is_skipped_not_sent_late(world):
+    alice = world.user("alice")
+    late = (world.now - timedelta(minutes=1)).isoformat()
+    soon = (world.now + timedelta(hours=1)).isoformat()
+    for content, expires in (("too late", late), ("in time", soon)):
+        await world.bot.control(
+            "POST", "/test/dm", {"user_id": alice.id, "content": content, "expires_at": expires}
+        )
+    await world.settle()
+    assert [m.content for m in alice.dms] == ["in time"]
+    assert db_rows(world, "SELECT state, detail FROM outbox ORDER BY id") == [
+        ("skipped", "too late to be useful"),
+        ("sent", None),
+    ]

@@ -68,6 +68,7 @@ async def test_work_due_while_down_runs_once_after_restart(db):
     clock.advance(timedelta(hours=1))
     second, ran = make(db, clock)
     await second.start()
+    await second.wait_caught_up()
     try:
         assert [key for key, _ in ran] == ["a"]
         await second.run_due()
@@ -84,6 +85,7 @@ async def test_a_job_interrupted_mid_run_is_run_again_at_start(db):
     assert await state_of(db, "a") == "running"
     again, ran = make(db, clock)
     await again.start()
+    await again.wait_caught_up()
     again.stop()
     assert [key for key, _ in ran] == ["a"]
     assert await state_of(db, "a") == "done"

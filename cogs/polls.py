@@ -303,7 +303,8 @@ async def _poll_option(bot: SpeakBack, interaction: discord.Interaction, poll_id
     """One of this server's own polls (to close, or record an outcome)."""
     poll = await repo.get_poll(bot.db, poll_id, actor_guild_id(interaction))
     if poll is None:
-        raise Refusal(text.POLL_GONE)
+        shared = await _shared_poll(bot, interaction, poll_id)  # refuses if not shared here
+        raise Refusal(text.HOME_ONLY.format(home=server_name(bot, shared.guild_id)))
     return poll
 
 

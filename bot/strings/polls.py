@@ -114,6 +114,10 @@ REASON_ANONYMOUS_HINT = (
 )
 REASONS_OFF = "This poll doesn't collect reasons."
 POLL_GONE = "I can't find that poll any more. It may have been removed."
+HOME_ONLY = (
+    "This poll was shared by **{home}**, so only organisers there can close it or say "
+    "what came of it. You can see its results here with `/poll results`."
+)
 COUNTED_ELSEWHERE = (
     "You'd already voted in this poll from **{server}**, so your vote is counted there, "
     "once. You can change it from either server."

@@ -146,7 +146,7 @@ async def test_one_poll_in_three_servers_one_vote_per_person_results_everywhere(
     # Only Leeds closes it; results go to every server, with voters by server.
     bea = world.user("bea", organiser=True, guilds=[bradford])
     refused = await bea.slash("poll close", in_guild=bradford, poll=poll_id)
-    assert refused.text == text.POLL_GONE
+    assert refused.text == text.HOME_ONLY.format(home=LEEDS)
     await olu.slash("poll close", in_guild=leeds, poll=poll_id)
     await eventually(world, lambda: all(len(results_in(world, n, poll_id)) == 1 for n in SERVERS))
     for name in SERVERS:
@@ -241,6 +241,9 @@ async def test_an_unlinked_server_gets_no_new_polls_and_can_no_longer_vote(netwo
     assert rows(world, "SELECT count(*) FROM poll_voters") == [(0,)]
     assert (await wyn.slash("polls", in_guild=wakefield)).text == text.LIST_EMPTY
     hidden = await wyn.slash("poll results", in_guild=wakefield, poll=first)
+    assert hidden.text == text.POLL_GONE
+    wes = world.user("wes", organiser=True, guilds=[wakefield])
+    hidden = await wes.slash("poll close", in_guild=wakefield, poll=first)
     assert hidden.text == text.POLL_GONE
 
     done, second = await create(world, olu)

@@ -1224,6 +1224,7 @@ class MeetingsCog(commands.Cog):
                     batch=f"remind:{meeting.id}:{occ.key}",
                     urgent=True,  # timed before quiet hours already; never pushed past the start
                     not_before=reminder.send_at,
+                    expires_at=occ.start_utc,  # queued before a crash, sent after it began: skip
                 )
                 queued += 1
             await repo.mark_reminded(db, meeting.id, occ.key, now)

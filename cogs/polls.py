@@ -279,15 +279,17 @@ class OutcomeModal(SafeModal, title=text.OUTCOME_MODAL_TITLE):
                 )
             )
             recipients += [(guild_id, u) for u in voters if u in wanting]
-        for guild_id, user_id in recipients:
-            await bot.delivery.dm(
-                guild_id=guild_id,
-                user_id=user_id,
-                purpose="dm_outcomes",
-                payload=dm,
-                dedupe_key=f"poll-outcome:{poll.id}:{user_id}",
-                batch=f"poll-outcome:{poll.id}",
-            )
+        # One transaction: quicker for thousands, and the batch becomes visible whole.
+        async with bot.db.transaction():
+            for guild_id, user_id in recipients:
+                await bot.delivery.dm(
+                    guild_id=guild_id,
+                    user_id=user_id,
+                    purpose="dm_outcomes",
+                    payload=dm,
+                    dedupe_key=f"poll-outcome:{poll.id}:{user_id}",
+                    batch=f"poll-outcome:{poll.id}",
+                )
         words = text.OUTCOME_SAVED if recipients else text.OUTCOME_SAVED_NO_DMS
         await interaction.followup.send(words.format(channel=poll.channel_id), ephemeral=True)
 

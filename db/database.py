@@ -16,6 +16,7 @@ import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,19 @@ PRAGMAS = (
 _inside_transaction: contextvars.ContextVar[bool] = contextvars.ContextVar(
     "speakback_inside_transaction", default=False
 )
+
+
+def to_iso(when: datetime | None) -> str | None:
+    """How times are stored: ISO 8601 with their zone (always UTC here). None stays None."""
+    if when is None:
+        return None
+    if when.tzinfo is None:
+        raise ValueError("times stored must be timezone-aware")
+    return when.isoformat()
+
+
+def from_iso(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
 
 
 class MigrationError(Exception):

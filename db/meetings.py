@@ -19,20 +19,10 @@ from bot.domain.meetings import (
 from bot.domain.members import offsets_from_text as member_offsets
 from bot.domain.quiet_hours import QuietHours
 from bot.domain.recurrence import Series, occurrence_for_key
-from db.database import Database
+from db.database import Database, from_iso, to_iso
 
 PERSONAL_TABLES = ("meeting_rsvps", "meeting_drafts")
 DRAFT_LIFETIME = timedelta(days=1)
-
-
-def _iso(when: datetime) -> str:
-    if when.tzinfo is None:
-        raise ValueError("times stored must be timezone-aware")
-    return when.isoformat()
-
-
-def _when(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
 
 
 # -- drafts -------------------------------------------------------------------------
@@ -43,11 +33,11 @@ async def create_draft(
 ) -> int:
     """Save a typed meeting; drafts nobody posted within a day are dropped here."""
     await db.execute(
-        "DELETE FROM meeting_drafts WHERE created_at < ?", (_iso(now - DRAFT_LIFETIME),)
+        "DELETE FROM meeting_drafts WHERE created_at < ?", (to_iso(now - DRAFT_LIFETIME),)
     )
     return await db.execute(
         "INSERT INTO meeting_drafts (guild_id, user_id, data, created_at) VALUES (?, ?, ?, ?)",
-        (guild_id, user_id, json.dumps(data), _iso(now)),
+        (guild_id, user_id, json.dumps(data), to_iso(now)),
     )
 
 
@@ -92,7 +82,7 @@ def _meeting(row: Any) -> Meeting:
         event_id=row["event_id"],
         state=row["state"],
         revision=row["revision"],
-        cancelled_at=_when(row["cancelled_at"]),
+        cancelled_at=from_iso(row["cancelled_at"]),
         network_id=row["network_id"],
     )
 
@@ -121,7 +111,7 @@ async def post_draft(
                 data["offsets"],
                 channel_id,
                 int(bool(data.get("discord_event"))),
-                _iso(now),
+                to_iso(now),
             ),
         )
 
@@ -238,7 +228,7 @@ async def cancel_meeting(db: Database, meeting_id: int, now: datetime) -> bool:
     changed = await db.execute(
         "UPDATE meetings SET state = 'cancelled', cancelled_at = ?, revision = revision + 1 "
         "WHERE id = ? AND state = 'scheduled'",
-        (_iso(now), meeting_id),
+        (to_iso(now), meeting_id),
     )
     return changed > 0
 
@@ -296,7 +286,7 @@ async def answer(
             "status = excluded.status, answered_at = CASE WHEN status IN ('going', 'maybe') "
             "AND excluded.status IN ('going', 'maybe') THEN answered_at "
             "ELSE excluded.answered_at END",
-            (meeting_id, occ_key, guild_id, user_id, status, int(bool(show)), _iso(now)),
+            (meeting_id, occ_key, guild_id, user_id, status, int(bool(show)), to_iso(now)),
         )
     return guild_id
 
@@ -463,7 +453,7 @@ async def reminded_until(db: Database, meeting_id: int, occ_key: str, now: datet
     await db.execute(
         "INSERT INTO meeting_occurrences (meeting_id, occ_key, reminded_until) VALUES (?, ?, ?) "
         "ON CONFLICT (meeting_id, occ_key) DO NOTHING",
-        (meeting_id, occ_key, _iso(now)),
+        (meeting_id, occ_key, to_iso(now)),
     )
     value = await db.fetchval(
         "SELECT reminded_until FROM meeting_occurrences WHERE meeting_id = ? AND occ_key = ?",
@@ -476,7 +466,7 @@ async def mark_reminded(db: Database, meeting_id: int, occ_key: str, until: date
     await db.execute(
         "UPDATE meeting_occurrences SET reminded_until = max(reminded_until, ?) "
         "WHERE meeting_id = ? AND occ_key = ?",
-        (_iso(until), meeting_id, occ_key),
+        (to_iso(until), meeting_id, occ_key),
     )
 
 

@@ -22,21 +22,11 @@ from bot.domain.members import (
     summarise_counts,
 )
 from bot.domain.quiet_hours import QuietHours
-from db.database import Database
+from db.database import Database, from_iso, to_iso
 
 PERSONAL_TABLES = ("members", "member_consents", "member_profiles")
 
 JoinResult = Literal["joined", "reconfirmed", "already"]
-
-
-def _iso(when: datetime) -> str:
-    if when.tzinfo is None:
-        raise ValueError("times stored must be timezone-aware")
-    return when.isoformat()
-
-
-def _when(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
 
 
 # -- reading ----------------------------------------------------------------------
@@ -89,8 +79,8 @@ async def get_member(db: Database, guild_id: int, user_id: int) -> Member | None
         joined_at=datetime.fromisoformat(row["joined_at"]),
         notice_version=row["notice_version"],
         consents=await current_consents(db, guild_id, user_id),
-        paused_at=_when(row["paused_at"]),
-        paused_until=_when(row["paused_until"]),
+        paused_at=from_iso(row["paused_at"]),
+        paused_until=from_iso(row["paused_until"]),
         profile=profile,
     )
 
@@ -119,7 +109,7 @@ async def contactable_user_ids(
         "WHERE m.guild_id = ? AND c.granted = 1 AND m.notice_version >= ? "
         "AND (m.paused_at IS NULL OR (m.paused_until IS NOT NULL AND m.paused_until <= ?)) "
         "ORDER BY m.user_id",
-        (guild_id, purpose, guild_id, notice_version, _iso(now)),
+        (guild_id, purpose, guild_id, notice_version, to_iso(now)),
     )
     return [row["user_id"] for row in rows]
 
@@ -150,7 +140,7 @@ async def _ledger(
     await db.execute(
         "INSERT INTO member_consents (guild_id, user_id, purpose, granted, notice_version, at) "
         "VALUES (?, ?, ?, ?, ?, ?)",
-        (guild_id, user_id, purpose, int(granted), notice_version, _iso(now)),
+        (guild_id, user_id, purpose, int(granted), notice_version, to_iso(now)),
     )
 
 
@@ -189,7 +179,7 @@ async def agree(
             await db.execute(
                 "INSERT INTO members (guild_id, user_id, joined_at, notice_version) "
                 "VALUES (?, ?, ?, ?)",
-                (guild_id, user_id, _iso(now), notice_version),
+                (guild_id, user_id, to_iso(now), notice_version),
             )
             await record_event(db, guild_id, user_id, "joined", now, secret)
         else:
@@ -232,7 +222,7 @@ async def pause(
     """Step back from now until `until` (or until they resume). False if not a member."""
     changed = await db.execute(
         "UPDATE members SET paused_at = ?, paused_until = ? WHERE guild_id = ? AND user_id = ?",
-        (_iso(now), _iso(until) if until else None, guild_id, user_id),
+        (to_iso(now), to_iso(until) if until else None, guild_id, user_id),
     )
     return changed > 0
 
@@ -281,14 +271,14 @@ async def update_profile(
         await db.execute(
             "INSERT INTO member_profiles (guild_id, user_id, updated_at) VALUES (?, ?, ?) "
             "ON CONFLICT (guild_id, user_id) DO NOTHING",
-            (guild_id, user_id, _iso(now)),
+            (guild_id, user_id, to_iso(now)),
         )
         if columns:
             assignments = ", ".join(f"{column} = :{column}" for column in columns)
             await db.execute(
                 f"UPDATE member_profiles SET {assignments}, updated_at = :updated_at "
                 "WHERE guild_id = :guild_id AND user_id = :user_id",
-                {**columns, "updated_at": _iso(now), "guild_id": guild_id, "user_id": user_id},
+                {**columns, "updated_at": to_iso(now), "guild_id": guild_id, "user_id": user_id},
             )
 
 
@@ -302,7 +292,7 @@ async def counts(db: Database, guild_id: int, now: datetime, notice_version: int
         "coalesce(sum(paused_at IS NOT NULL AND (paused_until IS NULL OR paused_until > ?)), 0) "
         "AS paused, coalesce(sum(notice_version < ?), 0) AS awaiting "
         "FROM members WHERE guild_id = ?",
-        (_iso(now), notice_version, guild_id),
+        (to_iso(now), notice_version, guild_id),
     )
     return summarise_counts(
         row["members"],

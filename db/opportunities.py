@@ -35,21 +35,9 @@ from bot.domain.opportunities import (
     to_promote,
     waitlist_position,
 )
-from db.database import Database
+from db.database import Database, from_iso, to_iso
 
 PERSONAL_TABLES = ("opportunities", "opportunity_replies")
-
-
-def _iso(when: datetime | None) -> str | None:
-    if when is None:
-        return None
-    if when.tzinfo is None:
-        raise ValueError("times stored must be timezone-aware")
-    return when.isoformat()
-
-
-def _when(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
 
 
 def _opportunity(row: Any) -> Opportunity:
@@ -60,23 +48,23 @@ def _opportunity(row: Any) -> Opportunity:
         title=row["title"],
         description=row["description"],
         when_text=row["when_text"],
-        when_at=_when(row["when_at"]),
+        when_at=from_iso(row["when_at"]),
         places=row["places"],
         allocation=row["allocation"],
         payment=row["payment"],
         content_note=row["content_note"],
-        closes_at=_when(row["closes_at"]),
+        closes_at=from_iso(row["closes_at"]),
         state=row["state"],
         seed=row["seed"],
-        drawn_at=_when(row["drawn_at"]),
+        drawn_at=from_iso(row["drawn_at"]),
         posted_by=row["posted_by"],
         post_outbox_id=row["post_outbox_id"],
         message_id=row["message_id"],
-        created_at=_when(row["created_at"]),
-        closed_at=_when(row["closed_at"]),
+        created_at=from_iso(row["created_at"]),
+        closed_at=from_iso(row["closed_at"]),
         invited=row["invited"],
         skipped_by_preference=row["skipped_by_preference"],
-        answers_erased_at=_when(row["answers_erased_at"]),
+        answers_erased_at=from_iso(row["answers_erased_at"]),
         network_id=row["network_id"],
     )
 
@@ -123,15 +111,15 @@ async def create(
             title,
             description,
             when_text,
-            _iso(when_at),
+            to_iso(when_at),
             places,
             allocation,
             payment,
             content_note,
-            _iso(closes_at),
+            to_iso(closes_at),
             seed,
             posted_by,
-            _iso(now),
+            to_iso(now),
         ),
     )
     found = await get(db, opp_id)
@@ -234,7 +222,7 @@ async def edit(db: Database, opp_id: int, **changes: Any) -> tuple[Opportunity, 
     unknown = set(changes) - _EDITABLE
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
-    values = {k: (_iso(v) if isinstance(v, datetime) else v) for k, v in changes.items()}
+    values = {k: (to_iso(v) if isinstance(v, datetime) else v) for k, v in changes.items()}
     async with db.transaction():
         current = await get(db, opp_id)
         if current is None or not current.is_open:
@@ -262,7 +250,7 @@ async def close(db: Database, opp_id: int, now: datetime) -> tuple[Opportunity, 
             await _draw(db, opp, now)
         await db.execute(
             "UPDATE opportunities SET state = ?, closed_at = ? WHERE id = ?",
-            (CLOSED, _iso(now), opp_id),
+            (CLOSED, to_iso(now), opp_id),
         )
         closed = await get(db, opp_id)
     assert closed is not None
@@ -283,7 +271,7 @@ async def _draw(db: Database, opp: Opportunity, now: datetime) -> None:
             "WHERE opportunity_id = ? AND guild_id = ? AND user_id = ?",
             (place, seq, opp.id, guild_id, user_id),
         )
-    await db.execute("UPDATE opportunities SET drawn_at = ? WHERE id = ?", (_iso(now), opp.id))
+    await db.execute("UPDATE opportunities SET drawn_at = ? WHERE id = ?", (to_iso(now), opp.id))
 
 
 async def cancel(db: Database, opp_id: int, now: datetime) -> tuple[Opportunity, list[Reply]]:
@@ -297,7 +285,7 @@ async def cancel(db: Database, opp_id: int, now: datetime) -> tuple[Opportunity,
         yes = [r for r in await replies(db, opp_id) if r.state == INTERESTED]
         await db.execute(
             "UPDATE opportunities SET state = ?, closed_at = coalesce(closed_at, ?) WHERE id = ?",
-            (CANCELLED, _iso(now), opp_id),
+            (CANCELLED, to_iso(now), opp_id),
         )
         cancelled = await get(db, opp_id)
     assert cancelled is not None
@@ -411,7 +399,7 @@ async def _upsert(
         "show_name_to_host, answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
         "ON CONFLICT (opportunity_id, guild_id, user_id) DO UPDATE SET state = excluded.state, "
         "place = excluded.place, seq = excluded.seq, answered_at = excluded.answered_at",
-        (opp_id, guild_id, user_id, state, place, seq, int(show_name_to_host), _iso(now)),
+        (opp_id, guild_id, user_id, state, place, seq, int(show_name_to_host), to_iso(now)),
     )
 
 
@@ -530,7 +518,7 @@ async def sweep(db: Database, guild_id: int, cutoff: datetime) -> int:
         rows = await db.fetchall(
             "SELECT id FROM opportunities WHERE guild_id = ? AND state IN (?, ?) "
             "AND closed_at < ? AND answers_erased_at IS NULL",
-            (guild_id, CLOSED, CANCELLED, _iso(cutoff)),
+            (guild_id, CLOSED, CANCELLED, to_iso(cutoff)),
         )
         erased = 0
         for row in rows:
@@ -539,7 +527,7 @@ async def sweep(db: Database, guild_id: int, cutoff: datetime) -> int:
             )
             await db.execute(
                 "UPDATE opportunities SET answers_erased_at = ? WHERE id = ?",
-                (_iso(cutoff), row["id"]),
+                (to_iso(cutoff), row["id"]),
             )
     return erased
 

@@ -44,22 +44,10 @@ from bot.domain.polls import (
     voter_key,
 )
 from bot.domain.tally import tally
-from db.database import Database
+from db.database import Database, from_iso, to_iso
 from db.settings import get_settings
 
 PERSONAL_TABLES = ("poll_voters", "ballots")
-
-
-def _iso(when: datetime | None) -> str | None:
-    if when is None:
-        return None
-    if when.tzinfo is None:
-        raise ValueError("times stored must be timezone-aware")
-    return when.isoformat()
-
-
-def _when(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
 
 
 # -- creating ----------------------------------------------------------------------
@@ -89,11 +77,11 @@ async def create_poll(
                 max_choices,
                 int(settings.anonymous),
                 settings.results,
-                _iso(settings.closes_at),
+                to_iso(settings.closes_at),
                 settings.content_note,
                 int(settings.reasons),
                 channel_id,
-                _iso(now),
+                to_iso(now),
             ),
         )
         await db.executemany(
@@ -141,7 +129,7 @@ async def get_poll(db: Database, poll_id: int, guild_id: int | None = None) -> P
         max_choices=row["max_choices"],
         anonymous=bool(row["anonymous"]),
         results=row["results"],
-        closes_at=_when(row["closes_at"]),
+        closes_at=from_iso(row["closes_at"]),
         content_note=row["content_note"],
         reasons=bool(row["reasons"]),
         channel_id=row["channel_id"],
@@ -149,15 +137,15 @@ async def get_poll(db: Database, poll_id: int, guild_id: int | None = None) -> P
         post_outbox_id=row["post_outbox_id"],
         state=row["state"],
         created_at=datetime.fromisoformat(row["created_at"]),
-        closed_at=_when(row["closed_at"]),
+        closed_at=from_iso(row["closed_at"]),
         turnout=row["turnout"],
         result=result_from_json(row["result_json"]) if row["result_json"] else None,
         breakdown=breakdown_from_json(row["breakdown_json"]) if row["breakdown_json"] else None,
         results_outbox_id=row["results_outbox_id"],
         outcome_text=row["outcome_text"],
         outcome_by=row["outcome_by"],
-        outcome_at=_when(row["outcome_at"]),
-        answers_erased_at=_when(row["answers_erased_at"]),
+        outcome_at=from_iso(row["outcome_at"]),
+        answers_erased_at=from_iso(row["answers_erased_at"]),
         network_id=row["network_id"],
         server_turnout=(
             {int(g): n for g, n in json.loads(row["server_turnout_json"]).items()}
@@ -297,7 +285,7 @@ async def cast_vote(
         )
         if row is None:
             raise LookupError("no such poll")
-        check_open(row["state"], _when(row["closes_at"]), now)
+        check_open(row["state"], from_iso(row["closes_at"]), now)
         if not row["member"]:
             raise LookupError("not a member")
         if row["secret"] is None:  # only ever missing once closed
@@ -387,7 +375,7 @@ async def close_poll(db: Database, poll_id: int, now: datetime) -> tuple[Poll, b
             "UPDATE polls SET state = 'closed', closed_at = ?, turnout = ?, result_json = ?, "
             "breakdown_json = ?, server_turnout_json = ? WHERE id = ?",
             (
-                _iso(now),
+                to_iso(now),
                 count,
                 result_to_json(result),
                 breakdown_to_json(breakdown) if breakdown else None,
@@ -422,7 +410,7 @@ async def record_outcome(
     changed = await db.execute(
         "UPDATE polls SET outcome_text = ?, outcome_by = ?, outcome_at = ? "
         "WHERE id = ? AND state = 'closed' AND outcome_text IS NULL",
-        (decided, by_when, _iso(now), poll_id),
+        (decided, by_when, to_iso(now), poll_id),
     )
     return changed > 0
 
@@ -479,14 +467,14 @@ async def sweep(db: Database, guild_id: int, cutoff: datetime) -> int:
         polls = await db.fetchall(
             "SELECT id FROM polls WHERE guild_id = ? AND state = 'closed' AND closed_at < ? "
             "AND answers_erased_at IS NULL",
-            (guild_id, _iso(cutoff)),
+            (guild_id, to_iso(cutoff)),
         )
         erased = 0
         for row in polls:
             erased += await db.execute("DELETE FROM ballots WHERE poll_id = ?", (row["id"],))
             erased += await db.execute("DELETE FROM poll_voters WHERE poll_id = ?", (row["id"],))
             await db.execute(
-                "UPDATE polls SET answers_erased_at = ? WHERE id = ?", (_iso(cutoff), row["id"])
+                "UPDATE polls SET answers_erased_at = ? WHERE id = ?", (to_iso(cutoff), row["id"])
             )
     return erased
 

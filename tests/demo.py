@@ -146,7 +146,7 @@ class Transcript:
     def show_new(self) -> None:
         """Posts and DMs that appeared since the last look."""
         state = self.world.state
-        for message in sorted(state.messages.values(), key=lambda m: m.id):
+        for message in sorted(state.messages.values(), key=self._reading_order):
             if message.id in self._seen or message.deleted or message.author is not state.bot:
                 continue
             if message.visible_to is not None:
@@ -163,6 +163,17 @@ class Transcript:
             self._block(header, message_text(message))
             self._save_files(message)
         # edits of messages already shown are not repeated: the transcript stays short
+
+    def _reading_order(self, message: Any) -> tuple[int, int, str, int]:
+        """Server by server, channel by channel, then DMs by person: stable, whatever
+        order the paced sender's concurrent requests happened to reach "Discord" in."""
+        state = self.world.state
+        channel = state.channels[message.channel_id]
+        if channel.recipient is not None:
+            return (1, 0, channel.recipient.username, message.id)
+        guild_ids = [ref.id for ref in self.world.guilds]
+        position = guild_ids.index(channel.guild_id) if channel.guild_id in guild_ids else 99
+        return (0, position, channel.name, message.id)
 
     def _mark_all_seen(self) -> None:
         self._seen.update(self.world.state.messages)

@@ -37,7 +37,7 @@ async def test_a_failing_migration_rolls_back_whole_and_names_the_file(tmp_path)
     )
     try:
         await db.migrate([good])
-        with pytest.raises(MigrationError, match="0002_bad.sql") as caught:
+        with pytest.raises(MigrationError, match=r"0002_bad\.sql") as caught:
             await db.migrate([good, bad])
         assert "version 1" in str(caught.value)
         assert await db.user_version() == 1

@@ -13,55 +13,18 @@ are synced globally (no DEV_GUILD_ID). The clock starts Tuesday 1 December 2026,
 from __future__ import annotations
 
 import re
-import sqlite3
-from contextlib import closing
 from datetime import UTC, datetime, timedelta
-
-import pytest
 
 from bot import strings
 from bot.strings import meetings as text
 from bot.strings import membership as member_text
-from bot.strings import networks as network_text
 from cogs._network import LEFT_THE_NETWORK
+from tests.e2e import test_network_opportunities as linked
+from tests.e2e.test_network_opportunities import BRADFORD, LEEDS, SERVERS, WAKEFIELD, rows
 from tests.e2e.test_opportunities import eventually
 
-LEEDS, BRADFORD, WAKEFIELD = SERVERS = ["Leeds champions", "Bradford voices", "Wakefield group"]
+network = linked.network  # the fixture: three servers with organisers, linked into one network
 MEETING = datetime(2026, 12, 3, 18, 0, tzinfo=UTC)  # Thursday 18:00 London
-
-
-def rows(world, sql: str, params: tuple = ()) -> list[tuple]:
-    uri = f"file:{world.root / 'speakback.db'}?mode=ro"
-    with closing(sqlite3.connect(uri, uri=True)) as conn:
-        return conn.execute(sql, params).fetchall()
-
-
-@pytest.fixture
-async def network(make_world):
-    """Three servers, each with announcements and organisers, linked into one network."""
-    world = await make_world(guilds=SERVERS)
-    mods = {}
-    for index, name in enumerate(SERVERS):
-        guild = world.guild(name)
-        mod = world.mod if index == 0 else world.user(f"mod{index}", moderator=True, guilds=[guild])
-        mods[name] = mod
-        await mod.slash(
-            "setup channel",
-            in_guild=guild,
-            announcements=guild.channel("announcements"),
-            moderators=guild.channel("moderators"),
-        )
-        await mod.slash("setup roles", in_guild=guild, organiser=guild.role("Organisers"))
-    leeds = world.guild(LEEDS)
-    created = await mods[LEEDS].slash("network create", in_guild=leeds, name="Yorkshire")
-    code = re.search(r"`(SB-[A-Z0-9-]+)`", created.text).group(1)
-    for name in (BRADFORD, WAKEFIELD):
-        await mods[name].slash("network join", in_guild=world.guild(name), code=code)
-        await mods[LEEDS].click(leeds.channel("moderators").messages[-1], network_text.APPROVE)
-        shown = await mods[LEEDS].slash("network show", in_guild=leeds)
-        made = await mods[LEEDS].click(shown, network_text.MAKE_CODE)  # codes are one-time
-        code = re.search(r"`(SB-[A-Z0-9-]+)`", made.text).group(1)
-    return world, mods
 
 
 async def join(person, guild, *, reminders: bool = True) -> None:

@@ -154,7 +154,9 @@ def _alt_text(
         return label[: name_limit - 1].rstrip() + "…"
 
     heading = " ".join(title.split())
-    parts = [f"Bar chart of results: {heading}" + ("" if heading.endswith(("?", "!", ".")) else ".")]
+    parts = [
+        f"Bar chart of results: {heading}" + ("" if heading.endswith(("?", "!", ".")) else ".")
+    ]
     if note:
         parts.append(note.rstrip(".") + ".")
     parts.append(f"One bar per option, in poll order, showing {value_label}.")

@@ -12,7 +12,7 @@ from bot.domain.access import Actor, is_moderator, is_organiser
 from bot.domain.members import Member, notice_is_current
 from bot.domain.settings import GuildSettings
 from bot.errors import NotAllowed
-from db.members import get_member
+from db.members import member_and_notice
 from db.settings import get_settings
 
 if TYPE_CHECKING:
@@ -99,17 +99,16 @@ async def require_member(
     """
     guild_id = actor_guild_id(interaction)
     bot: SpeakBack = interaction.client  # type: ignore[assignment]
-    member = await get_member(bot.db, guild_id, interaction.user.id)
+    member, notice_version = await member_and_notice(bot.db, guild_id, interaction.user.id)
     if member is None:
         raise NotAllowed(strings.JOIN_FIRST)
-    if not allow_outdated_notice:
-        settings = await get_settings(bot.db, guild_id)
-        if not notice_is_current(member, settings.notice_version):
-            from bot.strings.membership import AFTER_NOTICE_RETRY
-            from cogs.membership import show_notice  # the notice's buttons live with the cog
+    if not allow_outdated_notice and not notice_is_current(member, notice_version):
+        from bot.strings.membership import AFTER_NOTICE_RETRY
+        from cogs.membership import show_notice  # the notice's buttons live with the cog
 
-            await show_notice(interaction, settings, outdated=True, note=AFTER_NOTICE_RETRY)
-            raise NoticeOutdated(AFTER_NOTICE_RETRY)
+        settings = await get_settings(bot.db, guild_id)
+        await show_notice(interaction, settings, outdated=True, note=AFTER_NOTICE_RETRY)
+        raise NoticeOutdated(AFTER_NOTICE_RETRY)
     return member
 
 

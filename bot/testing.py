@@ -133,7 +133,9 @@ async def start_control_server(bot: SpeakBack, port: int) -> web.AppRunner:
             dedupe_key=body.get("dedupe_key") or f"test-dm:{body['user_id']}:{body['content']}",
             batch=body.get("batch"),
             urgent=bool(body.get("urgent", False)),
-            expires_at=datetime.fromisoformat(body["expires_at"]) if body.get("expires_at") else None,
+            expires_at=datetime.fromisoformat(body["expires_at"])
+            if body.get("expires_at")
+            else None,
         )
         return web.json_response({"id": row_id})
 

@@ -82,4 +82,3 @@ async def per_server_lines(bot: SpeakBack, counts: dict[int, int], unit: str) ->
     names = await networks.guild_names(bot.db, list(counts))
     labelled = {names.get(g, f"server {g}"): n for g, n in counts.items()}
     return format_breakdown(suppress_breakdown(labelled), unit)
-

@@ -13,17 +13,19 @@ import asyncio
 import contextvars
 import logging
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 PRAGMAS = (
     "PRAGMA journal_mode=WAL",
@@ -94,6 +96,19 @@ def split_statements(sql: str) -> list[str]:
     return statements
 
 
+def _atomically(conn: sqlite3.Connection, fn: Callable[..., T], *args: Any) -> T:
+    """In the database thread: BEGIN IMMEDIATE, fn, COMMIT; ROLLBACK if anything fails."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        result = fn(conn, *args)
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    return result
+
+
 def _only_comments(text: str) -> bool:
     return all(not ln.strip() or ln.strip().startswith("--") for ln in text.splitlines())
 
@@ -125,13 +140,20 @@ class Database:
 
     # Each call is one hand-off to aiosqlite's thread (about 0.1 ms each): a read
     # executes and fetches in one go, a write reads its rowcount from the cursor.
+    # Outside a transaction the lock keeps a statement from landing inside another
+    # task's open transaction; inside one, the statement simply joins it.
 
     async def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> int:
         """Run one statement; returns lastrowid (inserts) or rowcount."""
-        async with self._use():
-            cursor = await self.conn.execute(sql, params)
-            is_insert = sql.lstrip()[:6].upper() == "INSERT"
-            return (cursor.lastrowid if is_insert else cursor.rowcount) or 0
+        if _inside_transaction.get():
+            return await self._execute(sql, params)
+        async with self._lock:
+            return await self._execute(sql, params)
+
+    async def _execute(self, sql: str, params: Sequence[Any] | dict[str, Any]) -> int:
+        cursor = await self.conn.execute(sql, params)
+        is_insert = sql.lstrip()[:6].upper() == "INSERT"
+        return (cursor.lastrowid if is_insert else cursor.rowcount) or 0
 
     async def fetchone(
         self, sql: str, params: Sequence[Any] | dict[str, Any] = ()
@@ -142,7 +164,9 @@ class Database:
     async def fetchall(
         self, sql: str, params: Sequence[Any] | dict[str, Any] = ()
     ) -> list[sqlite3.Row]:
-        async with self._use():
+        if _inside_transaction.get():
+            return list(await self.conn.execute_fetchall(sql, params))
+        async with self._lock:
             return list(await self.conn.execute_fetchall(sql, params))
 
     async def fetchval(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
@@ -150,8 +174,46 @@ class Database:
         return None if row is None else row[0]
 
     async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
-        async with self._use():
+        if _inside_transaction.get():
             await self.conn.executemany(sql, rows)
+            return
+        async with self._lock:
+            await self.conn.executemany(sql, rows)
+
+    # -- several statements in one hand-off (hot paths) ----------------------
+
+    async def run(self, fn: Callable[..., T], *args: Any) -> T:
+        """`fn(connection, *args)` run in the database's thread, in ONE hand-off.
+
+        For the hot paths (every button press reads a member, a poll, a ballot):
+        the statements in `fn` run back to back on the raw `sqlite3.Connection`
+        with nothing interleaving, instead of one thread round trip each. `fn` must
+        be plain, quick SQL and Python: it runs off the event loop and must not
+        touch asyncio or discord. Inside `transaction()` it joins the transaction.
+        """
+        if _inside_transaction.get():
+            return await self._in_thread(fn, *args)
+        async with self._lock:
+            return await self._in_thread(fn, *args)
+
+    async def atomic(self, fn: Callable[..., T], *args: Any) -> T:
+        """`fn(connection, *args)` as one transaction, begun, run and committed in ONE
+        hand-off (ROLLBACK if `fn` raises, and the exception comes back here).
+
+        What `transaction()` does for a block of awaited statements, for a write on
+        a hot path (a vote) that needs nothing from the event loop between its
+        statements. Being one hand-off, it also cannot be left half-done by a
+        cancelled task. Inside `transaction()` it joins the transaction.
+        """
+        if _inside_transaction.get():
+            return await self._in_thread(fn, *args)
+        async with self._lock:
+            return await self._in_thread(_atomically, fn, *args)
+
+    async def _in_thread(self, fn: Callable[..., T], *args: Any) -> T:
+        # aiosqlite has no public "run this callable in the connection's thread";
+        # `_execute` is how its own methods do it (stable since aiosqlite 0.17).
+        return await self.conn._execute(fn, self.conn._conn, *args)
 
     # -- transactions -------------------------------------------------------
 
@@ -178,14 +240,6 @@ class Database:
                     await self.conn.execute("COMMIT")
             finally:
                 _inside_transaction.reset(token)
-
-    @asynccontextmanager
-    async def _use(self) -> AsyncIterator[None]:
-        if _inside_transaction.get():
-            yield
-            return
-        async with self._lock:
-            yield
 
     # -- schema -------------------------------------------------------------
 

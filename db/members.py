@@ -7,6 +7,7 @@ Other features ask here: `is_member`, `get_member` (then
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime, time, timedelta
 from typing import Any, Literal
 
@@ -22,6 +23,7 @@ from bot.domain.members import (
     summarise_counts,
 )
 from bot.domain.quiet_hours import QuietHours
+from bot.domain.settings import GuildSettings
 from db.database import Database, from_iso, to_iso
 
 PERSONAL_TABLES = ("members", "member_consents", "member_profiles")
@@ -40,26 +42,35 @@ async def is_member(db: Database, guild_id: int, user_id: int) -> bool:
     )
 
 
-async def current_consents(db: Database, guild_id: int, user_id: int) -> frozenset[str]:
+_CONSENTS_SQL = (
+    "SELECT purpose, granted, max(id) FROM member_consents "
+    "WHERE guild_id = ? AND user_id = ? GROUP BY purpose"
+)
+
+
+def _granted(rows: list[sqlite3.Row]) -> frozenset[str]:
     """Purposes whose latest ledger entry is a grant."""
-    rows = await db.fetchall(
-        "SELECT purpose, granted, max(id) FROM member_consents "
-        "WHERE guild_id = ? AND user_id = ? GROUP BY purpose",
-        (guild_id, user_id),
-    )
     return frozenset(row["purpose"] for row in rows if row["granted"])
 
 
+async def current_consents(db: Database, guild_id: int, user_id: int) -> frozenset[str]:
+    """Purposes whose latest ledger entry is a grant."""
+    return _granted(await db.fetchall(_CONSENTS_SQL, (guild_id, user_id)))
+
+
 async def get_member(db: Database, guild_id: int, user_id: int) -> Member | None:
-    row = await db.fetchone(
-        "SELECT m.*, p.preferred_name, p.self_described_group, p.access_needs, p.timezone, "
-        "p.quiet_start, p.quiet_end, p.reminder_offsets FROM members m "
-        "LEFT JOIN member_profiles p USING (guild_id, user_id) "
-        "WHERE m.guild_id = ? AND m.user_id = ?",
-        (guild_id, user_id),
-    )
+    member, _notice = await member_and_notice(db, guild_id, user_id)
+    return member
+
+
+async def member_and_notice(db: Database, guild_id: int, user_id: int) -> tuple[Member | None, int]:
+    """The member (as `get_member`) and the server's current notice version, read in one
+    hand-off to the database: every member's press of a button checks both (rule 7)."""
+    row, consents, notice = await db.run(_member_rows, guild_id, user_id)
+    if notice is None:
+        notice = GuildSettings(guild_id=guild_id).notice_version
     if row is None:
-        return None
+        return None, notice
     quiet = None
     if row["quiet_start"] and row["quiet_end"]:
         quiet = QuietHours(
@@ -73,16 +84,36 @@ async def get_member(db: Database, guild_id: int, user_id: int) -> Member | None
         quiet_hours=quiet,
         reminder_offsets=offsets_from_text(row["reminder_offsets"]),
     )
-    return Member(
+    member = Member(
         guild_id=guild_id,
         user_id=user_id,
         joined_at=datetime.fromisoformat(row["joined_at"]),
         notice_version=row["notice_version"],
-        consents=await current_consents(db, guild_id, user_id),
+        consents=consents,
         paused_at=from_iso(row["paused_at"]),
         paused_until=from_iso(row["paused_until"]),
         profile=profile,
     )
+    return member, notice
+
+
+def _member_rows(
+    conn: sqlite3.Connection, guild_id: int, user_id: int
+) -> tuple[sqlite3.Row | None, frozenset[str], int | None]:
+    notice = conn.execute(
+        "SELECT notice_version FROM guild_settings WHERE guild_id = ?", (guild_id,)
+    ).fetchone()
+    row = conn.execute(
+        "SELECT m.*, p.preferred_name, p.self_described_group, p.access_needs, p.timezone, "
+        "p.quiet_start, p.quiet_end, p.reminder_offsets FROM members m "
+        "LEFT JOIN member_profiles p USING (guild_id, user_id) "
+        "WHERE m.guild_id = ? AND m.user_id = ?",
+        (guild_id, user_id),
+    ).fetchone()
+    consents: frozenset[str] = frozenset()
+    if row is not None:
+        consents = _granted(conn.execute(_CONSENTS_SQL, (guild_id, user_id)).fetchall())
+    return row, consents, None if notice is None else notice[0]
 
 
 async def consent_history(db: Database, guild_id: int, user_id: int) -> list[dict[str, Any]]:

@@ -25,6 +25,7 @@ Anonymity, in the order things happen:
 from __future__ import annotations
 
 import json
+import sqlite3
 from datetime import datetime
 from typing import Any
 
@@ -114,12 +115,12 @@ async def set_results_outbox(db: Database, poll_id: int, row_id: int | None) -> 
 
 async def get_poll(db: Database, poll_id: int, guild_id: int | None = None) -> Poll | None:
     """The poll, or None (also None if it belongs to another server than `guild_id`)."""
-    row = await db.fetchone("SELECT * FROM polls WHERE id = ?", (poll_id,))
-    if row is None or (guild_id is not None and row["guild_id"] != guild_id):
+    found = await db.run(_poll_rows, poll_id)
+    if found is None:
         return None
-    options = await db.fetchall(
-        "SELECT label FROM poll_options WHERE poll_id = ? ORDER BY position", (poll_id,)
-    )
+    row, options = found
+    if guild_id is not None and row["guild_id"] != guild_id:
+        return None
     return Poll(
         id=row["id"],
         guild_id=row["guild_id"],
@@ -153,6 +154,18 @@ async def get_poll(db: Database, poll_id: int, guild_id: int | None = None) -> P
             else None
         ),
     )
+
+
+def _poll_rows(
+    conn: sqlite3.Connection, poll_id: int
+) -> tuple[sqlite3.Row, list[sqlite3.Row]] | None:
+    row = conn.execute("SELECT * FROM polls WHERE id = ?", (poll_id,)).fetchone()
+    if row is None:
+        return None
+    options = conn.execute(
+        "SELECT label FROM poll_options WHERE poll_id = ? ORDER BY position", (poll_id,)
+    ).fetchall()
+    return row, options
 
 
 async def list_polls(
@@ -235,13 +248,20 @@ async def _secret(db: Database, poll_id: int) -> bytes | None:
 
 async def my_ballot(db: Database, poll: Poll, user_id: int) -> tuple[str, str | None] | None:
     """(choice JSON, reason) of this person's ballot while the poll is open, else None."""
-    secret = await _secret(db, poll.id)
+    return await db.run(_my_ballot, poll.id, poll.guild_id, user_id)
+
+
+def _my_ballot(
+    conn: sqlite3.Connection, poll_id: int, home_guild_id: int, user_id: int
+) -> tuple[str, str | None] | None:
+    found = conn.execute("SELECT secret FROM poll_secrets WHERE poll_id = ?", (poll_id,))
+    secret = found.fetchone()
     if secret is None:
         return None
-    row = await db.fetchone(
+    row = conn.execute(
         "SELECT choice, reason FROM ballots WHERE poll_id = ? AND voter_key = ?",
-        (poll.id, voter_key(secret, poll.guild_id, user_id)),
-    )
+        (poll_id, voter_key(secret[0], home_guild_id, user_id)),
+    ).fetchone()
     return None if row is None else (row["choice"], row["reason"])
 
 
@@ -273,46 +293,59 @@ async def cast_vote(
     `counted_in`); a named ballot keeps that server too.
 
     Raises PollClosed if the poll stopped taking votes, LookupError if there is no
-    such poll or the person is not a member. Four statements, one transaction:
-    this is the hot path when many people vote at once.
+    such poll or the person is not a member. This is the hot path when many people
+    vote at once: three statements in one transaction, run in one hand-off to the
+    database thread (`Database.atomic`).
     """
-    async with db.transaction():
-        row = await db.fetchone(
-            "SELECT p.guild_id, p.state, p.closes_at, p.anonymous, s.secret, EXISTS ("
-            "  SELECT 1 FROM members m WHERE m.guild_id = ? AND m.user_id = ?) AS member "
-            "FROM polls p LEFT JOIN poll_secrets s ON s.poll_id = p.id WHERE p.id = ?",
-            (guild_id, user_id, poll_id),
-        )
-        if row is None:
-            raise LookupError("no such poll")
-        check_open(row["state"], from_iso(row["closes_at"]), now)
-        if not row["member"]:
-            raise LookupError("not a member")
-        if row["secret"] is None:  # only ever missing once closed
-            check_open("closed", None, now)
-        named = not row["anonymous"]
-        new_id = new_ballot_id()
-        kept_id = await db.fetchval(
-            "INSERT INTO ballots (id, poll_id, voter_key, guild_id, user_id, voter_name, "
-            "choice, grp) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (poll_id, voter_key) DO UPDATE SET choice = excluded.choice, "
-            "grp = excluded.grp, voter_name = excluded.voter_name RETURNING id",
-            (
-                new_id,
-                poll_id,
-                voter_key(row["secret"], row["guild_id"], user_id),
-                guild_id if named else None,
-                user_id if named else None,
-                voter_name if named else None,
-                choice,
-                group,
-            ),
-        )
-        await db.execute(
-            "INSERT INTO poll_voters (poll_id, guild_id, user_id) VALUES (?, ?, ?) "
-            "ON CONFLICT DO NOTHING",
-            (poll_id, guild_id, user_id),
-        )
+    return await db.atomic(_cast_vote, poll_id, guild_id, user_id, choice, group, voter_name, now)
+
+
+def _cast_vote(
+    conn: sqlite3.Connection,
+    poll_id: int,
+    guild_id: int,
+    user_id: int,
+    choice: str,
+    group: str | None,
+    voter_name: str | None,
+    now: datetime,
+) -> bool:
+    row = conn.execute(
+        "SELECT p.guild_id, p.state, p.closes_at, p.anonymous, s.secret, EXISTS ("
+        "  SELECT 1 FROM members m WHERE m.guild_id = ? AND m.user_id = ?) AS member "
+        "FROM polls p LEFT JOIN poll_secrets s ON s.poll_id = p.id WHERE p.id = ?",
+        (guild_id, user_id, poll_id),
+    ).fetchone()
+    if row is None:
+        raise LookupError("no such poll")
+    check_open(row["state"], from_iso(row["closes_at"]), now)
+    if not row["member"]:
+        raise LookupError("not a member")
+    if row["secret"] is None:  # only ever missing once closed
+        check_open("closed", None, now)
+    named = not row["anonymous"]
+    new_id = new_ballot_id()
+    (kept_id,) = conn.execute(
+        "INSERT INTO ballots (id, poll_id, voter_key, guild_id, user_id, voter_name, "
+        "choice, grp) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (poll_id, voter_key) DO UPDATE SET choice = excluded.choice, "
+        "grp = excluded.grp, voter_name = excluded.voter_name RETURNING id",
+        (
+            new_id,
+            poll_id,
+            voter_key(row["secret"], row["guild_id"], user_id),
+            guild_id if named else None,
+            user_id if named else None,
+            voter_name if named else None,
+            choice,
+            group,
+        ),
+    ).fetchone()
+    conn.execute(
+        "INSERT INTO poll_voters (poll_id, guild_id, user_id) VALUES (?, ?, ?) "
+        "ON CONFLICT DO NOTHING",
+        (poll_id, guild_id, user_id),
+    )
     return kept_id != new_id  # an earlier ballot kept its id: this vote changed it
 
 

@@ -33,7 +33,9 @@ def test_domain_imports_neither_discord_nor_the_database():
 
 def test_db_does_not_import_discord_or_cogs():
     offenders = [
-        str(p.relative_to(ROOT)) for p in (ROOT / "db").rglob("*.py") if _imports(p) & {"discord", "cogs"}
+        str(p.relative_to(ROOT))
+        for p in (ROOT / "db").rglob("*.py")
+        if _imports(p) & {"discord", "cogs"}
     ]
     assert offenders == []
 
@@ -43,7 +45,9 @@ async def loaded_bot():
     from bot.client import SpeakBack, extension_names
     from bot.config import load_config
 
-    bot = SpeakBack(load_config({"DISCORD_TOKEN": "MTIz.abc.defghijklmnop", "SPEAKBACK_SECRET": "s" * 40}))
+    bot = SpeakBack(
+        load_config({"DISCORD_TOKEN": "MTIz.abc.defghijklmnop", "SPEAKBACK_SECRET": "s" * 40})
+    )
     for name in extension_names():
         await bot.load_extension(name)
     yield bot

@@ -57,7 +57,9 @@ def test_bad_values_get_one_line_naming_the_variable(name, value, expected_words
 
 
 def test_custom_api_base_is_trimmed_and_flagged():
-    config = load_config({"DISCORD_TOKEN": TOKEN, "DISCORD_API_BASE": "http://127.0.0.1:8080/api/v10/"})
+    config = load_config(
+        {"DISCORD_TOKEN": TOKEN, "DISCORD_API_BASE": "http://127.0.0.1:8080/api/v10/"}
+    )
     assert config.api_base == "http://127.0.0.1:8080/api/v10"
     assert config.uses_custom_api
 
@@ -102,7 +104,9 @@ def test_explicit_secret_wins_and_no_file_is_written(tmp_path):
     db_path = tmp_path / "speakback.db"
     secret = "x" * 40
     config = ensure_secret(
-        load_config({"DISCORD_TOKEN": TOKEN, "DATABASE_PATH": str(db_path), "SPEAKBACK_SECRET": secret})
+        load_config(
+            {"DISCORD_TOKEN": TOKEN, "DATABASE_PATH": str(db_path), "SPEAKBACK_SECRET": secret}
+        )
     )
     assert config.secret == secret.encode()
     assert not (tmp_path / "speakback.secret").exists()

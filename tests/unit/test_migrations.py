@@ -1,3 +1,6 @@
+import asyncio
+import sqlite3
+
 import pytest
 
 from db.database import Database, Migration, MigrationError, load_migrations, split_statements
@@ -41,7 +44,9 @@ async def test_a_failing_migration_rolls_back_whole_and_names_the_file(tmp_path)
             await db.migrate([good, bad])
         assert "version 1" in str(caught.value)
         assert await db.user_version() == 1
-        tables = {r[0] for r in await db.fetchall("SELECT name FROM sqlite_master WHERE type='table'")}
+        tables = {
+            r[0] for r in await db.fetchall("SELECT name FROM sqlite_master WHERE type='table'")
+        }
         assert "b" not in tables
         assert await db.fetchval("SELECT count(*) FROM a") == 0
     finally:
@@ -78,5 +83,77 @@ async def test_transaction_rolls_back_on_error(tmp_path):
         async with db.transaction():
             await db.execute("INSERT INTO t VALUES (2)")
         assert await db.fetchval("SELECT x FROM t") == 2
+    finally:
+        await db.close()
+
+
+async def _table_t(tmp_path) -> Database:
+    db = await Database.open(tmp_path / "a.db")
+    await db.migrate([Migration(1, "0001_t.sql", "CREATE TABLE t (x INTEGER UNIQUE);")])
+    return db
+
+
+async def test_atomic_commits_all_or_nothing(tmp_path):
+    db = await _table_t(tmp_path)
+    try:
+
+        def two_rows(conn, first, second):
+            conn.execute("INSERT INTO t VALUES (?)", (first,))
+            conn.execute("INSERT INTO t VALUES (?)", (second,))
+            return "done"
+
+        assert await db.atomic(two_rows, 1, 2) == "done"
+        # The second insert breaks UNIQUE: the first of the pair must not stay either.
+        with pytest.raises(sqlite3.IntegrityError):
+            await db.atomic(two_rows, 3, 1)
+        assert [r[0] for r in await db.fetchall("SELECT x FROM t ORDER BY x")] == [1, 2]
+        assert not db.conn.in_transaction  # nothing left open for the next caller
+    finally:
+        await db.close()
+
+
+async def test_atomic_and_run_join_an_open_transaction(tmp_path):
+    db = await _table_t(tmp_path)
+    try:
+
+        def add(conn, x):
+            conn.execute("INSERT INTO t VALUES (?)", (x,))
+
+        with pytest.raises(RuntimeError):
+            async with db.transaction():
+                await db.atomic(add, 1)
+                await db.run(add, 2)
+                raise RuntimeError("the outer block fails after both")
+        assert await db.fetchval("SELECT count(*) FROM t") == 0
+    finally:
+        await db.close()
+
+
+async def test_statements_from_other_tasks_wait_for_an_open_transaction(tmp_path):
+    db = await _table_t(tmp_path)
+    try:
+        inside = asyncio.Event()
+        release = asyncio.Event()
+
+        async def slow_transaction():
+            with pytest.raises(RuntimeError):
+                async with db.transaction():
+                    await db.execute("INSERT INTO t VALUES (1)")
+                    inside.set()
+                    await release.wait()
+                    raise RuntimeError("rolled back")
+
+        def add(conn, x):
+            conn.execute("INSERT INTO t VALUES (?)", (x,))
+
+        task = asyncio.create_task(slow_transaction())
+        await inside.wait()
+        other = asyncio.create_task(db.atomic(add, 2))
+        await asyncio.sleep(0.05)
+        assert not other.done()  # it did not slip into (and get rolled back with) the other
+        release.set()
+        await task
+        await other
+        assert [r[0] for r in await db.fetchall("SELECT x FROM t")] == [2]
     finally:
         await db.close()

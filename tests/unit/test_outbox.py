@@ -22,15 +22,21 @@ async def db(tmp_path):
 
 
 async def test_the_same_dedupe_key_is_enqueued_once(db):
-    first = await outbox.enqueue(db, kind="dm", payload={"content": "hi"}, now=NOW, dedupe_key="k", user_id=1)
-    second = await outbox.enqueue(db, kind="dm", payload={"content": "hi"}, now=NOW, dedupe_key="k", user_id=1)
+    first = await outbox.enqueue(
+        db, kind="dm", payload={"content": "hi"}, now=NOW, dedupe_key="k", user_id=1
+    )
+    second = await outbox.enqueue(
+        db, kind="dm", payload={"content": "hi"}, now=NOW, dedupe_key="k", user_id=1
+    )
     assert first is not None and second is None
     assert await db.fetchval("SELECT count(*) FROM outbox") == 1
 
 
 async def test_claims_are_exclusive_and_urgent_rows_go_first(db):
     await outbox.enqueue(db, kind="dm", payload={}, now=NOW, dedupe_key="slow", user_id=1)
-    await outbox.enqueue(db, kind="post", payload={}, now=NOW, dedupe_key="fast", channel_id=5, urgent=True)
+    await outbox.enqueue(
+        db, kind="post", payload={}, now=NOW, dedupe_key="fast", channel_id=5, urgent=True
+    )
     claimed = await outbox.claim_due(db, NOW, 10)
     assert [row.kind for row in claimed] == ["post", "dm"]
     assert await outbox.claim_due(db, NOW, 10) == []
@@ -38,7 +44,9 @@ async def test_claims_are_exclusive_and_urgent_rows_go_first(db):
 
 async def test_deferred_rows_wait_for_their_time(db):
     later = NOW + timedelta(hours=8)
-    await outbox.enqueue(db, kind="dm", payload={}, now=NOW, dedupe_key="q", user_id=1, not_before=later)
+    await outbox.enqueue(
+        db, kind="dm", payload={}, now=NOW, dedupe_key="q", user_id=1, not_before=later
+    )
     assert await outbox.claim_due(db, NOW, 10) == []
     assert await outbox.pending_count(db, now=NOW) == 0
     assert await outbox.pending_count(db) == 1
@@ -55,7 +63,9 @@ async def test_a_row_left_mid_send_is_recovered_with_its_id_kept_as_nonce(db):
 
 async def test_edits_of_one_message_coalesce_and_a_change_during_sending_goes_round_again(db):
     for n in range(5):
-        await outbox.enqueue_edit(db, guild_id=1, channel_id=2, message_id=3, payload={"n": n}, now=NOW)
+        await outbox.enqueue_edit(
+            db, guild_id=1, channel_id=2, message_id=3, payload={"n": n}, now=NOW
+        )
     [row] = await outbox.claim_due(db, NOW, 10)
     assert row.payload == {"n": 4}
     await outbox.enqueue_edit(db, guild_id=1, channel_id=2, message_id=3, payload={"n": 5}, now=NOW)

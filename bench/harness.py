@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import math
 import os
 import sqlite3
@@ -39,6 +40,7 @@ class Scale:
 
     name: str
     burst: int  # figure 1: members pressing Vote within one second
+    burst_rounds: int  # figure 1: bursts per bot, alternating with the baseline's
     write_votes: int  # figure 2a: votes through the repository (and raw inserts)
     crash_votes: int  # figure 2b: votes in the burst the bot is killed in
     fanout: int  # figure 3: members receiving a DM
@@ -56,6 +58,7 @@ class Scale:
 FULL = Scale(
     name="full",
     burst=500,
+    burst_rounds=5,
     write_votes=2000,
     crash_votes=2000,
     fanout=1000,
@@ -70,6 +73,7 @@ FULL = Scale(
 QUICK = Scale(
     name="quick",
     burst=500,
+    burst_rounds=3,
     write_votes=2000,
     crash_votes=2000,
     fanout=1000,
@@ -83,6 +87,7 @@ QUICK = Scale(
 SMOKE = Scale(
     name="smoke",
     burst=40,
+    burst_rounds=2,
     write_votes=100,
     crash_votes=120,
     fanout=60,
@@ -334,6 +339,26 @@ def component_interaction(
         describe,
         message,
     )
+
+
+def bot_cpu_seconds(world: World) -> float:
+    """CPU time (user + system, all threads) the bot process has used so far."""
+    assert world.bot is not None and world.bot.proc is not None
+    fields = Path(f"/proc/{world.bot.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@contextlib.contextmanager
+def instrument_steady():
+    """No garbage collection in this process (the emulator: the measuring instrument)
+    while timing: a full collection of its own records pauses it for up to ~100 ms,
+    and that would show up as the bot's latency. `timeit` does the same."""
+    gc.collect()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 async def fire_spread(world: World, made: list[Interaction], over: float) -> list[Interaction]:

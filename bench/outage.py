@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import harness as h
+from bot.delivery import RATE
 
 WINDOW = timedelta(seconds=60)
 CRASH_AT = timedelta(seconds=20)
@@ -210,7 +211,7 @@ async def run_core(root: Path, scale: h.Scale) -> h.Figure:
             for r in world.requests[first_after:]
             if not r.path.startswith(h.EXEMPT_PREFIXES) and r.method == "POST"
         )
-        floor = needed / 40
+        floor = needed / RATE
         total = [a + b for a, b in zip(catch_up, overdue, strict=True)]
         figure.add("delivered exactly once", delivered)
         figure.add(
@@ -232,7 +233,7 @@ async def run_core(root: Path, scale: h.Scale) -> h.Figure:
         figure.add(
             "dispatch lateness after restart p50 / p99 (s)",
             f"{h.percentile(catch_up, 50):.1f} / {h.percentile(catch_up, 99):.1f}",
-            baseline=f"{floor:.1f} (pacer floor: {needed} requests at 40/s)",
+            baseline=f"{floor:.1f} (pacer floor: {needed} requests at {RATE:g}/s)",
         )
         figure.add("total lateness incl. the outage p99 (s)", round(h.percentile(total, 99), 1))
         figure.add("restart to every reminder sent (s)", round(caught_up, 1))
@@ -247,7 +248,7 @@ async def run_core(root: Path, scale: h.Scale) -> h.Figure:
         figure.notes.append(
             f"{sent_before} messages were sent before the kill; dispatch lateness = real "
             "time from the restart to the DM request; total adds the time it was already overdue. The pacer "
-            "(40/s, under Discord's 50/s) sets the floor: N reminders need >= N/40 s."
+            f"({RATE:g}/s, under Discord's 50/s) sets the floor: N reminders need >= N/{RATE:g} s."
         )
     finally:
         await world.close()
@@ -370,7 +371,7 @@ async def run_meetings(root: Path, scale: h.Scale) -> h.Figure:
         figure.add(
             "dispatch lateness after restart p50 / p99 (s)",
             f"{h.percentile(sends, 50):.1f} / {h.percentile(sends, 99):.1f}",
-            baseline=f"{needed / 40:.1f} (pacer floor: {needed} requests at 40/s)",
+            baseline=f"{needed / RATE:.1f} (pacer floor: {needed} requests at {RATE:g}/s)",
         )
         figure.add("restart to every reminder sent (s)", round(timeline["caught_up"], 1))
         figure.invariants = {
@@ -384,7 +385,7 @@ async def run_meetings(root: Path, scale: h.Scale) -> h.Figure:
             f"{timeline['sent_before']} messages were sent before the kill; {len(catch_up)} "
             "meetings' first reminder after the restart. Dispatch lateness = real time from "
             "the restart to each reminder DM request (the outage itself adds 40-60 s). "
-            "The pacer (40/s, under Discord's 50/s) sets the floor."
+            f"The pacer ({RATE:g}/s, under Discord's 50/s) sets the floor."
         )
     finally:
         await world.close()

@@ -88,7 +88,10 @@ class NoticeOutdated(NotAllowed):
 
 
 async def require_member(
-    interaction: discord.Interaction, *, allow_outdated_notice: bool = False
+    interaction: discord.Interaction,
+    *,
+    allow_outdated_notice: bool = False,
+    found: tuple[Member | None, int] | None = None,
 ) -> Member:
     """The member behind this interaction, re-checked now (rule 7).
 
@@ -96,10 +99,14 @@ async def require_member(
     the server's current notice is shown it (with I agree / Not now) before
     anything else happens; pass `allow_outdated_notice=True` for things a
     person may always do (see, export or erase their data, step back).
+    `found` is (member, notice version) when the caller has just read them
+    together with what it needs (`db.members.member_and_notice` shape).
     """
     guild_id = actor_guild_id(interaction)
     bot: SpeakBack = interaction.client  # type: ignore[assignment]
-    member, notice_version = await member_and_notice(bot.db, guild_id, interaction.user.id)
+    if found is None:
+        found = await member_and_notice(bot.db, guild_id, interaction.user.id)
+    member, notice_version = found
     if member is None:
         raise NotAllowed(strings.JOIN_FIRST)
     if not allow_outdated_notice and not notice_is_current(member, notice_version):

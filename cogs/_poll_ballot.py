@@ -47,7 +47,7 @@ from bot.domain.polls import (
     give_points,
 )
 from bot.errors import NotAllowed
-from bot.guards import require_member
+from bot.guards import actor_guild_id, require_member
 from bot.strings import polls as text
 from bot.ui import SafeItem, SafeModal, embed
 from cogs._network import require_answerable_from
@@ -97,10 +97,13 @@ def server_name(bot: SpeakBack, guild_id: int) -> str:
     return discord.utils.escape_markdown(guild.name) if guild else "another server"
 
 
-async def votable_poll(bot: SpeakBack, poll_id: int, guild_id: int) -> Poll:
+async def votable_poll(
+    bot: SpeakBack, poll_id: int, guild_id: int, *, found: Poll | None = None
+) -> Poll:
     """The poll, if members of `guild_id` may vote in it: its own server's, or a network
-    poll shared with a server still linked to that network (issue 10)."""
-    poll = await repo.get_poll(bot.db, poll_id)
+    poll shared with a server still linked to that network (issue 10). `found` is the
+    poll when the caller has just read it."""
+    poll = found if found is not None else await repo.get_poll(bot.db, poll_id)
     if poll is None or (poll.guild_id != guild_id and poll.network_id is None):
         raise Refusal(text.POLL_GONE)
     await require_answerable_from(bot, poll.guild_id, poll.network_id, guild_id)
@@ -302,14 +305,17 @@ class VoteButton(
 
     async def on_press(self, interaction: discord.Interaction) -> None:
         bot = bot_of(interaction)
-        member = await require_member(interaction)
-        poll = await votable_poll(bot, self.poll_id, member.guild_id)
+        # Everyone may press at once when a poll is announced: one read re-checks it all.
+        read = await repo.vote_press(
+            bot.db, self.poll_id, actor_guild_id(interaction), interaction.user.id
+        )
+        member = await require_member(interaction, found=(read.member, read.notice_version))
+        poll = await votable_poll(bot, self.poll_id, member.guild_id, found=read.poll)
         check_can_vote(poll, bot.clock.now())
         home_copy = interaction.guild_id == poll.guild_id
         if poll.message_id is None and home_copy and interaction.message is not None:
             await repo.set_message_id(bot.db, poll.id, interaction.message.id)
-        mine = await repo.my_ballot(bot.db, poll, member.user_id)
-        current = ballot_from_json(poll.kind, mine[0]) if mine else None
+        current = ballot_from_json(poll.kind, read.ballot[0]) if read.ballot else None
         shown, view = ballot_screen(poll, current)
         elsewhere = await counted_elsewhere(bot, poll, member.guild_id, member.user_id)
         await interaction.response.send_message(

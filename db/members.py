@@ -66,7 +66,15 @@ async def get_member(db: Database, guild_id: int, user_id: int) -> Member | None
 async def member_and_notice(db: Database, guild_id: int, user_id: int) -> tuple[Member | None, int]:
     """The member (as `get_member`) and the server's current notice version, read in one
     hand-off to the database: every member's press of a button checks both (rule 7)."""
-    row, consents, notice = await db.run(_member_rows, guild_id, user_id)
+    return member_from_rows(guild_id, user_id, await db.run(member_rows, guild_id, user_id))
+
+
+MemberRows = tuple[sqlite3.Row | None, frozenset[str], int | None]
+
+
+def member_from_rows(guild_id: int, user_id: int, found: MemberRows) -> tuple[Member | None, int]:
+    """`member_and_notice` from what `member_rows` read."""
+    row, consents, notice = found
     if notice is None:
         notice = GuildSettings(guild_id=guild_id).notice_version
     if row is None:
@@ -97,9 +105,9 @@ async def member_and_notice(db: Database, guild_id: int, user_id: int) -> tuple[
     return member, notice
 
 
-def _member_rows(
-    conn: sqlite3.Connection, guild_id: int, user_id: int
-) -> tuple[sqlite3.Row | None, frozenset[str], int | None]:
+def member_rows(conn: sqlite3.Connection, guild_id: int, user_id: int) -> MemberRows:
+    """In the database thread (`Database.run`): the member's rows and the server's
+    notice version; other repositories call it to fold this check into their read."""
     notice = conn.execute(
         "SELECT notice_version FROM guild_settings WHERE guild_id = ?", (guild_id,)
     ).fetchone()

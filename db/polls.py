@@ -26,10 +26,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from bot.domain.ballots import ballot_from_json, poll_kind
+from bot.domain.members import Member
 from bot.domain.polls import (
     Poll,
     PollSettings,
@@ -46,6 +48,7 @@ from bot.domain.polls import (
 )
 from bot.domain.tally import tally
 from db.database import Database, from_iso, to_iso
+from db.members import member_from_rows, member_rows
 from db.settings import get_settings
 
 PERSONAL_TABLES = ("poll_voters", "ballots")
@@ -115,12 +118,16 @@ async def set_results_outbox(db: Database, poll_id: int, row_id: int | None) -> 
 
 async def get_poll(db: Database, poll_id: int, guild_id: int | None = None) -> Poll | None:
     """The poll, or None (also None if it belongs to another server than `guild_id`)."""
-    found = await db.run(_poll_rows, poll_id)
+    poll = _poll_from(await db.run(_poll_rows, poll_id))
+    if poll is None or (guild_id is not None and poll.guild_id != guild_id):
+        return None
+    return poll
+
+
+def _poll_from(found: tuple[sqlite3.Row, list[sqlite3.Row]] | None) -> Poll | None:
     if found is None:
         return None
     row, options = found
-    if guild_id is not None and row["guild_id"] != guild_id:
-        return None
     return Poll(
         id=row["id"],
         guild_id=row["guild_id"],
@@ -244,6 +251,34 @@ async def counted_in(db: Database, poll_id: int, user_id: int) -> int | None:
 
 async def _secret(db: Database, poll_id: int) -> bytes | None:
     return await db.fetchval("SELECT secret FROM poll_secrets WHERE poll_id = ?", (poll_id,))
+
+
+@dataclass(frozen=True)
+class VotePress:
+    """All that a press of a poll's Vote button re-checks, read in one hand-off."""
+
+    member: Member | None
+    notice_version: int
+    poll: Poll | None
+    ballot: tuple[str, str | None] | None  # (choice JSON, reason) while the poll is open
+
+
+async def vote_press(db: Database, poll_id: int, guild_id: int, user_id: int) -> VotePress:
+    """The member (as `members.member_and_notice`), the poll (as `get_poll`) and their
+    ballot (as `my_ballot`): the busiest read there is when a poll is announced to
+    everyone at once, so it is one round trip to the database thread, not three."""
+    member_found, poll_found, ballot = await db.run(_vote_press, poll_id, guild_id, user_id)
+    member, notice_version = member_from_rows(guild_id, user_id, member_found)
+    return VotePress(member, notice_version, _poll_from(poll_found), ballot)
+
+
+def _vote_press(conn: sqlite3.Connection, poll_id: int, guild_id: int, user_id: int):
+    member_found = member_rows(conn, guild_id, user_id)
+    poll_found = _poll_rows(conn, poll_id)
+    ballot = None
+    if member_found[0] is not None and poll_found is not None:
+        ballot = _my_ballot(conn, poll_id, poll_found[0]["guild_id"], user_id)
+    return member_found, poll_found, ballot
 
 
 async def my_ballot(db: Database, poll: Poll, user_id: int) -> tuple[str, str | None] | None:

@@ -99,7 +99,7 @@ async def run(root: Path, members: int) -> dict[str, Any]:
         requests = [
             r
             for r in world.requests[first_request:]
-            if not r.path.startswith(h.EXEMPT_PREFIXES) and not r.path.startswith("/api/v10/ga")
+            if not r.path.startswith(h.EXEMPT_PREFIXES) and not r.path.startswith("/gateway")
         ]
         stamps = [r.at for r in requests]
         span = max(stamps) - min(stamps) if len(stamps) > 1 else 0.0

@@ -9,7 +9,8 @@ wakes the sender. The sender:
   message), and marks it sent. A crash in between resends with the same nonce.
 - paces every request it makes at `RATE` per second, spaced evenly, because
   discord.py paces per-route buckets but not Discord's global 50 requests/s.
-- caches DM channel ids, and records a closed DM (403, code 50007) once in
+- keeps DM channel ids (in memory and on the member's row, so a restart does not
+  cost a request per member to open them again), and records a closed DM (403, code 50007) once in
   `dm_blocked`; later DMs to that person in that server are skipped without a
   request until a successful DM (e.g. the "I've opened my DMs" test) clears it.
 - asks the recipient policy (registered by membership) before each DM: send,
@@ -37,7 +38,7 @@ from discord.http import handle_message_parameters
 from discord.utils import MISSING
 
 from bot.clock import DrivenClock
-from db import outbox
+from db import members, outbox
 from db.outbox import OutboxRow
 
 if TYPE_CHECKING:
@@ -369,7 +370,7 @@ class Delivery:
             await outbox.defer(self.db, row.id, decision.until, decision.reason)
             return
         try:
-            channel_id = await self._dm_channel(row.user_id)
+            channel_id = await self._dm_channel(row.user_id, row.guild_id)
             message_id = await self._send(channel_id, row.payload, row.id)
         except discord.Forbidden as error:
             if error.code != DMS_CLOSED:
@@ -408,15 +409,22 @@ class Delivery:
         self._last_edit[row.message_id] = time.monotonic()
         await outbox.mark_sent(self.db, row, now, row.message_id)
 
-    async def _dm_channel(self, user_id: int) -> int:
+    async def _dm_channel(self, user_id: int, guild_id: int | None) -> int:
+        """The DM channel's id: from memory, else from the member's row (kept across
+        restarts), else opened with Discord (one request) and remembered."""
         cached = self._dm_channels.get(user_id)
+        if cached is None and guild_id is not None:
+            cached = await members.dm_channel_of(self.db, guild_id, user_id)
         if cached is not None:
+            self._dm_channels[user_id] = cached
             return cached
         await self.pacer.wait()
         self.requests_made += 1
         data = await self.bot.http.start_private_message(user_id)
         channel_id = int(data["id"])
         self._dm_channels[user_id] = channel_id
+        if guild_id is not None:
+            await members.remember_dm_channel(self.db, guild_id, user_id, channel_id)
         return channel_id
 
     async def _send(self, channel_id: int | None, payload: dict[str, Any], nonce: int) -> int:

@@ -124,6 +124,21 @@ def member_rows(conn: sqlite3.Connection, guild_id: int, user_id: int) -> Member
     return row, consents, None if notice is None else notice[0]
 
 
+async def dm_channel_of(db: Database, guild_id: int, user_id: int) -> int | None:
+    """The member's DM channel with the bot, if one was opened before."""
+    return await db.fetchval(
+        "SELECT dm_channel_id FROM members WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
+    )
+
+
+async def remember_dm_channel(db: Database, guild_id: int, user_id: int, channel_id: int) -> None:
+    """Keep the DM channel's id with the member (only while they are one)."""
+    await db.execute(
+        "UPDATE members SET dm_channel_id = ? WHERE guild_id = ? AND user_id = ?",
+        (channel_id, guild_id, user_id),
+    )
+
+
 async def consent_history(db: Database, guild_id: int, user_id: int) -> list[dict[str, Any]]:
     rows = await db.fetchall(
         "SELECT purpose, granted, notice_version, at FROM member_consents "

@@ -332,19 +332,14 @@ async def cast_vote(
     vote at once: three statements in one transaction, run in one hand-off to the
     database thread (`Database.atomic`).
     """
-    return await db.atomic(_cast_vote, poll_id, guild_id, user_id, choice, group, voter_name, now)
+    return await db.atomic(
+        _cast_vote_in, poll_id, guild_id, user_id, choice, group, voter_name, now
+    )
 
 
-def _cast_vote(
-    conn: sqlite3.Connection,
-    poll_id: int,
-    guild_id: int,
-    user_id: int,
-    choice: str,
-    group: str | None,
-    voter_name: str | None,
-    now: datetime,
-) -> bool:
+def _cast_vote_in(conn: sqlite3.Connection, *vote: Any) -> bool:
+    """`cast_vote`'s statements, in the database thread (arguments in its order)."""
+    poll_id, guild_id, user_id, choice, group, voter_name, now = vote
     row = conn.execute(
         "SELECT p.guild_id, p.state, p.closes_at, p.anonymous, s.secret, EXISTS ("
         "  SELECT 1 FROM members m WHERE m.guild_id = ? AND m.user_id = ?) AS member "

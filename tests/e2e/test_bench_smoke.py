@@ -44,6 +44,8 @@ async def test_dm_fan_out_reaches_every_open_inbox_once_without_global_429s(tmp_
     assert_invariants(figure)
     per_closed = next(r for r in figure.rows if r.metric.startswith("invalid requests"))
     assert per_closed.value == 1.0
+    after_restart = next(r for r in figure.rows if r.metric == "requests per DM after a restart")
+    assert after_restart.value == 1.0  # DM channel ids outlive the process
 
 
 async def test_core_reminders_across_a_kill_and_an_outage_arrive_once_or_are_missed(tmp_path):

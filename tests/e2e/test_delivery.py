@@ -92,9 +92,7 @@ async def test_300_dms_at_once_all_arrive_paced_under_the_global_limit(world):
     assert all(len(p.dms) == 1 for p in people)
     assert world.global_429s == 0
     stamps = sorted(
-        r.at
-        for r in world.requests
-        if not r.path.startswith(("/api/v10/interactions", "/api/v10/webhooks"))
+        r.at for r in world.requests if not r.path.startswith(("/interactions", "/webhooks"))
     )
     busiest = max(sum(1 for t in stamps if s <= t < s + 1.0) for s in stamps)
     assert busiest <= 50, f"{busiest} requests in one second"
@@ -179,3 +177,23 @@ async def test_a_dm_past_its_expiry_is_skipped_not_sent_late(world):
         ("skipped", "too late to be useful"),
         ("sent", None),
     ]
+
+
+async def test_a_members_dm_channel_is_opened_once_even_across_a_restart(world):
+    alice = world.user("alice")
+    await alice.click(await alice.slash("join"), "I agree")
+
+    async def dm(text):
+        await world.bot.control(
+            "POST",
+            "/test/dm",
+            {"guild_id": world.guild().id, "user_id": alice.id, "content": text},
+        )
+        await world.settle()
+
+    await dm("First news")
+    await world.restart_bot(kill=False)  # the in-memory cache is gone
+    await dm("Second news")
+    assert [m.content for m in alice.dms][-2:] == ["First news", "Second news"]
+    opened = [r for r in world.requests if r.method == "POST" and r.path == "/users/@me/channels"]
+    assert len(opened) == 1  # Discord was asked for the DM channel once, not after the restart

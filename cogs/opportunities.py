@@ -30,6 +30,7 @@ from bot.domain.members import PURPOSE_SERVICE, notice_is_current
 from bot.domain.opportunities import (
     ALLOCATIONS,
     CANCELLED,
+    CLEARABLE_NAMES,
     CLOSED,
     CONFIRMED,
     DECLINED,
@@ -50,6 +51,7 @@ from bot.domain.opportunities import (
     check_new_places,
     check_places,
     clean_text,
+    clear_changes,
     new_seed,
     summarise_fan_out,
     waitlist_position,
@@ -876,6 +878,10 @@ class OpportunityGroup(app_commands.Group, name="opportunity", description=text.
         payment=text.PAYMENT_HELP,
         content_note=text.CONTENT_NOTE_HELP,
         closes=text.CLOSES_HELP,
+        clear=text.CLEAR_HELP,
+    )
+    @app_commands.choices(
+        clear=[app_commands.Choice(name=n, value=v) for v, n in text.CLEAR_CHOICES.items()]
     )
     @app_commands.autocomplete(opportunity=open_opportunities)
     async def edit(
@@ -889,6 +895,7 @@ class OpportunityGroup(app_commands.Group, name="opportunity", description=text.
         payment: str | None = None,
         content_note: str | None = None,
         closes: str | None = None,
+        clear: app_commands.Choice[str] | None = None,
     ) -> None:
         _actor, settings = await require_organiser(interaction)
         opp = await organisers_opportunity(interaction, opportunity)
@@ -915,13 +922,17 @@ class OpportunityGroup(app_commands.Group, name="opportunity", description=text.
             )
         if closes is not None:
             changes["closes_at"] = check_closes(parse_when(closes, settings.timezone, now), now)
+        if clear is not None:
+            changes |= clear_changes(opp, clear.value, set(changes))
         if not changes:
             raise Refusal(text.NOTHING_TO_EDIT)
         try:
             updated, promoted = await repo.edit(self.bot.db, opp.id, **changes)
         except LookupError:
             raise Refusal(text.NOT_OPEN) from None
-        if "closes_at" in changes:
+        if "closes_at" in changes and changes["closes_at"] is None:
+            await self.bot.dispatcher.cancel(close_key(opp.id))
+        elif "closes_at" in changes:
             await self.bot.dispatcher.schedule(
                 CLOSE_JOB,
                 changes["closes_at"],
@@ -932,6 +943,9 @@ class OpportunityGroup(app_commands.Group, name="opportunity", description=text.
         await interaction.response.send_message(
             text.EDITED.format(
                 channel=opp.channel_id,
+                removed=text.EDITED_REMOVED.format(what=CLEARABLE_NAMES[clear.value])
+                if clear is not None
+                else "",
                 promoted=text.EDITED_PROMOTED.format(count=len(promoted)) if promoted else "",
             ),
             ephemeral=True,

@@ -152,6 +152,43 @@ def check_closes(closes_at: datetime | None, now: datetime) -> datetime | None:
     return closes_at
 
 
+# What `/opportunity edit clear:` can take away, and the columns that hold it.
+CLEARABLE: dict[str, tuple[str, ...]] = {
+    "payment": ("payment",),
+    "content_note": ("content_note",),
+    "when": ("when_text", "when_at"),
+    "closes": ("closes_at",),
+}
+CLEARABLE_NAMES = {
+    "payment": "payment note",
+    "content_note": "content note",
+    "when": "when it happens",
+    "closes": "closing date",
+}
+
+
+def clear_changes(opp: Opportunity, what: str, also_set: set[str]) -> dict[str, None]:
+    """The columns to empty when an organiser removes `what` from an open opportunity.
+
+    A lottery keeps its closing date (it is drawn then), and nothing may be both
+    given a new value and removed in the same edit.
+    """
+    if what not in CLEARABLE:
+        raise Refusal("Please pick what to remove from the list. Nothing was changed.")
+    name = CLEARABLE_NAMES[what]
+    if set(CLEARABLE[what]) & also_set:
+        raise Refusal(
+            f"You gave a new {name} and asked to remove it in the same edit; please do one "
+            "or the other. Nothing was changed."
+        )
+    if what == "closes" and opp.is_lottery:
+        raise Refusal(
+            "A lottery is drawn at its closing date, so it needs one. You can move the date "
+            "with `closes`, or close it now with `/opportunity close`. Nothing was changed."
+        )
+    return dict.fromkeys(CLEARABLE[what])
+
+
 def check_new_places(opp: Opportunity, places: int | None, confirmed: int) -> int | None:
     """Places after an edit: never fewer than the people who already hold one."""
     places = check_places(places)

@@ -22,6 +22,13 @@ ALLOCATION_HELP = "first_come: in order of replies; lottery: drawn at the closin
 PAYMENT_HELP = "Payment or expenses, e.g. `£25 an hour plus travel` or `unpaid`"
 CONTENT_NOTE_HELP = "A short content note, shown before the details"
 CLOSES_HELP = "When replies close, e.g. `friday 5pm` (server time)"
+CLEAR_HELP = "Remove something that was given before (the post updates)"
+CLEAR_CHOICES = {
+    "payment": "the payment note",
+    "content_note": "the content note",
+    "when": "when it happens",
+    "closes": "the closing date (replies stay open until you close it)",
+}
 NETWORK_HELP = "Post to every server in your network too (members answer in their own server)"
 PING_HELP = "Ping the server's announcement role with this post"
 OPPORTUNITY_HELP = "The opportunity (start typing its title)"
@@ -158,7 +165,8 @@ CLOSED_DRAW = " The lottery was drawn: {confirmed} got a place, {waitlisted} on 
 ALREADY_CLOSED = "That opportunity has already closed. Nothing was changed."
 CANCELLED_NOW = "Cancelled. I'm letting the {count} people who said yes know."
 CANCELLED_NOBODY = "Cancelled. Nobody had said yes, so nobody needed telling."
-EDITED = "Saved. The post in <#{channel}> will show the changes shortly.{promoted}"
+EDITED = "Saved. The post in <#{channel}> will show the changes shortly.{removed}{promoted}"
+EDITED_REMOVED = " Removed: {what}."
 EDITED_PROMOTED = " {count} people moved from the waitlist into the new places."
 
 # -- lists --------------------------------------------------------------------------

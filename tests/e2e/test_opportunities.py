@@ -311,6 +311,31 @@ async def test_cancel_tells_only_those_who_said_yes(world):
     assert late.text == text.LIST_EMPTY
 
 
+async def test_edit_can_remove_the_payment_note_and_the_closing_date(world):
+    olu = await set_up(world)
+    _, message, opp_id = await post(world, olu, payment="£25 an hour", closes="2026-12-05 17:00")
+    assert "£25 an hour" in message.text
+
+    both = await olu.slash("opportunity edit", opportunity=opp_id, payment="£30", clear="payment")
+    assert "same edit" in both.text and "Nothing was changed" in both.text
+    removed = await olu.slash("opportunity edit", opportunity=opp_id, clear="payment")
+    assert "Removed: payment note." in removed.text
+    await eventually(world, lambda: text.NO_PAYMENT in post_message(world, opp_id).text)
+
+    await olu.slash("opportunity edit", opportunity=opp_id, clear="closes")
+    assert rows(world, "SELECT closes_at FROM opportunities WHERE id = ?", (opp_id,)) == [(None,)]
+    await world.advance(days=6)  # past the old closing date: its job went with it
+    assert "Replies have closed" not in post_message(world, opp_id).text
+
+
+async def test_a_lottery_keeps_its_closing_date(world):
+    olu = await set_up(world)
+    _, _, opp_id = await post(world, olu, places=2, allocation="lottery", closes="2026-12-05 17:00")
+    refused = await olu.slash("opportunity edit", opportunity=opp_id, clear="closes")
+    assert "drawn at its closing date" in refused.text and "Nothing was changed" in refused.text
+    assert rows(world, "SELECT closes_at FROM opportunities WHERE id = ?", (opp_id,)) != [(None,)]
+
+
 async def test_edit_adds_places_from_the_waitlist_and_moves_the_closing_date(world):
     olu = await set_up(world)
     alice, bob = world.user("alice"), world.user("bob")

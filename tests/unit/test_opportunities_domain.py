@@ -23,6 +23,7 @@ from bot.domain.opportunities import (
     check_can_answer,
     check_new_places,
     check_places,
+    clear_changes,
     draw_lottery,
     place_for_new_yes,
     summarise_fan_out,
@@ -147,3 +148,18 @@ def test_setting_checks_say_what_to_change():
 def test_fan_out_summary_counts_preferences_and_closed_dms():
     summary = summarise_fan_out({"sent": 7, "skipped": 1, "undeliverable": 2, "pending": 1}, 4)
     assert (summary.sent, summary.skipped, summary.undeliverable, summary.waiting) == (7, 5, 2, 1)
+
+
+def test_clearing_empties_exactly_the_fields_it_names():
+    assert clear_changes(opp(), "payment", set()) == {"payment": None}
+    assert clear_changes(opp(), "when", {"title"}) == {"when_text": None, "when_at": None}
+    assert clear_changes(opp(), "closes", set()) == {"closes_at": None}
+
+
+def test_clearing_refuses_a_lottery_its_draw_date_and_a_field_also_being_set():
+    with pytest.raises(Refusal, match="drawn at its closing date"):
+        clear_changes(opp(allocation=LOTTERY, places=3), "closes", set())
+    with pytest.raises(Refusal, match="same edit"):
+        clear_changes(opp(), "payment", {"payment"})
+    with pytest.raises(Refusal, match="from the list"):
+        clear_changes(opp(), "title", set())  # a title is required, never removable

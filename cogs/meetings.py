@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -63,9 +64,10 @@ from bot.domain.recurrence import (
     first_occurrence,
     next_occurrences,
     occurrence_for_key,
+    occurrence_on,
 )
-from bot.domain.timefmt import discord_timestamp, plain_local
-from bot.domain.when import format_offsets, parse_offsets, parse_when
+from bot.domain.timefmt import discord_timestamp, plain_date, plain_local
+from bot.domain.when import format_offsets, parse_day, parse_offsets, parse_when
 from bot.guards import actor_guild_id, require_member, require_organiser
 from bot.strings import meetings as text
 from bot.ui import SafeItem, SafeModal, embed
@@ -427,8 +429,23 @@ def reminder_payload(meeting: Meeting, occ: Occurrence, status: str, link: str) 
     return message_payload(embeds=[shown])
 
 
-def notice_payload(meeting: Meeting, occ: Occurrence | None, link: str) -> dict:
-    """What people going are told when a meeting changes or is cancelled."""
+def notice_payload(
+    meeting: Meeting, occ: Occurrence | None, link: str, dropped: Occurrence | None = None
+) -> dict:
+    """What people going are told when a meeting changes or is cancelled, or when only
+    its meeting `dropped` is (then `occ` is the next one, if any)."""
+    if dropped is not None:
+        day = plain_date(dropped.start_utc, meeting.series.zone)
+        after = (
+            text.DATE_CANCELLED_DM_NEXT.format(when=discord_timestamp(occ.start_utc, "F"))
+            if occ is not None
+            else ""
+        )
+        body = text.DATE_CANCELLED_DM_BODY.format(
+            when=discord_timestamp(dropped.start_utc, "F"), title=meeting.title, next=after
+        )
+        title = text.DATE_CANCELLED_DM_TITLE.format(day=day, title=meeting.title)
+        return message_payload(embeds=[embed(_cut(title, 256), body)])
     if meeting.is_scheduled and occ is not None:
         lines = [text.CHANGED_BODY.format(link=link), "", *detail_lines(meeting, occ)]
         title = text.CHANGED_TITLE.format(title=meeting.title)
@@ -444,8 +461,10 @@ async def tell_attending(
     meeting: Meeting,
     people: list[tuple[int, int]] | list[int],
     occ: Occurrence | None,
+    dropped: Occurrence | None = None,
 ) -> None:
-    """A change or cancellation notice to people who said Going/Maybe (dm_reminders only).
+    """A change or cancellation notice to people who said Going/Maybe (dm_reminders only);
+    with `dropped`, the notice that only that date is cancelled.
 
     `people` are (guild_id, user_id) from `repo.attending` (bare user ids mean the
     home server): each is told as a member of the server their answer counts in, so
@@ -454,7 +473,8 @@ async def tell_attending(
     pairs = [p if isinstance(p, tuple) else (meeting.guild_id, p) for p in people]
     payloads: dict[int, dict[str, Any]] = {}
     for guild_id in {g for g, _u in pairs}:
-        payloads[guild_id] = notice_payload(meeting, occ, await link_for(bot, meeting, guild_id))
+        link = await link_for(bot, meeting, guild_id)
+        payloads[guild_id] = notice_payload(meeting, occ, link, dropped)
     async with bot.db.transaction():
         for guild_id, user_id in pairs:
             await bot.delivery.dm(
@@ -1046,6 +1066,7 @@ class MeetingGroup(app_commands.Group, name="meeting", description=text.GROUP_DE
             new = Series.from_start_utc(start_utc, settings.timezone, rule, minutes)
         else:
             new = Series(old.start_local, old.zone, rule, minutes)
+        new = replace(new, skipped_dates=old.skipped_dates)  # a cancelled date stays cancelled
         offsets = tuple(parse_offsets(reminders)) if reminders is not None else found.offsets
         new_title = validate_title(title) if title is not None else found.title
         new_place = validate_place(place) if place is not None else found.place
@@ -1082,14 +1103,19 @@ class MeetingGroup(app_commands.Group, name="meeting", description=text.GROUP_DE
         await interaction.followup.send(words, ephemeral=True)
 
     @app_commands.command(name="cancel", description=text.CANCEL_DESCRIPTION, extras=ORGANISER)
-    @app_commands.describe(meeting=text.MEETING_HELP)
+    @app_commands.describe(meeting=text.MEETING_HELP, date=text.CANCEL_DATE_HELP)
     @app_commands.autocomplete(meeting=meeting_autocomplete)
-    async def cancel(self, interaction: discord.Interaction, meeting: int) -> None:
+    async def cancel(
+        self, interaction: discord.Interaction, meeting: int, date: str | None = None
+    ) -> None:
         await require_organiser(interaction)
         found = await _meeting_option(self.bot, interaction, meeting)
         if not found.is_scheduled:
             raise Refusal(text.CANCELLED_ALREADY)
         now = self.bot.clock.now()
+        if date is not None:
+            await self._cancel_one_date(interaction, found, date, now)
+            return
         occ = upcoming_occurrence(found.series, now)
         upcoming = [o.key for o in next_occurrences(found.series, now, 60)]
         people = await repo.attending(self.bot.db, found.id, upcoming)
@@ -1108,6 +1134,55 @@ class MeetingGroup(app_commands.Group, name="meeting", description=text.GROUP_DE
             else text.NOBODY_TOLD
         )
         await interaction.followup.send(text.CANCELLED.format(told=told), ephemeral=True)
+
+    async def _cancel_one_date(
+        self,
+        interaction: discord.Interaction,
+        found: Meeting,
+        typed: str,
+        now: datetime,
+    ) -> None:
+        """`/meeting cancel date:`: that date only; the series goes on."""
+        if not found.recurring:
+            raise Refusal(text.DATE_ONE_OFF.format(title=found.title))
+        day = parse_day(typed, found.series.zone, now)  # the meeting's own calendar
+        dropped = occurrence_on(found.series, day, now)
+        if dropped is None:
+            coming = next_occurrences(found.series, now, 3)
+            if not coming:
+                raise Refusal(text.DATE_NONE_LEFT.format(title=found.title))
+            raise Refusal(
+                text.DATE_NOT_HELD.format(
+                    title=found.title,
+                    day=f"{day:%A} {day.day} {day:%B %Y}",
+                    dates=", ".join(discord_timestamp(o.start_utc, "D") for o in coming),
+                )
+            )
+        people = await repo.attending(self.bot.db, found.id, [dropped.key])
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        if not await repo.skip_date(self.bot.db, found.id, day):
+            raise Refusal(text.CANCELLED_ALREADY)
+        changed = await repo.get_meeting(self.bot.db, found.id)
+        assert changed is not None
+        occ = upcoming_occurrence(changed.series, now)
+        await replan(self.bot, changed.id)
+        await tell_attending(self.bot, changed, people, occ, dropped=dropped)
+        await refresh_post(self.bot, changed.id)
+        await update_event(self.bot, changed, occ)
+        told = (
+            text.TOLD.format(count=len(people), people=text.people(len(people)))
+            if people
+            else text.NOBODY_TOLD
+        )
+        after = (
+            text.DATE_CANCELLED_NEXT.format(when=discord_timestamp(occ.start_utc, "F"))
+            if occ is not None
+            else ""
+        )
+        words = text.DATE_CANCELLED.format(
+            day=plain_date(dropped.start_utc, changed.series.zone), next=after, told=told
+        )
+        await interaction.followup.send(words, ephemeral=True)
 
     @app_commands.command(name="ics", description=text.ICS_DESCRIPTION, extras=EVERYONE)
     @app_commands.describe(meeting=text.MEETING_HELP, series=text.SERIES_HELP)

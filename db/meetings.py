@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from bot.domain.meetings import (
@@ -65,6 +65,9 @@ def _meeting(row: Any) -> Meeting:
         zone=row["zone"],
         rule=row["rule"],
         duration_minutes=row["duration_minutes"],
+        skipped_dates=frozenset(
+            date.fromisoformat(day) for day in (row["skipped_dates"] or "").split()
+        ),
     )
     return Meeting(
         id=row["id"],
@@ -231,6 +234,27 @@ async def cancel_meeting(db: Database, meeting_id: int, now: datetime) -> bool:
         (to_iso(now), meeting_id),
     )
     return changed > 0
+
+
+async def skip_date(db: Database, meeting_id: int, day: date) -> bool:
+    """Cancel the series' meeting on this local date only; False if the meeting is not
+    scheduled any more or that date was skipped already."""
+    async with db.transaction():
+        row = await db.fetchone(
+            "SELECT skipped_dates FROM meetings WHERE id = ? AND state = 'scheduled'",
+            (meeting_id,),
+        )
+        if row is None:
+            return False
+        days = set((row["skipped_dates"] or "").split())
+        if day.isoformat() in days:
+            return False
+        days.add(day.isoformat())
+        await db.execute(
+            "UPDATE meetings SET skipped_dates = ?, revision = revision + 1 WHERE id = ?",
+            (" ".join(sorted(days)), meeting_id),
+        )
+    return True
 
 
 # -- answers ---------------------------------------------------------------------------

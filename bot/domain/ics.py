@@ -18,7 +18,13 @@ from datetime import UTC, date, datetime
 
 from icalendar import Calendar, Event, vRecur
 
-from bot.domain.recurrence import Occurrence, Series, first_occurrence, rrule_string
+from bot.domain.recurrence import (
+    Occurrence,
+    Series,
+    first_occurrence,
+    rrule_string,
+    skipped_occurrences,
+)
 
 PRODID = "-//Speak Back//Meetings//EN"
 DOMAIN = "speakback"
@@ -46,7 +52,7 @@ def build_ics(
     """The .ics file as bytes.
 
     ``occurrence=None`` gives the whole series (with RRULE, and EXDATE for each
-    ``excluded`` occurrence, e.g. single meetings that were cancelled); an
+    ``excluded`` occurrence and each meeting on one of the series' skipped dates); an
     occurrence gives just that meeting. ``now`` (aware) becomes DTSTAMP.
     """
     if now.tzinfo is None:
@@ -70,7 +76,7 @@ def build_ics(
     rule = None if occurrence is not None else rrule_string(series)
     if rule is not None:
         event.add("rrule", vRecur.from_ical(rule))
-        for skipped in excluded:
+        for skipped in [*excluded, *skipped_occurrences(series)]:
             event.add("exdate", skipped.rule_local.replace(tzinfo=tz))
 
     calendar = Calendar()

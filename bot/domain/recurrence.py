@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from itertools import islice
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -34,7 +34,9 @@ _ICAL_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 @dataclass(frozen=True)
 class Series:
     """How a meeting repeats. ``start_local``/``until_local`` are naive wall times in ``zone``;
-    ``until_local`` (inclusive) and ``count`` are optional and exclusive of each other."""
+    ``until_local`` (inclusive) and ``count`` are optional and exclusive of each other.
+    ``skipped_dates`` are local dates on which the series does not meet (one date
+    cancelled); they are dates, not times, so they stay skipped if the time is edited."""
 
     start_local: datetime
     zone: str
@@ -42,6 +44,7 @@ class Series:
     duration_minutes: int = 60
     until_local: datetime | None = None
     count: int | None = None
+    skipped_dates: frozenset[date] = frozenset()
 
     def __post_init__(self) -> None:
         if self.start_local.tzinfo is not None or (
@@ -116,7 +119,28 @@ def _occurrence(series: Series, wall: datetime) -> Occurrence:
 
 def _walls_from(series: Series, after_utc: datetime) -> Iterator[datetime]:
     # a day's margin covers any UTC offset; callers filter on the exact UTC instant
-    return _rule(series).xafter(utc_to_wall(after_utc, series.zone) - timedelta(days=1), inc=True)
+    walls = _rule(series).xafter(utc_to_wall(after_utc, series.zone) - timedelta(days=1), inc=True)
+    return (w for w in walls if w.date() not in series.skipped_dates)
+
+
+def skipped_occurrences(series: Series) -> list[Occurrence]:
+    """The meetings the rule would hold on skipped dates (iCalendar's EXDATE), in order."""
+    found = []
+    for day in sorted(series.skipped_dates):
+        start = datetime.combine(day, datetime.min.time())
+        walls = _rule(series).between(start, start + timedelta(days=1), inc=True)
+        found += [_occurrence(series, w) for w in walls if w.date() == day]
+    return found
+
+
+def occurrence_on(series: Series, day: date, after_utc: datetime) -> Occurrence | None:
+    """The meeting the series holds on this local date, if it has not started yet."""
+    start = datetime.combine(day, datetime.min.time())
+    for wall in _rule(series).between(start, start + timedelta(days=1), inc=True):
+        occ = _occurrence(series, wall)
+        if wall.date() == day and day not in series.skipped_dates and occ.start_utc > after_utc:
+            return occ
+    return None
 
 
 def occurrences_between(series: Series, start_utc: datetime, end_utc: datetime) -> list[Occurrence]:
@@ -147,7 +171,9 @@ def occurrence_for_key(series: Series, key: str) -> Occurrence | None:
         wall = datetime.strptime(key, KEY_FORMAT)  # noqa: DTZ007 - a naive wall time by design
     except ValueError:
         return None
-    return _occurrence(series, wall) if wall in _rule(series) else None
+    if wall.date() in series.skipped_dates or wall not in _rule(series):
+        return None
+    return _occurrence(series, wall)
 
 
 def rrule_string(series: Series) -> str | None:

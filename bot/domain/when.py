@@ -25,7 +25,7 @@ Wall times that are skipped or repeated by a clock change follow the policy in
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
@@ -195,6 +195,17 @@ def parse_pause_until(text: str, tz: ZoneInfo | str, now: datetime) -> datetime:
     zone = as_zone(tz)
     result = _read(text, zone, now, date_alone="start_of_day").replace(second=0, microsecond=0)
     return _check_future(result, zone, now)
+
+
+def parse_day(text: str, tz: ZoneInfo | str, now: datetime) -> date:
+    """A local date typed by a person (``24 Dec``, ``next tuesday``, ``2026-12-24``);
+    a time, if typed too, only picks the day. Today counts; past days do not."""
+    zone = as_zone(tz)
+    day = utc_to_wall(_read(text, zone, now, date_alone="start_of_day"), zone).date()
+    if day < utc_to_wall(now, zone).date():
+        shown = text.strip()[:80].replace("`", "'")
+        raise WhenError("past", f"'{shown}' has already passed. Please give a day to come.")
+    return day
 
 
 _OFFSET_PART = re.compile(r"(\d{1,4})\s*(weeks?|w|days?|d|hours?|hrs?|h|minutes?|mins?|m)")

@@ -7,7 +7,8 @@ Button labels Going / Maybe / Can't make it are fixed in `bot.strings`.
 GROUP_DESCRIPTION = "Meetings: schedule them, and get a calendar file"
 SCHEDULE_DESCRIPTION = "Organisers: schedule a meeting (you see it before it is posted)"
 EDIT_DESCRIPTION = "Organisers: change a meeting (people going are told)"
-CANCEL_DESCRIPTION = "Organisers: cancel a meeting (people going are told)"
+CANCEL_DESCRIPTION = "Organisers: cancel a meeting, or one date of it (people going are told)"
+CANCEL_DATE_HELP = "Only this date of a repeating meeting, e.g. `24 Dec` (leave out for all)"
 ICS_DESCRIPTION = "Get a calendar file (.ics) for a meeting or its whole series"
 LIST_DESCRIPTION = "See upcoming meetings, soonest first, with your answer"
 
@@ -159,12 +160,33 @@ CANCELLED_DM_BODY = (
     "which was {when}. Nothing else is needed from you."
 )
 
+DATE_CANCELLED_DM_TITLE = "Not on {day}: {title}"
+DATE_CANCELLED_DM_BODY = (
+    "The meeting you said you might come to on {when} will not happen that day: "
+    "**{title}**. The other dates stay as they are{next}. Nothing else is needed from you."
+)
+DATE_CANCELLED_DM_NEXT = " (the next one is {when})"
+
 # -- organiser replies --------------------------------------------------------------------
 EDITED = "Saved. The meeting post is updated.{told}"
 EDITED_START = "\nIt now starts {plain}, that is {when} in your own time."
 TOLD = " {count} {people} who said Going or Maybe will be told by DM (if they allow reminders)."
 CANCELLED = "The meeting is cancelled and its reminders are off.{told}"
 NOBODY_TOLD = " Nobody had said Going or Maybe yet."
+DATE_CANCELLED = (
+    "The meeting on {day} is cancelled, and its reminders are off. The other dates stay"
+    "{next}.{told}"
+)
+DATE_CANCELLED_NEXT = "; the next one is {when}"
+DATE_NOT_HELD = (
+    "**{title}** has no meeting still to come on {day}. Its next dates are {dates}. "
+    "Nothing was changed."
+)
+DATE_NONE_LEFT = "**{title}** has no meetings still to come. Nothing was changed."
+DATE_ONE_OFF = (
+    "**{title}** happens once, so there is no single date to take out. To cancel it, use "
+    "`/meeting cancel` without a date. Nothing was changed."
+)
 
 # -- calendar files and the list ---------------------------------------------------------
 ICS_READY = "Here is a calendar file for **{title}** ({what}). Open it to add it to your calendar."

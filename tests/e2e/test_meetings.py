@@ -321,6 +321,48 @@ async def test_edit_and_cancel_tell_people_going_and_move_their_reminders(world)
     assert again.text == text.CANCELLED_ALREADY
 
 
+async def test_one_date_of_a_weekly_meeting_can_be_cancelled_and_the_rest_go_on(world):
+    post = await schedule(world, title="Weekly drop-in", repeat="weekly")
+    alice = world.user("alice")
+    await join(alice)
+    saved = await alice.click(post, strings.GOING)
+    await alice.click(saved, text.ALL_IN_SERIES)
+    [choice] = await world.mod.autocomplete("meeting cancel", "meeting", "drop")
+    friday = await world.mod.slash("meeting cancel", meeting=choice.value, date="2026-12-11")
+    assert "no meeting still to come on Friday 11 December 2026" in friday.text
+    assert "Nothing was changed" in friday.text
+
+    second, third = MEETING + timedelta(days=7), MEETING + timedelta(days=14)
+    done = await world.mod.slash("meeting cancel", meeting=choice.value, date="10 Dec")
+    assert "The meeting on Thursday 10 December 2026 is cancelled" in done.text
+    assert "1 person who said Going or Maybe" in done.text
+    [told] = [m for m in alice.dms if "Not on" in m.text]
+    assert "Not on Thursday 10 December 2026: Weekly drop-in" in told.text
+    assert f"<t:{int(second.timestamp())}:F>" in told.text
+    again = await world.mod.slash("meeting cancel", meeting=choice.value, date="10 Dec")
+    assert "no meeting still to come on Thursday 10 December" in again.text
+
+    for step in (MEETING - timedelta(hours=24), MEETING - timedelta(hours=1)):
+        await until(world, step)
+    await until(world, MEETING + timedelta(minutes=5))  # the first meeting happens as planned
+    assert len(reminders(alice)) == 2
+    assert f"<t:{int(third.timestamp())}:F>" in world.channel("general").last.text
+    for step in (second - timedelta(hours=24), second - timedelta(hours=1), second):
+        await until(world, step)
+    assert len(reminders(alice)) == 2  # nothing for the cancelled date
+    await until(world, third - timedelta(hours=24))
+    assert len(reminders(alice)) == 3
+
+    whole = await alice.slash("meeting ics", meeting=choice.value, series=True)
+    [event] = Calendar.from_ical(whole.attachments[0].data).walk("VEVENT")
+    assert [d.dt for d in event["exdate"].dts] == [second]
+    one_off = await schedule(world, title="Open day", start="2026-12-20 11:00")
+    assert one_off is not None
+    [open_day] = await world.mod.autocomplete("meeting cancel", "meeting", "open")
+    refused = await world.mod.slash("meeting cancel", meeting=open_day.value, date="20 Dec")
+    assert "happens once" in refused.text and "Nothing was changed" in refused.text
+
+
 async def test_the_calendar_file_reads_back_to_the_same_times_and_rule(world):
     await schedule(world, title="Weekly drop-in", repeat="weekly", place="Room 2")
     [choice] = await world.mod.autocomplete("meeting ics", "meeting", "drop")

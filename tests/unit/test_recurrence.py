@@ -1,6 +1,7 @@
 """Meeting series: wall time + zone + rule, expanded to UTC occurrences."""
 
-from datetime import UTC, datetime, timedelta
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
@@ -14,8 +15,10 @@ from bot.domain.recurrence import (
     first_occurrence,
     next_occurrences,
     occurrence_for_key,
+    occurrence_on,
     occurrences_between,
     rrule_string,
+    skipped_occurrences,
 )
 from bot.domain.timefmt import wall_time_exists
 
@@ -171,3 +174,20 @@ def test_every_occurrence_is_the_right_weekday_and_wall_time(start, zone, rule, 
     spacing = {"weekly": {7}, "fortnightly": {14}, "monthly": {28, 35}}[rule]
     walls = [o.rule_local for o in occs]
     assert {(b - a).days for a, b in pairwise(walls)} <= spacing
+
+
+def test_a_skipped_date_is_left_out_and_the_series_goes_on():
+    weekly = Series(wall(2026, 12, 3, 18, 0), "Europe/London", "weekly")
+    skip = replace(weekly, skipped_dates=frozenset({date(2026, 12, 10)}))
+    before = datetime(2026, 12, 1, tzinfo=UTC)
+    days = [o.start_utc.day for o in next_occurrences(skip, before, 3)]
+    assert days == [3, 17, 24]
+    [dropped] = skipped_occurrences(skip)
+    assert dropped.key == "20261210T180000"
+    assert occurrence_for_key(skip, dropped.key) is None
+    assert occurrence_for_key(weekly, dropped.key) == dropped
+    assert occurrence_on(weekly, date(2026, 12, 10), before) == dropped
+    assert occurrence_on(skip, date(2026, 12, 10), before) is None  # already skipped
+    assert occurrence_on(weekly, date(2026, 12, 11), before) is None  # a Friday: no meeting
+    after_start = datetime(2026, 12, 3, 18, 30, tzinfo=UTC)
+    assert occurrence_on(weekly, date(2026, 12, 3), after_start) is None  # already begun

@@ -1,6 +1,6 @@
 """Reading typed times (meeting starts, pause dates) and reminder offsets."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -10,6 +10,7 @@ from bot.domain.when import (
     WhenError,
     format_offset,
     format_offsets,
+    parse_day,
     parse_offsets,
     parse_pause_until,
     parse_when,
@@ -188,3 +189,13 @@ def test_format_offset(offset, words):
 def test_format_offsets_reads_as_a_list():
     assert format_offsets(parse_offsets("24h,1h,30m")) == "24 hours, 1 hour and 30 minutes"
     assert format_offsets([]) == "no reminders"
+
+
+def test_a_day_is_read_in_the_zone_today_counts_and_the_past_is_refused():
+    assert parse_day("24 Dec", LONDON, NOW) == date(2026, 12, 24)
+    assert parse_day("2026-12-03 18:00", LONDON, NOW) == date(
+        2026, 12, 3
+    )  # the time only picks the day
+    assert parse_day("today", LONDON, NOW) == date(2026, 11, 26)
+    with pytest.raises(WhenError, match="already passed"):
+        parse_day("2026-11-20", LONDON, NOW)

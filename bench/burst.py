@@ -76,15 +76,19 @@ async def run(root: Path, scale: h.Scale) -> h.Figure:
         base_rounds, our_rounds, made = [], [], []
         await h.reset_lag(world)
         base_cpu = our_cpu = 0.0
-        for _ in range(scale.burst_rounds):
-            before = h.bot_cpu_seconds(echo)
-            base_rounds.append(summary(await press_all(echo, echo_people, hello.message, "Say hi")))
-            base_cpu += h.bot_cpu_seconds(echo) - before
-            before = h.bot_cpu_seconds(world)
-            round_made = await press_all(world, people, poll, "Vote")
-            our_cpu += h.bot_cpu_seconds(world) - before
-            our_rounds.append(summary(round_made))
-            made.extend(round_made)
+        for number in range(scale.burst_rounds):
+            for turn in (0, 1) if number % 2 == 0 else (1, 0):  # who goes first alternates
+                if turn == 0:
+                    before = h.bot_cpu_seconds(echo)
+                    pressed = await press_all(echo, echo_people, hello.message, "Say hi")
+                    base_cpu += h.bot_cpu_seconds(echo) - before
+                    base_rounds.append(summary(pressed))
+                else:
+                    before = h.bot_cpu_seconds(world)
+                    pressed = await press_all(world, people, poll, "Vote")
+                    our_cpu += h.bot_cpu_seconds(world) - before
+                    our_rounds.append(summary(pressed))
+                    made.extend(pressed)
         presses = n * scale.burst_rounds
         figure.lag = await h.read_lag(world)
         base_steady = summary(

@@ -120,14 +120,15 @@ class SpeakBack(commands.Bot):
         log.info("Using gateway %s", url)
 
     async def on_ready(self) -> None:
-        if not self.synced_ready.is_set():
-            # What is loaded by now (libraries, cogs, the first guild cache) lives as
-            # long as the process: move it out of the cycle collector's way, so a full
-            # collection in the middle of a burst of button presses scans only what is
-            # new. Before this, those collections stopped the loop for 36-61 ms
-            # (figures 1 and 6 in docs/benchmarks.md).
-            gc.collect()
-            gc.freeze()
+        # What is loaded by now (libraries, cogs, the guild cache) lives about as long
+        # as the process: move it out of the cycle collector's way, so a full collection
+        # in the middle of a burst of button presses scans only what is new. Before
+        # this, those collections stopped the loop for 36-61 ms (figures 1 and 6 in
+        # docs/benchmarks.md). A fresh login (not a resume) replaces discord.py's whole
+        # cache, so unfreeze first and let the old one be collected.
+        gc.unfreeze()
+        gc.collect()
+        gc.freeze()
         self.synced_ready.set()
         log.info("Ready as %s in %d server(s)", self.user, len(self.guilds))
 

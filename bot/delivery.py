@@ -51,6 +51,7 @@ CLAIM_BATCH = 16  # rows in flight at once (enough to keep 44/s busy at ~300 ms 
 EDIT_MIN_INTERVAL = 1.0  # seconds between edits of one message (bursts coalesce)
 MAX_ATTEMPTS = 5
 DMS_CLOSED = 50007
+STALE_CHANNEL = (10003, 50001)  # Unknown Channel, Missing Access: not ours (any more)
 
 
 # -- what features build -----------------------------------------------------
@@ -371,7 +372,16 @@ class Delivery:
             return
         try:
             channel_id = await self._dm_channel(row.user_id, row.guild_id)
-            message_id = await self._send(channel_id, row.payload, row.id)
+            try:
+                message_id = await self._send(channel_id, row.payload, row.id)
+            except (discord.NotFound, discord.Forbidden) as error:
+                if error.code not in STALE_CHANNEL:
+                    raise
+                # A kept DM channel id Discord no longer knows for us (e.g. the same
+                # database run under another application): open it again, once.
+                await self._forget_dm_channel(row.user_id, row.guild_id)
+                channel_id = await self._dm_channel(row.user_id, row.guild_id)
+                message_id = await self._send(channel_id, row.payload, row.id)
         except discord.Forbidden as error:
             if error.code != DMS_CLOSED:
                 raise
@@ -426,6 +436,11 @@ class Delivery:
         if guild_id is not None:
             await members.remember_dm_channel(self.db, guild_id, user_id, channel_id)
         return channel_id
+
+    async def _forget_dm_channel(self, user_id: int, guild_id: int | None) -> None:
+        self._dm_channels.pop(user_id, None)
+        if guild_id is not None:
+            await members.forget_dm_channel(self.db, guild_id, user_id)
 
     async def _send(self, channel_id: int | None, payload: dict[str, Any], nonce: int) -> int:
         assert channel_id is not None

@@ -183,13 +183,14 @@ class Database:
     # -- several statements in one hand-off (hot paths) ----------------------
 
     async def run(self, fn: Callable[..., T], *args: Any) -> T:
-        """`fn(connection, *args)` run in the database's thread, in ONE hand-off.
+        """`fn(connection, *args)` run in the database's thread, in ONE hand-off: for reads.
 
         For the hot paths (every button press reads a member, a poll, a ballot):
         the statements in `fn` run back to back on the raw `sqlite3.Connection`
         with nothing interleaving, instead of one thread round trip each. `fn` must
         be plain, quick SQL and Python: it runs off the event loop and must not
-        touch asyncio or discord. Inside `transaction()` it joins the transaction.
+        touch asyncio or discord. Inside `transaction()` it joins the transaction;
+        outside one, writes in `fn` would each commit on their own: use `atomic`.
         """
         if _inside_transaction.get():
             return await self._in_thread(fn, *args)

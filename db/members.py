@@ -139,6 +139,14 @@ async def remember_dm_channel(db: Database, guild_id: int, user_id: int, channel
     )
 
 
+async def forget_dm_channel(db: Database, guild_id: int, user_id: int) -> None:
+    """Drop a kept DM channel id Discord no longer accepts (it is opened again)."""
+    await db.execute(
+        "UPDATE members SET dm_channel_id = NULL WHERE guild_id = ? AND user_id = ?",
+        (guild_id, user_id),
+    )
+
+
 async def consent_history(db: Database, guild_id: int, user_id: int) -> list[dict[str, Any]]:
     rows = await db.fetchall(
         "SELECT purpose, granted, notice_version, at FROM member_consents "

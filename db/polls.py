@@ -272,7 +272,9 @@ async def vote_press(db: Database, poll_id: int, guild_id: int, user_id: int) ->
     return VotePress(member, notice_version, _poll_from(poll_found), ballot)
 
 
-def _vote_press(conn: sqlite3.Connection, poll_id: int, guild_id: int, user_id: int):
+def _vote_press(
+    conn: sqlite3.Connection, poll_id: int, guild_id: int, user_id: int
+) -> tuple[Any, tuple[sqlite3.Row, list[sqlite3.Row]] | None, tuple[str, str | None] | None]:
     member_found = member_rows(conn, guild_id, user_id)
     poll_found = _poll_rows(conn, poll_id)
     ballot = None

@@ -197,3 +197,19 @@ async def test_a_members_dm_channel_is_opened_once_even_across_a_restart(world):
     assert [m.content for m in alice.dms][-2:] == ["First news", "Second news"]
     opened = [r for r in world.requests if r.method == "POST" and r.path == "/users/@me/channels"]
     assert len(opened) == 1  # Discord was asked for the DM channel once, not after the restart
+
+
+async def test_a_kept_dm_channel_discord_no_longer_knows_is_opened_again(world):
+    alice = world.user("alice")
+    await alice.click(await alice.slash("join"), "I agree")
+    with sqlite3.connect(world.root / "speakback.db", timeout=30) as conn:
+        conn.execute("UPDATE members SET dm_channel_id = 1234 WHERE user_id = ?", (alice.id,))
+    await world.bot.control(
+        "POST",
+        "/test/dm",
+        {"guild_id": world.guild().id, "user_id": alice.id, "content": "Still reaches you"},
+    )
+    await world.settle()
+    assert [m.content for m in alice.dms][-1:] == ["Still reaches you"]
+    [(kept,)] = db_rows(world, "SELECT dm_channel_id FROM members WHERE user_id = ?", (alice.id,))
+    assert kept not in (None, 1234)  # the real channel, kept for next time

@@ -82,6 +82,7 @@ async def populate(db, user_id):
         db, GUILD, user_id, NOW, preferred_name=f"name-{user_id}", access_needs="captions"
     )
     await members.pause(db, GUILD, user_id, NOW, NOW + timedelta(days=3))
+    await members.remember_dm_channel(db, GUILD, user_id, 9_000_000 + user_id)
     await outbox.enqueue(
         db,
         kind="dm",
@@ -143,6 +144,7 @@ async def test_export_contains_every_row_about_the_member_and_nobody_elses(db):
     ]
     assert all(c["at"] == NOW.isoformat() for c in exported["member_consents"])
     assert exported["member_profiles"][0]["preferred_name"] == f"name-{ALICE}"
+    assert exported["members"][0]["dm_channel_id"] == 9_000_000 + ALICE
 
 
 async def scan_for(db, needle: int) -> list[str]:
@@ -166,6 +168,7 @@ async def test_after_leaving_the_id_is_nowhere_in_the_database(db):
     assert await scan_for(db, ALICE)  # the scan does find it before
     await members.leave(db, GUILD, ALICE, NOW, SECRET)
     assert await scan_for(db, ALICE) == []
+    assert await scan_for(db, 9_000_000 + ALICE) == []  # their DM channel's id went too
     assert await scan_for(db, BOB)  # nobody else was touched
     assert await db.fetchval("SELECT count(*) FROM membership_events WHERE event = 'left'") == 1
 

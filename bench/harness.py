@@ -351,14 +351,17 @@ def bot_cpu_seconds(world: World) -> float:
 @contextlib.contextmanager
 def instrument_steady():
     """No garbage collection in this process (the emulator: the measuring instrument)
-    while timing: a full collection of its own records pauses it for up to ~100 ms,
-    and that would show up as the bot's latency. `timeit` does the same."""
+    while timing: a full collection of its own records pauses it for up to ~130 ms,
+    and that would show up as the bot's latency, or bunch the requests that arrived
+    meanwhile into one rate-limit window. `timeit` does the same. Nestable."""
+    was_enabled = gc.isenabled()
     gc.collect()
     gc.disable()
     try:
         yield
     finally:
-        gc.enable()
+        if was_enabled:
+            gc.enable()
 
 
 async def fire_spread(world: World, made: list[Interaction], over: float) -> list[Interaction]:

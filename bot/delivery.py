@@ -27,6 +27,7 @@ import logging
 import os
 import signal
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -130,11 +131,20 @@ class _RawComponents:
 
 
 class Pacer:
-    """Spaces requests evenly: at most `rate` in any one-second window."""
+    """Spaces requests evenly: at most `rate` in any one-second window.
+
+    Each caller gets the next slot, `1/rate` after the last. Several senders wait
+    at once (a claimed batch goes out concurrently), so if the process stalls (a
+    long garbage collection, a busy machine) the slots that passed meanwhile would
+    all go out together as it resumes; a log of the last second's sends holds those
+    back, so no one-second window ever has more than `rate`.
+    """
 
     def __init__(self, rate: float) -> None:
         self._interval = 1.0 / rate
+        self._cap = int(rate)
         self._next = 0.0
+        self._sent: deque[float] = deque()
         self._lock = asyncio.Lock()
 
     async def wait(self) -> None:
@@ -145,6 +155,14 @@ class Pacer:
         delay = slot - time.monotonic()
         if delay > 0:
             await asyncio.sleep(delay)
+        while True:
+            now = time.monotonic()
+            while self._sent and self._sent[0] <= now - 1.0:
+                self._sent.popleft()
+            if len(self._sent) < self._cap:
+                self._sent.append(now)
+                return
+            await asyncio.sleep(self._sent[0] + 1.0 - now)
 
 
 class _Retry(Exception):

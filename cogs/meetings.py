@@ -66,7 +66,7 @@ from bot.domain.recurrence import (
     occurrence_for_key,
     occurrence_on,
 )
-from bot.domain.timefmt import discord_timestamp, plain_date, plain_local
+from bot.domain.timefmt import discord_timestamp, plain_date, plain_day, plain_local
 from bot.domain.when import format_offsets, parse_day, parse_offsets, parse_when
 from bot.guards import actor_guild_id, require_member, require_organiser
 from bot.strings import meetings as text
@@ -1089,11 +1089,7 @@ class MeetingGroup(app_commands.Group, name="meeting", description=text.GROUP_DE
         await refresh_post(self.bot, edited.id)
         await replan(self.bot, edited.id)
         await update_event(self.bot, edited, occ)
-        told = (
-            text.TOLD.format(count=len(people), people=text.people(len(people)))
-            if people
-            else text.NOBODY_TOLD
-        )
+        told = text.told(len(people))
         words = text.EDITED.format(told=told)
         if start is not None and occ is not None:
             words += text.EDITED_START.format(
@@ -1128,11 +1124,7 @@ class MeetingGroup(app_commands.Group, name="meeting", description=text.GROUP_DE
         await tell_attending(self.bot, cancelled, people, occ)
         await refresh_post(self.bot, found.id)
         await update_event(self.bot, cancelled, None)
-        told = (
-            text.TOLD.format(count=len(people), people=text.people(len(people)))
-            if people
-            else text.NOBODY_TOLD
-        )
+        told = text.told(len(people))
         await interaction.followup.send(text.CANCELLED.format(told=told), ephemeral=True)
 
     async def _cancel_one_date(
@@ -1154,7 +1146,7 @@ class MeetingGroup(app_commands.Group, name="meeting", description=text.GROUP_DE
             raise Refusal(
                 text.DATE_NOT_HELD.format(
                     title=found.title,
-                    day=f"{day:%A} {day.day} {day:%B %Y}",
+                    day=plain_day(day),
                     dates=", ".join(discord_timestamp(o.start_utc, "D") for o in coming),
                 )
             )
@@ -1169,11 +1161,7 @@ class MeetingGroup(app_commands.Group, name="meeting", description=text.GROUP_DE
         await tell_attending(self.bot, changed, people, occ, dropped=dropped)
         await refresh_post(self.bot, changed.id)
         await update_event(self.bot, changed, occ)
-        told = (
-            text.TOLD.format(count=len(people), people=text.people(len(people)))
-            if people
-            else text.NOBODY_TOLD
-        )
+        told = text.told(len(people))
         after = (
             text.DATE_CANCELLED_NEXT.format(when=discord_timestamp(occ.start_utc, "F"))
             if occ is not None

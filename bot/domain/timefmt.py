@@ -16,7 +16,7 @@ Wall-time policy (used by parsing, recurrence and the calendar file alike):
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 DISCORD_STYLES = frozenset("tTdDfFR")
@@ -92,7 +92,11 @@ def plain_local(dt: datetime, zone: ZoneInfo | str) -> str:
 
 
 def plain_date(dt: datetime, zone: ZoneInfo | str) -> str:
-    """E.g. ``"Thursday 3 December 2026"``."""
+    """E.g. ``"Thursday 3 December 2026"``: the local date of an instant."""
     _require_aware(dt)
-    local = dt.astimezone(as_zone(zone))
-    return f"{local:%A} {local.day} {local:%B %Y}"
+    return plain_day(dt.astimezone(as_zone(zone)).date())
+
+
+def plain_day(day: date) -> str:
+    """E.g. ``"Thursday 3 December 2026"``."""
+    return f"{day:%A} {day.day} {day:%B %Y}"

@@ -208,6 +208,11 @@ def people(count: int) -> str:
     return "person" if count == 1 else "people"
 
 
+def told(count: int) -> str:
+    """The end of an organiser's reply: who will be told of the change."""
+    return TOLD.format(count=count, people=people(count)) if count else NOBODY_TOLD
+
+
 def length(minutes: int) -> str:
     hours, mins = divmod(minutes, 60)
     parts = []

@@ -13,7 +13,7 @@ import asyncio
 import contextvars
 import logging
 import sqlite3
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -145,13 +145,7 @@ class Database:
 
     async def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> int:
         """Run one statement; returns lastrowid (inserts) or rowcount."""
-        if _inside_transaction.get():
-            return await self._execute(sql, params)
-        async with self._lock:
-            return await self._execute(sql, params)
-
-    async def _execute(self, sql: str, params: Sequence[Any] | dict[str, Any]) -> int:
-        cursor = await self.conn.execute(sql, params)
+        cursor = await self._serial(self.conn.execute, sql, params)
         is_insert = sql.lstrip()[:6].upper() == "INSERT"
         return (cursor.lastrowid if is_insert else cursor.rowcount) or 0
 
@@ -164,21 +158,14 @@ class Database:
     async def fetchall(
         self, sql: str, params: Sequence[Any] | dict[str, Any] = ()
     ) -> list[sqlite3.Row]:
-        if _inside_transaction.get():
-            return list(await self.conn.execute_fetchall(sql, params))
-        async with self._lock:
-            return list(await self.conn.execute_fetchall(sql, params))
+        return list(await self._serial(self.conn.execute_fetchall, sql, params))
 
     async def fetchval(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
         row = await self.fetchone(sql, params)
         return None if row is None else row[0]
 
     async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
-        if _inside_transaction.get():
-            await self.conn.executemany(sql, rows)
-            return
-        async with self._lock:
-            await self.conn.executemany(sql, rows)
+        await self._serial(self.conn.executemany, sql, rows)
 
     # -- several statements in one hand-off (hot paths) ----------------------
 
@@ -192,10 +179,7 @@ class Database:
         touch asyncio or discord. Inside `transaction()` it joins the transaction;
         outside one, writes in `fn` would each commit on their own: use `atomic`.
         """
-        if _inside_transaction.get():
-            return await self._in_thread(fn, *args)
-        async with self._lock:
-            return await self._in_thread(fn, *args)
+        return await self._serial(self._in_thread, fn, *args)
 
     async def atomic(self, fn: Callable[..., T], *args: Any) -> T:
         """`fn(connection, *args)` as one transaction, begun, run and committed in ONE
@@ -208,8 +192,16 @@ class Database:
         """
         if _inside_transaction.get():
             return await self._in_thread(fn, *args)
+        return await self._serial(self._in_thread, _atomically, fn, *args)
+
+    async def _serial(self, call: Callable[..., Awaitable[T]], *args: Any) -> T:
+        """Await `call(*args)` inside this task's open transaction, or else under the
+        lock, so it never lands inside another task's transaction. (A plain function,
+        not a context manager: this is on every statement's path.)"""
+        if _inside_transaction.get():
+            return await call(*args)
         async with self._lock:
-            return await self._in_thread(_atomically, fn, *args)
+            return await call(*args)
 
     async def _in_thread(self, fn: Callable[..., T], *args: Any) -> T:
         # aiosqlite has no public "run this callable in the connection's thread";

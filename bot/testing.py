@@ -13,6 +13,7 @@ are both set (bot.config refuses the port without the switch). It listens on
     POST /test/fault    {"crash_after_sends": N}  -> SIGKILL after N sends, before they are marked
     GET  /test/lag      -> {"max_ms", "p99_ms", "samples"} event-loop stalls since the last reset
     POST /test/lag      -> resets the lag probe (benchmarks read it around each figure)
+    GET  /test/tasks    -> {"tasks": N} asyncio tasks alive (what an answered press leaves behind)
 """
 
 from __future__ import annotations
@@ -167,6 +168,9 @@ async def start_control_server(bot: SpeakBack, port: int) -> web.AppRunner:
         probe.reset()
         return web.json_response({"ok": True})
 
+    async def tasks(_: web.Request) -> web.Response:
+        return web.json_response({"tasks": len(asyncio.all_tasks())})
+
     app.router.add_get("/health", health)
     app.router.add_post("/clock", clock)
     app.router.add_post("/settle", settle)
@@ -175,6 +179,7 @@ async def start_control_server(bot: SpeakBack, port: int) -> web.AppRunner:
     app.router.add_post("/test/fault", test_fault)
     app.router.add_get("/test/lag", lag_report)
     app.router.add_post("/test/lag", lag_reset)
+    app.router.add_get("/test/tasks", tasks)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", port).start()

@@ -22,11 +22,31 @@ class SafeModal(discord.ui.Modal):
         await answer_error(interaction, error)
 
 
-class SafeView(discord.ui.View):
-    async def on_error(
-        self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any]
-    ) -> None:
-        await answer_error(interaction, error)
+class DynamicView(discord.ui.View):
+    """The view of a message whose items are all our `DynamicItem`s (or links).
+
+    A press on a DynamicItem is routed by its custom id to the class each cog
+    registers at start-up, so it works across restarts and needs nothing kept
+    from the message that carried it. discord.py would still keep every view it
+    sends with `timeout=None`: an ephemeral one (a ballot, a settings screen) for
+    fifteen minutes, each with a timer task. Under 500 Vote presses a second that
+    is every ballot of the last quarter hour held alive, and scanned by each full
+    garbage collection (pauses grew past 100 ms). A view stopped at birth is not
+    kept; its items render as usual.
+    """
+
+    def __init__(self, *items: discord.ui.Item[Any]) -> None:
+        super().__init__(timeout=None)
+        for item in items:
+            self.add_item(item)
+        self.stop()
+
+    def add_item(self, item: discord.ui.Item[Any]) -> DynamicView:
+        if item.is_dispatchable() and not isinstance(item, discord.ui.DynamicItem):
+            # A plain item's callback is only reached through a kept view.
+            raise TypeError(f"{item!r} needs a kept view: make it a DynamicItem")
+        super().add_item(item)
+        return self
 
 
 class SafeItem:

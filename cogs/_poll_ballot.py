@@ -49,7 +49,7 @@ from bot.domain.polls import (
 from bot.errors import NotAllowed
 from bot.guards import actor_guild_id, require_member
 from bot.strings import polls as text
-from bot.ui import SafeItem, SafeModal, embed
+from bot.ui import DynamicView, SafeItem, SafeModal, embed
 from cogs._network import require_answerable_from
 from db import polls as repo
 
@@ -160,7 +160,7 @@ def ballot_screen(poll: Poll, current: Ballot | None) -> tuple[discord.Embed, di
     if poll.kind is PollKind.POINTS:
         start = dict(current.points) if isinstance(current, PointsBallot) else {}
         return points_screen(poll, start, current)
-    view = discord.ui.View(timeout=None)
+    view = DynamicView()
     if poll.kind is PollKind.SINGLE:
         chosen = {current.choice} if isinstance(current, SingleBallot) else set()
         view.add_item(SingleSelect(poll.id, _select_options(poll, chosen)))
@@ -182,7 +182,7 @@ def ranked_screen(
         lines += [f"{n}. {poll.options[i]}" for n, i in enumerate(ranking, start=1)]
     else:
         lines.append(text.RANK_NONE_YET)
-    view = discord.ui.View(timeout=None)
+    view = DynamicView()
     state = encode_ranking(ranking)
     if len(ranking) < len(poll.options):
         placeholder = text.SELECT_RANK.format(ordinal=text.ordinal(len(ranking) + 1))
@@ -207,7 +207,7 @@ def points_screen(
         lines += [f"{poll.options[i]}: {amount(p, 'points')}" for i, p in sorted(points.items())]
     else:
         lines.append(text.POINTS_NONE_YET)
-    view = discord.ui.View(timeout=None)
+    view = DynamicView()
     state = encode_points(points)
     options = [
         discord.SelectOption(
@@ -236,7 +236,7 @@ def points_value_screen(
         )
         for n in range(left + 1)
     ]
-    view = discord.ui.View(timeout=None)
+    view = DynamicView()
     view.add_item(
         PointsValueSelect(
             poll.id,
@@ -277,7 +277,7 @@ async def save_vote(interaction: discord.Interaction, poll_id: int, ballot: Ball
     elsewhere = await counted_elsewhere(bot, poll, member.guild_id, member.user_id)
     if elsewhere:
         lines.append(elsewhere)
-    view = discord.ui.View(timeout=None)
+    view = DynamicView()
     if poll.reasons:
         view.add_item(ReasonButton(poll.id))
     await interaction.response.edit_message(

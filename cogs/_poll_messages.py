@@ -32,7 +32,7 @@ from bot.domain.suppression import Shown
 from bot.domain.tally import TallyResult, tally
 from bot.domain.timefmt import discord_timestamp
 from bot.strings import polls as text
-from bot.ui import embed
+from bot.ui import DynamicView, embed
 from cogs._network import may_answer_from, per_server_lines
 from cogs._poll_ballot import VoteButton, amount, cut, describe_ballot, kind_line, title_of
 from db import network_items
@@ -97,7 +97,7 @@ def poll_embed(poll: Poll, turnout: int, live: TallyResult | None) -> discord.Em
 
 
 def poll_payload(poll: Poll, turnout: int, live: TallyResult | None) -> dict[str, Any]:
-    view = discord.ui.View(timeout=None)
+    view = DynamicView()
     if poll.is_open:
         view.add_item(VoteButton(poll.id))
     return message_payload(embeds=[poll_embed(poll, turnout, live)], view=view)

@@ -70,7 +70,7 @@ from bot.domain.timefmt import discord_timestamp, plain_date, plain_day, plain_l
 from bot.domain.when import format_offsets, parse_day, parse_offsets, parse_when
 from bot.guards import actor_guild_id, require_member, require_organiser
 from bot.strings import meetings as text
-from bot.ui import SafeItem, SafeModal, embed
+from bot.ui import DynamicView, SafeItem, SafeModal, embed
 from cogs._network import (
     Audience,
     audience,
@@ -199,7 +199,7 @@ def echo_embed(data: dict[str, Any]) -> discord.Embed:
 
 
 def draft_view(draft_id: int) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
+    view = DynamicView()
     view.add_item(DraftButton(draft_id, "post"))
     view.add_item(DraftButton(draft_id, "change"))
     return view
@@ -278,7 +278,7 @@ def meeting_payload(
     by_server: list[str] | None = None,
     home: str | None = None,
 ) -> dict[str, Any]:
-    view = discord.ui.View(timeout=None)
+    view = DynamicView()
     if meeting.is_scheduled and occ is not None:
         for status in ("going", "maybe", "no"):
             view.add_item(AnswerButton(meeting.id, occ.key, status))
@@ -565,7 +565,7 @@ async def _reminder_words(bot: SpeakBack, guild_id: int, user_id: int, meeting: 
 
 
 def answer_view(meeting: Meeting, status: str, show_name: bool) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
+    view = DynamicView()
     if meeting.recurring:
         view.add_item(SeriesButton(meeting.id, status))
     view.add_item(NameButton(meeting.id, not show_name))
@@ -674,7 +674,7 @@ class SeriesButton(
             words.append(await _reminder_words(bot, counted, member.user_id, meeting))
         words += _counted_elsewhere(bot, counted, member.guild_id)
         mine = await repo.my_answer(bot.db, meeting.id, SERIES_KEY, member.guild_id, member.user_id)
-        view = discord.ui.View(timeout=None)
+        view = DynamicView()
         view.add_item(NameButton(meeting.id, not (mine and mine.show_name)))
         await replan(bot, meeting.id)
         await refresh_post(bot, meeting.id)
@@ -709,7 +709,7 @@ class NameButton(
             bot.db, meeting.id, member.guild_id, member.user_id, self.show
         ):
             raise Refusal(text.ANSWER_FIRST)
-        view = discord.ui.View(timeout=None)
+        view = DynamicView()
         view.add_item(NameButton(meeting.id, not self.show))
         await refresh_post(bot, meeting.id)
         words = text.NAME_SHOWN if self.show else text.NAME_HIDDEN

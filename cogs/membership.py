@@ -43,7 +43,7 @@ from bot.domain.timefmt import discord_timestamp, plain_date
 from bot.domain.when import format_offsets, parse_offsets, parse_pause_until
 from bot.guards import actor_guild_id, require_member, require_organiser
 from bot.strings import membership as text
-from bot.ui import SafeItem, SafeModal, embed
+from bot.ui import DynamicView, SafeItem, SafeModal, embed
 from cogs._groups import me_group
 from db import members as repo
 from db.outbox import dm_blocked_since
@@ -76,7 +76,7 @@ def chosen_words(purposes: frozenset[str]) -> str:
 
 
 def notice_view(version: int) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
+    view = DynamicView()
     view.add_item(AgreeButton(version))
     view.add_item(NotNowButton())
     return view
@@ -112,14 +112,14 @@ async def show_notice(
 
 
 def preferences_view(chosen: frozenset[str]) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
+    view = DynamicView()
     view.add_item(ContactSelect(chosen))
     view.add_item(NoMessagesButton())
     return view
 
 
 def settings_view(member: Member) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
+    view = DynamicView()
     view.add_item(ContactSelect(member.consents))
     view.add_item(GroupSelect(member.profile.group))
     view.add_item(DetailsButton())
@@ -185,7 +185,7 @@ async def member_status(
     blocked = await dm_blocked_since(bot.db, member.guild_id, member.user_id)
     view = None
     if blocked is not None:
-        view = discord.ui.View(timeout=None)
+        view = DynamicView()
         view.add_item(OpenedDmsButton())
     return describe_member(member, settings, blocked, bot.clock.now()), view
 
@@ -606,7 +606,7 @@ async def confirm_leave(interaction: discord.Interaction) -> None:
         if not any(held.values()):
             await interaction.response.send_message(text.NOT_A_MEMBER_NOTHING_HELD, ephemeral=True)
             return
-    view = discord.ui.View(timeout=None)
+    view = DynamicView()
     view.add_item(LeaveButton())
     view.add_item(StayButton())
     await interaction.response.send_message(text.LEAVE_CONFIRM, view=view, ephemeral=True)

@@ -20,7 +20,7 @@ from bot.domain.networks import new_code, validate_network_name
 from bot.errors import NotAllowed
 from bot.guards import require_moderator
 from bot.strings import networks as text
-from bot.ui import SafeItem, embed
+from bot.ui import DynamicView, SafeItem, embed
 from db import networks as repo
 from db.guilds import mark_present
 from db.settings import get_settings
@@ -206,7 +206,7 @@ class NetworkGroup(app_commands.Group, name="network", description=text.GROUP_DE
         request_id = await repo.open_request(
             db, network.id, interaction.guild_id, _name(interaction), now
         )
-        view = discord.ui.View(timeout=None)
+        view = DynamicView()
         view.add_item(DecideButton(request_id, "approve"))
         view.add_item(DecideButton(request_id, "refuse"))
         payload = message_payload(
@@ -250,7 +250,7 @@ class NetworkGroup(app_commands.Group, name="network", description=text.GROUP_DE
         message = embed(text.SHOW_TITLE.format(name=network.name))
         message.add_field(name=text.SHOW_SERVERS, value=servers[:1024], inline=False)
         message.add_field(name=text.SHOW_PENDING, value=waiting[:1024], inline=False)
-        view = discord.ui.View(timeout=None)
+        view = DynamicView()
         view.add_item(MakeCodeButton(network.id))
         await interaction.response.send_message(embed=message, view=view, ephemeral=True)
 

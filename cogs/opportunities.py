@@ -61,7 +61,7 @@ from bot.domain.when import WhenError, parse_when
 from bot.errors import NotAllowed
 from bot.guards import actor_guild_id, require_member, require_organiser
 from bot.strings import opportunities as text
-from bot.ui import SafeItem, embed
+from bot.ui import DynamicView, SafeItem, embed
 from cogs._groups import me_group
 from cogs._network import audience, may_answer_from, per_server_lines, require_answerable_from
 from cogs.membership import shown
@@ -179,14 +179,14 @@ def opportunity_embed(opp: Opportunity, confirmed: int) -> discord.Embed:
 def answer_view(opp_id: int, guild_id: int | None = None) -> discord.ui.View:
     """The two equal buttons. In a DM they carry the member's server (`guild_id`),
     so a network invitation is answered as a member of the server that sent it."""
-    view = discord.ui.View(timeout=None)
+    view = DynamicView()
     view.add_item(YesButton(opp_id, guild_id))
     view.add_item(NoButton(opp_id, guild_id=guild_id))
     return view
 
 
 def post_payload(opp: Opportunity, confirmed: int) -> dict[str, Any]:
-    view = answer_view(opp.id) if opp.is_open else discord.ui.View(timeout=None)
+    view = answer_view(opp.id) if opp.is_open else DynamicView()
     return message_payload(embeds=[opportunity_embed(opp, confirmed)], view=view)
 
 
@@ -364,7 +364,7 @@ def thanks_for(opp: Opportunity, result: AnswerResult) -> str:
 
 def name_question(opp: Opportunity, home: str, guild_id: int | None) -> discord.ui.View:
     """Two equal grey buttons: share my name with the home organisers, or just count me."""
-    view = discord.ui.View(timeout=None)
+    view = DynamicView()
     view.add_item(NameButton(opp.id, "share", guild_id))
     view.add_item(NameButton(opp.id, "keep", guild_id))
     return view
@@ -829,7 +829,7 @@ class OpportunityGroup(app_commands.Group, name="opportunity", description=text.
             if missing:
                 escaped = [discord.utils.escape_markdown(m) for m in missing]
                 words += text.POSTED_MISSING.format(servers=", ".join(escaped))
-        view = discord.ui.View(timeout=None)
+        view = DynamicView()
         view.add_item(RosterButton(opp.id))
         await interaction.response.send_message(
             words + "\n" + text.POSTED_INVITES, view=view, ephemeral=True
@@ -1081,7 +1081,7 @@ async def my_opportunities(cog: OpportunitiesCog, interaction: discord.Interacti
         )
         for item in found
     ]
-    view = discord.ui.View(timeout=None)
+    view = DynamicView()
     for item in found:
         if item.reply.state == INTERESTED and item.opportunity.state != CANCELLED:
             label = text.STEP_OUT.format(title=item.opportunity.title)

@@ -407,6 +407,8 @@ async def test_200_members_voting_at_once_are_all_counted_once_and_acknowledged(
     organiser = await set_up(world)
     people = seed_members(world, 200)
     poll, poll_id = await create(world, organiser, kind="single")
+    await world.settle()
+    tasks_before = (await world.bot.control("GET", "/test/tasks"))["tasks"]
     # Everyone presses Vote at once (each ballot opens), then everyone chooses at once.
     presses = [
         component(world, p, poll, {"custom_id": f"poll:{poll_id}:vote", "component_type": 2})
@@ -427,6 +429,10 @@ async def test_200_members_voting_at_once_are_all_counted_once_and_acknowledged(
     assert not [c for c in choices if c.failed], "every vote was acknowledged in time"
     assert all(c.response_type == 7 for c in choices)
     await world.settle()
+    # 400 answered interactions leave nothing running behind them (discord.py would
+    # keep each ephemeral ballot's view alive for 15 minutes on a timer task).
+    tasks_after = (await world.bot.control("GET", "/test/tasks"))["tasks"]
+    assert tasks_after - tasks_before < 10, (tasks_before, tasks_after)
     assert rows(world, "SELECT count(*) FROM ballots") == [(200,)]
     assert rows(world, "SELECT count(*) FROM poll_voters") == [(200,)]
     await turnout_shows(world, poll_id, "200 people have voted")

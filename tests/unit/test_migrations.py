@@ -148,12 +148,17 @@ async def test_statements_from_other_tasks_wait_for_an_open_transaction(tmp_path
 
         task = asyncio.create_task(slow_transaction())
         await inside.wait()
-        other = asyncio.create_task(db.atomic(add, 2))
+        others = [
+            asyncio.create_task(db.atomic(add, 2)),
+            asyncio.create_task(db.execute("INSERT INTO t VALUES (3)")),
+            asyncio.create_task(db.run(add, 4)),
+        ]
         await asyncio.sleep(0.05)
-        assert not other.done()  # it did not slip into (and get rolled back with) the other
+        # None slipped into (and got rolled back with) the other task's transaction.
+        assert not any(other.done() for other in others)
         release.set()
         await task
-        await other
-        assert [r[0] for r in await db.fetchall("SELECT x FROM t")] == [2]
+        await asyncio.gather(*others)
+        assert sorted(r[0] for r in await db.fetchall("SELECT x FROM t")) == [2, 3, 4]
     finally:
         await db.close()

@@ -52,6 +52,7 @@ class Call:
     query: dict[str, str]
     json: Any = None
     files: list[Attachment] = field(default_factory=list)
+    arrived: float = 0.0  # time.monotonic() when the request reached the emulator
 
     def id(self, name: str) -> int:
         try:

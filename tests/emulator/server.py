@@ -160,14 +160,14 @@ class Emulator:
 
     async def _handle(self, request: web.Request) -> web.Response:
         self._inflight += 1
-        self._last_activity = time.monotonic()
+        self._last_activity = arrived = time.monotonic()
         try:
-            return await self._pipeline(request)
+            return await self._pipeline(request, arrived)
         finally:
             self._inflight -= 1
             self._last_activity = time.monotonic()
 
-    async def _pipeline(self, request: web.Request) -> web.Response:
+    async def _pipeline(self, request: web.Request, arrived: float) -> web.Response:
         path = "/" + request.match_info["tail"]
         method = request.method
         body, files = await _read_body(request)
@@ -203,7 +203,7 @@ class Emulator:
                     ApiError(400, 50035, "Invalid Form Body", errors).body(),
                     decision.headers,
                 )
-        call = Call(method, path, template, params, dict(request.query), body, files)
+        call = Call(method, path, template, params, dict(request.query), body, files, arrived)
         try:
             status, payload = await handler(call)
         except ApiError as error:
@@ -317,7 +317,9 @@ class Emulator:
         elif kind == 9:
             inter.modal = data
         inter.response_type = kind
-        inter.responded_at = time.monotonic()
+        # When the callback reached "Discord" (what its 3 s deadline is about), not
+        # when the emulator has finished building the message it carries.
+        inter.responded_at = call.arrived
         if inter.deadline is not None:
             inter.deadline.cancel()
         inter.acked.set()

@@ -28,6 +28,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from bench import harness as h
+from tests.database import seed_members
 from tests.emulator import interactions as ix
 from tests.emulator.interactions import Interaction, ScenarioError
 from tests.emulator.world import InteractionFailed, Reply
@@ -231,7 +232,7 @@ async def run(root: Path, scale: h.Scale) -> h.Figure:
     figure = h.Figure(7, "Bad input")
     world = await h.start_world(root / "badinput", followup_timeout=ACK_WAIT)
     try:
-        members = h.seed_members(world, 6)
+        members = seed_members(world, 6, purposes=h.EVERY_DM)
         stranger = world.user("stranger")
         world.user("organiser", organiser=True)
         actors = [world.mod, world.mod, *members[:3], stranger]

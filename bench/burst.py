@@ -16,6 +16,7 @@ import statistics
 from pathlib import Path
 
 from bench import harness as h
+from tests.database import seed_members
 from tests.emulator.process import ECHO_BOT
 
 SPREAD = 1.0  # seconds over which the presses arrive
@@ -71,7 +72,7 @@ async def run(root: Path, scale: h.Scale) -> h.Figure:
         echo_people = [echo.user(f"member{i}") for i in range(n)]
         hello = await echo.user("host").slash("hello")
         assert hello.message is not None
-        people = h.seed_members(world, n)
+        people = seed_members(world, n, purposes=h.EVERY_DM)
         poll = await h.create_poll(world)
         base_rounds, our_rounds, made = [], [], []
         await h.reset_lag(world)

@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 from bench import harness as h
+from tests.database import seed_members
 
 TARGET_RATE = 40.0
 DISCORD_CEILING = 50.0
@@ -46,7 +47,7 @@ async def run(root: Path, scale: h.Scale) -> h.Figure:
     n = scale.fanout
     world = await h.start_world(root / "fanout")
     try:
-        people = h.seed_members(world, n)
+        people = seed_members(world, n, purposes=h.EVERY_DM)
         closed = people[::10]
         for person in closed:
             world.set_dms_closed(person)

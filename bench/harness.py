@@ -12,7 +12,6 @@ import contextlib
 import gc
 import math
 import os
-import sqlite3
 import subprocess
 import sys
 import time
@@ -22,6 +21,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from tests.database import rows
 from tests.emulator import interactions as ix
 from tests.emulator.interactions import Interaction
 from tests.emulator.models import Channel, Message
@@ -185,21 +185,6 @@ async def start_world(root: Path, **options: Any) -> World:
     return await World.start(root, **options)
 
 
-def db_path(world: World) -> Path:
-    return world.root / "speakback.db"
-
-
-def connect(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(path, timeout=30)
-    conn.execute("PRAGMA busy_timeout=30000")
-    return conn
-
-
-def rows(world: World, sql: str, params: tuple = ()) -> list[tuple]:
-    with contextlib.closing(connect(db_path(world))) as conn:
-        return conn.execute(sql, params).fetchall()
-
-
 def scalar(world: World, sql: str, params: tuple = ()) -> Any:
     found = rows(world, sql, params)
     return found[0][0] if found else None
@@ -218,37 +203,7 @@ def migrate(database: Path) -> None:
     )
 
 
-def seed_members(
-    world: World,
-    count: int,
-    *,
-    prefix: str = "member",
-    purposes: tuple[str, ...] = ("dm_opportunities", "dm_reminders", "dm_outcomes"),
-) -> list[Person]:
-    """`count` people in the server who have joined (notice agreed, these purposes chosen).
-
-    Rows go straight into the real schema: joining through /join takes three
-    interactions each, and it is the fan-out, not joining, that is measured.
-    """
-    people = [world.user(f"{prefix}{n}") for n in range(count)]
-    guild_id = world.guild().id
-    at = world.now.isoformat()
-    with contextlib.closing(connect(db_path(world))) as conn, conn:
-        conn.executemany(
-            "INSERT OR IGNORE INTO members (guild_id, user_id, joined_at, notice_version) "
-            "VALUES (?, ?, ?, 1)",
-            [(guild_id, p.id, at) for p in people],
-        )
-        conn.executemany(
-            "INSERT INTO member_consents (guild_id, user_id, purpose, granted, notice_version, at)"
-            " VALUES (?, ?, ?, 1, 1, ?)",
-            [
-                (guild_id, p.id, purpose, at)
-                for p in people
-                for purpose in ("membership", *purposes)
-            ],
-        )
-    return people
+EVERY_DM = ("dm_opportunities", "dm_reminders", "dm_outcomes")
 
 
 async def wait_until(

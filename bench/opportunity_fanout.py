@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import harness as h
+from tests.database import seed_members
 from tests.emulator import interactions as ix
 from tests.emulator.interactions import Interaction
 from tests.emulator.world import Person, World
@@ -64,7 +65,7 @@ async def run(root: Path, members: int) -> dict[str, Any]:
         await world.mod.slash("setup roles", organiser=world.role("Organisers"))
         await world.mod.slash("setup channel", announcements=world.channel("announcements"))
         organiser = world.user("olu", organiser=True)
-        people = h.seed_members(world, members, purposes=("dm_opportunities",))
+        people = seed_members(world, members, purposes=("dm_opportunities",))
         closed = people[::10]
         for person in closed:
             world.set_dms_closed(person)

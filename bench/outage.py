@@ -27,6 +27,7 @@ from typing import Any
 
 from bench import harness as h
 from bot.delivery import RATE
+from tests.database import connect, db_path, rows, seed_members
 
 WINDOW = timedelta(seconds=60)
 CRASH_AT = timedelta(seconds=20)
@@ -60,7 +61,7 @@ def seed_reminders(world, people, n: int) -> list[dict]:
                 ),
             }
         )
-    with contextlib.closing(h.connect(h.db_path(world))) as conn, conn:
+    with contextlib.closing(connect(db_path(world))) as conn, conn:
         conn.executemany(
             "INSERT INTO jobs (kind, key, guild_id, payload, due_at) VALUES (?, ?, ?, ?, ?)",
             [
@@ -142,7 +143,7 @@ async def run_core(root: Path, scale: h.Scale) -> h.Figure:
     crash_after = max(5, n // 6)
     world = await h.start_world(root / "outage")
     try:
-        people = h.seed_members(world, m, purposes=("dm_reminders",))
+        people = seed_members(world, m, purposes=("dm_reminders",))
         made = seed_reminders(world, people, n)
         t0 = world.now
         figure.sizes = {
@@ -168,7 +169,7 @@ async def run_core(root: Path, scale: h.Scale) -> h.Figure:
         ready_after, caught_up, lag = timeline["ready"], timeline["caught_up"], timeline["lag"]
 
         states = dict(
-            h.rows(
+            rows(
                 world,
                 "SELECT key, state FROM jobs WHERE kind = 'test_reminder'",
             )
@@ -270,12 +271,12 @@ async def schedule_meetings(world, count: int, audience) -> list[tuple[int, str]
         )
         await world.mod.click(echo, text.POST_IT)
         posts.append(world.channel("general").last)
-    hosts = h.seed_members(world, count, prefix="host", purposes=("dm_reminders",))
+    hosts = seed_members(world, [f"host{n}" for n in range(count)], purposes=("dm_reminders",))
     await hosts[0].click(posts[0], strings.GOING)
     occ_key = h.scalar(world, "SELECT occ_key FROM meeting_rsvps LIMIT 1")
-    meetings = h.rows(world, "SELECT id, title FROM meetings ORDER BY id")
+    meetings = rows(world, "SELECT id, title FROM meetings ORDER BY id")
     guild_id = world.guild().id
-    with contextlib.closing(h.connect(h.db_path(world))) as conn, conn:
+    with contextlib.closing(connect(db_path(world))) as conn, conn:
         conn.executemany(
             "INSERT INTO meeting_rsvps (meeting_id, occ_key, guild_id, user_id, status, "
             "answered_at) VALUES (?, ?, ?, ?, 'going', ?)",
@@ -298,7 +299,7 @@ async def run_meetings(root: Path, scale: h.Scale) -> h.Figure:
     count = max(1, scale.reminders // m)
     world = await h.start_world(root / "outage-meetings")
     try:
-        people = h.seed_members(world, m, purposes=("dm_reminders",))
+        people = seed_members(world, m, purposes=("dm_reminders",))
         meetings = await schedule_meetings(world, count, people)
         audience = m + 1  # the seeded members and the host who pressed Going
         n = count * audience

@@ -23,12 +23,13 @@ import tempfile
 from pathlib import Path
 
 from bench import harness as h
+from tests.database import seed_members
 
 
 async def one_run(root: Path, voters: int) -> dict[str, float | int]:
     world = await h.start_world(root)
     try:
-        people = h.seed_members(world, voters)
+        people = seed_members(world, voters, purposes=h.EVERY_DM)
         poll = await h.create_poll(world)
         vote_id = h.button_id(poll, "Vote")
         poll_id = int(vote_id.split(":")[1])

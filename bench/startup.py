@@ -21,6 +21,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from bench import harness as h
+from tests.database import connect, db_path
 from tests.emulator.process import BotProcess, bot_env, free_port
 from tests.emulator.world import World
 
@@ -34,7 +35,7 @@ def seed_large(world: World, *, members: int, polls: int, reminders: int) -> Non
     channel_id = world.channel("announcements").id
     now = world.now
     at = now.isoformat()
-    with contextlib.closing(h.connect(h.db_path(world))) as conn, conn:
+    with contextlib.closing(connect(db_path(world))) as conn, conn:
         ids = range(10**17, 10**17 + members)
         conn.executemany(
             "INSERT INTO members (guild_id, user_id, joined_at, notice_version) VALUES (?,?,?,1)",
@@ -92,7 +93,7 @@ async def measure_starts(world: World) -> tuple[list[float], float]:
     env = bot_env(
         api_base=world.emulator.api_base,
         token=world.state.token,
-        database=h.db_path(world),
+        database=db_path(world),
         control_port=free_port(),
         now_iso=world.state.now.isoformat(),
     )
@@ -126,7 +127,7 @@ async def run(root: Path, scale: h.Scale) -> h.Figure:
 
     large = World(root / "startup-large")
     try:
-        h.migrate(h.db_path(large))
+        h.migrate(db_path(large))
         seeded = time.monotonic()
         seed_large(
             large,
@@ -135,7 +136,7 @@ async def run(root: Path, scale: h.Scale) -> h.Figure:
             reminders=scale.startup_reminders,
         )
         seconds_to_seed = time.monotonic() - seeded
-        size_mb = h.db_path(large).stat().st_size / 2**20
+        size_mb = db_path(large).stat().st_size / 2**20
         large_times, large_rss = await measure_starts(large)
         problems = large.emulator.problems()
     finally:

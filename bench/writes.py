@@ -23,6 +23,7 @@ import aiosqlite
 
 from bench import harness as h
 from db.database import PRAGMAS, Database
+from tests.database import rows, seed_members
 
 RATIO_TARGET = 0.5
 BURST_RATE = 200.0  # votes per second in the burst the bot is killed in
@@ -125,7 +126,7 @@ def vote(world, person, message, poll_select: str, option: int):
 async def crash_burst(root: Path, n: int) -> dict[str, int]:
     world = await h.start_world(root / "writes-crash")
     try:
-        people = h.seed_members(world, n)
+        people = seed_members(world, n, purposes=h.EVERY_DM)
         poll = await h.create_poll(world)
         first = await people[0].click(poll, "Vote")
         assert first.message is not None, first.text
@@ -170,7 +171,7 @@ async def crash_burst(root: Path, n: int) -> dict[str, int]:
         await world.settle()
         voters = {
             uid
-            for (uid,) in h.rows(
+            for (uid,) in rows(
                 world, "SELECT user_id FROM poll_voters WHERE poll_id = ?", (poll_id,)
             )
         }

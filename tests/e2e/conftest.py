@@ -19,10 +19,12 @@ from typing import Any
 
 import pytest
 
+from tests.e2e import linked
 from tests.emulator.process import ECHO_BOT
 from tests.emulator.world import World
 
 MakeWorld = Callable[..., Awaitable[World]]
+network = linked.network  # three servers with organisers, linked into one network
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)

@@ -18,16 +18,11 @@ from icalendar import Calendar
 from bot import strings
 from bot.strings import meetings as text
 from bot.strings import membership as member_text
+from tests.database import rows
 from tests.emulator.world import World
 
 MEETING = datetime(2026, 12, 3, 18, 0, tzinfo=UTC)  # Thursday 18:00 London
 MINUTE = timedelta(minutes=1)
-
-
-def rows(world: World, sql: str, params: tuple = ()) -> list[tuple]:
-    uri = f"file:{world.root / 'speakback.db'}?mode=ro"
-    with closing(sqlite3.connect(uri, uri=True)) as conn:
-        return conn.execute(sql, params).fetchall()
 
 
 async def join(person, purposes=("dm_reminders",)):

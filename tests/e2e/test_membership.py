@@ -8,22 +8,15 @@ fails a test if the bot broke any of Discord's rules on the way.
 from __future__ import annotations
 
 import json
-import sqlite3
-from contextlib import closing
 
 import pytest
 
 from bot import strings
 from bot.strings import membership as text
+from tests.database import rows
 from tests.emulator.world import World
 
 NOTICE_FIELD = "What joining means (stored, why, who sees)"
-
-
-def rows(world: World, sql: str, params: tuple = ()) -> list[tuple]:
-    uri = f"file:{world.root / 'speakback.db'}?mode=ro"
-    with closing(sqlite3.connect(uri, uri=True)) as conn:
-        return conn.execute(sql, params).fetchall()
 
 
 def where_id_appears(world: World, user_id: int) -> list[str]:

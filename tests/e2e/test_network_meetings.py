@@ -17,30 +17,17 @@ from datetime import UTC, datetime, timedelta
 
 from bot import strings
 from bot.strings import meetings as text
-from bot.strings import membership as member_text
 from cogs._network import LEFT_THE_NETWORK
-from tests.e2e import test_network_opportunities as linked
-from tests.e2e.test_network_opportunities import BRADFORD, LEEDS, SERVERS, WAKEFIELD, rows
+from tests.database import rows
+from tests.e2e.linked import BRADFORD, LEEDS, SERVERS, WAKEFIELD, cast, join, post_in
 from tests.e2e.test_opportunities import eventually
 
-network = linked.network  # the fixture: three servers with organisers, linked into one network
+REMINDERS = ("dm_reminders",)
 MEETING = datetime(2026, 12, 3, 18, 0, tzinfo=UTC)  # Thursday 18:00 London
 
 
-async def join(person, guild, *, reminders: bool = True) -> None:
-    notice = await person.slash("join", in_guild=guild)
-    welcome = await person.click(notice, strings.I_AGREE)
-    if reminders:
-        await person.select(welcome, "member:prefs", ["dm_reminders"])
-    else:
-        await person.click(welcome, member_text.NO_MESSAGES)
-
-
 def copy_in(world, server: str, meeting_id: int):
-    for message in world.guild(server).channel("announcements").messages:
-        if f"Meeting {meeting_id}" in message.text:
-            return message
-    return None
+    return post_in(world, server, "Meeting", meeting_id)
 
 
 def reminders(person) -> list:
@@ -61,17 +48,14 @@ async def schedule(world, organiser, title: str, start: str = "2026-12-03 18:00"
 
 async def test_one_meeting_reaches_three_servers_and_each_person_answers_once(network):
     world, _mods = network
-    leeds, bradford, wakefield = (world.guild(n) for n in SERVERS)
-    olu = world.user("olu", organiser=True, guilds=[leeds])
-    ada = world.user("ada", guilds=[leeds])
-    ben = world.user("ben", guilds=[bradford])
-    wyn = world.user("wyn", guilds=[wakefield])
-    sam = world.user("sam", guilds=[leeds, bradford])  # a member in two linked servers
-    await join(ada, leeds)
-    await join(ben, bradford)
-    await join(wyn, wakefield, reminders=False)  # Wakefield: no messages, by choice
-    await join(sam, bradford)
-    await join(sam, leeds)
+    c = cast(world)
+    leeds, bradford, wakefield = c.leeds, c.bradford, c.wakefield
+    olu, ada, ben, wyn, sam = c.olu, c.ada, c.ben, c.wyn, c.sam  # sam: Leeds and Bradford
+    await join(ada, leeds, REMINDERS)
+    await join(ben, bradford, REMINDERS)
+    await join(wyn, wakefield)  # Wakefield: no messages, by choice
+    await join(sam, bradford, REMINDERS)
+    await join(sam, leeds, REMINDERS)
 
     done, meeting_id = await schedule(world, olu, "Network catch-up")
     # One post, three announcements channels; the organiser is told where it went.
@@ -209,7 +193,7 @@ async def test_per_server_breakdown_hides_small_groups(network):
         guild = world.guild(server)
         for index in range(count):
             person = world.user(f"{server[:3].lower()}{index}", guilds=[guild])
-            await join(person, guild, reminders=False)
+            await join(person, guild)  # no reminders
             await person.click(copy_in(world, server, meeting_id), strings.GOING)
     await world.settle()
     for server in SERVERS:
@@ -230,7 +214,7 @@ async def test_an_unlinked_server_gets_no_new_meetings_and_can_no_longer_answer(
     leeds, wakefield = world.guild(LEEDS), world.guild(WAKEFIELD)
     olu = world.user("olu", organiser=True, guilds=[leeds])
     wyn = world.user("wyn", guilds=[wakefield])
-    await join(wyn, wakefield)
+    await join(wyn, wakefield, REMINDERS)
     _done, first = await schedule(world, olu, "Co-production forum")
     await eventually(world, lambda: copy_in(world, WAKEFIELD, first) is not None)
 

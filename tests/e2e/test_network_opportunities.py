@@ -11,65 +11,21 @@ longer answer. Commands are synced globally (no DEV_GUILD_ID).
 from __future__ import annotations
 
 import re
-import sqlite3
-from contextlib import closing
-
-import pytest
 
 from bot import strings
 from bot.strings import membership as member_text
-from bot.strings import networks as network_text
 from bot.strings import opportunities as text
 from cogs._network import LEFT_THE_NETWORK
+from tests.database import rows
+from tests.e2e.linked import BRADFORD, LEEDS, SERVERS, WAKEFIELD, cast, join, post_in
 from tests.e2e.test_opportunities import eventually
 
-LEEDS, BRADFORD, WAKEFIELD = SERVERS = ["Leeds champions", "Bradford voices", "Wakefield group"]
+INVITES = ("dm_opportunities",)
 DESCRIPTION = "Join an interview panel for new peer support workers."
 
 
-def rows(world, sql: str, params: tuple = ()) -> list[tuple]:
-    uri = f"file:{world.root / 'speakback.db'}?mode=ro"
-    with closing(sqlite3.connect(uri, uri=True)) as conn:
-        return conn.execute(sql, params).fetchall()
-
-
-@pytest.fixture
-async def network(make_world):
-    """Three servers, each with announcements and organisers, linked into one network."""
-    world = await make_world(guilds=SERVERS)
-    mods = {}
-    for index, name in enumerate(SERVERS):
-        guild = world.guild(name)
-        mod = world.mod if index == 0 else world.user(f"mod{index}", moderator=True, guilds=[guild])
-        mods[name] = mod
-        await mod.slash(
-            "setup channel",
-            in_guild=guild,
-            announcements=guild.channel("announcements"),
-            moderators=guild.channel("moderators"),
-        )
-        await mod.slash("setup roles", in_guild=guild, organiser=guild.role("Organisers"))
-    leeds = world.guild(LEEDS)
-    created = await mods[LEEDS].slash("network create", in_guild=leeds, name="Yorkshire")
-    code = re.search(r"`(SB-[A-Z0-9-]+)`", created.text).group(1)
-    for name in (BRADFORD, WAKEFIELD):
-        await mods[name].slash("network join", in_guild=world.guild(name), code=code)
-        await mods[LEEDS].click(leeds.channel("moderators").messages[-1], network_text.APPROVE)
-        shown = await mods[LEEDS].slash("network show", in_guild=leeds)
-        made = await mods[LEEDS].click(shown, network_text.MAKE_CODE)  # codes are one-time
-        code = re.search(r"`(SB-[A-Z0-9-]+)`", made.text).group(1)
-    shown = await mods[LEEDS].slash("network show", in_guild=leeds)
-    assert all(name in shown.text for name in SERVERS), shown.text
-    return world, mods
-
-
-async def join(person, guild, *, invitations: bool = True) -> None:
-    notice = await person.slash("join", in_guild=guild)
-    welcome = await person.click(notice, strings.I_AGREE)
-    if invitations:
-        await person.select(welcome, "member:prefs", ["dm_opportunities"])
-    else:
-        await person.click(welcome, member_text.NO_MESSAGES)
+def copy_in(world, server: str, opp_id: int):
+    return post_in(world, server, "Opportunity", opp_id)
 
 
 async def name_myself(person, guild, name: str, needs: str | None = None) -> None:
@@ -79,13 +35,6 @@ async def name_myself(person, guild, name: str, needs: str | None = None) -> Non
     if needs:
         fields["access_needs"] = needs
     await person.submit_modal(**fields)
-
-
-def copy_in(world, server: str, opp_id: int):
-    for message in world.guild(server).channel("announcements").messages:
-        if f"Opportunity {opp_id}" in message.text:
-            return message
-    return None
 
 
 async def post(world, organiser, title: str, **options):
@@ -104,17 +53,14 @@ async def post(world, organiser, title: str, **options):
 
 async def test_one_post_reaches_three_servers_and_each_person_answers_once(network):
     world, _mods = network
-    leeds, bradford, wakefield = (world.guild(n) for n in SERVERS)
-    olu = world.user("olu", organiser=True, guilds=[leeds])
-    ada = world.user("ada", guilds=[leeds])
-    ben = world.user("ben", guilds=[bradford])
-    wyn = world.user("wyn", guilds=[wakefield])
-    sam = world.user("sam", guilds=[leeds, bradford])  # a member in two linked servers
-    await join(ada, leeds)
-    await join(ben, bradford)
-    await join(wyn, wakefield)
-    await join(sam, bradford)
-    await join(sam, leeds)
+    c = cast(world)
+    leeds, bradford, wakefield = c.leeds, c.bradford, c.wakefield
+    olu, ada, ben, wyn, sam = c.olu, c.ada, c.ben, c.wyn, c.sam  # sam: Leeds and Bradford
+    await join(ada, leeds, INVITES)
+    await join(ben, bradford, INVITES)
+    await join(wyn, wakefield, INVITES)
+    await join(sam, bradford, INVITES)
+    await join(sam, leeds, INVITES)
     await name_myself(ada, leeds, "Ada L")
     await name_myself(ben, bradford, "Ben B", "Step-free access")
     await name_myself(wyn, wakefield, "Wyn W")
@@ -218,7 +164,7 @@ async def test_per_server_breakdown_hides_small_groups(network):
         guild = world.guild(server)
         for index in range(count):
             person = world.user(f"{server[:3].lower()}{index}", guilds=[guild])
-            await join(person, guild, invitations=False)
+            await join(person, guild)  # no invitations
             members.append((person, server))
     _done, opp_id = await post(world, olu, "Reading group")
     await eventually(world, lambda: all(copy_in(world, n, opp_id) for n in SERVERS))
@@ -239,7 +185,7 @@ async def test_an_unlinked_server_gets_no_new_posts_and_can_no_longer_answer(net
     olu = world.user("olu", organiser=True, guilds=[leeds])
     wyn = world.user("wyn", guilds=[wakefield])
     wes = world.user("wes", organiser=True, guilds=[wakefield])
-    await join(wyn, wakefield)
+    await join(wyn, wakefield, INVITES)
     _done, first = await post(world, olu, "Co-deliver staff training")
     await eventually(world, lambda: copy_in(world, WAKEFIELD, first) is not None and wyn.dms)
 

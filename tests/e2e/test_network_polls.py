@@ -14,44 +14,18 @@ from __future__ import annotations
 import csv
 import io
 import re
-import sqlite3
-from contextlib import closing
 
 from bot import strings
 from bot.strings import polls as text
 from cogs._network import LEFT_THE_NETWORK
-from tests.e2e import test_network_opportunities as linked
-from tests.e2e.test_network_opportunities import BRADFORD, LEEDS, SERVERS, WAKEFIELD, rows
+from tests.database import rows, seed_members
+from tests.e2e.linked import BRADFORD, LEEDS, SERVERS, WAKEFIELD, cast, join
 from tests.e2e.test_opportunities import eventually
 from tests.emulator.render import walk
 
-network = linked.network  # the fixture: three servers with organisers, linked into one network
+OUTCOMES = ("dm_outcomes",)
 
 OPTIONS = "Waiting times\nPeer support groups\nOut-of-hours help"
-
-
-async def join(person, guild, purposes=("dm_outcomes",)) -> None:
-    notice = await person.slash("join", in_guild=guild)
-    welcome = await person.click(notice, strings.I_AGREE)
-    if purposes:
-        await person.select(welcome, "member:prefs", list(purposes))
-
-
-def seed(world, guild, names: list[str]) -> list:
-    """Members of `guild`, written straight into the schema (joining is tested elsewhere)."""
-    people = [world.user(name, guilds=[guild]) for name in names]
-    at = world.now.isoformat()
-    with closing(sqlite3.connect(world.root / "speakback.db", timeout=30)) as conn, conn:
-        conn.executemany(
-            "INSERT INTO members (guild_id, user_id, joined_at, notice_version) VALUES (?, ?, ?, 1)",
-            [(guild.id, p.id, at) for p in people],
-        )
-        conn.executemany(
-            "INSERT INTO member_consents (guild_id, user_id, purpose, granted, notice_version, at) "
-            "VALUES (?, ?, 'membership', 1, 1, ?)",
-            [(guild.id, p.id, at) for p in people],
-        )
-    return people
 
 
 async def create(world, organiser, **options):
@@ -92,17 +66,14 @@ async def vote(person, message, option_number: int):
 
 async def test_one_poll_in_three_servers_one_vote_per_person_results_everywhere(network):
     world, _mods = network
-    leeds, bradford, wakefield = (world.guild(n) for n in SERVERS)
-    olu = world.user("olu", organiser=True, guilds=[leeds])
-    ada = world.user("ada", guilds=[leeds])
-    ben = world.user("ben", guilds=[bradford])
-    wyn = world.user("wyn", guilds=[wakefield])
-    sam = world.user("sam", guilds=[leeds, bradford])  # a member in two linked servers
-    await join(ada, leeds)
-    await join(ben, bradford, purposes=())
-    await join(wyn, wakefield)
-    await join(sam, bradford)
-    await join(sam, leeds)
+    c = cast(world)
+    leeds, bradford, wakefield = c.leeds, c.bradford, c.wakefield
+    olu, ada, ben, wyn, sam = c.olu, c.ada, c.ben, c.wyn, c.sam  # sam: Leeds and Bradford
+    await join(ada, leeds, OUTCOMES)
+    await join(ben, bradford)  # no messages
+    await join(wyn, wakefield, OUTCOMES)
+    await join(sam, bradford, OUTCOMES)
+    await join(sam, leeds, OUTCOMES)
 
     done, poll_id = await create(world, olu, closes="in 2 days")
     assert "in 3 servers" in done.text and all(name in done.text for name in SERVERS)
@@ -185,7 +156,9 @@ async def test_voters_by_server_hide_small_groups(network):
     sizes = {LEEDS: 6, BRADFORD: 5, WAKEFIELD: 2}
     for server, count in sizes.items():
         guild = world.guild(server)
-        for person in seed(world, guild, [f"{server[:3].lower()}{n}" for n in range(count)]):
+        for person in seed_members(
+            world, guild=guild, people=[f"{server[:3].lower()}{n}" for n in range(count)]
+        ):
             await vote(person, copy_in(world, server, poll_id), 1)
     await olu.slash("poll close", in_guild=leeds, poll=poll_id)
     await eventually(world, lambda: len(results_in(world, BRADFORD, poll_id)) == 1)
@@ -203,8 +176,8 @@ async def test_organisers_see_names_only_of_their_own_members(network):
     leeds, bradford = world.guild(LEEDS), world.guild(BRADFORD)
     olu = world.user("olu", organiser=True, guilds=[leeds])
     bea = world.user("bea", organiser=True, guilds=[bradford])
-    [adaline] = seed(world, leeds, ["adaline"])
-    [benedict] = seed(world, bradford, ["benedict"])
+    [adaline] = seed_members(world, guild=leeds, people=["adaline"])
+    [benedict] = seed_members(world, guild=bradford, people=["benedict"])
     _done, poll_id = await create(world, olu, anonymous=False)
     await eventually(world, lambda: all(copy_in(world, n, poll_id) for n in SERVERS))
     await vote(adaline, copy_in(world, LEEDS, poll_id), 1)
@@ -230,7 +203,7 @@ async def test_an_unlinked_server_gets_no_new_polls_and_can_no_longer_vote(netwo
     world, mods = network
     leeds, wakefield = world.guild(LEEDS), world.guild(WAKEFIELD)
     olu = world.user("olu", organiser=True, guilds=[leeds])
-    [wyn] = seed(world, wakefield, ["wyn"])
+    [wyn] = seed_members(world, guild=wakefield, people=["wyn"])
     _done, first = await create(world, olu)
     await eventually(world, lambda: copy_in(world, WAKEFIELD, first) is not None)
 

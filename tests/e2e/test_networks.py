@@ -2,34 +2,16 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from bot.strings import networks as text
-
-SERVERS = ["Leeds champions", "Bradford voices", "Wakefield group"]
+from tests.e2e.linked import SERVERS, code_in, set_up_servers
 
 
 @pytest.fixture
 async def three(make_world):
     world = await make_world(guilds=SERVERS)  # commands synced globally (no DEV_GUILD_ID)
-    mods = {}
-    for index, name in enumerate(SERVERS):
-        guild = world.guild(name)
-        mod = world.mod if index == 0 else world.user(f"mod{index}", moderator=True, guilds=[guild])
-        mods[name] = mod
-        await mod.slash(
-            "setup channel",
-            in_guild=guild,
-            announcements=guild.channel("announcements"),
-            moderators=guild.channel("moderators"),
-        )
-    return world, mods
-
-
-def code_in(reply) -> str:
-    return re.search(r"`(SB-[A-Z0-9-]+)`", reply.text).group(1)
+    return world, await set_up_servers(world, organisers=False)
 
 
 async def link(world, mods, joiner: str, code: str) -> None:

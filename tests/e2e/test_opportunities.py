@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import sqlite3
-from contextlib import closing
 from datetime import timedelta
 
 from bot import strings
@@ -19,15 +17,10 @@ from bot.domain.opportunities import draw_lottery
 from bot.strings import membership as member_text
 from bot.strings import opportunities as text
 from cogs._network import NOT_IN_A_NETWORK
+from tests.database import rows
 from tests.emulator.world import World
 
 DESCRIPTION = "Help us run a half-day session for ward staff on listening well."
-
-
-def rows(world: World, sql: str, params: tuple = ()) -> list[tuple]:
-    uri = f"file:{world.root / 'speakback.db'}?mode=ro"
-    with closing(sqlite3.connect(uri, uri=True)) as conn:
-        return conn.execute(sql, params).fetchall()
 
 
 async def join(person, purposes=("dm_opportunities",)):

@@ -20,17 +20,12 @@ from datetime import timedelta
 
 from bot import strings
 from bot.strings import polls as text
+from tests.database import rows, seed_members
 from tests.emulator import interactions as ix
 from tests.emulator.interactions import Interaction
 from tests.emulator.world import World
 
 OPTIONS = "Waiting times\nPeer support groups\nOut-of-hours help"
-
-
-def rows(world: World, sql: str, params: tuple = ()) -> list[tuple]:
-    uri = f"file:{world.root / 'speakback.db'}?mode=ro"
-    with closing(sqlite3.connect(uri, uri=True)) as conn:
-        return conn.execute(sql, params).fetchall()
 
 
 async def join(person, purposes=("dm_outcomes",)):
@@ -366,23 +361,6 @@ async def test_scheduled_close_runs_after_kill_and_downtime_exactly_once(world):
     await world.restart_bot(kill=True)
     await world.advance(hours=1)
     results_message(world, poll_id)  # still exactly one
-
-
-def seed_members(world: World, count: int) -> list:
-    """People who have joined, written straight into the schema (joining is not measured)."""
-    people = [world.user(f"member{n}") for n in range(count)]
-    guild_id, at = world.guild().id, world.now.isoformat()
-    with closing(sqlite3.connect(world.root / "speakback.db", timeout=30)) as conn, conn:
-        conn.executemany(
-            "INSERT INTO members (guild_id, user_id, joined_at, notice_version) VALUES (?, ?, ?, 1)",
-            [(guild_id, p.id, at) for p in people],
-        )
-        conn.executemany(
-            "INSERT INTO member_consents (guild_id, user_id, purpose, granted, notice_version, at) "
-            "VALUES (?, ?, 'membership', 1, 1, ?)",
-            [(guild_id, p.id, at) for p in people],
-        )
-    return people
 
 
 def component(world: World, person, message, data: dict) -> Interaction:

@@ -115,4 +115,7 @@ async def test_a_stall_does_not_let_the_slots_it_skipped_go_out_together():
     await asyncio.gather(*senders)
     stamps.sort()
     worst = max(sum(1 for t in stamps if s <= t < s + 1.0) for s in stamps)
-    assert worst <= 50  # without the cap the ~25 slots missed in the stall all fire at once
+    # Without the cap the ~25 slots missed in the stall all fire at once (70 were
+    # seen). One of slack, as above: each stamp is taken a moment after its grant,
+    # so on a busy machine two grants exactly a second apart can land in one window.
+    assert worst <= 51

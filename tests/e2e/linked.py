@@ -1,0 +1,107 @@
+"""Three servers linked into one network, and the people the network tests share (issue 10).
+
+Leeds, Bradford and Wakefield each have announcements and moderators channels
+set up (and, for `network`, an organiser role), and are linked into one network
+the way moderators do it: a one-time code, approved by Leeds. Commands are
+synced globally (no DEV_GUILD_ID). `cast` gives the usual people: an organiser
+in Leeds, one person in each server, and one person in two linked servers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pytest
+
+from bot import strings
+from bot.strings import membership as member_text
+from bot.strings import networks as network_text
+from tests.emulator.world import GuildRef, Person, World
+
+LEEDS, BRADFORD, WAKEFIELD = SERVERS = ["Leeds champions", "Bradford voices", "Wakefield group"]
+
+
+def code_in(reply) -> str:
+    return re.search(r"`(SB-[A-Z0-9-]+)`", reply.text).group(1)
+
+
+async def set_up_servers(world: World, *, organisers: bool = True) -> dict[str, Person]:
+    """Each server's channels (and organiser role) set by its own moderator."""
+    mods = {}
+    for index, name in enumerate(SERVERS):
+        guild = world.guild(name)
+        mod = world.mod if index == 0 else world.user(f"mod{index}", moderator=True, guilds=[guild])
+        mods[name] = mod
+        await mod.slash(
+            "setup channel",
+            in_guild=guild,
+            announcements=guild.channel("announcements"),
+            moderators=guild.channel("moderators"),
+        )
+        if organisers:
+            await mod.slash("setup roles", in_guild=guild, organiser=guild.role("Organisers"))
+    return mods
+
+
+@pytest.fixture
+async def network(make_world):
+    """Three servers, each with announcements and organisers, linked into one network."""
+    world = await make_world(guilds=SERVERS)
+    mods = await set_up_servers(world)
+    leeds = world.guild(LEEDS)
+    code = code_in(await mods[LEEDS].slash("network create", in_guild=leeds, name="Yorkshire"))
+    for name in (BRADFORD, WAKEFIELD):
+        await mods[name].slash("network join", in_guild=world.guild(name), code=code)
+        await mods[LEEDS].click(leeds.channel("moderators").messages[-1], network_text.APPROVE)
+        shown = await mods[LEEDS].slash("network show", in_guild=leeds)
+        code = code_in(await mods[LEEDS].click(shown, network_text.MAKE_CODE))  # one-time codes
+    shown = await mods[LEEDS].slash("network show", in_guild=leeds)
+    assert all(name in shown.text for name in SERVERS), shown.text
+    return world, mods
+
+
+@dataclass
+class Cast:
+    leeds: GuildRef
+    bradford: GuildRef
+    wakefield: GuildRef
+    olu: Person  # organiser in Leeds
+    ada: Person  # Leeds
+    ben: Person  # Bradford
+    wyn: Person  # Wakefield
+    sam: Person  # a member in two linked servers: Leeds and Bradford
+
+
+def cast(world: World) -> Cast:
+    leeds, bradford, wakefield = (world.guild(n) for n in SERVERS)
+    return Cast(
+        leeds,
+        bradford,
+        wakefield,
+        olu=world.user("olu", organiser=True, guilds=[leeds]),
+        ada=world.user("ada", guilds=[leeds]),
+        ben=world.user("ben", guilds=[bradford]),
+        wyn=world.user("wyn", guilds=[wakefield]),
+        sam=world.user("sam", guilds=[leeds, bradford]),
+    )
+
+
+async def join(person: Person, guild: GuildRef, purposes: Iterable[str] = ()) -> None:
+    """/join and I agree; then these DMs chosen, or "No messages" if none."""
+    notice = await person.slash("join", in_guild=guild)
+    welcome = await person.click(notice, strings.I_AGREE)
+    purposes = list(purposes)
+    if purposes:
+        await person.select(welcome, "member:prefs", purposes)
+    else:
+        await person.click(welcome, member_text.NO_MESSAGES)
+
+
+def post_in(world: World, server: str, label: str, item_id: int):
+    """The copy of "Opportunity 3" / "Meeting 3" in a server's announcements, if any."""
+    for message in world.guild(server).channel("announcements").messages:
+        if f"{label} {item_id}" in message.text:
+            return message
+    return None

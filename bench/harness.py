@@ -58,7 +58,7 @@ class Scale:
 FULL = Scale(
     name="full",
     burst=500,
-    burst_rounds=5,
+    burst_rounds=7,
     write_votes=2000,
     crash_votes=2000,
     fanout=1000,

@@ -45,7 +45,10 @@ def user_message_for(error: BaseException) -> tuple[str, str | None]:
     if isinstance(root, app_commands.NoPrivateMessage):
         return strings.NEEDS_SERVER, None
     if isinstance(root, app_commands.CommandOnCooldown):
-        return strings.COOLDOWN.format(seconds=max(1, round(root.retry_after))), None
+        seconds = max(1, round(root.retry_after))
+        return strings.COOLDOWN.format(
+            seconds=seconds, unit=strings.noun(seconds, "second", "seconds")
+        ), None
     if isinstance(root, app_commands.MissingPermissions):
         return strings.NEEDS_MODERATOR, None
     reference = new_reference()

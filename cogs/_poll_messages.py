@@ -19,6 +19,7 @@ from typing import Any
 
 import discord
 
+from bot import strings
 from bot.charts import render_results_chart, results_alt_text
 from bot.client import SpeakBack
 from bot.delivery import message_payload
@@ -120,7 +121,9 @@ def results_embeds(poll: Poll, by_server: list[str] | None = None) -> list[disco
     closed = discord_timestamp(poll.closed_at, "F") if poll.closed_at else ""
     count = result.ballots
     lines = [
-        text.RESULTS_TURNOUT.format(count=count, people=text.people_noun(count), when=closed),
+        text.RESULTS_TURNOUT.format(
+            count=count, people=strings.noun(count, "person", "people"), when=closed
+        ),
         "",
         result.headline,
         "",
@@ -201,7 +204,7 @@ def breakdown_lines(poll: Poll) -> list[str]:
                     text.BREAKDOWN_LINE.format(
                         group=label,
                         count=count,
-                        people=text.people_noun(count),
+                        people=strings.noun(count, "person", "people"),
                         unit=result.value_label,
                         top=f"{' / '.join(leaders)} ({top})",
                     )
@@ -209,7 +212,7 @@ def breakdown_lines(poll: Poll) -> list[str]:
             else:
                 lines.append(
                     text.BREAKDOWN_NO_TOP.format(
-                        group=label, count=count, people=text.people_noun(count)
+                        group=label, count=count, people=strings.noun(count, "person", "people")
                     )
                 )
     lines.append(f"Total: {breakdown.total}")
@@ -226,7 +229,9 @@ def render_chart(poll: Poll) -> tuple[bytes, str]:
     """(PNG bytes, alt text) of the frozen results. Slow: call in a thread."""
     assert poll.result is not None
     result = poll.result
-    note = text.CHART_NOTE.format(count=result.ballots, people=text.people_noun(result.ballots))
+    note = text.CHART_NOTE.format(
+        count=result.ballots, people=strings.noun(result.ballots, "person", "people")
+    )
     png = render_results_chart(
         poll.question, result.options, result.totals, result.value_label, note=note
     )

@@ -253,7 +253,7 @@ def meeting_embed(
         )
     else:
         lines = detail_lines(meeting, occ)
-        lines += ["", text.COUNTS_LINE.format(going=counts.going, maybe=counts.maybe, no=counts.no)]
+        lines += ["", text.COUNTS_LINE.format(going=counts.going, maybe=counts.maybe)]
         if counts.named:
             names = ", ".join(f"<@{uid}>" for uid in counts.named[:MAX_NAMES])
             if len(counts.named) > MAX_NAMES:
@@ -568,7 +568,8 @@ def answer_view(meeting: Meeting, status: str, show_name: bool) -> discord.ui.Vi
     view = DynamicView()
     if meeting.recurring:
         view.add_item(SeriesButton(meeting.id, status))
-    view.add_item(NameButton(meeting.id, not show_name))
+    if status != "no":  # names show only among people going or maybe
+        view.add_item(NameButton(meeting.id, not show_name))
     return view
 
 
@@ -675,7 +676,8 @@ class SeriesButton(
         words += _counted_elsewhere(bot, counted, member.guild_id)
         mine = await repo.my_answer(bot.db, meeting.id, SERIES_KEY, member.guild_id, member.user_id)
         view = DynamicView()
-        view.add_item(NameButton(meeting.id, not (mine and mine.show_name)))
+        if self.status != "no":  # names show only among people going or maybe
+            view.add_item(NameButton(meeting.id, not (mine and mine.show_name)))
         await replan(bot, meeting.id)
         await refresh_post(bot, meeting.id)
         await interaction.response.edit_message(content="\n".join(words), view=view)

@@ -165,6 +165,7 @@ def details_lines(opp: Opportunity, confirmed: int) -> list[str]:
             )
         else:
             lines.append(text.OPEN_NO_CLOSE)
+        lines.append(text.YES_MEANS)
         lines.append(text.NO_PRESSURE)
     return lines
 
@@ -946,7 +947,11 @@ class OpportunityGroup(app_commands.Group, name="opportunity", description=text.
                 removed=text.EDITED_REMOVED.format(what=CLEARABLE_NAMES[clear.value])
                 if clear is not None
                 else "",
-                promoted=text.EDITED_PROMOTED.format(count=len(promoted)) if promoted else "",
+                promoted=text.EDITED_PROMOTED.format(
+                    count=len(promoted), people=strings.noun(len(promoted), "person", "people")
+                )
+                if promoted
+                else "",
             ),
             ephemeral=True,
         )
@@ -996,7 +1001,13 @@ class OpportunityGroup(app_commands.Group, name="opportunity", description=text.
                 ),
                 dedupe_key=f"opp:{opp.id}:cancelled:{reply.guild_id}:{reply.user_id}",
             )
-        words = text.CANCELLED_NOW.format(count=len(yes)) if yes else text.CANCELLED_NOBODY
+        words = (
+            text.CANCELLED_NOW.format(
+                count=len(yes), people=strings.noun(len(yes), "person", "people")
+            )
+            if yes
+            else text.CANCELLED_NOBODY
+        )
         await interaction.response.send_message(words, ephemeral=True)
         await refresh_post(self.bot, cancelled.id)
 

@@ -20,9 +20,9 @@ OPENED_MY_DMS = "I've opened my DMs"
 
 # -- Shared replies -------------------------------------------------------
 UNEXPECTED_ERROR = (
-    "Sorry, something went wrong on our side. Nothing you did caused this, "
-    "and nothing was changed. If it keeps happening, please tell a moderator "
-    "and mention this reference: `{reference}`."
+    "Sorry, something went wrong on our side. Nothing you did caused this. It may "
+    "not have gone through, so please check and try again. If it keeps happening, "
+    "please tell a moderator and mention this reference: `{reference}`."
 )
 NEEDS_SERVER = "This only works inside a server. Please use it in your community's server."
 NEEDS_MODERATOR = (
@@ -42,7 +42,7 @@ JOIN_FIRST = (
     "This is for members of Speak Back in this server. Taking part is always your "
     "choice. If you'd like to, use `/join` to read what joining means first."
 )
-COOLDOWN = "That was quick! Please try again in {seconds} seconds."
+COOLDOWN = "That was quick! Please try again in {seconds} {unit}."
 
 DM_AUTO_REPLY = (
     "Hello, I'm Speak Back, a bot. Nobody reads messages sent to me here, "
@@ -64,3 +64,8 @@ DEFAULT_SUPPORT = (
     "_Moderators can add local services with `/setup support`._"
 )
 SUPPORT_TITLE = "Support"
+
+
+def noun(count: int, one: str, many: str) -> str:
+    """The word for `count` things: noun(1, "person", "people") is "person"."""
+    return one if count == 1 else many

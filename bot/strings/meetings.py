@@ -3,6 +3,8 @@
 Button labels Going / Maybe / Can't make it are fixed in `bot.strings`.
 """
 
+from bot.strings import noun
+
 # -- commands -------------------------------------------------------------------
 GROUP_DESCRIPTION = "Meetings: schedule them, and get a calendar file"
 SCHEDULE_DESCRIPTION = "Organisers: schedule a meeting (you see it before it is posted)"
@@ -43,7 +45,9 @@ ECHO_START = "**Starts:** {plain}\nThat is {when} ({relative}) in your own time.
 ECHO_REPEAT = "**Repeats:** {rule}"
 ECHO_LENGTH = "**Length:** {length}"
 ECHO_PLACE = "**Where:** {place}"
-ECHO_REMINDERS = "**Reminders:** {offsets} before, by DM, to people going who chose reminders"
+ECHO_REMINDERS = (
+    "**Reminders:** {offsets} before, by DM, to people going or maybe who chose reminders"
+)
 ECHO_EVENT = "**Discord event:** yes, it will be added to the server's events too"
 ECHO_WHERE = "It will be posted in <#{channel}>."
 ECHO_NETWORK = (
@@ -59,8 +63,8 @@ DRAFT_PAST = (
     "a later time. Nothing was posted."
 )
 POSTED = (
-    "Posted in <#{channel}>. Members can answer there; people going who chose reminders "
-    "will get them by DM. Use `/meeting edit` or `/meeting cancel` if plans change."
+    "Posted in <#{channel}>. Members can answer there; people going or maybe who chose "
+    "reminders will get them by DM. Use `/meeting edit` or `/meeting cancel` if plans change."
 )
 POSTED_NETWORK = (
     "Posted in <#{channel}> and shared with your network, in {count} servers: {servers}. "
@@ -91,11 +95,12 @@ WHEN_LINE = "**When:** {when} ({relative})"
 REPEAT_LINE = "**Repeats:** {rule}, at {wall} ({zone})"
 LENGTH_LINE = "**Length:** {length}"
 PLACE_LINE = "**Where:** {place}"
-COUNTS_LINE = "**Going:** {going} - **Maybe:** {maybe} - **Can't make it:** {no}"
-NAMES_LINE = "**Coming** (people who chose to show their name): {names}"
+# Only Going and Maybe are counted on the post: declining leaves no trace others can read.
+COUNTS_LINE = "**Going:** {going} - **Maybe:** {maybe}"
+NAMES_LINE = "**Going or maybe** (people who chose to show their name): {names}"
 HOW_TO_ANSWER = (
     "Members can answer with the buttons below and change their answer any time. "
-    "Reminders come by DM to people going who chose them in `/me settings`."
+    "Reminders come by DM to people going or maybe who chose them in `/me settings`."
 )
 HOW_TO_ANSWER_SERIES = (
     "Your answer is for the meeting shown; after answering you can use it for the whole series."
@@ -204,13 +209,11 @@ LIST_JOIN = "To answer and get reminders, `/join` first (it's always your choice
 LIST_MORE = "...and {count} more. Use `/meeting ics` for a calendar file of any of them."
 
 
-def people(count: int) -> str:
-    return "person" if count == 1 else "people"
-
-
 def told(count: int) -> str:
     """The end of an organiser's reply: who will be told of the change."""
-    return TOLD.format(count=count, people=people(count)) if count else NOBODY_TOLD
+    return (
+        TOLD.format(count=count, people=noun(count, "person", "people")) if count else NOBODY_TOLD
+    )
 
 
 def length(minutes: int) -> str:

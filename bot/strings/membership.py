@@ -9,7 +9,7 @@ GROUP_PLACEHOLDER = "How would you describe yourself? (optional)"
 
 PURPOSE_LABELS = {
     "dm_opportunities": "New opportunities to get involved",
-    "dm_reminders": "Reminders for meetings I'm going to",
+    "dm_reminders": "Reminders for meetings I'm going or might go to",
     "dm_outcomes": "What came of polls I voted in",
 }
 PURPOSE_SHORT = {

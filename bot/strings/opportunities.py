@@ -81,6 +81,10 @@ PLACES_LOTTERY = "**Places:** {places}, drawn by lottery when replies close (so 
 NO_LIMIT = "**Places:** no limit."
 CLOSES = "Replies close {when} ({relative})."
 OPEN_NO_CLOSE = "Open until an organiser closes it."
+YES_MEANS = (
+    "Saying yes shares your name, and any access needs you've given, with this server's "
+    "organisers so they can plan. You can change your answer any time."
+)
 NO_PRESSURE = (
     "Saying no is always fine. Nobody else sees who said no, and nothing more is sent "
     "to you about this one."
@@ -163,17 +167,17 @@ ROSTER_ERASED = "Replies were erased under this server's retention setting."
 CLOSED_NOW = "Closed. The post in <#{channel}> now says replies have closed.{draw}"
 CLOSED_DRAW = " The lottery was drawn: {confirmed} got a place, {waitlisted} on the waitlist."
 ALREADY_CLOSED = "That opportunity has already closed. Nothing was changed."
-CANCELLED_NOW = "Cancelled. I'm letting the {count} people who said yes know."
+CANCELLED_NOW = "Cancelled. I'm letting the {count} {people} who said yes know."
 CANCELLED_NOBODY = "Cancelled. Nobody had said yes, so nobody needed telling."
 EDITED = "Saved. The post in <#{channel}> will show the changes shortly.{removed}{promoted}"
 EDITED_REMOVED = " Removed: {what}."
-EDITED_PROMOTED = " {count} people moved from the waitlist into the new places."
+EDITED_PROMOTED = " {count} {people} moved from the waitlist into the new places."
 
 # -- lists --------------------------------------------------------------------------
 LIST_TITLE = "Open opportunities"
 LIST_EMPTY = "There are no open opportunities right now."
 LIST_LINE = "**{title}** - {places}{closes} {link}{mine}"
-LIST_CLOSES = " closes {when}."
+LIST_CLOSES = " Replies close {when}."
 LIST_MINE = {
     "interested": " (you said yes)",
     "declined": " (you said not this time)",

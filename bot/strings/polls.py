@@ -31,10 +31,7 @@ QUESTION_LABEL = "Question"
 QUESTION_PLACEHOLDER = "What should we improve first?"
 OPTIONS_LABEL = "Options, one per line (2 to 25)"
 OPTIONS_PLACEHOLDER = "Waiting times\nPeer support groups\nOut-of-hours help"
-CREATED_NEXT = (
-    "{closes}Use `/poll close` to close it early, and `/poll outcome` afterwards to tell "
-    "people what came of it."
-)
+CREATED_NEXT = "{closes}Afterwards, use `/poll outcome` to tell people what came of it."
 CREATED = "Your poll is being posted in <#{channel}>. " + CREATED_NEXT
 CREATED_NETWORK = (
     "Your poll is being posted to your network, in {count} servers: {servers} "
@@ -44,8 +41,8 @@ CREATED_MISSING = (
     "Not posted in {servers}: no announcements channel is set there. A moderator there "
     "can choose one with `/setup channel`. "
 )
-CREATED_CLOSES = "It closes {when} ({relative}). "
-CREATED_NO_CLOSE = "It stays open until you close it. "
+CREATED_CLOSES = "It closes {when} ({relative}); `/poll close` closes it sooner. "
+CREATED_NO_CLOSE = "It stays open until you close it with `/poll close`. "
 
 # -- the poll message ----------------------------------------------------------
 KIND_LINES = {
@@ -56,7 +53,10 @@ KIND_LINES = {
     "points": "Share up to 10 points between the options you care about most.",
 }
 CONTENT_NOTE = "**Content note:** {note}"
-ANONYMOUS_LINE = "Anonymous: once the poll closes, nobody can tell how you voted."
+ANONYMOUS_LINE = (
+    "Anonymous: organisers only see totals, and once the poll closes, nobody can tell "
+    "how you voted."
+)
 NAMED_LINE = "Named poll: organisers will see your name with your vote."
 OPEN_CLOSES = "Closes {when} ({relative})."
 OPEN_NO_CLOSE = "Open until an organiser closes it."
@@ -101,7 +101,7 @@ START_AGAIN = "Start again"
 ADD_REASON = "Add a reason"
 SAVED = "Your vote is saved: {choice}."
 SAVED_CHANGED = "Your vote is changed: {choice}."
-SAVED_ANONYMOUS = "Anonymous: once the poll closes, nobody can tell how you voted."
+SAVED_ANONYMOUS = ANONYMOUS_LINE
 SAVED_NAMED = "Organisers will see your name with this vote."
 SAVED_CHANGE_HINT = "You can change it until the poll closes by pressing **Vote** again."
 REASON_MODAL_TITLE = "Why did you vote this way?"
@@ -161,7 +161,7 @@ ANSWERS_ERASED = (
 
 # -- closing, export, outcome -----------------------------------------------------
 CLOSED_NOW = "The poll is closed. The results are being posted in <#{channel}>."
-ALREADY_CLOSED = "That poll is already closed. Use `/poll results` to see them."
+ALREADY_CLOSED = "That poll is already closed. Use `/poll results` to see its results."
 EXPORT_OPEN = "The export is ready once the poll closes, so results stay hidden until then."
 EXPORT_READY = "Here are the results of **{question}** as a CSV file."
 EXPORT_ANONYMOUS_NOTE = "It is anonymous, so the file has no names."
@@ -211,7 +211,3 @@ def ordinal(n: int) -> str:
 
 def people(n: int) -> str:
     return "person has" if n == 1 else "people have"
-
-
-def people_noun(n: int) -> str:
-    return "person" if n == 1 else "people"

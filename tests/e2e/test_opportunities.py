@@ -296,7 +296,7 @@ async def test_cancel_tells_only_those_who_said_yes(world):
     bob_before = len(bob.dms)
 
     done = await olu.slash("opportunity cancel", opportunity=opp_id)
-    assert "letting the 1 people who said yes know" in done.text
+    assert "letting the 1 person who said yes know" in done.text
     assert len(alice.dms) == 1 and "has been cancelled" in alice.dms[0].text
     assert len(bob.dms) == bob_before
     await eventually(world, lambda: "was cancelled" in post_message(world, opp_id).text)
@@ -346,7 +346,7 @@ async def test_edit_adds_places_from_the_waitlist_and_moves_the_closing_date(wor
     edited = await olu.slash(
         "opportunity edit", opportunity=opp_id, places=2, closes="2026-12-03 17:00"
     )
-    assert "1 people moved from the waitlist" in edited.text
+    assert "1 person moved from the waitlist" in edited.text
     assert len(bob.dms) == bob_before + 1 and "A place came free" in bob.dms[-1].text
     await eventually(world, lambda: "**Places:** 2," in post_message(world, opp_id).text)
 

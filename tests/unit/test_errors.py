@@ -45,3 +45,10 @@ def test_logging_never_prints_the_token(caplog):
     record = logging.LogRecord("x", logging.INFO, __file__, 1, "token is %s", (token,), None)
     handler.filter(record)
     assert token not in record.getMessage()
+
+
+def test_a_cooldown_says_how_long_in_plain_words():
+    one, _ = user_message_for(app_commands.CommandOnCooldown(app_commands.Cooldown(1, 60), 0.4))
+    many, _ = user_message_for(app_commands.CommandOnCooldown(app_commands.Cooldown(1, 60), 12.2))
+    assert one.endswith("try again in 1 second.")  # never "0 seconds", never "1 seconds"
+    assert many.endswith("try again in 12 seconds.")

@@ -35,10 +35,8 @@ class DynamicView(discord.ui.View):
     kept; its items render as usual.
     """
 
-    def __init__(self, *items: discord.ui.Item[Any]) -> None:
+    def __init__(self) -> None:
         super().__init__(timeout=None)
-        for item in items:
-            self.add_item(item)
         self.stop()
 
     def add_item(self, item: discord.ui.Item[Any]) -> DynamicView:

@@ -80,7 +80,7 @@ def poll_embed(poll: Poll, turnout: int, live: TallyResult | None) -> discord.Em
         else:
             lines.append(text.OPEN_NO_CLOSE)
         lines.append(
-            text.TURNOUT.format(count=turnout, people=text.people(turnout))
+            text.TURNOUT.format(count=turnout, people=text.people_have(turnout))
             if turnout
             else text.TURNOUT_NONE
         )
@@ -88,7 +88,7 @@ def poll_embed(poll: Poll, turnout: int, live: TallyResult | None) -> discord.Em
             lines.append(text.HIDDEN_RESULTS)
         lines.append(text.HOW_TO_VOTE)
     else:
-        words = text.TURNOUT.format(count=turnout, people=text.people(turnout)).replace(
+        words = text.TURNOUT.format(count=turnout, people=text.people_have(turnout)).replace(
             " so far", ""
         )
         lines.append(text.CLOSED_LINE.format(turnout=words))
@@ -121,9 +121,7 @@ def results_embeds(poll: Poll, by_server: list[str] | None = None) -> list[disco
     closed = discord_timestamp(poll.closed_at, "F") if poll.closed_at else ""
     count = result.ballots
     lines = [
-        text.RESULTS_TURNOUT.format(
-            count=count, people=strings.noun(count, "person", "people"), when=closed
-        ),
+        text.RESULTS_TURNOUT.format(count=count, people=strings.people(count), when=closed),
         "",
         result.headline,
         "",
@@ -204,7 +202,7 @@ def breakdown_lines(poll: Poll) -> list[str]:
                     text.BREAKDOWN_LINE.format(
                         group=label,
                         count=count,
-                        people=strings.noun(count, "person", "people"),
+                        people=strings.people(count),
                         unit=result.value_label,
                         top=f"{' / '.join(leaders)} ({top})",
                     )
@@ -212,7 +210,7 @@ def breakdown_lines(poll: Poll) -> list[str]:
             else:
                 lines.append(
                     text.BREAKDOWN_NO_TOP.format(
-                        group=label, count=count, people=strings.noun(count, "person", "people")
+                        group=label, count=count, people=strings.people(count)
                     )
                 )
     lines.append(f"Total: {breakdown.total}")
@@ -229,9 +227,7 @@ def render_chart(poll: Poll) -> tuple[bytes, str]:
     """(PNG bytes, alt text) of the frozen results. Slow: call in a thread."""
     assert poll.result is not None
     result = poll.result
-    note = text.CHART_NOTE.format(
-        count=result.ballots, people=strings.noun(result.ballots, "person", "people")
-    )
+    note = text.CHART_NOTE.format(count=result.ballots, people=strings.people(result.ballots))
     png = render_results_chart(
         poll.question, result.options, result.totals, result.value_label, note=note
     )

@@ -948,7 +948,7 @@ class OpportunityGroup(app_commands.Group, name="opportunity", description=text.
                 if clear is not None
                 else "",
                 promoted=text.EDITED_PROMOTED.format(
-                    count=len(promoted), people=strings.noun(len(promoted), "person", "people")
+                    count=len(promoted), people=strings.people(len(promoted))
                 )
                 if promoted
                 else "",
@@ -1002,9 +1002,7 @@ class OpportunityGroup(app_commands.Group, name="opportunity", description=text.
                 dedupe_key=f"opp:{opp.id}:cancelled:{reply.guild_id}:{reply.user_id}",
             )
         words = (
-            text.CANCELLED_NOW.format(
-                count=len(yes), people=strings.noun(len(yes), "person", "people")
-            )
+            text.CANCELLED_NOW.format(count=len(yes), people=strings.people(len(yes)))
             if yes
             else text.CANCELLED_NOBODY
         )

@@ -69,3 +69,8 @@ SUPPORT_TITLE = "Support"
 def noun(count: int, one: str, many: str) -> str:
     """The word for `count` things: noun(1, "person", "people") is "person"."""
     return one if count == 1 else many
+
+
+def people(count: int) -> str:
+    """The word "person" or "people", for `count` of them."""
+    return noun(count, "person", "people")

@@ -3,7 +3,7 @@
 Button labels Going / Maybe / Can't make it are fixed in `bot.strings`.
 """
 
-from bot.strings import noun
+from bot.strings import people
 
 # -- commands -------------------------------------------------------------------
 GROUP_DESCRIPTION = "Meetings: schedule them, and get a calendar file"
@@ -211,9 +211,7 @@ LIST_MORE = "...and {count} more. Use `/meeting ics` for a calendar file of any 
 
 def told(count: int) -> str:
     """The end of an organiser's reply: who will be told of the change."""
-    return (
-        TOLD.format(count=count, people=noun(count, "person", "people")) if count else NOBODY_TOLD
-    )
+    return TOLD.format(count=count, people=people(count)) if count else NOBODY_TOLD
 
 
 def length(minutes: int) -> str:

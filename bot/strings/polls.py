@@ -209,5 +209,5 @@ def ordinal(n: int) -> str:
     return f"{n}{('st', 'nd', 'rd')[n % 10 - 1]}"
 
 
-def people(n: int) -> str:
+def people_have(n: int) -> str:
     return "person has" if n == 1 else "people have"

@@ -27,12 +27,13 @@ class DynamicView(discord.ui.View):
 
     A press on a DynamicItem is routed by its custom id to the class each cog
     registers at start-up, so it works across restarts and needs nothing kept
-    from the message that carried it. discord.py would still keep every view it
-    sends with `timeout=None`: an ephemeral one (a ballot, a settings screen) for
-    fifteen minutes, each with a timer task. Under 500 Vote presses a second that
-    is every ballot of the last quarter hour held alive, and scanned by each full
-    garbage collection (pauses grew past 100 ms). A view stopped at birth is not
-    kept; its items render as usual.
+    from the message that carried it. Yet discord.py keeps an ephemeral view sent
+    with `timeout=None` (a ballot, a settings screen; `send_message` and
+    followups) for fifteen minutes, each with a timer task. Under 500 Vote presses
+    a second that is every ballot of the last quarter hour held alive, and scanned
+    by each full garbage collection (pauses grew past 100 ms). A view stopped at
+    birth is never kept; its items render as usual. (Stopping needs a running
+    event loop, which the bot always has when it builds a view.)
     """
 
     def __init__(self) -> None:

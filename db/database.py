@@ -103,10 +103,14 @@ def _atomically(conn: sqlite3.Connection, fn: Callable[..., T], *args: Any) -> T
         result = fn(conn, *args)
         conn.execute("COMMIT")
     except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
+        _rollback_if_open(conn)
         raise
     return result
+
+
+def _rollback_if_open(conn: sqlite3.Connection) -> None:
+    if conn.in_transaction:
+        conn.execute("ROLLBACK")
 
 
 def _only_comments(text: str) -> bool:
@@ -201,15 +205,16 @@ class Database:
 
         Only `transaction()` and `migrate()` hold the lock, across their awaits. A
         single hand-off (a statement, `run`, `atomic`) cannot interleave with another:
-        aiosqlite's thread takes them first come, first served. So while no
-        transaction is open a call goes straight to the queue, in the same step as
-        the check (nothing can begin a transaction in between), and hundreds of
-        presses at once do not queue on the lock one loop turn apart.
+        aiosqlite's thread takes them first come, first served. So a call goes to
+        the queue in the same step as it finds the lock free (nothing can begin a
+        transaction in between); one that finds a transaction open waits its turn
+        for the lock and lets go of it at once, so hundreds of presses waiting behind
+        one transaction are released one loop turn apart, not one query apart.
         """
-        if _inside_transaction.get() or not self._lock.locked():
-            return await call(*args)
-        async with self._lock:
-            return await call(*args)
+        if not _inside_transaction.get() and self._lock.locked():
+            async with self._lock:
+                pass
+        return await call(*args)
 
     async def _in_thread(self, fn: Callable[..., T], *args: Any) -> T:
         # aiosqlite has no public "run this callable in the connection's thread";
@@ -231,11 +236,13 @@ class Database:
         async with self._lock:
             token = _inside_transaction.set(True)
             try:
-                await self.conn.execute("BEGIN IMMEDIATE")
                 try:
+                    # Inside the try: a task cancelled while awaiting BEGIN has still
+                    # begun (aiosqlite's thread runs it), and must not leave it open.
+                    await self.conn.execute("BEGIN IMMEDIATE")
                     yield self
                 except BaseException:
-                    await self.conn.execute("ROLLBACK")
+                    await self._in_thread(_rollback_if_open)
                     raise
                 else:
                     await self.conn.execute("COMMIT")

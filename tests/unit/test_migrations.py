@@ -162,3 +162,26 @@ async def test_statements_from_other_tasks_wait_for_an_open_transaction(tmp_path
         assert sorted(r[0] for r in await db.fetchall("SELECT x FROM t")) == [2, 3, 4]
     finally:
         await db.close()
+
+
+async def test_a_transaction_cancelled_while_beginning_leaves_nothing_open(tmp_path):
+    # Shutdown cancels the outbox sender, which may be just beginning a transaction:
+    # aiosqlite's thread still runs the BEGIN, and it must not stay open for everyone.
+    db = await _table_t(tmp_path)
+    try:
+
+        async def write_later():
+            async with db.transaction():
+                await db.execute("INSERT INTO t VALUES (1)")
+
+        task = asyncio.create_task(write_later())
+        await asyncio.sleep(0)  # it has taken the lock and is awaiting BEGIN
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        await db.fetchall("SELECT 1")  # after whatever the cancelled task queued
+        assert not db.conn.in_transaction
+        await db.atomic(lambda conn: conn.execute("INSERT INTO t VALUES (2)"))
+        assert [r[0] for r in await db.fetchall("SELECT x FROM t")] == [2]
+    finally:
+        await db.close()

@@ -271,8 +271,7 @@ class Database:
                     await self.conn.execute(f"PRAGMA user_version = {migration.version:d}")
                     await self.conn.execute("COMMIT")
                 except sqlite3.Error as exc:
-                    if self.conn.in_transaction:
-                        await self.conn.execute("ROLLBACK")
+                    await self._in_thread(_rollback_if_open)
                     raise MigrationError(
                         f"Migration {migration.name} failed and was rolled back "
                         f"(database left at version {current}): {exc}"

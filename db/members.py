@@ -7,6 +7,7 @@ Other features ask here: `is_member`, `get_member` (then
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import datetime, time, timedelta
 from typing import Any, Literal
@@ -42,20 +43,19 @@ async def is_member(db: Database, guild_id: int, user_id: int) -> bool:
     )
 
 
-_CONSENTS_SQL = (
-    "SELECT purpose, granted, max(id) FROM member_consents "
-    "WHERE guild_id = ? AND user_id = ? GROUP BY purpose"
-)
-
-
-def _granted(rows: list[sqlite3.Row]) -> frozenset[str]:
-    """Purposes whose latest ledger entry is a grant."""
-    return frozenset(row["purpose"] for row in rows if row["granted"])
+def _granted_sql(guild_id: str, user_id: str) -> str:
+    """SQL for the purposes whose latest ledger entry is a grant; `guild_id` and `user_id`
+    are SQL expressions (placeholders, or columns of an enclosing query)."""
+    return (
+        "SELECT purpose FROM (SELECT purpose, granted, max(id) FROM member_consents "
+        f"WHERE guild_id = {guild_id} AND user_id = {user_id} GROUP BY purpose) WHERE granted"
+    )
 
 
 async def current_consents(db: Database, guild_id: int, user_id: int) -> frozenset[str]:
     """Purposes whose latest ledger entry is a grant."""
-    return _granted(await db.fetchall(_CONSENTS_SQL, (guild_id, user_id)))
+    rows = await db.fetchall(_granted_sql("?", "?"), (guild_id, user_id))
+    return frozenset(row[0] for row in rows)
 
 
 async def get_member(db: Database, guild_id: int, user_id: int) -> Member | None:
@@ -105,23 +105,31 @@ def member_from_rows(guild_id: int, user_id: int, found: MemberRows) -> tuple[Me
     return member, notice
 
 
+# One statement, not three: a button press runs it, and each statement is a step the
+# database thread takes back and forth with the event loop for Python's lock. The
+# server's notice version, the member with their profile, and their granted purposes
+# (as JSON). Always one row; the member's columns are NULL when nobody was found.
+_MEMBER_SQL = (
+    "SELECT s.notice_version AS server_notice, m.*, p.preferred_name, "
+    "p.self_described_group, p.access_needs, p.timezone, p.quiet_start, p.quiet_end, "
+    "p.reminder_offsets, (SELECT json_group_array(purpose) FROM ("
+    + _granted_sql("k.guild_id", "k.user_id")
+    + ")) AS granted_purposes "
+    "FROM (SELECT ? AS guild_id, ? AS user_id) AS k "
+    "LEFT JOIN guild_settings s ON s.guild_id = k.guild_id "
+    "LEFT JOIN members m ON m.guild_id = k.guild_id AND m.user_id = k.user_id "
+    "LEFT JOIN member_profiles p ON p.guild_id = k.guild_id AND p.user_id = k.user_id"
+)
+
+
 def member_rows(conn: sqlite3.Connection, guild_id: int, user_id: int) -> MemberRows:
-    """In the database thread (`Database.run`): the member's rows and the server's
-    notice version; other repositories call it to fold this check into their read."""
-    notice = conn.execute(
-        "SELECT notice_version FROM guild_settings WHERE guild_id = ?", (guild_id,)
-    ).fetchone()
-    row = conn.execute(
-        "SELECT m.*, p.preferred_name, p.self_described_group, p.access_needs, p.timezone, "
-        "p.quiet_start, p.quiet_end, p.reminder_offsets FROM members m "
-        "LEFT JOIN member_profiles p USING (guild_id, user_id) "
-        "WHERE m.guild_id = ? AND m.user_id = ?",
-        (guild_id, user_id),
-    ).fetchone()
-    consents: frozenset[str] = frozenset()
-    if row is not None:
-        consents = _granted(conn.execute(_CONSENTS_SQL, (guild_id, user_id)).fetchall())
-    return row, consents, None if notice is None else notice[0]
+    """In the database thread (`Database.run`): the member's row, their granted purposes
+    and the server's notice version; other repositories call it to fold this check
+    into their read."""
+    row = conn.execute(_MEMBER_SQL, (guild_id, user_id)).fetchone()
+    if row["joined_at"] is None:  # NOT NULL for every member: nobody was found
+        return None, frozenset(), row["server_notice"]
+    return row, frozenset(json.loads(row["granted_purposes"])), row["server_notice"]
 
 
 async def dm_channel_of(db: Database, guild_id: int, user_id: int) -> int | None:

@@ -124,16 +124,15 @@ async def get_poll(db: Database, poll_id: int, guild_id: int | None = None) -> P
     return poll
 
 
-def _poll_from(found: tuple[sqlite3.Row, list[sqlite3.Row]] | None) -> Poll | None:
-    if found is None:
+def _poll_from(row: sqlite3.Row | None) -> Poll | None:
+    if row is None:
         return None
-    row, options = found
     return Poll(
         id=row["id"],
         guild_id=row["guild_id"],
         kind=poll_kind(row["kind"]),
         question=row["question"],
-        options=tuple(o["label"] for o in options),
+        options=tuple(label for _position, label in sorted(json.loads(row["option_pairs"]))),
         max_choices=row["max_choices"],
         anonymous=bool(row["anonymous"]),
         results=row["results"],
@@ -163,16 +162,18 @@ def _poll_from(found: tuple[sqlite3.Row, list[sqlite3.Row]] | None) -> Poll | No
     )
 
 
-def _poll_rows(
-    conn: sqlite3.Connection, poll_id: int
-) -> tuple[sqlite3.Row, list[sqlite3.Row]] | None:
-    row = conn.execute("SELECT * FROM polls WHERE id = ?", (poll_id,)).fetchone()
-    if row is None:
-        return None
-    options = conn.execute(
-        "SELECT label FROM poll_options WHERE poll_id = ? ORDER BY position", (poll_id,)
-    ).fetchall()
-    return row, options
+# The poll and its options in one statement (see `db.members._MEMBER_SQL` for why
+# one). The options come as [position, label] pairs, put in order in Python:
+# SQLite does not promise the order of an aggregate's rows.
+_POLL_SQL = (
+    "SELECT polls.*, (SELECT json_group_array(json_array(o.position, o.label)) "
+    "FROM poll_options o WHERE o.poll_id = polls.id) AS option_pairs "
+    "FROM polls WHERE id = ?"
+)
+
+
+def _poll_rows(conn: sqlite3.Connection, poll_id: int) -> sqlite3.Row | None:
+    return conn.execute(_POLL_SQL, (poll_id,)).fetchone()
 
 
 async def list_polls(
@@ -274,12 +275,12 @@ async def vote_press(db: Database, poll_id: int, guild_id: int, user_id: int) ->
 
 def _vote_press(
     conn: sqlite3.Connection, poll_id: int, guild_id: int, user_id: int
-) -> tuple[Any, tuple[sqlite3.Row, list[sqlite3.Row]] | None, tuple[str, str | None] | None]:
+) -> tuple[Any, sqlite3.Row | None, tuple[str, str | None] | None]:
     member_found = member_rows(conn, guild_id, user_id)
     poll_found = _poll_rows(conn, poll_id)
     ballot = None
     if member_found[0] is not None and poll_found is not None:
-        ballot = _my_ballot(conn, poll_id, poll_found[0]["guild_id"], user_id)
+        ballot = _my_ballot(conn, poll_id, poll_found["guild_id"], user_id)
     return member_found, poll_found, ballot
 
 

@@ -9,6 +9,7 @@ from bot.domain.quiet_hours import QuietHours
 from bot.domain.suppression import Shown
 from db import members
 from db.database import Database
+from db.settings import update_settings
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 SECRET = b"s" * 40
@@ -72,6 +73,27 @@ async def test_messages_are_off_until_chosen_and_the_ledger_keeps_changes(db):
         ("dm_reminders", 1),
         ("dm_opportunities", 0),
     ]
+
+
+async def test_one_read_finds_the_member_their_consents_and_the_servers_notice(db):
+    # The read every button press makes (one statement): nobody, then a member whose
+    # consents are the latest of each purpose in this server only, and the server's
+    # current notice version, which may be newer than the one they agreed to.
+    assert await members.member_and_notice(db, GUILD, ALICE) == (None, 1)
+    await join(db, ALICE)
+    await join(db, ALICE, guild_id=OTHER_GUILD)
+    for wanted in ({"dm_opportunities", "dm_reminders"}, {"dm_reminders"}):
+        await members.set_contact_preferences(db, GUILD, ALICE, frozenset(wanted), NOW)
+    await members.set_contact_preferences(db, OTHER_GUILD, ALICE, frozenset({"dm_outcomes"}), NOW)
+    await update_settings(db, GUILD, NOW, notice_version=3)
+
+    alice, notice = await members.member_and_notice(db, GUILD, ALICE)
+    assert notice == 3 and alice.notice_version == 1
+    assert alice.consents == {"membership", "dm_reminders"}
+    assert alice.consents == await members.current_consents(db, GUILD, ALICE)
+    elsewhere, notice = await members.member_and_notice(db, OTHER_GUILD, ALICE)
+    assert notice == 1 and elsewhere.consents == {"membership", "dm_outcomes"}
+    assert await members.member_and_notice(db, GUILD, BOB) == (None, 3)
 
 
 async def test_preferences_need_membership(db):

@@ -85,6 +85,22 @@ async def test_a_member_votes_once_and_can_change_their_vote(db):
     assert await polls.my_ballot(db, poll, VOTERS[0]) == ("2", None)
 
 
+async def test_options_come_back_in_the_order_typed_however_they_were_stored(db):
+    # The options are read with the poll in one statement; a vote is the option's
+    # index, so their order must not depend on how rows are returned or sort as text.
+    typed = [f"Option {n}" for n in range(12)]  # 10 and 11 sort after 9, not after 1
+    poll_id = await new_poll(db, options=typed)
+    await db.execute("DELETE FROM poll_options WHERE poll_id = ?", (poll_id,))
+    await db.executemany(
+        "INSERT INTO poll_options (poll_id, position, label) VALUES (?, ?, ?)",
+        [(poll_id, n, label) for n, label in reversed(list(enumerate(typed)))],
+    )
+    assert (await polls.get_poll(db, poll_id)).options == tuple(typed)
+    await join(db, VOTERS[0])
+    press = await polls.vote_press(db, poll_id, GUILD, VOTERS[0])
+    assert press.poll.options == tuple(typed) and press.member.user_id == VOTERS[0]
+
+
 async def test_non_members_cannot_vote(db):
     poll_id = await new_poll(db)
     with pytest.raises(LookupError):

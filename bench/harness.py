@@ -296,10 +296,13 @@ def component_interaction(
     )
 
 
-def bot_cpu_seconds(world: World) -> float:
-    """CPU time (user + system, all threads) the bot process has used so far."""
+def bot_cpu_seconds(world: World, *, event_loop_only: bool = False) -> float:
+    """CPU time (user + system) the bot process has used so far: all its threads, or only
+    the main one, which runs the event loop (the database runs on a thread of its own)."""
     assert world.bot is not None and world.bot.proc is not None
-    fields = Path(f"/proc/{world.bot.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+    pid = world.bot.proc.pid
+    stat = Path(f"/proc/{pid}/task/{pid}/stat" if event_loop_only else f"/proc/{pid}/stat")
+    fields = stat.read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 

@@ -24,7 +24,7 @@ from bot.dispatcher import Dispatcher
 from bot.errors import answer_error
 from bot.retention import Retention
 from db.database import Database
-from db.settings import get_meta, set_meta
+from db.settings import follow_default_notice, get_meta, set_meta
 
 log = logging.getLogger("speakback")
 
@@ -91,6 +91,9 @@ class SpeakBack(commands.Bot):
         applied = await self.db.migrate()
         if applied:
             log.info("Database migrated: %s", ", ".join(applied))
+        moved = await follow_default_notice(self.db, self.clock.now())
+        if moved:
+            log.info("The built-in notice changed: %d server(s) will ask members again", moved)
         if self.config.uses_custom_api:
             await self._use_custom_gateway()
         self.dispatcher = Dispatcher(self.db, self.clock)

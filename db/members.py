@@ -26,6 +26,7 @@ from bot.domain.members import (
 from bot.domain.quiet_hours import QuietHours
 from bot.domain.settings import GuildSettings
 from db.database import Database, from_iso, to_iso
+from db.settings import ensure_settings_row
 
 PERSONAL_TABLES = ("members", "member_consents", "member_profiles")
 
@@ -239,6 +240,7 @@ async def agree(
 ) -> JoinResult:
     """Record agreement to the notice: a new member joins, or a member re-confirms."""
     async with db.transaction():
+        await ensure_settings_row(db, guild_id, now)  # what the notice version stands for
         current = await db.fetchval(
             "SELECT notice_version FROM members WHERE guild_id = ? AND user_id = ?",
             (guild_id, user_id),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from bot.domain.consent import DEFAULT_NOTICE_EDITION
 from bot.domain.settings import GuildSettings
 from db.database import Database
 
@@ -39,11 +40,7 @@ async def update_settings(
     if unknown:
         raise ValueError(f"unknown settings: {sorted(unknown)}")
     async with db.transaction():
-        await db.execute(
-            "INSERT INTO guild_settings (guild_id, updated_at) VALUES (?, ?) "
-            "ON CONFLICT(guild_id) DO NOTHING",
-            (guild_id, now.isoformat()),
-        )
+        await ensure_settings_row(db, guild_id, now)
         if changes:
             assignments = ", ".join(f"{name} = :{name}" for name in changes)
             await db.execute(
@@ -52,6 +49,32 @@ async def update_settings(
                 {**changes, "updated_at": now.isoformat(), "guild_id": guild_id},
             )
     return await get_settings(db, guild_id)
+
+
+async def ensure_settings_row(db: Database, guild_id: int, now: datetime) -> None:
+    """The server's row, with the defaults, if it has none yet. A server on the built-in
+    notice starts at the built-in notice's current edition (see `follow_default_notice`);
+    joining makes the row too, so every server with members has one."""
+    await db.execute(
+        "INSERT INTO guild_settings (guild_id, updated_at, default_notice_edition) "
+        "VALUES (?, ?, ?) ON CONFLICT(guild_id) DO NOTHING",
+        (guild_id, now.isoformat(), DEFAULT_NOTICE_EDITION),
+    )
+
+
+async def follow_default_notice(
+    db: Database, now: datetime, edition: int = DEFAULT_NOTICE_EDITION
+) -> int:
+    """At start-up: every server on the built-in notice whose version stands for an older
+    edition of its text moves to a new notice version, so its members are asked to
+    agree again (rule 1). Returns how many servers moved. (A server with its own notice
+    keeps its version: its text has not changed.)"""
+    return await db.execute(
+        "UPDATE guild_settings SET notice_version = notice_version + 1, "
+        "default_notice_edition = ?, updated_at = ? "
+        "WHERE notice_text IS NULL AND default_notice_edition < ?",
+        (edition, now.isoformat(), edition),
+    )
 
 
 async def save_notice(db: Database, guild_id: int, text: str, now: datetime) -> GuildSettings:

@@ -9,6 +9,13 @@ PURPOSE_DM_OUTCOMES = "dm_outcomes"
 OPTIONAL_PURPOSES = (PURPOSE_DM_OPPORTUNITIES, PURPOSE_DM_REMINDERS, PURPOSE_DM_OUTCOMES)
 ALL_PURPOSES = (PURPOSE_MEMBERSHIP, *OPTIONAL_PURPOSES)
 
+# Which edition of DEFAULT_NOTICE this is. Raise it by one whenever the built-in
+# notice changes what it tells people: at start-up every server still on the
+# built-in notice then moves to a new notice version, and its members are asked to
+# read and agree again before Speak Back messages them (rule 1). A test pins the
+# text of the current edition, so the words cannot change without that decision.
+DEFAULT_NOTICE_EDITION = 1
+
 DEFAULT_NOTICE = (
     "**What joining Speak Back means**\n"
     "Speak Back is how this community shapes services together with staff. "

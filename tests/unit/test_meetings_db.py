@@ -11,6 +11,7 @@ from bot.domain.recurrence import Series
 from db import meetings, members
 from db.database import Database
 from db.personal_data import erase_all, export_all
+from db.settings import update_settings
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 SECRET = b"s" * 40
@@ -106,6 +107,7 @@ async def test_showing_a_name_needs_an_answer_and_survives_a_change_of_answer(db
 async def test_the_reminder_audience_is_going_and_maybe_with_their_own_settings(db):
     mid = await new_meeting(db)
     meeting = await meetings.get_meeting(db, mid)
+    await update_settings(db, GUILD, NOW, timezone="UTC")  # Alice has no zone of her own
     await members.update_profile(
         db,
         GUILD,

@@ -19,6 +19,31 @@ async def test_fresh_database_reaches_the_latest_version_and_rerun_is_a_no_op(tm
         await db.close()
 
 
+async def test_upgrading_gives_every_server_with_members_a_settings_row(tmp_path):
+    # Before 0016 a server on every default had no row; it needs one to record which
+    # edition of the built-in notice its members agreed to.
+    db = await Database.open(tmp_path / "a.db")
+    try:
+        before = [m for m in load_migrations() if m.version < 16]
+        await db.migrate(before)
+        await db.execute(
+            "INSERT INTO members (guild_id, user_id, joined_at, notice_version) "
+            "VALUES (5, 1, '2026-11-01T09:00:00+00:00', 1), (5, 2, '2026-11-01T09:00:00+00:00', 1)"
+        )
+        await db.execute(
+            "INSERT INTO guild_settings (guild_id, notice_text, notice_version, updated_at) "
+            "VALUES (6, 'Our own words', 3, '2026-11-01T09:00:00+00:00')"
+        )
+        await db.migrate()
+        rows = await db.fetchall(
+            "SELECT guild_id, notice_version, default_notice_edition FROM guild_settings "
+            "ORDER BY guild_id"
+        )
+        assert [tuple(r) for r in rows] == [(5, 1, 1), (6, 3, 1)]
+    finally:
+        await db.close()
+
+
 async def test_pragmas_are_on(tmp_path):
     db = await Database.open(tmp_path / "a.db")
     try:

@@ -1,8 +1,10 @@
+import hashlib
 from datetime import UTC, datetime
 
 import pytest
 
 from bot.domain.access import Actor, is_moderator, is_organiser
+from bot.domain.consent import DEFAULT_NOTICE, DEFAULT_NOTICE_EDITION
 from bot.domain.errors import Refusal
 from bot.domain.settings import (
     GuildSettings,
@@ -11,8 +13,16 @@ from bot.domain.settings import (
     validate_retention,
     validate_timezone,
 )
+from db import members
 from db.database import Database
-from db.settings import get_meta, get_settings, save_notice, set_meta, update_settings
+from db.settings import (
+    follow_default_notice,
+    get_meta,
+    get_settings,
+    save_notice,
+    set_meta,
+    update_settings,
+)
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 
@@ -43,6 +53,39 @@ async def test_saving_the_notice_bumps_its_version(db):
     assert (await save_notice(db, 1, "v2 text", NOW)).notice_version == 2
     saved = await save_notice(db, 1, "v3 text", NOW)
     assert (saved.notice_version, saved.notice_text) == (3, "v3 text")
+
+
+async def test_a_new_edition_of_the_built_in_notice_asks_its_members_again(db):
+    # Server 1 uses the built-in notice (its row made when Alice joined), server 2
+    # wrote its own, server 3 changed a setting but has nobody yet.
+    alice, bob = 111, 222
+    await members.agree(db, 1, alice, notice_version=1, now=NOW, secret=b"s" * 40)
+    await save_notice(db, 2, "Our own words", NOW)
+    await members.agree(db, 2, bob, notice_version=2, now=NOW, secret=b"s" * 40)
+    await update_settings(db, 3, NOW, timezone="Europe/Dublin")
+    assert await follow_default_notice(db, NOW) == 0  # nothing changed in this release
+
+    newer = DEFAULT_NOTICE_EDITION + 1
+    assert await follow_default_notice(db, NOW, edition=newer) == 2  # servers 1 and 3
+    assert await follow_default_notice(db, NOW, edition=newer) == 0  # once only
+    member, version = await members.member_and_notice(db, 1, alice)
+    assert (member.notice_version, version) == (1, 2)  # Alice is asked to agree again
+    member, version = await members.member_and_notice(db, 2, bob)
+    assert (member.notice_version, version) == (2, 2)  # their own text did not change
+    assert (await get_settings(db, 3)).notice_version == 2
+    assert await members.agree(db, 1, alice, notice_version=2, now=NOW, secret=b"s" * 40) == (
+        "reconfirmed"
+    )
+
+
+def test_the_built_in_notice_cannot_change_without_a_decision():
+    # If this fails you changed the built-in notice. If what it tells people changed,
+    # raise DEFAULT_NOTICE_EDITION (every server on it asks its members to agree
+    # again) and add the new text's hash here; if you only mended a typo, replace the
+    # hash of the current edition.
+    pinned = {1: "93020082f014184b88d26dfa970ccf0b9a552e034d3e3a17662a3169be4ad3b4"}
+    digest = hashlib.sha256(DEFAULT_NOTICE.encode()).hexdigest()
+    assert pinned.get(DEFAULT_NOTICE_EDITION) == digest
 
 
 async def test_unknown_setting_is_a_programming_error(db):

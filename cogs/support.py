@@ -33,7 +33,10 @@ class SupportCog(commands.Cog):
         body = strings.DEFAULT_SUPPORT
         if interaction.guild_id is not None:
             settings = await get_settings(self.bot.db, interaction.guild_id)
-            body = settings.support_text or body
+            if settings.support_text:
+                body = settings.support_text
+            elif interaction.permissions.manage_guild:
+                body = f"{body}\n\n{strings.SUPPORT_MODERATOR_HINT}"
         await interaction.response.send_message(
             embed=embed(strings.SUPPORT_TITLE, body), ephemeral=True
         )

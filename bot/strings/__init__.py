@@ -60,8 +60,12 @@ DEFAULT_SUPPORT = (
     "- Shout: text **SHOUT** to **85258** (free, 24 hours)\n"
     "- NHS 111: call **111** and choose the option for mental health (England)\n\n"
     "**In this server:** you can message a moderator. This bot is not watched, "
-    "so please don't rely on it in an emergency.\n\n"
-    "_Moderators can add local services with `/setup support`._"
+    "so please don't rely on it in an emergency."
+)
+# Added below the built-in text for moderators only: a member looking for help
+# should not have to read set-up instructions meant for somebody else.
+SUPPORT_MODERATOR_HINT = (
+    "_Only moderators see this line: add local services with `/setup support`._"
 )
 SUPPORT_TITLE = "Support"
 

@@ -139,8 +139,8 @@ NOT_PAUSED_NOW = "You aren't stepping back at the moment, so there's nothing to 
 
 # -- /me export ------------------------------------------------------------------------
 EXPORT_DONE = (
-    "Here is everything Speak Back holds about you in this server, as a JSON file. "
-    "Only you can see this message."
+    "Here is everything Speak Back holds about you in this server, as a file you can "
+    "keep (JSON, which opens in any text editor or browser). Only you can see this message."
 )
 EXPORT_FILENAME = "speak-back-my-data.json"
 EXPORT_ABOUT = (

@@ -71,6 +71,8 @@ async def test_support_is_never_empty_and_moderators_can_change_it(world):
     alice = world.user("alice")
     default = await alice.slash("support")
     assert default.ephemeral and "116 123" in default.text
+    assert "/setup support" not in default.text  # set-up hints are for moderators only
+    assert "/setup support" in (await world.mod.slash("support")).text
     form = await world.mod.slash("setup support")
     await world.mod.submit_modal(
         form, what_should_people_see_with_support="Leeds crisis team: 0800 000 000"

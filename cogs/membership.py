@@ -48,7 +48,7 @@ from cogs._groups import me_group
 from db import members as repo
 from db.outbox import dm_blocked_since
 from db.personal_data import export_all
-from db.settings import get_settings
+from db.settings import ensure_settings_row, get_settings
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +97,12 @@ async def show_notice(
     interaction: discord.Interaction, settings: GuildSettings, *, outdated: bool, note: str = ""
 ) -> None:
     """Answer with the notice and I agree / Not now (used by /join and the member guard)."""
+    if settings.notice_text is None:
+        # Record which edition of the built-in notice this server is on before anyone
+        # reads it: if a new release changes the words while they read, start-up moves
+        # the server to a new version and their "I agree" is asked again (rule 1).
+        bot = interaction.client
+        await ensure_settings_row(bot.db, settings.guild_id, bot.clock.now())  # type: ignore[attr-defined]
     kwargs: dict[str, Any] = {
         "embed": notice_embed(settings, outdated=outdated),
         "view": notice_view(settings.notice_version),

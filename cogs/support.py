@@ -35,7 +35,7 @@ class SupportCog(commands.Cog):
             settings = await get_settings(self.bot.db, interaction.guild_id)
             if settings.support_text:
                 body = settings.support_text
-            elif interaction.permissions.manage_guild:
+            elif is_moderator(actor_of(interaction)):
                 body = f"{body}\n\n{strings.SUPPORT_MODERATOR_HINT}"
         await interaction.response.send_message(
             embed=embed(strings.SUPPORT_TITLE, body), ephemeral=True

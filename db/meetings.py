@@ -405,7 +405,8 @@ async def reminder_audience(
     """Going/Maybe people for one occurrence, with their zone, quiet hours and offsets.
 
     Each person's profile is the one in the server their answer counts in; with no
-    zone of their own, that server's zone applies (`server_zone` if it has none).
+    zone of their own, that server's zone applies. (Every server with members has a
+    settings row since migration 0016; `server_zone` is only a safety net.)
     """
     answers = await answers_for(db, meeting.id, occ_key)
     attending = {uid: a for uid, a in answers.items() if a.status in ATTENDING}

@@ -65,14 +65,15 @@ async def ensure_settings_row(db: Database, guild_id: int, now: datetime) -> Non
 async def follow_default_notice(
     db: Database, now: datetime, edition: int = DEFAULT_NOTICE_EDITION
 ) -> int:
-    """At start-up: every server on the built-in notice whose version stands for an older
-    edition of its text moves to a new notice version, so its members are asked to
-    agree again (rule 1). Returns how many servers moved. (A server with its own notice
-    keeps its version: its text has not changed.)"""
+    """At start-up: every server on the built-in notice whose version stands for another
+    edition of its text (an older one; or a newer one, after a release was rolled back)
+    moves to a new notice version, so its members are asked to agree again (rule 1).
+    Returns how many servers moved. (A server with its own notice keeps its version:
+    its text has not changed.)"""
     return await db.execute(
         "UPDATE guild_settings SET notice_version = notice_version + 1, "
         "default_notice_edition = ?, updated_at = ? "
-        "WHERE notice_text IS NULL AND default_notice_edition < ?",
+        "WHERE notice_text IS NULL AND default_notice_edition <> ?",
         (edition, now.isoformat(), edition),
     )
 

@@ -12,6 +12,7 @@ import json
 import pytest
 
 from bot import strings
+from bot.domain.consent import DEFAULT_NOTICE_EDITION
 from bot.strings import membership as text
 from tests.database import rows
 from tests.emulator.world import World
@@ -64,6 +65,10 @@ async def test_join_shows_the_notice_and_only_agreeing_makes_a_member(world):
     assert notice.ephemeral
     assert "What we store" in notice.text and "/leave" in notice.text
     assert notice.buttons == [strings.I_AGREE, strings.NOT_NOW]
+    # Which edition of the built-in notice she is reading is on record (about the
+    # server, not her), so a release that changes its words asks her again.
+    edition = rows(world, "SELECT notice_version, default_notice_edition FROM guild_settings")
+    assert edition == [(1, DEFAULT_NOTICE_EDITION)]
 
     welcome = await alice.click(notice, strings.I_AGREE)
     assert "you've joined" in welcome.text

@@ -76,6 +76,9 @@ async def test_a_new_edition_of_the_built_in_notice_asks_its_members_again(db):
     assert await members.agree(db, 1, alice, notice_version=2, now=NOW, secret=b"s" * 40) == (
         "reconfirmed"
     )
+    # Rolling the release back shows the older words again: asked again too.
+    assert await follow_default_notice(db, NOW, edition=DEFAULT_NOTICE_EDITION) == 2
+    assert (await get_settings(db, 1)).notice_version == 3
 
 
 def test_the_built_in_notice_cannot_change_without_a_decision():

@@ -101,8 +101,8 @@ async def show_notice(
         # Record which edition of the built-in notice this server is on before anyone
         # reads it: if a new release changes the words while they read, start-up moves
         # the server to a new version and their "I agree" is asked again (rule 1).
-        bot = interaction.client
-        await ensure_settings_row(bot.db, settings.guild_id, bot.clock.now())  # type: ignore[attr-defined]
+        bot = _bot(interaction)
+        await ensure_settings_row(bot.db, settings.guild_id, bot.clock.now())
     kwargs: dict[str, Any] = {
         "embed": notice_embed(settings, outdated=outdated),
         "view": notice_view(settings.notice_version),

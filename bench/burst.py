@@ -147,7 +147,7 @@ async def run(root: Path, scale: h.Scale) -> h.Figure:
         ours["p99"],
         base["p99"],
         target=f"<= {P99_FACTOR:g} x baseline",
-        holds=ours["p99"] <= P99_FACTOR * base["p99"],
+        holds=within_factor(ours["p99"], base["p99"], P99_FACTOR),
     )
     figure.add("max (ms)", ours["max"], base["max"])
     figure.add("bot CPU per press (ms)", our_cpu.per_press(presses), base_cpu.per_press(presses))
@@ -176,6 +176,13 @@ async def run(root: Path, scale: h.Scale) -> h.Figure:
         + ", ".join(str(r["p99"]) for r in base_rounds)
     )
     return figure
+
+
+def within_factor(ours_ms: float, base_ms: float, factor: float) -> bool:
+    """`ours <= factor x base` on the figures as the table prints them (tenths of a
+    millisecond), so a reader's own division agrees with the verdict: in floating
+    point 1.5 * 1.4 is 2.0999999999999996, and 2.1 ms against 1.4 ms read as a miss."""
+    return round(ours_ms * 10) <= factor * round(base_ms * 10)
 
 
 def over_rounds(rounds: list[dict[str, float]]) -> dict[str, float]:

@@ -37,6 +37,7 @@ from bot.domain.ballots import (
 from bot.domain.errors import Refusal
 from bot.domain.polls import (
     MAX_REASON,
+    CountedBeforeLeaving,
     Poll,
     check_can_vote,
     clean_reason,
@@ -312,6 +313,8 @@ class VoteButton(
         member = await require_member(interaction, found=(read.member, read.notice_version))
         poll = await votable_poll(bot, self.poll_id, member.guild_id, found=read.poll)
         check_can_vote(poll, bot.clock.now())
+        if read.counted_before:
+            raise CountedBeforeLeaving()
         home_copy = interaction.guild_id == poll.guild_id
         if poll.message_id is None and home_copy and interaction.message is not None:
             await repo.set_message_id(bot.db, poll.id, interaction.message.id)

@@ -11,15 +11,20 @@ Anonymity, in the order things happen:
   the server where they first voted (that is the per-server turnout, frozen at
   close). Anonymous ballots carry no server at all.
 - "X has voted" is a row in `poll_voters`, apart from the ballot.
+- Leaving erases "X has voted" and unlinks an open anonymous ballot (its
+  `voter_key` set to NULL), which stays as a count (rule 4). So that coming back,
+  or voting from another linked server, cannot cast a second ballot, a row in
+  `poll_left_voters` keyed by `left_voter_key` (which matches no ballot) says the
+  person's vote is already counted, until close.
 - Ballot ids are random and `ballots` is a WITHOUT ROWID table, stored in id
   order; ballots have no timestamps.
 - At close, in one transaction: the tally is frozen, the secret is deleted,
-  every `voter_key` and captured group is set to NULL. Then, for anonymous
-  polls, `VACUUM` rewrites the whole file from the tables' contents in key
-  order (so where a ballot sits on disk no longer depends on when it was
-  written or changed, and no free page keeps old bytes), and the WAL is
-  checkpointed and truncated, so the old secret is not left in it.
-  `secure_delete` is on as well, so deleted rows are zeroed.
+  every `voter_key` and captured group is set to NULL, and `poll_left_voters` is
+  emptied. Then, for anonymous polls, `VACUUM` rewrites the whole file from the
+  tables' contents in key order (so where a ballot sits on disk no longer
+  depends on when it was written or changed, and no free page keeps old bytes),
+  and the WAL is checkpointed and truncated, so the old secret is not left in
+  it. `secure_delete` is on as well, so deleted rows are zeroed.
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ from typing import Any
 from bot.domain.ballots import ballot_from_json, poll_kind
 from bot.domain.members import Member
 from bot.domain.polls import (
+    CountedBeforeLeaving,
     Poll,
     PollSettings,
     breakdown_from_json,
@@ -40,6 +46,7 @@ from bot.domain.polls import (
     check_can_vote,
     check_open,
     compute_breakdown,
+    left_voter_key,
     new_ballot_id,
     new_secret,
     result_from_json,
@@ -262,25 +269,28 @@ class VotePress:
     notice_version: int
     poll: Poll | None
     ballot: tuple[str, str | None] | None  # (choice JSON, reason) while the poll is open
+    counted_before: bool  # an anonymous vote unlinked when they left still counts
 
 
 async def vote_press(db: Database, poll_id: int, guild_id: int, user_id: int) -> VotePress:
     """The member (as `members.member_and_notice`), the poll (as `get_poll`) and their
     ballot (as `my_ballot`): the busiest read there is when a poll is announced to
     everyone at once, so it is one round trip to the database thread, not three."""
-    member_found, poll_found, ballot = await db.run(_vote_press, poll_id, guild_id, user_id)
+    member_found, poll_found, (ballot, counted_before) = await db.run(
+        _vote_press, poll_id, guild_id, user_id
+    )
     member, notice_version = member_from_rows(guild_id, user_id, member_found)
-    return VotePress(member, notice_version, _poll_from(poll_found), ballot)
+    return VotePress(member, notice_version, _poll_from(poll_found), ballot, counted_before)
 
 
 def _vote_press(
     conn: sqlite3.Connection, poll_id: int, guild_id: int, user_id: int
-) -> tuple[Any, sqlite3.Row | None, tuple[str, str | None] | None]:
+) -> tuple[Any, sqlite3.Row | None, tuple[tuple[str, str | None] | None, bool]]:
     member_found = member_rows(conn, guild_id, user_id)
     poll_found = _poll_rows(conn, poll_id)
-    ballot = None
+    ballot: tuple[tuple[str, str | None] | None, bool] = (None, False)
     if member_found[0] is not None and poll_found is not None:
-        ballot = _my_ballot(conn, poll_id, poll_found["guild_id"], user_id)
+        ballot = _ballot_of(conn, poll_id, poll_found["guild_id"], user_id)
     return member_found, poll_found, ballot
 
 
@@ -292,15 +302,30 @@ async def my_ballot(db: Database, poll: Poll, user_id: int) -> tuple[str, str | 
 def _my_ballot(
     conn: sqlite3.Connection, poll_id: int, home_guild_id: int, user_id: int
 ) -> tuple[str, str | None] | None:
+    return _ballot_of(conn, poll_id, home_guild_id, user_id)[0]
+
+
+def _ballot_of(
+    conn: sqlite3.Connection, poll_id: int, home_guild_id: int, user_id: int
+) -> tuple[tuple[str, str | None] | None, bool]:
+    """(their ballot or None, whether a vote of theirs was unlinked when they left and
+    still counts): one statement after the secret, as a press reads it."""
     found = conn.execute("SELECT secret FROM poll_secrets WHERE poll_id = ?", (poll_id,))
     secret = found.fetchone()
     if secret is None:
-        return None
+        return None, False
     row = conn.execute(
-        "SELECT choice, reason FROM ballots WHERE poll_id = ? AND voter_key = ?",
-        (poll_id, voter_key(secret[0], home_guild_id, user_id)),
+        "SELECT b.choice, b.reason, EXISTS (SELECT 1 FROM poll_left_voters l "
+        "  WHERE l.poll_id = ?1 AND l.left_key = ?3) AS counted_before "
+        "FROM (SELECT 1) LEFT JOIN ballots b ON b.poll_id = ?1 AND b.voter_key = ?2",
+        (
+            poll_id,
+            voter_key(secret[0], home_guild_id, user_id),
+            left_voter_key(secret[0], home_guild_id, user_id),
+        ),
     ).fetchone()
-    return None if row is None else (row["choice"], row["reason"])
+    ballot = None if row["choice"] is None else (row["choice"], row["reason"])
+    return ballot, bool(row["counted_before"])
 
 
 async def current_choices(db: Database, poll_id: int) -> list[str]:
@@ -357,6 +382,14 @@ def _cast_vote_in(conn: sqlite3.Connection, *vote: Any) -> bool:
     if row["secret"] is None:  # only ever missing once closed
         check_open("closed", None, now)
     named = not row["anonymous"]
+    if (
+        not named
+        and conn.execute(
+            "SELECT 1 FROM poll_left_voters WHERE poll_id = ? AND left_key = ?",
+            (poll_id, left_voter_key(row["secret"], row["guild_id"], user_id)),
+        ).fetchone()
+    ):
+        raise CountedBeforeLeaving()
     new_id = new_ballot_id()
     (kept_id,) = conn.execute(
         "INSERT INTO ballots (id, poll_id, voter_key, guild_id, user_id, voter_name, "
@@ -450,6 +483,7 @@ async def close_poll(db: Database, poll_id: int, now: datetime) -> tuple[Poll, b
             ),
         )
         await db.execute("DELETE FROM poll_secrets WHERE poll_id = ?", (poll_id,))
+        await db.execute("DELETE FROM poll_left_voters WHERE poll_id = ?", (poll_id,))
         await db.execute(
             "UPDATE ballots SET voter_key = NULL, grp = NULL WHERE poll_id = ?", (poll_id,)
         )
@@ -574,6 +608,26 @@ async def export_member(db: Database, guild_id: int, user_id: int) -> dict[str, 
         )
         if found:
             ballots.append({**dict(found), "note": "anonymous: unlinked from you at close"})
+    # Votes unlinked when they left earlier (`poll_left_voters`), in this server's
+    # open polls and network polls: only that they are counted is kept, not how.
+    for row in await db.fetchall(
+        "SELECT p.id, p.guild_id AS home, s.secret FROM polls p "
+        "JOIN poll_secrets s ON s.poll_id = p.id "
+        "WHERE p.anonymous = 1 AND (p.guild_id = ? OR p.network_id IS NOT NULL) "
+        "AND EXISTS (SELECT 1 FROM poll_left_voters l WHERE l.poll_id = p.id) ORDER BY p.id",
+        (guild_id,),
+    ):
+        key = left_voter_key(row["secret"], row["home"], user_id)
+        if await db.fetchval(
+            "SELECT 1 FROM poll_left_voters WHERE poll_id = ? AND left_key = ?", (row["id"], key)
+        ):
+            ballots.append(
+                {
+                    "poll_id": row["id"],
+                    "note": "anonymous: cast before you left; it still counts, "
+                    "unlinked from you, so how you voted is not kept with your name",
+                }
+            )
     return {"poll_voters": [dict(row) for row in voted], "ballots": ballots}
 
 
@@ -591,11 +645,17 @@ async def erase_member(db: Database, guild_id: int, user_id: int) -> None:
             (guild_id, user_id),
         )
         for row in open_anonymous:
-            await db.execute(
+            unlinked = await db.execute(
                 "UPDATE ballots SET voter_key = NULL, grp = NULL "
                 "WHERE poll_id = ? AND voter_key = ?",
                 (row["poll_id"], voter_key(row["secret"], row["home"], user_id)),
             )
+            if unlinked:  # it still counts: coming back must not cast a second one
+                await db.execute(
+                    "INSERT INTO poll_left_voters (poll_id, left_key) VALUES (?, ?) "
+                    "ON CONFLICT DO NOTHING",
+                    (row["poll_id"], left_voter_key(row["secret"], row["home"], user_id)),
+                )
         await db.execute(
             "DELETE FROM ballots WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
         )

@@ -56,6 +56,18 @@ class PollClosed(Refusal):
     """A vote or ballot step arrived after the poll closed."""
 
 
+class CountedBeforeLeaving(Refusal):
+    """This person's anonymous ballot in an open poll was unlinked from them when they
+    left the server it counted in: it still counts, so they cannot cast another."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "You've already voted in this poll, and that vote still counts. Because it's "
+            "anonymous, it was unlinked from you when you left, so it can't be changed or "
+            "cast again. You can vote in new polls as usual."
+        )
+
+
 @dataclass(frozen=True)
 class PollSettings:
     """What the organiser chose for a new poll, already checked."""
@@ -174,9 +186,23 @@ def voter_key(secret: bytes, guild_id: int, user_id: int) -> str:
     Without the secret (destroyed at close) nobody can compute it, so it cannot be
     matched to a person; it is also set to NULL at close.
     """
+    return _keyed(secret, f"{guild_id}:{user_id}")
+
+
+def left_voter_key(secret: bytes, guild_id: int, user_id: int) -> str:
+    """What stands in for someone whose anonymous ballot was unlinked from them when
+    they left (rule 4), so that leaving and coming back cannot cast a second one.
+
+    Keyed like `voter_key` but over "left:guild:user", so it matches no ballot: it says
+    only "this person's vote is already counted", and goes with the secret at close.
+    """
+    return _keyed(secret, f"left:{guild_id}:{user_id}")
+
+
+def _keyed(secret: bytes, text: str) -> str:
     if len(secret) < 16:
         raise ValueError("a poll secret must be at least 16 bytes")
-    return hmac.new(secret, f"{guild_id}:{user_id}".encode(), hashlib.sha256).hexdigest()
+    return hmac.new(secret, text.encode(), hashlib.sha256).hexdigest()
 
 
 # -- voting ----------------------------------------------------------------------

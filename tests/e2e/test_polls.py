@@ -180,6 +180,27 @@ async def test_changing_a_vote_counts_once_and_hidden_results_never_leak(world):
     assert "Out-of-hours help: 2 votes" in after.text and after.attachments
 
 
+async def test_leaving_and_joining_again_keeps_one_anonymous_vote_and_says_so(world):
+    organiser = await set_up(world)
+    alice, bob = world.user("alice"), world.user("bob")
+    await join(alice)
+    await join(bob)
+    poll, poll_id = await create(world, organiser, kind="single")
+    await vote_single(alice, poll, 1)
+    await vote_single(bob, poll, 2)
+    leave = await alice.slash("leave")
+    await alice.click(leave, strings.LEAVE_AND_ERASE)
+    await join(alice)
+    again = await alice.click(poll, strings.VOTE)
+    assert again.ephemeral and not _selects(again.message)
+    assert "already voted in this poll, and that vote still counts" in again.text
+    assert "can't be changed or cast again" in again.text
+    assert rows(world, "SELECT count(*) FROM ballots") == [(2,)]
+    await organiser.slash("poll close", poll=poll_id)
+    assert "from 2 ballots" in results_message(world, poll_id).text
+    assert rows(world, "SELECT count(*) FROM poll_left_voters") == [(0,)]
+
+
 async def test_ranked_poll_with_25_long_options(world):
     organiser = await set_up(world)
     people = [world.user(name) for name in ("ann", "ben", "cat")]

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.domain.polls import PollClosed, check_settings, voter_key
+from bot.domain.polls import CountedBeforeLeaving, PollClosed, check_settings, voter_key
 from bot.domain.suppression import Shown, suppress_breakdown
 from db import members, polls
 from db.database import Database
@@ -307,6 +307,60 @@ async def test_leaving_erases_named_votes_and_unlinks_anonymous_ones(db):
     poll = await polls.get_poll(db, anonymous)
     assert await polls.my_ballot(db, poll, alice) is None  # the link is gone now
     assert await polls.my_ballot(db, poll, bob) == ("1", None)
+
+
+async def test_leaving_and_joining_again_cannot_cast_a_second_anonymous_ballot(db):
+    alice, bob, carol = VOTERS[:3]
+    await join(db, alice, bob, carol)
+    poll_id = await new_poll(db, anonymous=True)
+    await vote(db, poll_id, alice, "0")
+    await vote(db, poll_id, bob, "1")
+    await erase_all(db, GUILD, alice)
+    await erase_all(db, GUILD, carol)  # left without voting: nothing to remember
+    await join(db, alice, carol)
+    with pytest.raises(CountedBeforeLeaving):
+        await vote(db, poll_id, alice, "2")
+    pressed = await polls.vote_press(db, poll_id, GUILD, alice)
+    assert pressed.counted_before and pressed.ballot is None
+    await vote(db, poll_id, carol, "2")  # carol had not voted: she can now
+    assert not (await polls.vote_press(db, poll_id, GUILD, carol)).counted_before
+    assert not (await polls.vote_press(db, poll_id, GUILD, bob)).counted_before
+    exported = await export_all(db, GUILD, alice)
+    assert [b["poll_id"] for b in exported["ballots"]] == [poll_id]
+    assert "still counts" in exported["ballots"][0]["note"]
+    assert (await export_all(db, GUILD, carol))["ballots"][0]["choice"] == "2"
+    closed, _ = await polls.close_poll(db, poll_id, NOW + timedelta(hours=1))
+    assert closed.turnout == 3 and closed.result.totals == (1, 1, 1)
+    assert await db.fetchval("SELECT count(*) FROM poll_left_voters") == 0  # gone with the key
+
+
+async def test_the_mark_left_behind_names_nobody_and_matches_no_ballot(db):
+    alice = VOTERS[0]
+    await join(db, alice)
+    poll_id = await new_poll(db, anonymous=True)
+    await vote(db, poll_id, alice, "0")
+    await erase_all(db, GUILD, alice)
+    (mark,) = await db.fetchall("SELECT left_key FROM poll_left_voters")
+    assert str(alice) not in mark["left_key"]
+    assert await db.fetchval("SELECT count(*) FROM ballots WHERE voter_key IS NOT NULL") == 0
+    assert (
+        await db.fetchval(
+            "SELECT count(*) FROM ballots b JOIN poll_left_voters l ON l.left_key = b.voter_key"
+        )
+        == 0
+    )
+
+
+async def test_a_named_vote_is_erased_on_leaving_so_coming_back_votes_afresh(db):
+    alice = VOTERS[0]
+    await join(db, alice)
+    poll_id = await new_poll(db, anonymous=False)
+    await vote(db, poll_id, alice, "0")
+    await erase_all(db, GUILD, alice)
+    await join(db, alice)
+    await vote(db, poll_id, alice, "1")
+    assert await polls.current_choices(db, poll_id) == ["1"]
+    assert await db.fetchval("SELECT count(*) FROM poll_left_voters") == 0
 
 
 async def test_ballot_ids_are_random_and_carry_no_order(db):

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.domain.polls import check_settings
+from bot.domain.polls import CountedBeforeLeaving, check_settings
 from db import members, network_items, networks, polls
 from db.database import Database
 from db.personal_data import erase_all
@@ -126,6 +126,11 @@ async def test_leaving_the_other_server_keeps_the_vote_leaving_its_server_unlink
     assert await polls.my_ballot(db, poll, SAM) is None
     assert await polls.counted_in(db, poll_id, SAM) is None
     assert await db.fetchval("SELECT count(*) FROM ballots WHERE voter_key IS NULL") == 1
+    # Joining Leeds again and voting from there would be a second ballot for one person.
+    await join(db, LEEDS, SAM)
+    with pytest.raises(CountedBeforeLeaving):
+        await vote(db, poll_id, LEEDS, SAM, "0")
+    assert await db.fetchval("SELECT count(*) FROM ballots") == 1
 
 
 async def test_shared_polls_are_listed_in_the_servers_they_were_posted_to(db):

@@ -641,7 +641,9 @@ class ReasonButton(
         poll = await open_poll_for(interaction, self.poll_id)
         if not poll.reasons:
             raise Refusal(text.REASONS_OFF)
-        mine = await repo.my_ballot(bot.db, poll, interaction.user.id)
+        mine, counted_before = await repo.ballot_of(bot.db, poll, interaction.user.id)
+        if counted_before:
+            raise CountedBeforeLeaving()
         if mine is None:
             raise Refusal(text.REASON_NO_BALLOT)
         await interaction.response.send_modal(ReasonModal(poll, mine[1]))

@@ -48,6 +48,7 @@ from cogs._groups import me_group
 from db import members as repo
 from db.outbox import dm_blocked_since
 from db.personal_data import export_all
+from db.polls import counted_after_leaving
 from db.settings import ensure_settings_row, get_settings
 
 log = logging.getLogger(__name__)
@@ -782,7 +783,8 @@ class MembershipCog(commands.Cog):
         now = self.bot.clock.now()
         tables = await export_all(self.bot.db, guild_id, user_id)
         events = await repo.events_for(self.bot.db, guild_id, user_id, self.bot.config.secret)
-        if not any(tables.values()) and not events:
+        counted = await counted_after_leaving(self.bot.db, guild_id, user_id)
+        if not any(tables.values()) and not events and not counted:
             await interaction.response.send_message(text.NOTHING_HELD, ephemeral=True)
             return
         document = {
@@ -792,6 +794,7 @@ class MembershipCog(commands.Cog):
             "exported_at": now.isoformat(),
             "tables": tables,
             "membership_events": events,
+            "anonymous_votes_counted_after_leaving": counted,
         }
         data = json.dumps(document, indent=2, ensure_ascii=False, default=str).encode()
         await interaction.response.send_message(

@@ -12,7 +12,8 @@ Anonymity, in the order things happen:
   close). Anonymous ballots carry no server at all.
 - "X has voted" is a row in `poll_voters`, apart from the ballot.
 - Leaving erases "X has voted" and unlinks an open anonymous ballot (its
-  `voter_key` set to NULL), which stays as a count (rule 4). So that coming back,
+  `voter_key` replaced by random bytes that look like any other key), which
+  stays as a count (rule 4). So that coming back,
   or voting from another linked server, cannot cast a second ballot, a row in
   `poll_left_voters` keyed by `left_voter_key` (which matches no ballot) says the
   person's vote is already counted, until close.
@@ -51,6 +52,7 @@ from bot.domain.polls import (
     new_secret,
     result_from_json,
     result_to_json,
+    unlinked_voter_key,
     voter_key,
 )
 from bot.domain.tally import tally
@@ -274,7 +276,7 @@ class VotePress:
 
 async def vote_press(db: Database, poll_id: int, guild_id: int, user_id: int) -> VotePress:
     """The member (as `members.member_and_notice`), the poll (as `get_poll`) and their
-    ballot (as `my_ballot`): the busiest read there is when a poll is announced to
+    ballot (as `ballot_of`): the busiest read there is when a poll is announced to
     everyone at once, so it is one round trip to the database thread, not three."""
     member_found, poll_found, (ballot, counted_before) = await db.run(
         _vote_press, poll_id, guild_id, user_id
@@ -294,22 +296,18 @@ def _vote_press(
     return member_found, poll_found, ballot
 
 
-async def my_ballot(db: Database, poll: Poll, user_id: int) -> tuple[str, str | None] | None:
-    """(choice JSON, reason) of this person's ballot while the poll is open, else None."""
-    return await db.run(_my_ballot, poll.id, poll.guild_id, user_id)
-
-
-def _my_ballot(
-    conn: sqlite3.Connection, poll_id: int, home_guild_id: int, user_id: int
-) -> tuple[str, str | None] | None:
-    return _ballot_of(conn, poll_id, home_guild_id, user_id)[0]
+async def ballot_of(
+    db: Database, poll: Poll, user_id: int
+) -> tuple[tuple[str, str | None] | None, bool]:
+    """((choice JSON, reason) of this person's ballot while the poll is open, else None;
+    whether a vote of theirs was unlinked when they left and still counts)."""
+    return await db.run(_ballot_of, poll.id, poll.guild_id, user_id)
 
 
 def _ballot_of(
     conn: sqlite3.Connection, poll_id: int, home_guild_id: int, user_id: int
 ) -> tuple[tuple[str, str | None] | None, bool]:
-    """(their ballot or None, whether a vote of theirs was unlinked when they left and
-    still counts): one statement after the secret, as a press reads it."""
+    """`ballot_of` in the database thread: one statement after the secret."""
     found = conn.execute("SELECT secret FROM poll_secrets WHERE poll_id = ?", (poll_id,))
     secret = found.fetchone()
     if secret is None:
@@ -608,27 +606,30 @@ async def export_member(db: Database, guild_id: int, user_id: int) -> dict[str, 
         )
         if found:
             ballots.append({**dict(found), "note": "anonymous: unlinked from you at close"})
-    # Votes unlinked when they left earlier (`poll_left_voters`), in this server's
-    # open polls and network polls: only that they are counted is kept, not how.
-    for row in await db.fetchall(
-        "SELECT p.id, p.guild_id AS home, s.secret FROM polls p "
-        "JOIN poll_secrets s ON s.poll_id = p.id "
-        "WHERE p.anonymous = 1 AND (p.guild_id = ? OR p.network_id IS NOT NULL) "
-        "AND EXISTS (SELECT 1 FROM poll_left_voters l WHERE l.poll_id = p.id) ORDER BY p.id",
-        (guild_id,),
-    ):
-        key = left_voter_key(row["secret"], row["home"], user_id)
-        if await db.fetchval(
-            "SELECT 1 FROM poll_left_voters WHERE poll_id = ? AND left_key = ?", (row["id"], key)
-        ):
-            ballots.append(
-                {
-                    "poll_id": row["id"],
-                    "note": "anonymous: cast before you left; it still counts, "
-                    "unlinked from you, so how you voted is not kept with your name",
-                }
-            )
     return {"poll_voters": [dict(row) for row in voted], "ballots": ballots}
+
+
+async def counted_after_leaving(db: Database, guild_id: int, user_id: int) -> list[dict]:
+    """For this person's own export: open polls of this server (or its networks) where
+    a vote of theirs was unlinked when they left and still counts (`poll_left_voters`).
+
+    Pseudonymous and kept until close, like the membership ledger, so not part of
+    `export_member`, which lists what leaving erases."""
+    found = []
+    for row in await db.fetchall(
+        "SELECT p.id, p.question, p.guild_id AS home, s.secret "
+        "FROM (SELECT DISTINCT poll_id FROM poll_left_voters) l "
+        "JOIN polls p ON p.id = l.poll_id JOIN poll_secrets s ON s.poll_id = p.id "
+        "WHERE p.guild_id = ? OR p.network_id IN "
+        "  (SELECT network_id FROM network_members WHERE guild_id = ?) ORDER BY p.id",
+        (guild_id, guild_id),
+    ):
+        if await db.fetchval(
+            "SELECT 1 FROM poll_left_voters WHERE poll_id = ? AND left_key = ?",
+            (row["id"], left_voter_key(row["secret"], row["home"], user_id)),
+        ):
+            found.append({"poll_id": row["id"], "question": row["question"]})
+    return found
 
 
 async def erase_member(db: Database, guild_id: int, user_id: int) -> None:
@@ -645,10 +646,15 @@ async def erase_member(db: Database, guild_id: int, user_id: int) -> None:
             (guild_id, user_id),
         )
         for row in open_anonymous:
+            # A random key, not NULL: a NULL one would mark the ballot as a leaver's,
+            # and with the note below say whose while the poll is open.
             unlinked = await db.execute(
-                "UPDATE ballots SET voter_key = NULL, grp = NULL "
-                "WHERE poll_id = ? AND voter_key = ?",
-                (row["poll_id"], voter_key(row["secret"], row["home"], user_id)),
+                "UPDATE ballots SET voter_key = ?, grp = NULL WHERE poll_id = ? AND voter_key = ?",
+                (
+                    unlinked_voter_key(),
+                    row["poll_id"],
+                    voter_key(row["secret"], row["home"], user_id),
+                ),
             )
             if unlinked:  # it still counts: coming back must not cast a second one
                 await db.execute(

@@ -62,9 +62,10 @@ class CountedBeforeLeaving(Refusal):
 
     def __init__(self) -> None:
         super().__init__(
-            "You've already voted in this poll, and that vote still counts. Because it's "
-            "anonymous, it was unlinked from you when you left, so it can't be changed or "
-            "cast again. You can vote in new polls as usual."
+            "You've already voted in this poll, and your vote still counts. When you left, "
+            "we cut the link between you and that vote, so nobody can tell how you voted; "
+            "until the poll closes we keep only a note that you've voted, not how. That's "
+            "why you can't change it or vote again here. You can still vote in other polls."
         )
 
 
@@ -187,6 +188,13 @@ def voter_key(secret: bytes, guild_id: int, user_id: int) -> str:
     matched to a person; it is also set to NULL at close.
     """
     return _keyed(secret, f"{guild_id}:{user_id}")
+
+
+def unlinked_voter_key() -> str:
+    """What an anonymous ballot's key becomes when its voter leaves while the poll is
+    open: random, the same shape as `voter_key`, so nothing marks the ballot as a
+    leaver's or links it to anyone."""
+    return secrets.token_hex(32)
 
 
 def left_voter_key(secret: bytes, guild_id: int, user_id: int) -> str:

@@ -148,7 +148,10 @@ EXPORT_ABOUT = (
     "you, by table; consents are listed with the time and notice version of each choice. "
     "'membership_events' are kept without your Discord ID, for counting joins and leaves. "
     "'dm_channel_id' is the ID of your direct-message chat with the bot, kept so its "
-    "messages to you need one request to Discord, not two; it goes when you leave."
+    "messages to you need one request to Discord, not two; it goes when you leave. "
+    "'anonymous_votes_counted_after_leaving' lists open anonymous polls you voted in "
+    "before leaving: your vote still counts there, and only a note that you voted (not "
+    "how, and not under your Discord ID) is kept until each poll closes."
 )
 NOTHING_HELD = "Speak Back holds nothing about you in this server."
 
@@ -157,8 +160,9 @@ LEAVE_CONFIRM = (
     "**Leaving Speak Back in this server**\n"
     "If you press **Leave and erase my data**, I'll erase at once everything held "
     "about you here: your profile, your choices, your replies, RSVPs and named votes. "
-    "Anonymous votes stay only as counts. This can't be undone, but you're welcome "
-    "to `/join` again any time.\n"
+    "Anonymous votes stay only as counts; in polls still open, only a note that you "
+    "voted (not how) is kept until they close. This can't be undone, but you're "
+    "welcome to `/join` again any time.\n"
     "If you'd like a copy first, use `/me export`."
 )
 LEFT = (

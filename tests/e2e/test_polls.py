@@ -13,6 +13,7 @@ import csv
 import hashlib
 import hmac
 import io
+import json
 import re
 import sqlite3
 from contextlib import closing
@@ -185,16 +186,24 @@ async def test_leaving_and_joining_again_keeps_one_anonymous_vote_and_says_so(wo
     alice, bob = world.user("alice"), world.user("bob")
     await join(alice)
     await join(bob)
-    poll, poll_id = await create(world, organiser, kind="single")
-    await vote_single(alice, poll, 1)
+    poll, poll_id = await create(world, organiser, kind="single", reasons=True)
+    saved = await vote_single(alice, poll, 1)
     await vote_single(bob, poll, 2)
     leave = await alice.slash("leave")
+    assert "only a note that you voted (not how)" in leave.text
     await alice.click(leave, strings.LEAVE_AND_ERASE)
     await join(alice)
     again = await alice.click(poll, strings.VOTE)
     assert again.ephemeral and not _selects(again.message)
-    assert "already voted in this poll, and that vote still counts" in again.text
-    assert "can't be changed or cast again" in again.text
+    assert "already voted in this poll, and your vote still counts" in again.text
+    assert "nobody can tell how you voted" in again.text
+    assert "can't change it or vote again here" in again.text
+    reason = await alice.click(saved, text.ADD_REASON)  # the screen from before leaving
+    assert reason.modal is None and "your vote still counts" in reason.text
+    export = await alice.slash("me export")
+    [document] = export.attachments
+    counted = json.loads(document.data)["anonymous_votes_counted_after_leaving"]
+    assert [c["poll_id"] for c in counted] == [poll_id]
     assert rows(world, "SELECT count(*) FROM ballots") == [(2,)]
     await organiser.slash("poll close", poll=poll_id)
     assert "from 2 ballots" in results_message(world, poll_id).text
@@ -462,11 +471,22 @@ async def test_after_close_the_database_file_links_no_ballot_to_a_voter(world):
         for p in people
     ]
     assert {k for (k,) in rows(world, "SELECT voter_key FROM ballots")} == set(keys)
+    # The last voter leaves while it is open: their ballot gets a random key, and a note
+    # (a different keyed hash) says their vote is counted. Neither may outlive the close.
+    leaver = people[-1]
+    leave = await leaver.slash("leave")
+    await leaver.click(leave, strings.LEAVE_AND_ERASE)
+    [random_key] = {k for (k,) in rows(world, "SELECT voter_key FROM ballots")} - set(keys)
+    assert keys[-1] not in {k for (k,) in rows(world, "SELECT voter_key FROM ballots")}
+    left_key = hmac.new(
+        secret, f"left:{world.guild().id}:{leaver.id}".encode(), hashlib.sha256
+    ).hexdigest()
+    assert rows(world, "SELECT left_key FROM poll_left_voters") == [(left_key,)]
 
     await organiser.slash("poll close", poll=poll_id)
     blob = file_bytes(world)
     assert secret not in blob, "the poll secret is gone from the file, its free pages and the WAL"
-    for key in keys:
+    for key in [*keys, random_key, left_key]:
         assert key.encode() not in blob and bytes.fromhex(key) not in blob
     ballots = rows(
         world, "SELECT id, voter_key, guild_id, user_id, voter_name, grp, choice FROM ballots"
@@ -490,7 +510,8 @@ async def test_after_close_the_database_file_links_no_ballot_to_a_voter(world):
     by_place = sorted(ids, key=lambda choice: blob.find(ids[choice].encode()))
     by_id = sorted(ids, key=lambda choice: ids[choice])
     assert by_place in (by_id, by_id[::-1])
-    assert rows(world, "SELECT count(*) FROM poll_voters") == [(6,)]  # who voted is no secret
+    assert rows(world, "SELECT count(*) FROM poll_voters") == [(5,)]  # who voted is no secret
+    assert rows(world, "SELECT count(*) FROM poll_left_voters") == [(0,)]
 
 
 async def test_results_by_group_hide_small_groups(world):

@@ -82,7 +82,7 @@ async def test_a_member_votes_once_and_can_change_their_vote(db):
     assert await polls.turnout(db, poll_id) == 2
     assert sorted(await polls.current_choices(db, poll_id)) == ["2", "2"]
     poll = await polls.get_poll(db, poll_id)
-    assert await polls.my_ballot(db, poll, VOTERS[0]) == ("2", None)
+    assert (await polls.ballot_of(db, poll, VOTERS[0]))[0] == ("2", None)
 
 
 async def test_options_come_back_in_the_order_typed_however_they_were_stored(db):
@@ -149,7 +149,7 @@ async def test_at_close_the_secret_and_every_link_are_gone(db):
     columns = {c["name"] for c in await db.fetchall("PRAGMA table_info(ballots)")}
     assert not {c for c in columns if "time" in c or c.endswith("_at")}, "ballots carry no time"
     poll = await polls.get_poll(db, poll_id)
-    assert await polls.my_ballot(db, poll, VOTERS[0]) is None
+    assert (await polls.ballot_of(db, poll, VOTERS[0]))[0] is None
     assert len(secret) >= 16
 
 
@@ -305,8 +305,8 @@ async def test_leaving_erases_named_votes_and_unlinks_anonymous_ones(db):
     assert await db.fetchval("SELECT count(*) FROM ballots WHERE poll_id = ?", (anonymous,)) == 2
     assert await db.fetchval("SELECT count(*) FROM poll_voters WHERE user_id = ?", (alice,)) == 0
     poll = await polls.get_poll(db, anonymous)
-    assert await polls.my_ballot(db, poll, alice) is None  # the link is gone now
-    assert await polls.my_ballot(db, poll, bob) == ("1", None)
+    assert (await polls.ballot_of(db, poll, alice))[0] is None  # the link is gone now
+    assert await polls.ballot_of(db, poll, bob) == (("1", None), False)
 
 
 async def test_leaving_and_joining_again_cannot_cast_a_second_anonymous_ballot(db):
@@ -325,9 +325,13 @@ async def test_leaving_and_joining_again_cannot_cast_a_second_anonymous_ballot(d
     await vote(db, poll_id, carol, "2")  # carol had not voted: she can now
     assert not (await polls.vote_press(db, poll_id, GUILD, carol)).counted_before
     assert not (await polls.vote_press(db, poll_id, GUILD, bob)).counted_before
-    exported = await export_all(db, GUILD, alice)
-    assert [b["poll_id"] for b in exported["ballots"]] == [poll_id]
-    assert "still counts" in exported["ballots"][0]["note"]
+    exported = await export_all(db, GUILD, alice)  # what leaving erases: nothing of this
+    assert exported["ballots"] == [] and exported["poll_voters"] == []
+    assert await polls.counted_after_leaving(db, GUILD, alice) == [
+        {"poll_id": poll_id, "question": "What first?"}
+    ]
+    assert await polls.counted_after_leaving(db, GUILD + 1, alice) == []  # another server's
+    assert await polls.counted_after_leaving(db, GUILD, carol) == []
     assert (await export_all(db, GUILD, carol))["ballots"][0]["choice"] == "2"
     closed, _ = await polls.close_poll(db, poll_id, NOW + timedelta(hours=1))
     assert closed.turnout == 3 and closed.result.totals == (1, 1, 1)
@@ -342,13 +346,14 @@ async def test_the_mark_left_behind_names_nobody_and_matches_no_ballot(db):
     await erase_all(db, GUILD, alice)
     (mark,) = await db.fetchall("SELECT left_key FROM poll_left_voters")
     assert str(alice) not in mark["left_key"]
-    assert await db.fetchval("SELECT count(*) FROM ballots WHERE voter_key IS NOT NULL") == 0
-    assert (
-        await db.fetchval(
-            "SELECT count(*) FROM ballots b JOIN poll_left_voters l ON l.left_key = b.voter_key"
-        )
-        == 0
-    )
+    poll = await polls.get_poll(db, poll_id)
+    assert await polls.ballot_of(db, poll, alice) == (None, True)
+    # The ballot's key is now random and shaped like any other, so nothing marks it as
+    # a leaver's (a NULL key would, and the note would then say whose).
+    keys = [r[0] for r in await db.fetchall("SELECT voter_key FROM ballots")]
+    assert len(keys) == 1 and len(keys[0]) == 64 and int(keys[0], 16) >= 0
+    secret = await db.fetchval("SELECT secret FROM poll_secrets WHERE poll_id = ?", (poll_id,))
+    assert keys[0] not in (mark["left_key"], voter_key(secret, GUILD, alice))
 
 
 async def test_a_named_vote_is_erased_on_leaving_so_coming_back_votes_afresh(db):

@@ -84,7 +84,7 @@ async def test_a_member_of_two_servers_votes_once_counted_where_they_first_voted
     assert await polls.counted_in(db, poll_id, SAM) == BRADFORD
     assert await polls.turnout(db, poll_id) == 1
     poll = await polls.get_poll(db, poll_id)
-    assert await polls.my_ballot(db, poll, SAM) == ("2", None)
+    assert (await polls.ballot_of(db, poll, SAM))[0] == ("2", None)
     named = await db.fetchone("SELECT guild_id, user_id FROM ballots WHERE poll_id = ?", (poll_id,))
     assert tuple(named) == ((None, None) if anonymous else (BRADFORD, SAM))
 
@@ -119,13 +119,13 @@ async def test_leaving_the_other_server_keeps_the_vote_leaving_its_server_unlink
     await erase_all(db, LEEDS, SAM)  # not where the vote counts: it stays, still theirs
     await db.execute("DELETE FROM members WHERE guild_id = ? AND user_id = ?", (LEEDS, SAM))
     poll = await polls.get_poll(db, poll_id)
-    assert await polls.my_ballot(db, poll, SAM) == ("1", None)
+    assert (await polls.ballot_of(db, poll, SAM))[0] == ("1", None)
     assert await polls.counted_in(db, poll_id, SAM) == BRADFORD
     await erase_all(db, BRADFORD, SAM)  # where it counts: the link goes, the count stays
     await db.execute("DELETE FROM members WHERE guild_id = ? AND user_id = ?", (BRADFORD, SAM))
-    assert await polls.my_ballot(db, poll, SAM) is None
+    assert await polls.ballot_of(db, poll, SAM) == (None, True)
     assert await polls.counted_in(db, poll_id, SAM) is None
-    assert await db.fetchval("SELECT count(*) FROM ballots WHERE voter_key IS NULL") == 1
+    assert await db.fetchval("SELECT count(*) FROM ballots") == 1  # still counted
     # Joining Leeds again and voting from there would be a second ballot for one person.
     await join(db, LEEDS, SAM)
     with pytest.raises(CountedBeforeLeaving):

@@ -338,12 +338,17 @@ async def test_leaving_and_joining_again_cannot_cast_a_second_anonymous_ballot(d
     assert await db.fetchval("SELECT count(*) FROM poll_left_voters") == 0  # gone with the key
 
 
+async def voted_then_left(db, user_id, *, anonymous):
+    await join(db, user_id)
+    poll_id = await new_poll(db, anonymous=anonymous)
+    await vote(db, poll_id, user_id, "0")
+    await erase_all(db, GUILD, user_id)
+    return poll_id
+
+
 async def test_the_mark_left_behind_names_nobody_and_matches_no_ballot(db):
     alice = VOTERS[0]
-    await join(db, alice)
-    poll_id = await new_poll(db, anonymous=True)
-    await vote(db, poll_id, alice, "0")
-    await erase_all(db, GUILD, alice)
+    poll_id = await voted_then_left(db, alice, anonymous=True)
     (mark,) = await db.fetchall("SELECT left_key FROM poll_left_voters")
     assert str(alice) not in mark["left_key"]
     poll = await polls.get_poll(db, poll_id)
@@ -358,10 +363,7 @@ async def test_the_mark_left_behind_names_nobody_and_matches_no_ballot(db):
 
 async def test_a_named_vote_is_erased_on_leaving_so_coming_back_votes_afresh(db):
     alice = VOTERS[0]
-    await join(db, alice)
-    poll_id = await new_poll(db, anonymous=False)
-    await vote(db, poll_id, alice, "0")
-    await erase_all(db, GUILD, alice)
+    poll_id = await voted_then_left(db, alice, anonymous=False)
     await join(db, alice)
     await vote(db, poll_id, alice, "1")
     assert await polls.current_choices(db, poll_id) == ["1"]

@@ -368,7 +368,8 @@ def _cast_vote_in(conn: sqlite3.Connection, *vote: Any) -> bool:
     poll_id, guild_id, user_id, choice, group, voter_name, now = vote
     row = conn.execute(
         "SELECT p.guild_id, p.state, p.closes_at, p.anonymous, s.secret, EXISTS ("
-        "  SELECT 1 FROM members m WHERE m.guild_id = ? AND m.user_id = ?) AS member "
+        "  SELECT 1 FROM members m WHERE m.guild_id = ? AND m.user_id = ?) AS member, "
+        "EXISTS (SELECT 1 FROM poll_left_voters l WHERE l.poll_id = p.id) AS anyone_left "
         "FROM polls p LEFT JOIN poll_secrets s ON s.poll_id = p.id WHERE p.id = ?",
         (guild_id, user_id, poll_id),
     ).fetchone()
@@ -381,7 +382,7 @@ def _cast_vote_in(conn: sqlite3.Connection, *vote: Any) -> bool:
         check_open("closed", None, now)
     named = not row["anonymous"]
     if (
-        not named
+        row["anyone_left"]  # most polls have no leaver: no second statement for them
         and conn.execute(
             "SELECT 1 FROM poll_left_voters WHERE poll_id = ? AND left_key = ?",
             (poll_id, left_voter_key(row["secret"], row["guild_id"], user_id)),

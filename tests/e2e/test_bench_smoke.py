@@ -12,6 +12,8 @@ import pytest
 from bench import badinput, burst, fanout, outage, startup, writes
 from bench import harness as h
 from bench.__main__ import event_loop_health, table
+from tests.emulator.process import ECHO_BOT
+from tests.emulator.render import walk
 
 SMOKE = h.SMOKE
 
@@ -98,3 +100,17 @@ def test_percentile_is_nearest_rank(values):
 )
 def test_figure_1_verdict_is_the_printed_ratio(ours, base, holds):
     assert burst.within_factor(ours, base, burst.P99_FACTOR) is holds
+
+
+async def test_the_ballot_shaped_baseline_answers_say_hi_once_with_an_embed_and_a_select(
+    make_world,
+):
+    """`bench.burst_compare` is only a fair comparison if this bot does what *Vote* does."""
+    world = await make_world(bot_command=ECHO_BOT, env={"ECHO_HI_AS_BALLOT": "1"})
+    hello = await world.user("host").slash("hello")
+    for person in ("ann", "ben"):
+        reply = await world.user(person).click(hello, "Say hi")
+        assert reply.ephemeral and reply.message.embeds
+        assert [c["type"] for c in walk(reply.message.components) if c["type"] == 3] == [3]
+    await world.settle()
+    assert "Traceback" not in world.bot_log()  # answered by the DynamicItem alone

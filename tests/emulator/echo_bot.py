@@ -3,6 +3,10 @@
 It acknowledges everything immediately (except `/slow`), uses no database, and speaks
 the same test-control contract as Speak Back (`/health`, `/settle`, `/clock`).
 
+With ECHO_HI_AS_BALLOT=1 its "Say hi" button is answered the way Speak Back answers
+*Vote*, still without a database: routed as a `DynamicItem`, with an embed and a select
+(`python -m bench.burst_compare`, which measures what Speak Back adds to that).
+
     python -m tests.emulator.echo_bot   # env: DISCORD_TOKEN, DISCORD_API_BASE,
                                         # SPEAKBACK_TEST_CONTROL_PORT, GUILD_READY_TIMEOUT
 """
@@ -10,6 +14,7 @@ the same test-control contract as Speak Back (`/health`, `/settle`, `/clock`).
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import os
 
@@ -56,6 +61,53 @@ class Hello(discord.ui.View):
     )
     async def colour(self, interaction: discord.Interaction, select: discord.ui.Select) -> None:
         await interaction.response.edit_message(content=f"You picked {', '.join(select.values)}")
+
+
+BALLOT_INTRO = (
+    "This poll is **anonymous**: once the poll closes, nobody can tell how you voted. "
+    "Organisers only see totals.\nChoose **one** option. You can change your vote until "
+    "the poll closes."
+)
+BALLOT_OPTIONS = ("Waiting times", "Peer support groups", "Out-of-hours help")
+
+
+class BallotSelect(
+    discord.ui.DynamicItem[discord.ui.Select], template=r"echo:ballot:(?P<id>[0-9]+)"
+):
+    def __init__(self, poll_id: int) -> None:
+        options = [
+            discord.SelectOption(label=f"{n + 1}. {o}", value=str(n))
+            for n, o in enumerate(BALLOT_OPTIONS)
+        ]
+        select = discord.ui.Select(
+            custom_id=f"echo:ballot:{poll_id}", placeholder="Choose one", options=options
+        )
+        super().__init__(select)
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match):  # type: ignore[override]
+        return cls(int(match["id"]))
+
+
+class HiAsBallot(discord.ui.DynamicItem[discord.ui.Button], template=r"echo:hi"):
+    """'Say hi' answered like Speak Back's *Vote*: an embed and a select, no database."""
+
+    def __init__(self) -> None:
+        super().__init__(discord.ui.Button(label="Say hi", custom_id="echo:hi"))
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match):  # type: ignore[override]
+        return cls()
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        shown = discord.Embed(title="What should we improve first?", description=BALLOT_INTRO)
+        view = discord.ui.View(timeout=None)
+        view.stop()  # as Speak Back's DynamicView: not kept by discord.py
+        view.add_item(BallotSelect(1))
+        await interaction.response.send_message(embed=shown, view=view, ephemeral=True)
+
+
+HI_AS_BALLOT = os.environ.get("ECHO_HI_AS_BALLOT") == "1"
 
 
 config = app_commands.Group(name="config", description="Settings (moderators)")
@@ -111,7 +163,10 @@ def build_client() -> discord.Client:
 
     @tree.command(description="Buttons, a form and a select")
     async def hello(interaction: discord.Interaction) -> None:
-        await interaction.response.send_message("Hello! Try these:", view=Hello())
+        shown = Hello()
+        if HI_AS_BALLOT:
+            shown.stop()  # so its "Say hi" goes to HiAsBallot alone
+        await interaction.response.send_message("Hello! Try these:", view=shown)
 
     @tree.command(description="Open a form")
     async def form(interaction: discord.Interaction) -> None:
@@ -170,7 +225,10 @@ def build_client() -> discord.Client:
     async def setup_hook() -> None:
         _, url, _ = await client.http.get_bot_gateway()
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(url)
-        client.add_view(Hello())
+        if HI_AS_BALLOT:
+            client.add_dynamic_items(HiAsBallot, BallotSelect)
+        else:
+            client.add_view(Hello())
         guild_id = os.environ.get("DEV_GUILD_ID")
         if guild_id:
             tree.copy_global_to(guild=discord.Object(int(guild_id)))
@@ -183,6 +241,9 @@ def build_client() -> discord.Client:
 
     @client.event
     async def on_ready() -> None:
+        if HI_AS_BALLOT:  # as Speak Back does once ready (bot/client.py)
+            gc.collect()
+            gc.freeze()
         ready.set()
         log.info("echo bot ready in %d server(s)", len(client.guilds))
 

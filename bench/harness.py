@@ -190,9 +190,12 @@ def scalar(world: World, sql: str, params: tuple = ()) -> Any:
     return found[0][0] if found else None
 
 
+BENCH_SECRET = b"bench-secret-" + b"0" * 40  # SPEAKBACK_SECRET for what the bench runs
+
+
 def migrate(database: Path) -> None:
     """`python -m bot migrate` on a fresh file: the real schema, as a maintainer makes it."""
-    env = dict(os.environ, DATABASE_PATH=str(database), SPEAKBACK_SECRET="bench-secret-" + "0" * 40)
+    env = dict(os.environ, DATABASE_PATH=str(database), SPEAKBACK_SECRET=BENCH_SECRET.decode())
     env.pop("DISCORD_TOKEN", None)
     subprocess.run(
         [sys.executable, "-m", "bot", "migrate"],

@@ -75,6 +75,7 @@ async def repository_votes(path: Path, n: int) -> float:
                 group=None,
                 voter_name=None,
                 now=now,
+                secret=h.BENCH_SECRET,
             )
         elapsed = time.perf_counter() - started
         assert await repo.turnout(db, poll_id) == n

@@ -266,6 +266,7 @@ async def save_vote(interaction: discord.Interaction, poll_id: int, ballot: Ball
             group=member.profile.group,
             voter_name=None if poll.anonymous else interaction.user.display_name,
             now=bot.clock.now(),
+            secret=bot.config.secret,
         )
     except LookupError:
         raise NotAllowed(strings.JOIN_FIRST) from None
@@ -308,7 +309,11 @@ class VoteButton(
         bot = bot_of(interaction)
         # Everyone may press at once when a poll is announced: one read re-checks it all.
         read = await repo.vote_press(
-            bot.db, self.poll_id, actor_guild_id(interaction), interaction.user.id
+            bot.db,
+            self.poll_id,
+            actor_guild_id(interaction),
+            interaction.user.id,
+            bot.config.secret,
         )
         member = await require_member(interaction, found=(read.member, read.notice_version))
         poll = await votable_poll(bot, self.poll_id, member.guild_id, found=read.poll)
@@ -641,7 +646,9 @@ class ReasonButton(
         poll = await open_poll_for(interaction, self.poll_id)
         if not poll.reasons:
             raise Refusal(text.REASONS_OFF)
-        mine, counted_before = await repo.ballot_of(bot.db, poll, interaction.user.id)
+        mine, counted_before = await repo.ballot_of(
+            bot.db, poll, interaction.user.id, bot.config.secret
+        )
         if counted_before:
             raise CountedBeforeLeaving()
         if mine is None:

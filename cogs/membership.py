@@ -611,7 +611,11 @@ async def confirm_leave(interaction: discord.Interaction) -> None:
     if not await repo.is_member(bot.db, guild_id, interaction.user.id):
         held = await export_all(bot.db, guild_id, interaction.user.id)
         if not any(held.values()):
-            await interaction.response.send_message(text.NOT_A_MEMBER_NOTHING_HELD, ephemeral=True)
+            noted = await counted_after_leaving(
+                bot.db, guild_id, interaction.user.id, bot.config.secret
+            )
+            words = text.NOT_A_MEMBER_ONLY_A_NOTE if noted else text.NOT_A_MEMBER_NOTHING_HELD
+            await interaction.response.send_message(words, ephemeral=True)
             return
     view = DynamicView()
     view.add_item(LeaveButton())
@@ -783,7 +787,9 @@ class MembershipCog(commands.Cog):
         now = self.bot.clock.now()
         tables = await export_all(self.bot.db, guild_id, user_id)
         events = await repo.events_for(self.bot.db, guild_id, user_id, self.bot.config.secret)
-        counted = await counted_after_leaving(self.bot.db, guild_id, user_id)
+        counted = await counted_after_leaving(
+            self.bot.db, guild_id, user_id, self.bot.config.secret
+        )
         if not any(tables.values()) and not events and not counted:
             await interaction.response.send_message(text.NOTHING_HELD, ephemeral=True)
             return

@@ -556,7 +556,7 @@ async def export_member(db: Database, guild_id: int, user_id: int) -> dict[str, 
     }
 
 
-async def erase_member(db: Database, guild_id: int, user_id: int) -> None:
+async def erase_member(db: Database, guild_id: int, user_id: int, secret: bytes) -> None:
     async with db.transaction():
         for table in PERSONAL_TABLES:
             await db.execute(

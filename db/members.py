@@ -407,7 +407,7 @@ async def leave(db: Database, guild_id: int, user_id: int, now: datetime, secret
 
     async with db.transaction():
         was_member = await is_member(db, guild_id, user_id)
-        await erase_all(db, guild_id, user_id)
+        await erase_all(db, guild_id, user_id, secret)
         if was_member:
             await record_event(db, guild_id, user_id, "left", now, secret)
     return was_member
@@ -428,7 +428,7 @@ async def export_member(db: Database, guild_id: int, user_id: int) -> dict[str, 
     return tables
 
 
-async def erase_member(db: Database, guild_id: int, user_id: int) -> None:
+async def erase_member(db: Database, guild_id: int, user_id: int, secret: bytes) -> None:
     # Consents and profile go with the member row (ON DELETE CASCADE); said here too
     # so a missing cascade could never leave them behind.
     async with db.transaction():

@@ -550,7 +550,7 @@ async def export_member(db: Database, guild_id: int, user_id: int) -> dict[str, 
     }
 
 
-async def erase_member(db: Database, guild_id: int, user_id: int) -> None:
+async def erase_member(db: Database, guild_id: int, user_id: int, secret: bytes) -> None:
     """Their replies go; a place they held passes to the next person waiting."""
     async with db.transaction():
         held = await db.fetchall(

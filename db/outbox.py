@@ -278,6 +278,6 @@ async def export_member(
     }
 
 
-async def erase_member(db: Database, guild_id: int, user_id: int) -> None:
+async def erase_member(db: Database, guild_id: int, user_id: int, secret: bytes) -> None:
     await db.execute("DELETE FROM outbox WHERE guild_id = ? AND user_id = ?", (guild_id, user_id))
     await clear_dm_blocked(db, guild_id, user_id)

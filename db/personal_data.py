@@ -5,7 +5,9 @@ Each module named in `MODULES` exposes:
 - ``PERSONAL_TABLES: tuple[str, ...]`` - its tables with a person's id in them;
 - ``async def export_member(db, guild_id, user_id) -> dict[str, list[dict]]`` -
   every row about that person in that server, by table;
-- ``async def erase_member(db, guild_id, user_id) -> None`` - erase them.
+- ``async def erase_member(db, guild_id, user_id, secret) -> None`` - erase them
+  (`secret` is the bot's own key, `SPEAKBACK_SECRET`, for a module that leaves a
+  pseudonymous record behind, as polls do for a vote that still counts).
 
 `/me export` and `/leave` walk this list, so a feature that stores personal data
 adds its module here, and a test proves every table with a person column in the
@@ -68,9 +70,9 @@ async def export_all(db: Database, guild_id: int, user_id: int) -> dict[str, lis
     return result
 
 
-async def erase_all(db: Database, guild_id: int, user_id: int) -> None:
+async def erase_all(db: Database, guild_id: int, user_id: int, secret: bytes) -> None:
     """Erase this person from every registered module, in one transaction."""
     modules = registered_modules()
     async with db.transaction():
         for module in reversed(modules):
-            await module.erase_member(db, guild_id, user_id)
+            await module.erase_member(db, guild_id, user_id, secret)

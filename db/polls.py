@@ -13,10 +13,10 @@ Anonymity, in the order things happen:
 - "X has voted" is a row in `poll_voters`, apart from the ballot.
 - Leaving erases "X has voted" and unlinks an open anonymous ballot (its
   `voter_key` replaced by random bytes that look like any other key), which
-  stays as a count (rule 4). So that coming back,
-  or voting from another linked server, cannot cast a second ballot, a row in
-  `poll_left_voters` keyed by `left_voter_key` (which matches no ballot) says the
-  person's vote is already counted, until close.
+  stays as a count (rule 4). So that coming back, or voting from another linked
+  server, cannot cast a second ballot, a row in `poll_left_voters` keyed by
+  `left_voter_key` (which matches no ballot, and needs the bot's own secret as
+  well as the poll's) says the person's vote is already counted, until close.
 - Ballot ids are random and `ballots` is a WITHOUT ROWID table, stored in id
   order; ballots have no timestamps.
 - At close, in one transaction: the tally is frozen, the secret is deleted,
@@ -274,38 +274,40 @@ class VotePress:
     counted_before: bool  # an anonymous vote unlinked when they left still counts
 
 
-async def vote_press(db: Database, poll_id: int, guild_id: int, user_id: int) -> VotePress:
+async def vote_press(
+    db: Database, poll_id: int, guild_id: int, user_id: int, secret: bytes
+) -> VotePress:
     """The member (as `members.member_and_notice`), the poll (as `get_poll`) and their
     ballot (as `ballot_of`): the busiest read there is when a poll is announced to
     everyone at once, so it is one round trip to the database thread, not three."""
     member_found, poll_found, (ballot, counted_before) = await db.run(
-        _vote_press, poll_id, guild_id, user_id
+        _vote_press, poll_id, guild_id, user_id, secret
     )
     member, notice_version = member_from_rows(guild_id, user_id, member_found)
     return VotePress(member, notice_version, _poll_from(poll_found), ballot, counted_before)
 
 
 def _vote_press(
-    conn: sqlite3.Connection, poll_id: int, guild_id: int, user_id: int
+    conn: sqlite3.Connection, poll_id: int, guild_id: int, user_id: int, secret: bytes
 ) -> tuple[Any, sqlite3.Row | None, tuple[tuple[str, str | None] | None, bool]]:
     member_found = member_rows(conn, guild_id, user_id)
     poll_found = _poll_rows(conn, poll_id)
     ballot: tuple[tuple[str, str | None] | None, bool] = (None, False)
     if member_found[0] is not None and poll_found is not None:
-        ballot = _ballot_of(conn, poll_id, poll_found["guild_id"], user_id)
+        ballot = _ballot_of(conn, poll_id, poll_found["guild_id"], user_id, secret)
     return member_found, poll_found, ballot
 
 
 async def ballot_of(
-    db: Database, poll: Poll, user_id: int
+    db: Database, poll: Poll, user_id: int, secret: bytes
 ) -> tuple[tuple[str, str | None] | None, bool]:
     """((choice JSON, reason) of this person's ballot while the poll is open, else None;
     whether a vote of theirs was unlinked when they left and still counts)."""
-    return await db.run(_ballot_of, poll.id, poll.guild_id, user_id)
+    return await db.run(_ballot_of, poll.id, poll.guild_id, user_id, secret)
 
 
 def _ballot_of(
-    conn: sqlite3.Connection, poll_id: int, home_guild_id: int, user_id: int
+    conn: sqlite3.Connection, poll_id: int, home_guild_id: int, user_id: int, app_secret: bytes
 ) -> tuple[tuple[str, str | None] | None, bool]:
     """`ballot_of` in the database thread: one statement after the secret."""
     found = conn.execute("SELECT secret FROM poll_secrets WHERE poll_id = ?", (poll_id,))
@@ -319,7 +321,7 @@ def _ballot_of(
         (
             poll_id,
             voter_key(secret[0], home_guild_id, user_id),
-            left_voter_key(secret[0], home_guild_id, user_id),
+            left_voter_key(secret[0], app_secret, home_guild_id, user_id),
         ),
     ).fetchone()
     ballot = None if row["choice"] is None else (row["choice"], row["reason"])
@@ -345,6 +347,7 @@ async def cast_vote(
     group: str | None,
     voter_name: str | None,
     now: datetime,
+    secret: bytes,
 ) -> bool:
     """Record (or change) this member's vote, committed on return; True if it was a change.
 
@@ -359,13 +362,13 @@ async def cast_vote(
     database thread (`Database.atomic`).
     """
     return await db.atomic(
-        _cast_vote_in, poll_id, guild_id, user_id, choice, group, voter_name, now
+        _cast_vote_in, poll_id, guild_id, user_id, choice, group, voter_name, now, secret
     )
 
 
 def _cast_vote_in(conn: sqlite3.Connection, *vote: Any) -> bool:
     """`cast_vote`'s statements, in the database thread (arguments in its order)."""
-    poll_id, guild_id, user_id, choice, group, voter_name, now = vote
+    poll_id, guild_id, user_id, choice, group, voter_name, now, app_secret = vote
     row = conn.execute(
         "SELECT p.guild_id, p.state, p.closes_at, p.anonymous, s.secret, EXISTS ("
         "  SELECT 1 FROM members m WHERE m.guild_id = ? AND m.user_id = ?) AS member, "
@@ -385,7 +388,7 @@ def _cast_vote_in(conn: sqlite3.Connection, *vote: Any) -> bool:
         row["anyone_left"]  # most polls have no leaver: no second statement for them
         and conn.execute(
             "SELECT 1 FROM poll_left_voters WHERE poll_id = ? AND left_key = ?",
-            (poll_id, left_voter_key(row["secret"], row["guild_id"], user_id)),
+            (poll_id, left_voter_key(row["secret"], app_secret, row["guild_id"], user_id)),
         ).fetchone()
     ):
         raise CountedBeforeLeaving()
@@ -610,7 +613,9 @@ async def export_member(db: Database, guild_id: int, user_id: int) -> dict[str, 
     return {"poll_voters": [dict(row) for row in voted], "ballots": ballots}
 
 
-async def counted_after_leaving(db: Database, guild_id: int, user_id: int) -> list[dict]:
+async def counted_after_leaving(
+    db: Database, guild_id: int, user_id: int, secret: bytes
+) -> list[dict]:
     """For this person's own export: open polls of this server (or its networks) where
     a vote of theirs was unlinked when they left and still counts (`poll_left_voters`).
 
@@ -627,13 +632,13 @@ async def counted_after_leaving(db: Database, guild_id: int, user_id: int) -> li
     ):
         if await db.fetchval(
             "SELECT 1 FROM poll_left_voters WHERE poll_id = ? AND left_key = ?",
-            (row["id"], left_voter_key(row["secret"], row["home"], user_id)),
+            (row["id"], left_voter_key(row["secret"], secret, row["home"], user_id)),
         ):
             found.append({"poll_id": row["id"], "question": row["question"]})
     return found
 
 
-async def erase_member(db: Database, guild_id: int, user_id: int) -> None:
+async def erase_member(db: Database, guild_id: int, user_id: int, secret: bytes) -> None:
     """Named ballots go; anonymous ones stay as counts, unlinked from this person now.
 
     Only votes counted in this server: a network poll voted in from another linked
@@ -661,7 +666,10 @@ async def erase_member(db: Database, guild_id: int, user_id: int) -> None:
                 await db.execute(
                     "INSERT INTO poll_left_voters (poll_id, left_key) VALUES (?, ?) "
                     "ON CONFLICT DO NOTHING",
-                    (row["poll_id"], left_voter_key(row["secret"], row["home"], user_id)),
+                    (
+                        row["poll_id"],
+                        left_voter_key(row["secret"], secret, row["home"], user_id),
+                    ),
                 )
         await db.execute(
             "DELETE FROM ballots WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)

@@ -197,14 +197,19 @@ def unlinked_voter_key() -> str:
     return secrets.token_hex(32)
 
 
-def left_voter_key(secret: bytes, guild_id: int, user_id: int) -> str:
+def left_voter_key(secret: bytes, app_secret: bytes, guild_id: int, user_id: int) -> str:
     """What stands in for someone whose anonymous ballot was unlinked from them when
     they left (rule 4), so that leaving and coming back cannot cast a second one.
 
-    Keyed like `voter_key` but over "left:guild:user", so it matches no ballot: it says
-    only "this person's vote is already counted", and goes with the secret at close.
+    Over "left:guild:user", so it matches no ballot: it says only "this person's vote
+    is already counted", and goes with the poll's secret at close. Keyed with the
+    bot's own secret (`SPEAKBACK_SECRET`, kept outside the database) as well as the
+    poll's (kept inside it while open): a copy of the database alone cannot test
+    whose note it is, so it cannot tell who left, let alone which ballot was theirs.
     """
-    return _keyed(secret, f"left:{guild_id}:{user_id}")
+    if len(app_secret) < 16:
+        raise ValueError("the bot's secret must be at least 16 bytes")
+    return _keyed(secret + app_secret, f"left:{guild_id}:{user_id}")
 
 
 def _keyed(secret: bytes, text: str) -> str:

@@ -176,6 +176,12 @@ LEFT_NOT_MEMBER = (
 NOT_A_MEMBER_NOTHING_HELD = (
     "You aren't a member here, and Speak Back holds nothing about you in this server."
 )
+NOT_A_MEMBER_ONLY_A_NOTE = (
+    "You aren't a member here, so there's nothing of yours to erase. An anonymous vote "
+    "you gave before leaving still counts in a poll that's open: until it closes, only a "
+    "note that you voted (not how, and not under your Discord ID) is kept. `/me export` "
+    "shows it."
+)
 STAYING = "No problem, nothing has changed. You're still a member."
 
 # -- /members count --------------------------------------------------------------------

@@ -190,7 +190,7 @@ async def test_leaving_erases_answers_and_drafts_and_export_lists_them(db):
     exported = await export_all(db, GUILD, ALICE)
     assert [r["title"] for r in exported["meeting_rsvps"]] == ["Champions catch-up"]
     assert len(exported["meeting_drafts"]) == 1
-    await erase_all(db, GUILD, ALICE)
+    await erase_all(db, GUILD, ALICE, SECRET)
     assert await db.fetchval("SELECT count(*) FROM meeting_rsvps WHERE user_id = ?", (ALICE,)) == 0
     assert await db.fetchval("SELECT count(*) FROM meeting_drafts") == 0
     assert await db.fetchval("SELECT count(*) FROM meeting_rsvps") == 1  # Bob's stays

@@ -136,7 +136,7 @@ async def test_the_poster_leaving_keeps_the_opportunity_without_their_id(db):
     await member(db, 99)
     opp = await new(db)
     assert (await export_all(db, GUILD, 99))["opportunities"][0]["id"] == opp.id
-    await erase_all(db, GUILD, 99)
+    await erase_all(db, GUILD, 99, SECRET)
     assert (await repo.get(db, opp.id)).posted_by is None
 
 

@@ -195,7 +195,7 @@ async def test_leaving_one_server_erases_the_answer_counted_there(db):
     await member(db, OTHER, 7)
     opp = await new(db)
     await repo.answer(db, opp.id, OTHER, 7, INTERESTED, NOW)
-    await erase_all(db, HOME, 7)  # not where it was counted: it stays
+    await erase_all(db, HOME, 7, SECRET)  # not where it was counted: it stays
     assert len(await repo.replies(db, opp.id)) == 1
-    await erase_all(db, OTHER, 7)
+    await erase_all(db, OTHER, 7, SECRET)
     assert await repo.replies(db, opp.id) == []

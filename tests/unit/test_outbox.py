@@ -83,7 +83,7 @@ async def test_closed_dms_are_recorded_once_and_erased_with_the_member(db):
     await outbox.enqueue(db, kind="dm", payload={}, now=NOW, dedupe_key="x", guild_id=1, user_id=42)
     exported = await outbox.export_member(db, 1, 42)
     assert len(exported["outbox"]) == 1 and len(exported["dm_blocked"]) == 1
-    await outbox.erase_member(db, 1, 42)
+    await outbox.erase_member(db, 1, 42, b"s" * 40)
     assert await outbox.export_member(db, 1, 42) == {"outbox": [], "dm_blocked": []}
 
 

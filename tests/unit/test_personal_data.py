@@ -123,7 +123,7 @@ async def _vote_in_a_named_poll(db, user_id):
     )  # fmt: skip
     await polls.cast_vote(
         db, poll_id, guild_id=GUILD, user_id=user_id, choice="1", group=None,
-        voter_name=f"name-{user_id}", now=NOW,
+        voter_name=f"name-{user_id}", now=NOW, secret=SECRET,
     )  # fmt: skip
 
 
@@ -181,14 +181,14 @@ async def test_erase_is_one_transaction(db, monkeypatch):
 
     monkeypatch.setattr(outbox, "erase_member", broken)
     with pytest.raises(RuntimeError):
-        await erase_all(db, GUILD, ALICE)
+        await erase_all(db, GUILD, ALICE, SECRET)
     # db.members is erased last, db.outbox first: a failure leaves everything in place.
     assert await members.is_member(db, GUILD, ALICE)
     monkeypatch.undo()
 
     monkeypatch.setattr(members, "erase_member", broken)
     with pytest.raises(RuntimeError):
-        await erase_all(db, GUILD, ALICE)
+        await erase_all(db, GUILD, ALICE, SECRET)
     assert await db.fetchval("SELECT count(*) FROM outbox WHERE user_id = ?", (ALICE,)) == 1
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import random
+import re
 import sqlite3
 from datetime import UTC, datetime, timedelta
 
@@ -70,6 +72,7 @@ async def vote(db, poll_id, user_id, choice, group=None):
         group=group,
         voter_name=f"name-{user_id}",
         now=NOW,
+        secret=SECRET,
     )
 
 
@@ -82,7 +85,7 @@ async def test_a_member_votes_once_and_can_change_their_vote(db):
     assert await polls.turnout(db, poll_id) == 2
     assert sorted(await polls.current_choices(db, poll_id)) == ["2", "2"]
     poll = await polls.get_poll(db, poll_id)
-    assert (await polls.ballot_of(db, poll, VOTERS[0]))[0] == ("2", None)
+    assert (await polls.ballot_of(db, poll, VOTERS[0], SECRET))[0] == ("2", None)
 
 
 async def test_options_come_back_in_the_order_typed_however_they_were_stored(db):
@@ -97,7 +100,7 @@ async def test_options_come_back_in_the_order_typed_however_they_were_stored(db)
     )
     assert (await polls.get_poll(db, poll_id)).options == tuple(typed)
     await join(db, VOTERS[0])
-    press = await polls.vote_press(db, poll_id, GUILD, VOTERS[0])
+    press = await polls.vote_press(db, poll_id, GUILD, VOTERS[0], SECRET)
     assert press.poll.options == tuple(typed) and press.member.user_id == VOTERS[0]
 
 
@@ -114,7 +117,7 @@ async def test_no_votes_after_the_closing_time_even_before_the_close_job_runs(db
     with pytest.raises(PollClosed):
         await polls.cast_vote(
             db, poll_id, guild_id=GUILD, user_id=VOTERS[0], choice="0", group=None,
-            voter_name=None, now=NOW + timedelta(hours=1),
+            voter_name=None, now=NOW + timedelta(hours=1), secret=SECRET,
         )  # fmt: skip
 
 
@@ -149,7 +152,7 @@ async def test_at_close_the_secret_and_every_link_are_gone(db):
     columns = {c["name"] for c in await db.fetchall("PRAGMA table_info(ballots)")}
     assert not {c for c in columns if "time" in c or c.endswith("_at")}, "ballots carry no time"
     poll = await polls.get_poll(db, poll_id)
-    assert (await polls.ballot_of(db, poll, VOTERS[0]))[0] is None
+    assert (await polls.ballot_of(db, poll, VOTERS[0], SECRET))[0] is None
     assert len(secret) >= 16
 
 
@@ -300,13 +303,13 @@ async def test_leaving_erases_named_votes_and_unlinks_anonymous_ones(db):
     assert {r["poll_id"] for r in exported["poll_voters"]} == {named, anonymous}
     assert {r["poll_id"] for r in exported["ballots"]} == {named, anonymous}
     assert str(bob) not in json.dumps(exported)
-    await erase_all(db, GUILD, alice)
+    await erase_all(db, GUILD, alice, SECRET)
     assert await db.fetchval("SELECT count(*) FROM ballots WHERE poll_id = ?", (named,)) == 1
     assert await db.fetchval("SELECT count(*) FROM ballots WHERE poll_id = ?", (anonymous,)) == 2
     assert await db.fetchval("SELECT count(*) FROM poll_voters WHERE user_id = ?", (alice,)) == 0
     poll = await polls.get_poll(db, anonymous)
-    assert (await polls.ballot_of(db, poll, alice))[0] is None  # the link is gone now
-    assert await polls.ballot_of(db, poll, bob) == (("1", None), False)
+    assert (await polls.ballot_of(db, poll, alice, SECRET))[0] is None  # the link is gone now
+    assert await polls.ballot_of(db, poll, bob, SECRET) == (("1", None), False)
 
 
 async def test_leaving_and_joining_again_cannot_cast_a_second_anonymous_ballot(db):
@@ -315,23 +318,23 @@ async def test_leaving_and_joining_again_cannot_cast_a_second_anonymous_ballot(d
     poll_id = await new_poll(db, anonymous=True)
     await vote(db, poll_id, alice, "0")
     await vote(db, poll_id, bob, "1")
-    await erase_all(db, GUILD, alice)
-    await erase_all(db, GUILD, carol)  # left without voting: nothing to remember
+    await erase_all(db, GUILD, alice, SECRET)
+    await erase_all(db, GUILD, carol, SECRET)  # left without voting: nothing to remember
     await join(db, alice, carol)
     with pytest.raises(CountedBeforeLeaving):
         await vote(db, poll_id, alice, "2")
-    pressed = await polls.vote_press(db, poll_id, GUILD, alice)
+    pressed = await polls.vote_press(db, poll_id, GUILD, alice, SECRET)
     assert pressed.counted_before and pressed.ballot is None
     await vote(db, poll_id, carol, "2")  # carol had not voted: she can now
-    assert not (await polls.vote_press(db, poll_id, GUILD, carol)).counted_before
-    assert not (await polls.vote_press(db, poll_id, GUILD, bob)).counted_before
+    assert not (await polls.vote_press(db, poll_id, GUILD, carol, SECRET)).counted_before
+    assert not (await polls.vote_press(db, poll_id, GUILD, bob, SECRET)).counted_before
     exported = await export_all(db, GUILD, alice)  # what leaving erases: nothing of this
     assert exported["ballots"] == [] and exported["poll_voters"] == []
-    assert await polls.counted_after_leaving(db, GUILD, alice) == [
+    assert await polls.counted_after_leaving(db, GUILD, alice, SECRET) == [
         {"poll_id": poll_id, "question": "What first?"}
     ]
-    assert await polls.counted_after_leaving(db, GUILD + 1, alice) == []  # another server's
-    assert await polls.counted_after_leaving(db, GUILD, carol) == []
+    assert await polls.counted_after_leaving(db, GUILD + 1, alice, SECRET) == []  # another server's
+    assert await polls.counted_after_leaving(db, GUILD, carol, SECRET) == []
     assert (await export_all(db, GUILD, carol))["ballots"][0]["choice"] == "2"
     closed, _ = await polls.close_poll(db, poll_id, NOW + timedelta(hours=1))
     assert closed.turnout == 3 and closed.result.totals == (1, 1, 1)
@@ -342,7 +345,7 @@ async def voted_then_left(db, user_id, *, anonymous):
     await join(db, user_id)
     poll_id = await new_poll(db, anonymous=anonymous)
     await vote(db, poll_id, user_id, "0")
-    await erase_all(db, GUILD, user_id)
+    await erase_all(db, GUILD, user_id, SECRET)
     return poll_id
 
 
@@ -352,13 +355,38 @@ async def test_the_mark_left_behind_names_nobody_and_matches_no_ballot(db):
     (mark,) = await db.fetchall("SELECT left_key FROM poll_left_voters")
     assert str(alice) not in mark["left_key"]
     poll = await polls.get_poll(db, poll_id)
-    assert await polls.ballot_of(db, poll, alice) == (None, True)
+    assert await polls.ballot_of(db, poll, alice, SECRET) == (None, True)
     # The ballot's key is now random and shaped like any other, so nothing marks it as
     # a leaver's (a NULL key would, and the note would then say whose).
     keys = [r[0] for r in await db.fetchall("SELECT voter_key FROM ballots")]
-    assert len(keys) == 1 and len(keys[0]) == 64 and int(keys[0], 16) >= 0
+    assert len(keys) == 1 and re.fullmatch("[0-9a-f]{64}", keys[0])
     secret = await db.fetchval("SELECT secret FROM poll_secrets WHERE poll_id = ?", (poll_id,))
     assert keys[0] not in (mark["left_key"], voter_key(secret, GUILD, alice))
+    # A copy of the database holds the poll's secret but not the bot's: with it alone
+    # nobody can test whose note this is.
+    poll_only = hmac.new(secret, f"left:{GUILD}:{alice}".encode(), hashlib.sha256)
+    assert mark["left_key"] != poll_only.hexdigest()
+    assert await polls.ballot_of(db, poll, alice, b"another bot's secret!") == (None, False)
+
+
+async def test_two_leavers_of_one_poll_keep_two_counted_ballots_and_two_notes(db):
+    alice, bob, carol = VOTERS[:3]
+    await join(db, alice, bob, carol)
+    poll_id = await new_poll(db, anonymous=True)
+    for user_id, choice in ((alice, "0"), (bob, "1"), (carol, "1")):
+        await vote(db, poll_id, user_id, choice)
+    await erase_all(db, GUILD, alice, SECRET)
+    await erase_all(db, GUILD, bob, SECRET)
+    keys = {r[0] for r in await db.fetchall("SELECT voter_key FROM ballots")}
+    assert len(keys) == 3  # each unlinked ballot got a key of its own
+    assert await db.fetchval("SELECT count(*) FROM poll_left_voters") == 2
+    await join(db, alice, bob)
+    for user_id in (alice, bob):
+        with pytest.raises(CountedBeforeLeaving):
+            await vote(db, poll_id, user_id, "2")
+    await vote(db, poll_id, carol, "0")  # the one still linked can change her vote
+    closed, _ = await polls.close_poll(db, poll_id, NOW + timedelta(hours=1))
+    assert closed.turnout == 3 and closed.result.totals == (2, 1, 0)
 
 
 async def test_a_named_vote_is_erased_on_leaving_so_coming_back_votes_afresh(db):

@@ -70,6 +70,7 @@ async def vote(db, poll_id, guild_id, user_id, choice):
         group=None,
         voter_name=f"name-{user_id}",
         now=NOW,
+        secret=SECRET,
     )
 
 
@@ -84,7 +85,7 @@ async def test_a_member_of_two_servers_votes_once_counted_where_they_first_voted
     assert await polls.counted_in(db, poll_id, SAM) == BRADFORD
     assert await polls.turnout(db, poll_id) == 1
     poll = await polls.get_poll(db, poll_id)
-    assert (await polls.ballot_of(db, poll, SAM))[0] == ("2", None)
+    assert (await polls.ballot_of(db, poll, SAM, SECRET))[0] == ("2", None)
     named = await db.fetchone("SELECT guild_id, user_id FROM ballots WHERE poll_id = ?", (poll_id,))
     assert tuple(named) == ((None, None) if anonymous else (BRADFORD, SAM))
 
@@ -116,16 +117,21 @@ async def test_leaving_the_other_server_keeps_the_vote_leaving_its_server_unlink
     await join(db, BRADFORD, SAM)
     await join(db, LEEDS, SAM)
     await vote(db, poll_id, BRADFORD, SAM, "1")
-    await erase_all(db, LEEDS, SAM)  # not where the vote counts: it stays, still theirs
+    await erase_all(db, LEEDS, SAM, SECRET)  # not where the vote counts: it stays, still theirs
     await db.execute("DELETE FROM members WHERE guild_id = ? AND user_id = ?", (LEEDS, SAM))
     poll = await polls.get_poll(db, poll_id)
-    assert (await polls.ballot_of(db, poll, SAM))[0] == ("1", None)
+    assert (await polls.ballot_of(db, poll, SAM, SECRET))[0] == ("1", None)
     assert await polls.counted_in(db, poll_id, SAM) == BRADFORD
-    await erase_all(db, BRADFORD, SAM)  # where it counts: the link goes, the count stays
+    await erase_all(db, BRADFORD, SAM, SECRET)  # where it counts: the link goes, the count stays
     await db.execute("DELETE FROM members WHERE guild_id = ? AND user_id = ?", (BRADFORD, SAM))
-    assert await polls.ballot_of(db, poll, SAM) == (None, True)
+    assert await polls.ballot_of(db, poll, SAM, SECRET) == (None, True)
     assert await polls.counted_in(db, poll_id, SAM) is None
     assert await db.fetchval("SELECT count(*) FROM ballots") == 1  # still counted
+    # The note shows in the export of every server in the network, not elsewhere.
+    for guild_id in (LEEDS, BRADFORD, WAKEFIELD):
+        counted = await polls.counted_after_leaving(db, guild_id, SAM, SECRET)
+        assert [c["poll_id"] for c in counted] == [poll_id]
+    assert await polls.counted_after_leaving(db, 12345, SAM, SECRET) == []
     # Joining Leeds again and voting from there would be a second ballot for one person.
     await join(db, LEEDS, SAM)
     with pytest.raises(CountedBeforeLeaving):

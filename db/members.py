@@ -410,6 +410,10 @@ async def leave(db: Database, guild_id: int, user_id: int, now: datetime, secret
         await erase_all(db, guild_id, user_id, secret)
         if was_member:
             await record_event(db, guild_id, user_id, "left", now, secret)
+    # Until a checkpoint the WAL still holds the pages as they were, with the keys
+    # that linked this person's anonymous ballots to them: "unlinked at once" needs
+    # those copies gone too (closing a poll does the same, rule 8).
+    await db.checkpoint()
     return was_member
 
 

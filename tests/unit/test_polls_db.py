@@ -369,6 +369,19 @@ async def test_the_mark_left_behind_names_nobody_and_matches_no_ballot(db):
     assert await polls.ballot_of(db, poll, alice, b"another bot's secret!") == (None, False)
 
 
+async def test_after_leaving_no_copy_of_the_old_key_is_left_in_the_file_or_wal(db, tmp_path):
+    alice = VOTERS[0]
+    await join(db, alice)
+    poll_id = await new_poll(db, anonymous=True)
+    await vote(db, poll_id, alice, "0")
+    secret = await db.fetchval("SELECT secret FROM poll_secrets WHERE poll_id = ?", (poll_id,))
+    old_key = voter_key(secret, GUILD, alice).encode()
+    await members.leave(db, GUILD, alice, NOW, SECRET)
+    files = [tmp_path / "polls.db", tmp_path / "polls.db-wal"]
+    blob = b"".join(f.read_bytes() for f in files if f.exists())
+    assert blob and old_key not in blob
+
+
 async def test_two_leavers_of_one_poll_keep_two_counted_ballots_and_two_notes(db):
     alice, bob, carol = VOTERS[:3]
     await join(db, alice, bob, carol)

@@ -27,10 +27,12 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
+BUSY_TIMEOUT_MS = 5000
+
 PRAGMAS = (
     "PRAGMA journal_mode=WAL",
     "PRAGMA foreign_keys=ON",
-    "PRAGMA busy_timeout=5000",
+    f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS:d}",
     "PRAGMA synchronous=NORMAL",
     "PRAGMA secure_delete=ON",
 )
@@ -111,6 +113,19 @@ def _atomically(conn: sqlite3.Connection, fn: Callable[..., T], *args: Any) -> T
 def _rollback_if_open(conn: sqlite3.Connection) -> None:
     if conn.in_transaction:
         conn.execute("ROLLBACK")
+
+
+def _checkpoint(conn: sqlite3.Connection, patience_ms: int) -> bool:
+    """In the database thread: TRUNCATE checkpoint, waiting at most `patience_ms`;
+    True if a reader elsewhere kept it from finishing."""
+    conn.execute(f"PRAGMA busy_timeout={patience_ms:d}")
+    try:
+        # All rows read: an unread cursor counts as a statement in progress, and
+        # SQLite would then refuse a VACUUM that follows.
+        ((busy, _frames, _done),) = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+    finally:
+        conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS:d}")
+    return bool(busy)
 
 
 def _only_comments(text: str) -> bool:
@@ -281,8 +296,15 @@ class Database:
             log.info("Applied migration %s", migration.name)
         return applied
 
-    async def checkpoint(self) -> None:
-        """Fold the WAL into the main file and truncate it (used after destroying secrets)."""
-        # Read the pragma's result row: an unread cursor counts as a statement in
-        # progress, and SQLite would then refuse a VACUUM that follows.
-        await self.fetchall("PRAGMA wal_checkpoint(TRUNCATE)")
+    async def checkpoint(self, *, patience_ms: int = BUSY_TIMEOUT_MS) -> bool:
+        """Fold the WAL into the main file and truncate it (after destroying secrets or
+        links), so no earlier copy of a page stays in it. Returns whether it completed.
+
+        A reader on another connection (a backup, the sqlite3 shell) holds it up: it
+        waits at most `patience_ms`, during which nothing else reaches the database,
+        then gives up with a warning; the WAL is folded in at a later checkpoint.
+        """
+        busy = await self.run(_checkpoint, patience_ms)
+        if busy:
+            log.warning("A WAL checkpoint could not finish: another connection is reading")
+        return not busy

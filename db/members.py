@@ -8,6 +8,7 @@ Other features ask here: `is_member`, `get_member` (then
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 from datetime import datetime, time, timedelta
 from typing import Any, Literal
@@ -28,7 +29,12 @@ from bot.domain.settings import GuildSettings
 from db.database import Database, from_iso, to_iso
 from db.settings import ensure_settings_row
 
+log = logging.getLogger(__name__)
+
 PERSONAL_TABLES = ("members", "member_consents", "member_profiles")
+# How long leaving may wait for a checkpoint held up by another connection's read
+# (nothing else reaches the database meanwhile); it is retried at the next one.
+LEAVE_CHECKPOINT_PATIENCE_MS = 250
 
 JoinResult = Literal["joined", "reconfirmed", "already"]
 
@@ -412,8 +418,12 @@ async def leave(db: Database, guild_id: int, user_id: int, now: datetime, secret
             await record_event(db, guild_id, user_id, "left", now, secret)
     # Until a checkpoint the WAL still holds the pages as they were, with the keys
     # that linked this person's anonymous ballots to them: "unlinked at once" needs
-    # those copies gone too (closing a poll does the same, rule 8).
-    await db.checkpoint()
+    # those copies gone too (closing a poll does the same, rule 8). The erasure has
+    # committed by now, so a checkpoint that cannot run must not undo the answer.
+    try:
+        await db.checkpoint(patience_ms=LEAVE_CHECKPOINT_PATIENCE_MS)
+    except sqlite3.Error:
+        log.warning("Could not checkpoint the WAL after someone left", exc_info=True)
     return was_member
 
 

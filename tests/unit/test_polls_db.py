@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 import random
 import re
 import sqlite3
@@ -380,6 +381,26 @@ async def test_after_leaving_no_copy_of_the_old_key_is_left_in_the_file_or_wal(d
     files = [tmp_path / "polls.db", tmp_path / "polls.db-wal"]
     blob = b"".join(f.read_bytes() for f in files if f.exists())
     assert blob and old_key not in blob
+
+
+async def test_leaving_still_answers_when_another_reader_holds_up_the_checkpoint(
+    db, tmp_path, caplog
+):
+    alice = VOTERS[0]
+    await join(db, alice)
+    poll_id = await new_poll(db, anonymous=True)
+    await vote(db, poll_id, alice, "0")
+    reader = sqlite3.connect(tmp_path / "polls.db", isolation_level=None)  # a backup, say
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM ballots").fetchall()
+    try:
+        with caplog.at_level(logging.WARNING):
+            assert await members.leave(db, GUILD, alice, NOW, SECRET)  # erased, and said so
+    finally:
+        reader.close()
+    assert not await members.is_member(db, GUILD, alice)
+    assert "checkpoint could not finish" in caplog.text
+    assert await db.checkpoint()  # the reader gone, the next one completes
 
 
 async def test_two_leavers_of_one_poll_keep_two_counted_ballots_and_two_notes(db):

@@ -384,12 +384,8 @@ def _cast_vote_in(conn: sqlite3.Connection, *vote: Any) -> bool:
     if row["secret"] is None:  # only ever missing once closed
         check_open("closed", None, now)
     named = not row["anonymous"]
-    if (
-        row["anyone_left"]  # most polls have no leaver: no second statement for them
-        and conn.execute(
-            "SELECT 1 FROM poll_left_voters WHERE poll_id = ? AND left_key = ?",
-            (poll_id, left_voter_key(row["secret"], app_secret, row["guild_id"], user_id)),
-        ).fetchone()
+    if row["anyone_left"] and _counted_before_leaving(  # most polls have no leaver
+        conn, poll_id, row["secret"], app_secret, row["guild_id"], user_id
     ):
         raise CountedBeforeLeaving()
     new_id = new_ballot_id()
@@ -621,21 +617,43 @@ async def counted_after_leaving(
 
     Pseudonymous and kept until close, like the membership ledger, so not part of
     `export_member`, which lists what leaving erases."""
-    found = []
-    for row in await db.fetchall(
+    return await db.run(_counted_after_leaving, guild_id, user_id, secret)
+
+
+def _counted_after_leaving(
+    conn: sqlite3.Connection, guild_id: int, user_id: int, app_secret: bytes
+) -> list[dict]:
+    polls = conn.execute(
         "SELECT p.id, p.question, p.guild_id AS home, s.secret "
         "FROM (SELECT DISTINCT poll_id FROM poll_left_voters) l "
         "JOIN polls p ON p.id = l.poll_id JOIN poll_secrets s ON s.poll_id = p.id "
         "WHERE p.guild_id = ? OR p.network_id IN "
         "  (SELECT network_id FROM network_members WHERE guild_id = ?) ORDER BY p.id",
         (guild_id, guild_id),
-    ):
-        if await db.fetchval(
+    ).fetchall()
+    return [
+        {"poll_id": row["id"], "question": row["question"]}
+        for row in polls
+        if _counted_before_leaving(conn, row["id"], row["secret"], app_secret, row["home"], user_id)
+    ]
+
+
+def _counted_before_leaving(
+    conn: sqlite3.Connection,
+    poll_id: int,
+    poll_secret: bytes,
+    app_secret: bytes,
+    home_guild_id: int,
+    user_id: int,
+) -> bool:
+    """Whether this person left with a vote here that still counts (`poll_left_voters`)."""
+    return (
+        conn.execute(
             "SELECT 1 FROM poll_left_voters WHERE poll_id = ? AND left_key = ?",
-            (row["id"], left_voter_key(row["secret"], secret, row["home"], user_id)),
-        ):
-            found.append({"poll_id": row["id"], "question": row["question"]})
-    return found
+            (poll_id, left_voter_key(poll_secret, app_secret, home_guild_id, user_id)),
+        ).fetchone()
+        is not None
+    )
 
 
 async def erase_member(db: Database, guild_id: int, user_id: int, secret: bytes) -> None:

@@ -5,10 +5,8 @@ from __future__ import annotations
 import asyncio
 import gc
 import hashlib
-import importlib
 import json
 import logging
-import pkgutil
 from typing import Any
 
 import discord
@@ -16,15 +14,16 @@ import yarl
 from discord import app_commands
 from discord.ext import commands
 
-import cogs
 from bot.clock import Clock, DrivenClock, SystemClock
 from bot.config import Config
 from bot.delivery import Delivery
 from bot.dispatcher import Dispatcher
 from bot.errors import answer_error
+from bot.posts import Posts
 from bot.retention import Retention
+from bot.services import Services
 from db.database import Database
-from db.settings import follow_default_notice, get_meta, set_meta
+from db.settings import get_meta, set_meta
 
 log = logging.getLogger("speakback")
 
@@ -48,15 +47,24 @@ class SpeakBackTree(app_commands.CommandTree):
         await answer_error(interaction, error)
 
 
-def extension_names() -> list[str]:
-    """Every module in cogs/ that defines `setup` is an extension."""
-    names = []
-    for module in pkgutil.iter_modules(cogs.__path__, prefix="cogs."):
-        if module.ispkg or module.name.rsplit(".", 1)[-1].startswith("_"):
-            continue
-        if hasattr(importlib.import_module(module.name), "setup"):
-            names.append(module.name)
-    return sorted(names)
+# Every feature is a package in cogs/ with a `setup`; loaded in this order.
+FEATURES = (
+    "cogs.meetings",
+    "cogs.membership",
+    "cogs.networks",
+    "cogs.opportunities",
+    "cogs.polls",
+    "cogs.setup",
+    "cogs.status",
+    "cogs.support",
+)
+TEST_CONTROL = "bot.testing"  # the test-only control server, never loaded in production
+
+
+def extension_names(config: Config | None = None) -> list[str]:
+    """The extensions to load: the test control first (when enabled), then every feature."""
+    test_control = config is not None and config.test_control is not None
+    return [TEST_CONTROL, *FEATURES] if test_control else list(FEATURES)
 
 
 class SpeakBack(commands.Bot):
@@ -76,44 +84,40 @@ class SpeakBack(commands.Bot):
             test = config.test_control
             clock = DrivenClock(test.start) if test is not None else SystemClock()
         self.clock: Clock = clock
-        # Opened in setup_hook, once there is an event loop:
+        # Built in setup_hook, once there is an event loop (bot/services.py); each
+        # service is also an attribute, as the cogs use them:
+        self.services: Services | None = None
         self.db: Database = None  # type: ignore[assignment]
         self.dispatcher: Dispatcher = None  # type: ignore[assignment]
         self.delivery: Delivery = None  # type: ignore[assignment]
         self.retention: Retention = None  # type: ignore[assignment]
+        self.posts: Posts = None  # type: ignore[assignment]
         self.synced_ready = asyncio.Event()
-        self._control_runner: Any = None
 
     # -- start-up -----------------------------------------------------------
 
     async def setup_hook(self) -> None:
-        self.db = await Database.open(self.config.database_path)
-        applied = await self.db.migrate()
-        if applied:
-            log.info("Database migrated: %s", ", ".join(applied))
-        moved = await follow_default_notice(self.db, self.clock.now())
-        if moved:
-            log.info("The built-in notice changed: %d server(s) will ask members again", moved)
+        services = await Services.open(
+            self.config.database_path,
+            self.clock,
+            http=self.http,
+            dispatch=self.dispatch,
+            allowed_mentions=self.allowed_mentions,
+            server_name=self.server_name,
+        )
+        self.services = services
+        self.db, self.dispatcher, self.delivery = (
+            services.db,
+            services.dispatcher,
+            services.delivery,
+        )
+        self.retention, self.posts = services.retention, services.posts
         if self.config.uses_custom_api:
             await self._use_custom_gateway()
-        self.dispatcher = Dispatcher(self.db, self.clock)
-        self.delivery = Delivery(self)
-        self.retention = Retention(self.db, self.dispatcher)
-        self.dispatcher.after_run = self.delivery.wake
-        if self.config.test_control is not None:
-            from bot.testing import register_test_jobs
-
-            register_test_jobs(self)
-        for name in extension_names():  # features register job handlers and policies here
+        for name in extension_names(self.config):  # features register job handlers here
             await self.load_extension(name)
-        await self.delivery.start()
-        await self.dispatcher.start()
-        await self.retention.ensure_daily_sweep(self.clock.now())
+        await services.start()
         await self.sync_commands_if_changed()
-        if self.config.test_control is not None:
-            from bot.testing import start_control_server
-
-            self._control_runner = await start_control_server(self, self.config.test_control.port)
 
     async def _use_custom_gateway(self) -> None:
         # The non-sharded client dials DEFAULT_GATEWAY, and falls back to it after an
@@ -134,6 +138,11 @@ class SpeakBack(commands.Bot):
         gc.freeze()
         self.synced_ready.set()
         log.info("Ready as %s in %d server(s)", self.user, len(self.guilds))
+
+    def server_name(self, guild_id: int) -> str:
+        """A server's name as Discord shows it now (the posting service names servers so)."""
+        guild = self.get_guild(guild_id)
+        return guild.name if guild else "your server"
 
     @property
     def is_fully_ready(self) -> bool:
@@ -177,24 +186,16 @@ class SpeakBack(commands.Bot):
 
     async def settle(self) -> None:
         """Run everything due now to completion: jobs, then the messages they queued."""
-        for _ in range(100):
-            ran = await self.dispatcher.run_due()
-            await self.delivery.drain()
-            if not ran:
-                return
-        log.warning("settle: work kept arriving; stopped after 100 rounds")
+        assert self.services is not None
+        await self.services.settle()
 
     # -- shutdown -----------------------------------------------------------
 
     async def close(self) -> None:
         try:
-            if self._control_runner is not None:
-                await self._control_runner.cleanup()
-            if self.dispatcher is not None:
-                self.dispatcher.stop()
-            if self.delivery is not None:
-                await self.delivery.stop()
+            if self.services is not None:
+                await self.services.stop()
         finally:
-            await super().close()
-            if self.db is not None:
-                await self.db.close()
+            await super().close()  # unloads the extensions (the test control's server too)
+            if self.services is not None:
+                await self.services.close()

@@ -43,7 +43,10 @@ from db import members, outbox
 from db.outbox import OutboxRow
 
 if TYPE_CHECKING:
-    from bot.client import SpeakBack
+    from discord.http import HTTPClient
+
+    from bot.clock import Clock
+    from db.database import Database
 
 log = logging.getLogger("speakback.delivery")
 
@@ -56,6 +59,18 @@ STALE_CHANNEL = (10003, 50001)  # Unknown Channel, Missing Access: not ours (any
 
 
 # -- what features build -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Letter:
+    """One DM of a fan-out (`Delivery.dm_many`): who, what, and its once-only key."""
+
+    guild_id: int | None
+    user_id: int
+    payload: dict[str, Any]
+    dedupe_key: str
+    not_before: datetime | None = None
+    expires_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -173,8 +188,27 @@ class _Retry(Exception):
 
 
 class Delivery:
-    def __init__(self, bot: SpeakBack, *, rate: float = RATE) -> None:
-        self.bot = bot
+    """The outbox and its paced sender, built from what it uses (not the whole client).
+
+    `http` is discord.py's HTTP client; `dispatch(event, *args)` raises bot events
+    (`dm_undeliverable`, `outbox_batch_done`) for the features that listen.
+    """
+
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        http: HTTPClient,
+        *,
+        dispatch: Callable[..., None],
+        allowed_mentions: discord.AllowedMentions | None,
+        rate: float = RATE,
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.http = http
+        self._dispatch = dispatch
+        self._allowed_mentions = allowed_mentions
         self.pacer = Pacer(rate)
         self._policy: RecipientPolicy = _allow_everything
         self._dm_channels: dict[int, int] = {}
@@ -186,10 +220,6 @@ class Delivery:
         self.requests_made = 0
         # Test-only fault injection (set through bot.testing): die after N sends, before marking.
         self.crash_after_sends: int | None = None
-
-    @property
-    def db(self):
-        return self.bot.db
 
     def set_recipient_policy(self, policy: RecipientPolicy) -> None:
         self._policy = policy
@@ -219,7 +249,7 @@ class Delivery:
             self.db,
             kind="dm",
             payload=payload,
-            now=self.bot.clock.now(),
+            now=self.clock.now(),
             dedupe_key=dedupe_key,
             guild_id=guild_id,
             user_id=user_id,
@@ -232,6 +262,35 @@ class Delivery:
         )
         self.wake()
         return row_id
+
+    async def dm_many(
+        self,
+        letters: Iterable[Letter],
+        *,
+        purpose: str,
+        batch: str | None = None,
+        urgent: bool = False,
+    ) -> int:
+        """Queue a fan-out: one DM per letter, in one transaction (quicker for thousands,
+        and a batch becomes visible whole, so it cannot be "finished" before its last
+        DM is queued). Inside a caller's transaction it joins it. Returns how many were
+        newly queued (a dedupe key queued before counts nothing)."""
+        queued = 0
+        async with self.db.transaction():
+            for letter in letters:
+                row_id = await self.dm(
+                    guild_id=letter.guild_id,
+                    user_id=letter.user_id,
+                    purpose=purpose,
+                    payload=letter.payload,
+                    dedupe_key=letter.dedupe_key,
+                    batch=batch,
+                    urgent=urgent,
+                    not_before=letter.not_before,
+                    expires_at=letter.expires_at,
+                )
+                queued += row_id is not None
+        return queued
 
     async def post(
         self,
@@ -247,7 +306,7 @@ class Delivery:
             self.db,
             kind="post",
             payload=payload,
-            now=self.bot.clock.now(),
+            now=self.clock.now(),
             dedupe_key=dedupe_key,
             guild_id=guild_id,
             channel_id=channel_id,
@@ -267,7 +326,7 @@ class Delivery:
             channel_id=channel_id,
             message_id=message_id,
             payload=payload,
-            now=self.bot.clock.now(),
+            now=self.clock.now(),
         )
         self.wake()
 
@@ -299,14 +358,14 @@ class Delivery:
         while True:
             self.wake()
             await self._idle.wait()
-            if await outbox.pending_count(self.db, now=self.bot.clock.now()) == 0:
+            if await outbox.pending_count(self.db, now=self.clock.now()) == 0:
                 return
             await asyncio.sleep(0.01)
 
     async def _run(self) -> None:
         while True:
             try:
-                rows = await outbox.claim_due(self.db, self.bot.clock.now(), CLAIM_BATCH)
+                rows = await outbox.claim_due(self.db, self.clock.now(), CLAIM_BATCH)
             except Exception:
                 log.exception("Could not read the outbox; trying again shortly")
                 rows = []
@@ -320,17 +379,17 @@ class Delivery:
     async def _sleep_until_needed(self) -> None:
         self._wake.clear()
         timeout: float | None = None
-        if not isinstance(self.bot.clock, DrivenClock):
+        if not isinstance(self.clock, DrivenClock):
             upcoming = await outbox.next_not_before(self.db)
             if upcoming is not None:
-                timeout = max(0.05, (upcoming - self.bot.clock.now()).total_seconds())
+                timeout = max(0.05, (upcoming - self.clock.now()).total_seconds())
         try:
             await asyncio.wait_for(self._wake.wait(), timeout)
         except TimeoutError:
             pass
 
     async def _deliver(self, row: OutboxRow) -> None:
-        now = self.bot.clock.now()
+        now = self.clock.now()
         try:
             if row.kind == "dm":
                 await self._deliver_dm(row, now)
@@ -406,7 +465,7 @@ class Delivery:
             await outbox.mark(self.db, row.id, "undeliverable", "DMs closed")
             if row.guild_id is not None:
                 await outbox.record_dm_blocked(self.db, row.guild_id, row.user_id, now)
-            self.bot.dispatch("dm_undeliverable", row.guild_id, row.user_id)
+            self._dispatch("dm_undeliverable", row.guild_id, row.user_id)
             log.info("DMs are closed for a member of guild %s; recorded once", row.guild_id)
             return
         self._fault_point()
@@ -433,7 +492,7 @@ class Delivery:
         with params:
             await self.pacer.wait()
             self.requests_made += 1
-            await self.bot.http.edit_message(row.channel_id, row.message_id, params=params)
+            await self.http.edit_message(row.channel_id, row.message_id, params=params)
         self._last_edit[row.message_id] = time.monotonic()
         await outbox.mark_sent(self.db, row, now, row.message_id)
 
@@ -448,7 +507,7 @@ class Delivery:
             return cached
         await self.pacer.wait()
         self.requests_made += 1
-        data = await self.bot.http.start_private_message(user_id)
+        data = await self.http.start_private_message(user_id)
         channel_id = int(data["id"])
         self._dm_channels[user_id] = channel_id
         if guild_id is not None:
@@ -466,7 +525,7 @@ class Delivery:
         with params:
             await self.pacer.wait()
             self.requests_made += 1
-            data = await self.bot.http.send_message(channel_id, params=params)
+            data = await self.http.send_message(channel_id, params=params)
         return int(data["id"])
 
     def _params(self, payload: dict[str, Any], *, nonce: int | None):
@@ -491,7 +550,7 @@ class Delivery:
             view=_RawComponents(payload.get("components", [])),  # type: ignore[arg-type]
             nonce=nonce,
             allowed_mentions=allowed,
-            previous_allowed_mentions=self.bot.allowed_mentions,
+            previous_allowed_mentions=self._allowed_mentions,
         )
 
     async def _maybe_finish_batch(self, batch: str) -> None:
@@ -501,8 +560,8 @@ class Delivery:
         """
         if batch in self._finished_batches:
             return
-        if await outbox.pending_count(self.db, now=self.bot.clock.now(), batch=batch):
+        if await outbox.pending_count(self.db, now=self.clock.now(), batch=batch):
             return
         self._finished_batches.add(batch)
         counts = await outbox.batch_counts(self.db, batch)
-        self.bot.dispatch("outbox_batch_done", batch, counts)
+        self._dispatch("outbox_batch_done", batch, counts)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Awaitable, Callable
 
 import discord
 from discord import app_commands
@@ -22,6 +23,19 @@ log = logging.getLogger("speakback.errors")
 
 class NotAllowed(app_commands.CheckFailure):
     """The person lacks the role or permission; the message says which."""
+
+
+Presenter = Callable[[discord.Interaction, BaseException], Awaitable[None]]
+_presenters: dict[type[BaseException], Presenter] = {}
+
+
+def present_with(kind: type[BaseException], presenter: Presenter) -> None:
+    """Answer errors of `kind` with `presenter` instead of a sentence.
+
+    A feature registers how it shows something a guard asks for (membership shows
+    the new notice for `NoticeNeeded`), so bot/ raises without knowing the feature.
+    """
+    _presenters[kind] = presenter
 
 
 def new_reference() -> str:
@@ -56,8 +70,11 @@ def user_message_for(error: BaseException) -> tuple[str, str | None]:
 
 
 async def answer_error(interaction: discord.Interaction, error: BaseException) -> None:
-    if getattr(_root_cause(error), "already_answered", False):
-        return  # the guard has shown the person what to do (e.g. the new notice)
+    root = _root_cause(error)
+    presenter = _presenters.get(type(root))
+    if presenter is not None:
+        await presenter(interaction, root)  # e.g. the new notice, with its buttons
+        return
     text, reference = user_message_for(error)
     if reference is not None:
         command = interaction.command.qualified_name if interaction.command else None

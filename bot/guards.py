@@ -12,6 +12,7 @@ from bot.domain.access import Actor, is_moderator, is_organiser
 from bot.domain.members import Member, notice_is_current
 from bot.domain.settings import GuildSettings
 from bot.errors import NotAllowed
+from bot.strings.membership import AFTER_NOTICE_RETRY
 from db.members import member_and_notice
 from db.settings import get_settings
 
@@ -81,10 +82,18 @@ def organiser_only():
     return app_commands.check(predicate)
 
 
-class NoticeOutdated(NotAllowed):
-    """The member has just been shown the new notice (with its buttons): nothing more to say."""
+class NoticeNeeded(NotAllowed):
+    """The member has not yet agreed to this server's current notice.
 
-    already_answered = True
+    Raised by the member guard; the error handler presents it through what
+    membership registers (`bot.errors.present_with`): the new notice with
+    I agree / Not now. Nothing in bot/ needs to know how a notice is shown.
+    """
+
+    def __init__(self, settings: GuildSettings, note: str) -> None:
+        super().__init__(note)
+        self.settings = settings
+        self.note = note
 
 
 async def require_member(
@@ -110,12 +119,7 @@ async def require_member(
     if member is None:
         raise NotAllowed(strings.JOIN_FIRST)
     if not allow_outdated_notice and not notice_is_current(member, notice_version):
-        from bot.strings.membership import AFTER_NOTICE_RETRY
-        from cogs.membership import show_notice  # the notice's buttons live with the cog
-
-        settings = await get_settings(bot.db, guild_id)
-        await show_notice(interaction, settings, outdated=True, note=AFTER_NOTICE_RETRY)
-        raise NoticeOutdated(AFTER_NOTICE_RETRY)
+        raise NoticeNeeded(await get_settings(bot.db, guild_id), AFTER_NOTICE_RETRY)
     return member
 
 

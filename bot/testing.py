@@ -70,6 +70,24 @@ class LagProbe:
         }
 
 
+async def setup(bot: SpeakBack) -> None:
+    """Loaded as an extension by the launcher only when test control is enabled."""
+    assert bot.config.test_control is not None
+    register_test_jobs(bot)
+    global _runner
+    _runner = await start_control_server(bot, bot.config.test_control.port)
+
+
+async def teardown(bot: SpeakBack) -> None:
+    global _runner
+    if _runner is not None:
+        await _runner.cleanup()
+        _runner = None
+
+
+_runner: web.AppRunner | None = None
+
+
 def register_test_jobs(bot: SpeakBack) -> None:
     """Job kinds the delivery-core tests schedule (test mode only)."""
 

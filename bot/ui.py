@@ -66,3 +66,33 @@ class SafeItem:
             await self.on_press(interaction)
         except Exception as error:
             await answer_error(interaction, error)
+
+
+class SafeButton(SafeItem, discord.ui.DynamicItem[discord.ui.Button], template=r"(?!)"):
+    """A `DynamicItem` button built from its custom id, a label and a style.
+
+    Subclasses give the `template` that routes presses to them (never change one:
+    buttons on month-old posts must keep working), parse it in `from_custom_id`,
+    and write `on_press`; errors are answered kindly (`SafeItem`).
+
+        class VoteButton(SafeButton, template=r"poll:(?P<poll_id>[0-9]+):vote"):
+            def __init__(self, poll_id: int) -> None:
+                self.poll_id = poll_id
+                super().__init__(f"poll:{poll_id}:vote", label=strings.VOTE,
+                                 style=discord.ButtonStyle.primary)
+    """
+
+    def __init__(
+        self,
+        custom_id: str,
+        *,
+        label: str,
+        style: discord.ButtonStyle = discord.ButtonStyle.secondary,
+        emoji: str | None = None,
+        disabled: bool = False,
+        row: int | None = None,
+    ) -> None:
+        button = discord.ui.Button(
+            label=label, style=style, custom_id=custom_id, emoji=emoji, disabled=disabled
+        )
+        super().__init__(button, row=row)

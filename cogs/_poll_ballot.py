@@ -49,9 +49,9 @@ from bot.domain.polls import (
 )
 from bot.errors import NotAllowed
 from bot.guards import actor_guild_id, require_member
+from bot.networks import require_answerable_from
 from bot.strings import polls as text
 from bot.ui import DynamicView, SafeItem, SafeModal, embed
-from cogs._network import require_answerable_from
 from db import polls as repo
 
 log = logging.getLogger(__name__)
@@ -107,7 +107,7 @@ async def votable_poll(
     poll = found if found is not None else await repo.get_poll(bot.db, poll_id)
     if poll is None or (poll.guild_id != guild_id and poll.network_id is None):
         raise Refusal(text.POLL_GONE)
-    await require_answerable_from(bot, poll.guild_id, poll.network_id, guild_id)
+    await require_answerable_from(bot.db, poll.guild_id, poll.network_id, guild_id)
     return poll
 
 

@@ -32,9 +32,9 @@ from bot.domain.polls import (
 from bot.domain.suppression import Shown
 from bot.domain.tally import TallyResult, tally
 from bot.domain.timefmt import discord_timestamp
+from bot.networks import may_answer_from, per_server_lines
 from bot.strings import polls as text
 from bot.ui import DynamicView, embed
-from cogs._network import may_answer_from, per_server_lines
 from cogs._poll_ballot import VoteButton, amount, cut, describe_ballot, kind_line, title_of
 from db import network_items
 from db import polls as repo
@@ -241,7 +241,7 @@ async def server_lines(bot: SpeakBack, poll: Poll) -> list[str] | None:
     """Voters per server of a closed network poll, small groups suppressed (rule 9)."""
     if poll.network_id is None or poll.server_turnout is None:
         return None
-    return await per_server_lines(bot, poll.server_turnout, text.BY_SERVER_UNIT)
+    return await per_server_lines(bot.db, poll.server_turnout, text.BY_SERVER_UNIT)
 
 
 async def results_payload(poll: Poll, by_server: list[str] | None = None) -> dict[str, Any]:
@@ -304,7 +304,7 @@ async def close_and_announce(bot: SpeakBack, poll_id: int) -> Poll | None:
         # Other servers first: the home row marks the whole close as announced, and the
         # dedupe keys keep a re-run (after a crash) from posting any copy twice.
         for copy in await other_copies(bot, poll):
-            if await may_answer_from(bot, poll.guild_id, poll.network_id, copy.guild_id):
+            if await may_answer_from(bot.db, poll.guild_id, poll.network_id, copy.guild_id):
                 await bot.delivery.post(
                     guild_id=copy.guild_id,
                     channel_id=copy.channel_id,

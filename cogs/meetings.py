@@ -69,15 +69,15 @@ from bot.domain.recurrence import (
 from bot.domain.timefmt import discord_timestamp, plain_date, plain_day, plain_local
 from bot.domain.when import format_offsets, parse_day, parse_offsets, parse_when
 from bot.guards import actor_guild_id, require_member, require_organiser
-from bot.strings import meetings as text
-from bot.ui import DynamicView, SafeItem, SafeModal, embed
-from cogs._network import (
+from bot.networks import (
     Audience,
     audience,
     may_answer_from,
     per_server_lines,
     require_answerable_from,
 )
+from bot.strings import meetings as text
+from bot.ui import DynamicView, SafeItem, SafeModal, embed
 from db import meetings as repo
 from db import members as members_db
 from db import network_items
@@ -307,7 +307,7 @@ async def reached_guilds(bot: SpeakBack, meeting: Meeting) -> tuple[int, ...]:
     if meeting.network_id is not None:
         for copy in await network_items.copies(bot.db, KIND, meeting.id):
             if copy.guild_id not in found and await may_answer_from(
-                bot, meeting.guild_id, meeting.network_id, copy.guild_id
+                bot.db, meeting.guild_id, meeting.network_id, copy.guild_id
             ):
                 found.append(copy.guild_id)
     return tuple(found)
@@ -344,7 +344,7 @@ async def current_payload(bot: SpeakBack, meeting: Meeting) -> dict[str, Any]:
         if occ is not None:
             reached = await reached_guilds(bot, meeting)
             by_server = await per_server_lines(
-                bot, attending_by_server(answers, reached), text.BY_SERVER_UNIT
+                bot.db, attending_by_server(answers, reached), text.BY_SERVER_UNIT
             )
     return meeting_payload(meeting, occ, tally(answers), by_server, home)
 
@@ -538,7 +538,7 @@ async def _scheduled_meeting(bot: SpeakBack, meeting_id: int, guild_id: int) -> 
     meeting = await repo.get_meeting(bot.db, meeting_id)
     if meeting is None or (meeting.guild_id != guild_id and meeting.network_id is None):
         raise Refusal(text.MEETING_GONE)
-    await require_answerable_from(bot, meeting.guild_id, meeting.network_id, guild_id)
+    await require_answerable_from(bot.db, meeting.guild_id, meeting.network_id, guild_id)
     if not meeting.is_scheduled:
         raise Refusal(text.MEETING_CANCELLED)
     return meeting
@@ -761,7 +761,7 @@ class DraftButton(
             raise Refusal(text.DRAFT_PAST)
         channel_id = int(data["channel_id"])
         # Worked out again now: the network may have changed since the echo.
-        reach = await audience(bot, guild_id, True) if data.get("network") else None
+        reach = await audience(bot.db, guild_id, True) if data.get("network") else None
         meeting_id = await repo.post_draft(
             bot.db, self.draft_id, guild_id, user_id, channel_id, now
         )
@@ -939,7 +939,7 @@ async def visible_meetings(bot: SpeakBack, guild_id: int, search: str = "") -> l
     """This server's scheduled meetings, then network meetings shared here (while linked)."""
     found = await repo.list_meetings(bot.db, guild_id, search=search)
     for meeting in await repo.list_shared_with(bot.db, guild_id, search=search):
-        if await may_answer_from(bot, meeting.guild_id, meeting.network_id, guild_id):
+        if await may_answer_from(bot.db, meeting.guild_id, meeting.network_id, guild_id):
             found.append(meeting)
     return found
 
@@ -1004,7 +1004,7 @@ class MeetingGroup(app_commands.Group, name="meeting", description=text.GROUP_DE
     ) -> None:
         _actor, settings = await require_organiser(interaction)
         if network:
-            await audience(self.bot, settings.guild_id, True)  # kindly refused if not linked
+            await audience(self.bot.db, settings.guild_id, True)  # kindly refused if not linked
         if repeat not in RULES:
             raise Refusal(text.REPEAT_HELP)
         channel_id = settings.announcements_channel_id or interaction.channel_id
@@ -1183,7 +1183,7 @@ class MeetingGroup(app_commands.Group, name="meeting", description=text.GROUP_DE
         guild_id = actor_guild_id(interaction)
         found = await repo.get_meeting(self.bot.db, meeting)
         if found is None or not await may_answer_from(
-            self.bot, found.guild_id, found.network_id, guild_id
+            self.bot.db, found.guild_id, found.network_id, guild_id
         ):
             raise Refusal(text.MEETING_GONE)
         if found.guild_id != guild_id and not await repo.is_shared_with(

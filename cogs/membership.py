@@ -20,6 +20,7 @@ from discord.ext import commands
 
 from bot import strings
 from bot.client import SpeakBack
+from bot.commands import me_group
 from bot.delivery import Decision, message_payload
 from bot.domain.consent import OPTIONAL_PURPOSES, default_notice
 from bot.domain.members import (
@@ -41,10 +42,10 @@ from bot.domain.settings import GuildSettings, validate_timezone
 from bot.domain.suppression import Shown
 from bot.domain.timefmt import discord_timestamp, plain_date
 from bot.domain.when import format_offsets, parse_offsets, parse_pause_until
-from bot.guards import actor_guild_id, require_member, require_organiser
+from bot.errors import present_with
+from bot.guards import NoticeNeeded, actor_guild_id, require_member, require_organiser
 from bot.strings import membership as text
 from bot.ui import DynamicView, SafeItem, SafeModal, embed
-from cogs._groups import me_group
 from db import members as repo
 from db.outbox import dm_blocked_since
 from db.personal_data import export_all
@@ -813,5 +814,12 @@ class MembershipCog(commands.Cog):
         await confirm_leave(interaction)
 
 
+async def present_notice_needed(interaction: discord.Interaction, error: BaseException) -> None:
+    """The member guard's `NoticeNeeded`: show the new notice, with I agree / Not now."""
+    assert isinstance(error, NoticeNeeded)
+    await show_notice(interaction, error.settings, outdated=True, note=error.note)
+
+
 async def setup(bot: SpeakBack) -> None:
+    present_with(NoticeNeeded, present_notice_needed)
     await bot.add_cog(MembershipCog(bot))

@@ -24,6 +24,7 @@ from discord.ext import commands
 
 from bot import strings
 from bot.client import SpeakBack
+from bot.commands import me_group
 from bot.delivery import message_payload
 from bot.domain.errors import Refusal
 from bot.domain.members import PURPOSE_SERVICE, notice_is_current
@@ -60,10 +61,9 @@ from bot.domain.timefmt import discord_timestamp
 from bot.domain.when import WhenError, parse_when
 from bot.errors import NotAllowed
 from bot.guards import actor_guild_id, require_member, require_organiser
+from bot.networks import audience, may_answer_from, per_server_lines, require_answerable_from
 from bot.strings import opportunities as text
 from bot.ui import DynamicView, SafeItem, embed
-from cogs._groups import me_group
-from cogs._network import audience, may_answer_from, per_server_lines, require_answerable_from
 from cogs.membership import shown
 from db import members as members_db
 from db import network_items
@@ -264,7 +264,7 @@ async def reached_guilds(bot: SpeakBack, opp: Opportunity) -> tuple[int, ...]:
     found = [opp.guild_id]
     for copy in await network_items.copies(bot.db, KIND, opp.id):
         if copy.guild_id not in found and await may_answer_from(
-            bot, opp.guild_id, opp.network_id, copy.guild_id
+            bot.db, opp.guild_id, opp.network_id, copy.guild_id
         ):
             found.append(copy.guild_id)
     return tuple(found)
@@ -332,7 +332,7 @@ async def answering_member(
         if opp.guild_id != interaction.guild_id and opp.network_id is None:
             raise Refusal(text.NOT_FOUND)
         member = await require_member(interaction)
-        await require_answerable_from(bot, opp.guild_id, opp.network_id, member.guild_id)
+        await require_answerable_from(bot.db, opp.guild_id, opp.network_id, member.guild_id)
         return member.guild_id, member.user_id
     guild_id = dm_guild_id or opp.guild_id
     member_ = await members_db.get_member(bot.db, guild_id, interaction.user.id)
@@ -341,7 +341,7 @@ async def answering_member(
     settings = await get_settings(bot.db, guild_id)
     if not notice_is_current(member_, settings.notice_version):
         raise Refusal(text.NOTICE_CHANGED)
-    await require_answerable_from(bot, opp.guild_id, opp.network_id, guild_id)
+    await require_answerable_from(bot.db, opp.guild_id, opp.network_id, guild_id)
     return member_.guild_id, member_.user_id
 
 
@@ -622,7 +622,7 @@ async def rostered_opportunity(interaction: discord.Interaction, opp_id: int) ->
     bot = _bot(interaction)
     guild_id = actor_guild_id(interaction)
     opp = await repo.get(bot.db, opp_id)
-    if opp is None or not await may_answer_from(bot, opp.guild_id, opp.network_id, guild_id):
+    if opp is None or not await may_answer_from(bot.db, opp.guild_id, opp.network_id, guild_id):
         raise Refusal(text.NOT_FOUND)
     return opp
 
@@ -634,7 +634,7 @@ async def roster_for(interaction: discord.Interaction, opp: Opportunity) -> disc
     reached = await reached_guilds(bot, opp)
     found = await repo.roster(bot.db, opp, viewer_guild_id=viewer, reached_guilds=reached)
     by_server = (
-        await per_server_lines(bot, found.yes_by_server, text.BY_SERVER_UNIT)
+        await per_server_lines(bot.db, found.yes_by_server, text.BY_SERVER_UNIT)
         if opp.network_id is not None
         else None
     )
@@ -689,7 +689,7 @@ async def shared_and_own_opportunities(
         bot.db, interaction.guild_id, states=(OPEN, CLOSED), search=current
     )
     for o in shared:
-        if await may_answer_from(bot, o.guild_id, o.network_id, interaction.guild_id):
+        if await may_answer_from(bot.db, o.guild_id, o.network_id, interaction.guild_id):
             name = f"{o.title} (from {server_name(bot, o.guild_id)})"
             own.append(app_commands.Choice(name=_cut(name, 100), value=o.id))
     return own[:25]
@@ -746,7 +746,7 @@ class OpportunityGroup(app_commands.Group, name="opportunity", description=text.
         ping: bool = False,
     ) -> None:
         actor, settings = await require_organiser(interaction)
-        reach = await audience(self.bot, settings.guild_id, network) if network else None
+        reach = await audience(self.bot.db, settings.guild_id, network) if network else None
         now = self.bot.clock.now()
         title_ = clean_text(title, what="title", limit=MAX_TITLE, required=True)
         description_ = clean_text(
@@ -1015,7 +1015,7 @@ class OpportunityGroup(app_commands.Group, name="opportunity", description=text.
         found = await repo.list_for_guild(self.bot.db, guild_id)
         links = {opp.id: message_link(opp) for opp in found}
         for opp in await repo.list_shared_with(self.bot.db, guild_id):
-            if await may_answer_from(self.bot, opp.guild_id, opp.network_id, guild_id):
+            if await may_answer_from(self.bot.db, opp.guild_id, opp.network_id, guild_id):
                 found.append(opp)
                 links[opp.id] = await shared_link(self.bot, opp, guild_id)
         if not found:

@@ -41,9 +41,9 @@ from bot.domain.polls import (
 from bot.domain.timefmt import discord_timestamp
 from bot.domain.when import parse_when
 from bot.guards import actor_guild_id, require_organiser
+from bot.networks import audience, may_answer_from
 from bot.strings import polls as text
 from bot.ui import SafeModal, embed
-from cogs._network import audience, may_answer_from
 from cogs._poll_ballot import BALLOT_ITEMS, amount, bot_of, cut, server_name, title_of
 from cogs._poll_messages import (
     KIND,
@@ -116,7 +116,7 @@ class CreatePollModal(SafeModal, title=text.MODAL_TITLE):
         if channel_id is None:
             raise Refusal(text.NO_CHANNEL)
         # Re-checked now: the server may have left its network while the form was open.
-        reach = await audience(bot, guild_settings.guild_id, True) if self.network else None
+        reach = await audience(bot.db, guild_settings.guild_id, True) if self.network else None
         targets, missing = [(guild_settings.guild_id, channel_id)], []
         if reach is not None:  # home first (here, if no announcements channel), then the rest
             targets += [t for t in reach.targets if t[0] != guild_settings.guild_id]
@@ -243,7 +243,7 @@ class OutcomeModal(SafeModal, title=text.OUTCOME_MODAL_TITLE):
             dedupe_key=f"poll-outcome:{poll.id}",
         )
         for copy in await other_copies(bot, poll):  # a network poll: every linked server
-            if not await may_answer_from(bot, poll.guild_id, poll.network_id, copy.guild_id):
+            if not await may_answer_from(bot.db, poll.guild_id, poll.network_id, copy.guild_id):
                 continue
             row = await repo.outbox_row(bot.db, f"poll-results:{poll.id}:{copy.guild_id}")
             theirs = await bot.delivery.sent_message_id(row) if row else None
@@ -314,7 +314,7 @@ async def _shared_poll(bot: SpeakBack, interaction: discord.Interaction, poll_id
     """This server's own poll, or a network poll shared here while still linked."""
     guild_id = actor_guild_id(interaction)
     poll = await repo.get_poll(bot.db, poll_id)
-    if poll is None or not await may_answer_from(bot, poll.guild_id, poll.network_id, guild_id):
+    if poll is None or not await may_answer_from(bot.db, poll.guild_id, poll.network_id, guild_id):
         raise Refusal(text.POLL_GONE)
     return poll
 
@@ -323,7 +323,7 @@ async def shared_here(bot: SpeakBack, guild_id: int, *, open_only: bool, search:
     """Network polls of other servers posted here, while this server is still linked."""
     found = await repo.list_shared_with(bot.db, guild_id, open_only=open_only, search=search)
     return [
-        p for p in found if await may_answer_from(bot, p["guild_id"], p["network_id"], guild_id)
+        p for p in found if await may_answer_from(bot.db, p["guild_id"], p["network_id"], guild_id)
     ]
 
 
@@ -411,7 +411,7 @@ class PollGroup(app_commands.Group, name="poll", description=text.GROUP_DESCRIPT
     ) -> None:
         _actor, settings = await require_organiser(interaction)
         if network:  # refuses kindly, before the form, if this server is in no network
-            await audience(self.bot, settings.guild_id, True)
+            await audience(self.bot.db, settings.guild_id, True)
         now = self.bot.clock.now()
         closes_at = parse_when(closes, settings.timezone, now) if closes else None
         chosen = check_settings(

@@ -140,7 +140,7 @@ async def list_meetings(
 async def list_shared_with(db: Database, guild_id: int, *, search: str = "") -> list[Meeting]:
     """Scheduled network meetings of other servers that were posted in this server too.
 
-    The caller checks the server is still linked (`cogs._network.may_answer_from`).
+    The caller checks the server is still linked (`bot.networks.may_answer_from`).
     """
     rows = await db.fetchall(
         "SELECT m.* FROM meetings m JOIN item_copies c ON c.kind = 'meeting' AND c.item_id = m.id "

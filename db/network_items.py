@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from db.database import Database
 
+_TABLES = {"poll": "polls", "opportunity": "opportunities", "meeting": "meetings"}
+
 
 @dataclass(frozen=True)
 class Copy:
@@ -38,5 +40,21 @@ async def copies(db: Database, kind: str, item_id: int) -> list[Copy]:
 
 
 async def set_network(db: Database, kind: str, item_id: int, network_id: int) -> None:
-    table = {"poll": "polls", "opportunity": "opportunities", "meeting": "meetings"}[kind]
-    await db.execute(f"UPDATE {table} SET network_id = ? WHERE id = ?", (network_id, item_id))
+    await db.execute(
+        f"UPDATE {_TABLES[kind]} SET network_id = ? WHERE id = ?", (network_id, item_id)
+    )
+
+
+async def set_post_outbox(db: Database, kind: str, item_id: int, row_id: int | None) -> None:
+    """The outbox row of an item's home post (the first one queued wins)."""
+    await db.execute(
+        f"UPDATE {_TABLES[kind]} SET post_outbox_id = coalesce(post_outbox_id, ?) WHERE id = ?",
+        (row_id, item_id),
+    )
+
+
+async def set_message_id(db: Database, kind: str, item_id: int, message_id: int) -> None:
+    """The home post's message id, once the outbox has sent it."""
+    await db.execute(
+        f"UPDATE {_TABLES[kind]} SET message_id = ? WHERE id = ?", (message_id, item_id)
+    )

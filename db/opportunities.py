@@ -152,7 +152,7 @@ async def list_shared_with(
 ) -> list[Opportunity]:
     """Network opportunities from other servers that were posted in this server too.
 
-    The caller checks the server is still linked (`cogs._network.may_answer_from`).
+    The caller checks the server is still linked (`bot.networks.may_answer_from`).
     """
     marks = ",".join("?" * len(states))
     rows = await db.fetchall(

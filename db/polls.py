@@ -204,7 +204,7 @@ async def list_shared_with(
     """Network polls from other servers posted here too: id, question, state, closes_at,
     kind, home guild_id, network_id, and this server's copy (channel_id, message_id).
 
-    The caller checks this server is still linked (`cogs._network.may_answer_from`).
+    The caller checks this server is still linked (`bot.networks.may_answer_from`).
     """
     rows = await db.fetchall(
         "SELECT p.id, p.question, p.state, p.closes_at, p.kind, p.guild_id, p.network_id, "

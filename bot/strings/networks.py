@@ -67,3 +67,14 @@ LEFT = (
     "Past anonymous counts stay in the network's results; no names crossed over."
 )
 TOLD_LEFT = "**{server}** has left the network **{name}**."
+
+# -- network-wide items (polls, opportunities, meetings posted with network:true) --
+NOT_IN_A_NETWORK = (
+    "This server isn't in a network, so there is nowhere else to post it. Leave out "
+    "`network`, or ask a moderator about `/network create`. Nothing was posted."
+)
+LEFT_THE_NETWORK = (
+    "This was shared by a network this server is no longer part of, so answers from here "
+    "are closed. Nothing was changed."
+)
+UNKNOWN_SERVER = "server {guild_id}"

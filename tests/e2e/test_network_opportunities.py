@@ -15,7 +15,7 @@ import re
 from bot import strings
 from bot.strings import membership as member_text
 from bot.strings import opportunities as text
-from cogs._network import LEFT_THE_NETWORK
+from bot.strings.networks import LEFT_THE_NETWORK
 from tests.database import rows
 from tests.e2e.linked import BRADFORD, LEEDS, SERVERS, WAKEFIELD, cast, join, post_in
 from tests.e2e.test_opportunities import eventually

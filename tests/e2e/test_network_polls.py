@@ -17,7 +17,7 @@ import re
 
 from bot import strings
 from bot.strings import polls as text
-from cogs._network import LEFT_THE_NETWORK
+from bot.strings.networks import LEFT_THE_NETWORK
 from tests.database import rows, seed_members
 from tests.e2e.linked import BRADFORD, LEEDS, SERVERS, WAKEFIELD, cast, join
 from tests.e2e.test_opportunities import eventually

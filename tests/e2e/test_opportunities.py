@@ -16,7 +16,7 @@ from bot import strings
 from bot.domain.opportunities import draw_lottery
 from bot.strings import membership as member_text
 from bot.strings import opportunities as text
-from cogs._network import NOT_IN_A_NETWORK
+from bot.strings.networks import NOT_IN_A_NETWORK
 from tests.database import rows
 from tests.emulator.world import World
 

@@ -4,7 +4,6 @@ import ast
 from pathlib import Path
 
 import discord
-import pytest
 from discord import app_commands
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,20 +37,6 @@ def test_db_does_not_import_discord_or_cogs():
         if _imports(p) & {"discord", "cogs"}
     ]
     assert offenders == []
-
-
-@pytest.fixture
-async def loaded_bot():
-    from bot.client import SpeakBack, extension_names
-    from bot.config import load_config
-
-    bot = SpeakBack(
-        load_config({"DISCORD_TOKEN": "MTIz.abc.defghijklmnop", "SPEAKBACK_SECRET": "s" * 40})
-    )
-    for name in extension_names():
-        await bot.load_extension(name)
-    yield bot
-    await bot.close()
 
 
 async def test_every_command_and_option_is_described_and_names_are_unique(loaded_bot):

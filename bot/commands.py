@@ -1,4 +1,4 @@
-"""Command groups shared by several cogs, defined once.
+"""Command groups shared by several features, defined once.
 
 `/me` belongs to members; membership defines the core subcommands and other
 features add theirs (`/me opportunities`) with `me_group(bot).add_command(...)`.

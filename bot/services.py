@@ -1,0 +1,97 @@
+"""The services every feature uses, built once, in one place, from what each one needs.
+
+    database -> dispatcher (what is due) -> delivery (outbox + paced sender)
+             -> retention (erasure and sweeps) -> posts (items in one or more servers)
+
+Nothing here takes the whole client: delivery gets discord.py's HTTP client and
+a way to raise events; posts gets a way to name a server. The client builds the
+services in `setup_hook` (there is an event loop by then) and exposes each as an
+attribute (`bot.db`, `bot.delivery`, ...) for the cogs.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from bot.clock import Clock
+from bot.delivery import Delivery
+from bot.dispatcher import Dispatcher
+from bot.posts import Posts
+from bot.retention import Retention
+from db.database import Database
+from db.settings import follow_default_notice
+
+if TYPE_CHECKING:
+    import discord
+    from discord.http import HTTPClient
+
+log = logging.getLogger("speakback")
+
+SETTLE_ROUNDS = 100
+
+
+@dataclass
+class Services:
+    db: Database
+    clock: Clock
+    dispatcher: Dispatcher
+    delivery: Delivery
+    retention: Retention
+    posts: Posts
+
+    @classmethod
+    async def open(
+        cls,
+        database_path: str | Path,
+        clock: Clock,
+        *,
+        http: HTTPClient,
+        dispatch: Callable[..., None],
+        allowed_mentions: discord.AllowedMentions | None,
+        server_name: Callable[[int], str],
+    ) -> Services:
+        """Open (and migrate) the database, then build each service on what it uses."""
+        db = await Database.open(database_path)
+        applied = await db.migrate()
+        if applied:
+            log.info("Database migrated: %s", ", ".join(applied))
+        moved = await follow_default_notice(db, clock.now())
+        if moved:
+            log.info("The built-in notice changed: %d server(s) will ask members again", moved)
+        dispatcher = Dispatcher(db, clock)
+        delivery = Delivery(db, clock, http, dispatch=dispatch, allowed_mentions=allowed_mentions)
+        dispatcher.after_run = delivery.wake
+        return cls(
+            db=db,
+            clock=clock,
+            dispatcher=dispatcher,
+            delivery=delivery,
+            retention=Retention(db, dispatcher),
+            posts=Posts(db, delivery, server_name),
+        )
+
+    async def start(self) -> None:
+        """Start sending and waking (after the features registered their job handlers)."""
+        await self.delivery.start()
+        await self.dispatcher.start()
+        await self.retention.ensure_daily_sweep(self.clock.now())
+
+    async def settle(self) -> None:
+        """Run everything due now to completion: jobs, then the messages they queued."""
+        for _ in range(SETTLE_ROUNDS):
+            ran = await self.dispatcher.run_due()
+            await self.delivery.drain()
+            if not ran:
+                return
+        log.warning("settle: work kept arriving; stopped after %d rounds", SETTLE_ROUNDS)
+
+    async def stop(self) -> None:
+        self.dispatcher.stop()
+        await self.delivery.stop()
+
+    async def close(self) -> None:
+        await self.db.close()

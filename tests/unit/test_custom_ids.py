@@ -1,0 +1,96 @@
+"""Custom ids are forever: a button on a month-old post must still reach the same item.
+
+Each literal id below was copied from main before the feature packages (one per
+template, and each variant of its arguments). If one stops routing, or routes to
+another item or other arguments, old posts break for the people who press them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import discord
+import pytest
+
+ROUTES: list[tuple[str, str, dict[str, Any]]] = [
+    (
+        "meet:7:20261203T1800:going",
+        "AnswerButton",
+        {"meeting_id": 7, "occ_key": "20261203T1800", "status": "going"},
+    ),
+    (
+        "meet:7:20261203T1800:maybe",
+        "AnswerButton",
+        {"meeting_id": 7, "occ_key": "20261203T1800", "status": "maybe"},
+    ),
+    (
+        "meet:7:20261203T1800:no",
+        "AnswerButton",
+        {"meeting_id": 7, "occ_key": "20261203T1800", "status": "no"},
+    ),
+    ("meetall:7:going", "SeriesButton", {"meeting_id": 7, "status": "going"}),
+    ("meetname:7:on", "NameButton", {"meeting_id": 7, "show": True}),
+    ("meetname:7:off", "NameButton", {"meeting_id": 7, "show": False}),
+    ("meetdraft:12:post", "DraftButton", {"draft_id": 12, "action": "post"}),
+    ("meetdraft:12:change", "DraftButton", {"draft_id": 12, "action": "change"}),
+    ("member:agree:3", "AgreeButton", {"version": 3}),
+    ("member:notnow", "NotNowButton", {}),
+    ("member:prefs", "ContactSelect", {}),
+    ("member:prefs:none", "NoMessagesButton", {}),
+    ("member:group", "GroupSelect", {}),
+    ("member:details", "DetailsButton", {}),
+    ("member:dms-open", "OpenedDmsButton", {}),
+    ("member:leave", "LeaveButton", {}),
+    ("member:stay", "StayButton", {}),
+    ("net:req:5:approve", "DecideButton", {"request_id": 5, "decision": "approve"}),
+    ("net:req:5:refuse", "DecideButton", {"request_id": 5, "decision": "refuse"}),
+    ("net:4:code", "MakeCodeButton", {"network_id": 4}),
+    ("opp:7:yes", "YesButton", {"opp_id": 7, "guild_id": None}),
+    ("opp:7:yes:99", "YesButton", {"opp_id": 7, "guild_id": 99}),
+    ("opp:7:no", "NoButton", {"opp_id": 7, "guild_id": None}),
+    ("opp:7:no:99", "NoButton", {"opp_id": 7, "guild_id": 99}),
+    ("opp:7:name:share", "NameButton", {"opp_id": 7, "choice": "share", "guild_id": None}),
+    ("opp:7:name:keep:99", "NameButton", {"opp_id": 7, "choice": "keep", "guild_id": 99}),
+    ("opp:7:roster", "RosterButton", {"opp_id": 7}),
+    ("poll:42:vote", "VoteButton", {"poll_id": 42}),
+    ("poll:42:single", "SingleSelect", {"poll_id": 42}),
+    ("poll:42:multi", "MultiSelect", {"poll_id": 42}),
+    ("poll:42:rk:1.3-2", "RankSelect", {"poll_id": 42, "state": "1.3-2"}),
+    ("poll:42:rks:1.3-2", "RankSaveButton", {"poll_id": 42, "state": "1.3-2"}),
+    ("poll:42:rku:1.3-2", "RankUndoButton", {"poll_id": 42, "state": "1.3-2"}),
+    ("poll:42:po:0.5-2.0", "PointsOptionSelect", {"poll_id": 42, "state": "0.5-2.0"}),
+    ("poll:42:pv:1:0.5-2.0", "PointsValueSelect", {"poll_id": 42, "option": 1, "state": "0.5-2.0"}),
+    ("poll:42:ps:0.5-2.0", "PointsSaveButton", {"poll_id": 42, "state": "0.5-2.0"}),
+    ("poll:42:p0", "PointsResetButton", {"poll_id": 42}),
+    ("poll:42:why", "ReasonButton", {"poll_id": 42}),
+]
+
+
+@pytest.fixture
+async def dynamic_items(loaded_bot):
+    return dict(loaded_bot._connection._view_store._dynamic_items)
+
+
+@pytest.mark.parametrize(("custom_id", "item", "arguments"), ROUTES, ids=[r[0] for r in ROUTES])
+async def test_an_old_custom_id_routes_to_the_same_item_with_the_same_arguments(
+    dynamic_items, custom_id, item, arguments
+):
+    matches = [(t, cls) for t, cls in dynamic_items.items() if t.fullmatch(custom_id)]
+    assert len(matches) == 1, f"{custom_id!r} is routed to {len(matches)} items"
+    template, cls = matches[0]
+    assert cls.__name__ == item
+    component: discord.ui.Item[Any] = (
+        discord.ui.Select(custom_id=custom_id)
+        if issubclass(cls, discord.ui.DynamicItem) and "Select" in cls.__name__
+        else discord.ui.Button(custom_id=custom_id)
+    )
+    made = await cls.from_custom_id(None, component, template.fullmatch(custom_id))
+    found = {name: getattr(made, name) for name in arguments}
+    assert found == arguments
+    assert made.custom_id == custom_id, "the item would draw a different id on a new post"
+
+
+def test_every_template_has_a_literal_id_here(dynamic_items):
+    routed = {cls.__name__ for t, cls in dynamic_items.items() for r in ROUTES if t.fullmatch(r[0])}
+    everything = {cls.__name__ for cls in dynamic_items.values()}
+    assert everything <= routed, f"add a literal id for: {sorted(everything - routed)}"

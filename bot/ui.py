@@ -15,6 +15,13 @@ def embed(title: str, description: str | None = None, **kwargs: Any) -> discord.
     return discord.Embed(title=title, description=description, colour=COLOUR, **kwargs)
 
 
+def shown(value: str, limit: int = 1000) -> str:
+    """A person's own text, safe to display: no markdown tricks, no mentions, fits."""
+    safe = discord.utils.escape_mentions(discord.utils.escape_markdown(value))
+    safe = safe.replace("<@", "<@\u200b")  # any <@id>/<@&id>, whatever its length
+    return safe if len(safe) <= limit else safe[: limit - 1] + "…"
+
+
 class SafeModal(discord.ui.Modal):
     """A modal whose errors are answered with `answer_error` (never a traceback)."""
 

@@ -45,7 +45,7 @@ from bot.domain.when import format_offsets, parse_offsets, parse_pause_until
 from bot.errors import present_with
 from bot.guards import NoticeNeeded, actor_guild_id, require_member, require_organiser
 from bot.strings import membership as text
-from bot.ui import DynamicView, SafeItem, SafeModal, embed
+from bot.ui import DynamicView, SafeItem, SafeModal, embed, shown
 from db import members as repo
 from db.outbox import dm_blocked_since
 from db.personal_data import export_all
@@ -60,13 +60,6 @@ EVENT_WINDOW = timedelta(days=30)
 
 
 # -- showing words people typed --------------------------------------------------
-
-
-def shown(value: str, limit: int = 1000) -> str:
-    """A person's own text, safe to display: no markdown tricks, no mentions, fits."""
-    safe = discord.utils.escape_mentions(discord.utils.escape_markdown(value))
-    safe = safe.replace("<@", "<@\u200b")  # any <@id>/<@&id>, whatever its length
-    return safe if len(safe) <= limit else safe[: limit - 1] + "…"
 
 
 def chosen_words(purposes: frozenset[str]) -> str:

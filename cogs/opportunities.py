@@ -63,8 +63,7 @@ from bot.errors import NotAllowed
 from bot.guards import actor_guild_id, require_member, require_organiser
 from bot.networks import audience, may_answer_from, per_server_lines, require_answerable_from
 from bot.strings import opportunities as text
-from bot.ui import DynamicView, SafeItem, embed
-from cogs.membership import shown
+from bot.ui import DynamicView, SafeItem, embed, shown
 from db import members as members_db
 from db import network_items
 from db import opportunities as repo

@@ -24,6 +24,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from bot.strings import charts as words
+
 BAR_COLOUR = "#1d4e89"  # contrast 8.6:1 on white
 TEXT_COLOUR = "#111111"
 LABEL_WIDTH = 34  # characters per line of an option name
@@ -96,7 +98,9 @@ def _draw(
     axes.set_axisbelow(True)
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
-    heading = "\n".join(textwrap.wrap(title, TITLE_WIDTH)[:TITLE_LINES]) or "Results"
+    heading = (
+        "\n".join(textwrap.wrap(title, TITLE_WIDTH)[:TITLE_LINES]) or words.CHART_HEADING_FALLBACK
+    )
     figure.suptitle(heading, fontsize=14, color=TEXT_COLOUR, fontweight="bold")
     if note:
         axes.set_title(note, fontsize=10, color=TEXT_COLOUR, loc="left")
@@ -155,14 +159,15 @@ def _alt_text(
 
     heading = " ".join(title.split())
     parts = [
-        f"Bar chart of results: {heading}" + ("" if heading.endswith(("?", "!", ".")) else ".")
+        words.ALT_HEADING.format(heading=heading)
+        + ("" if heading.endswith(("?", "!", ".")) else ".")
     ]
     if note:
         parts.append(note.rstrip(".") + ".")
-    parts.append(f"One bar per option, in poll order, showing {value_label}.")
+    parts.append(words.ALT_LAYOUT.format(value_label=value_label))
     parts.append(
         "; ".join(
-            f"{n}. {name(label)}: {_amount(value, value_label)}"
+            words.ALT_OPTION.format(n=n, name=name(label), amount=_amount(value, value_label))
             for n, (label, value) in enumerate(zip(labels, values, strict=True), start=1)
         )
         + "."
@@ -170,7 +175,11 @@ def _alt_text(
     top = max(values, default=0)
     leaders = [name(label) for label, value in zip(labels, values, strict=True) if value == top]
     if top > 0 and len(leaders) == 1:
-        parts.append(f"Highest: {leaders[0]}, with {_amount(top, value_label)}.")
+        parts.append(words.ALT_HIGHEST.format(name=leaders[0], amount=_amount(top, value_label)))
     elif top > 0:
-        parts.append(f"Joint highest, with {_amount(top, value_label)} each: {', '.join(leaders)}.")
+        parts.append(
+            words.ALT_JOINT_HIGHEST.format(
+                amount=_amount(top, value_label), names=", ".join(leaders)
+            )
+        )
     return " ".join(parts)

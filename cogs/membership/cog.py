@@ -122,7 +122,7 @@ class MembershipCog(commands.Cog):
 
     async def show(self, interaction: discord.Interaction[SpeakBack]) -> None:
         member = await require_member(interaction, allow_outdated_notice=True)
-        status = await flows.get_status(ui.services_of(interaction), member)
+        status = await flows.get_member_status(ui.services_of(interaction), member)
         await ui.send_status(interaction, status)
 
     async def settings(self, interaction: discord.Interaction[SpeakBack]) -> None:

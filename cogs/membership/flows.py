@@ -52,16 +52,13 @@ class MemberStatus:
 
 
 async def get_member_status(
-    services: Services, member: Member, settings: GuildSettings
+    services: Services, member: Member, settings: GuildSettings | None = None
 ) -> MemberStatus:
+    """A member's status (`settings`: their server's, if already read)."""
+    if settings is None:
+        settings = await get_settings(services.db, member.guild_id)
     blocked = await dm_blocked_since(services.db, member.guild_id, member.user_id)
     return MemberStatus(member, settings, blocked, services.clock.now())
-
-
-async def get_status(services: Services, member: Member) -> MemberStatus:
-    """A member's status, with their server's settings."""
-    settings = await get_settings(services.db, member.guild_id)
-    return await get_member_status(services, member, settings)
 
 
 # -- joining and agreeing -------------------------------------------------------------
@@ -174,7 +171,7 @@ async def save_details(
     dispatch("member_settings_changed", member.guild_id, member.user_id)
     refreshed = await repo.get_member(db, member.guild_id, member.user_id)
     assert refreshed is not None
-    return await get_status(services, refreshed)
+    return await get_member_status(services, refreshed)
 
 
 async def send_test_dm(services: Services, member: Member) -> None:

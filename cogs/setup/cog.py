@@ -30,17 +30,16 @@ MODERATOR = {"audience": "moderator"}
 @app_commands.guild_only()
 @app_commands.default_permissions(manage_guild=True)
 class SetupGroup(app_commands.Group, name="setup", description=text.GROUP_DESCRIPTION):
-    def __init__(self, bot: SpeakBack) -> None:
+    def __init__(self) -> None:
         super().__init__(extras=MODERATOR)
-        self.bot = bot
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         require_moderator(interaction)  # re-checked here whatever the client shows
         return True
 
     @app_commands.command(name="show", description=text.SHOW_DESCRIPTION)
-    async def show(self, interaction: discord.Interaction) -> None:
-        settings = await get_settings(self.bot.db, interaction.guild_id)
+    async def show(self, interaction: discord.Interaction[SpeakBack]) -> None:
+        settings = await get_settings(interaction.client.db, interaction.guild_id)
         await interaction.response.send_message(embed=ui.settings_embed(settings), ephemeral=True)
 
     @app_commands.command(name="roles", description=text.ROLES_DESCRIPTION)
@@ -49,7 +48,7 @@ class SetupGroup(app_commands.Group, name="setup", description=text.GROUP_DESCRI
     )
     async def roles(
         self,
-        interaction: discord.Interaction,
+        interaction: discord.Interaction[SpeakBack],
         organiser: discord.Role,
         announce: discord.Role | None = None,
     ) -> None:
@@ -57,9 +56,9 @@ class SetupGroup(app_commands.Group, name="setup", description=text.GROUP_DESCRI
             if role is not None and role.is_default():
                 raise Refusal(text.EVERYONE_ROLE)
         await update_settings(
-            self.bot.db,
+            interaction.client.db,
             interaction.guild_id,
-            self.bot.clock.now(),
+            interaction.client.clock.now(),
             organiser_role_id=organiser.id,
             announce_role_id=announce.id if announce else None,
         )
@@ -79,7 +78,7 @@ class SetupGroup(app_commands.Group, name="setup", description=text.GROUP_DESCRI
     )
     async def channel(
         self,
-        interaction: discord.Interaction,
+        interaction: discord.Interaction[SpeakBack],
         announcements: discord.TextChannel,
         moderators: discord.TextChannel | None = None,
     ) -> None:
@@ -87,9 +86,9 @@ class SetupGroup(app_commands.Group, name="setup", description=text.GROUP_DESCRI
             if chosen is not None:
                 ui.check_can_post(interaction, chosen)
         await update_settings(
-            self.bot.db,
+            interaction.client.db,
             interaction.guild_id,
-            self.bot.clock.now(),
+            interaction.client.clock.now(),
             announcements_channel_id=announcements.id,
             moderators_channel_id=moderators.id if moderators else None,
         )
@@ -105,10 +104,13 @@ class SetupGroup(app_commands.Group, name="setup", description=text.GROUP_DESCRI
 
     @app_commands.command(name="timezone", description=text.TIMEZONE_DESCRIPTION)
     @app_commands.describe(zone=text.TIMEZONE_ZONE_OPTION)
-    async def timezone(self, interaction: discord.Interaction, zone: str) -> None:
+    async def timezone(self, interaction: discord.Interaction[SpeakBack], zone: str) -> None:
         zone = validate_timezone(zone)
         await update_settings(
-            self.bot.db, interaction.guild_id, self.bot.clock.now(), timezone=zone
+            interaction.client.db,
+            interaction.guild_id,
+            interaction.client.clock.now(),
+            timezone=zone,
         )
         await interaction.response.send_message(
             text.TIMEZONE_SAVED.format(zone=zone), ephemeral=True
@@ -116,31 +118,33 @@ class SetupGroup(app_commands.Group, name="setup", description=text.GROUP_DESCRI
 
     @timezone.autocomplete("zone")
     async def timezone_autocomplete(
-        self, interaction: discord.Interaction, current: str
+        self, interaction: discord.Interaction[SpeakBack], current: str
     ) -> list[app_commands.Choice[str]]:
         return [app_commands.Choice(name=z, value=z) for z in suggest_timezones(current)]
 
     @app_commands.command(name="support", description=text.SUPPORT_DESCRIPTION)
-    async def support(self, interaction: discord.Interaction) -> None:
-        settings = await get_settings(self.bot.db, interaction.guild_id)
+    async def support(self, interaction: discord.Interaction[SpeakBack]) -> None:
+        settings = await get_settings(interaction.client.db, interaction.guild_id)
         await interaction.response.send_modal(
             ui.SupportModal(settings.support_text or strings.DEFAULT_SUPPORT)
         )
 
     @app_commands.command(name="notice", description=text.NOTICE_DESCRIPTION)
-    async def notice(self, interaction: discord.Interaction) -> None:
-        settings = await get_settings(self.bot.db, interaction.guild_id)
+    async def notice(self, interaction: discord.Interaction[SpeakBack]) -> None:
+        settings = await get_settings(interaction.client.db, interaction.guild_id)
         await interaction.response.send_modal(
             ui.NoticeModal(settings.notice_text or default_notice())
         )
 
     @app_commands.command(name="results", description=text.RESULTS_DESCRIPTION)
     @app_commands.describe(split_by_group=text.RESULTS_SPLIT_OPTION)
-    async def results(self, interaction: discord.Interaction, split_by_group: bool) -> None:
+    async def results(
+        self, interaction: discord.Interaction[SpeakBack], split_by_group: bool
+    ) -> None:
         await update_settings(
-            self.bot.db,
+            interaction.client.db,
             interaction.guild_id,
-            self.bot.clock.now(),
+            interaction.client.clock.now(),
             split_by_group=int(split_by_group),
         )
         message = text.RESULTS_SAVED_ON if split_by_group else text.RESULTS_SAVED_OFF
@@ -148,10 +152,13 @@ class SetupGroup(app_commands.Group, name="setup", description=text.GROUP_DESCRI
 
     @app_commands.command(name="retention", description=text.RETENTION_DESCRIPTION)
     @app_commands.describe(months=text.RETENTION_MONTHS_OPTION)
-    async def retention(self, interaction: discord.Interaction, months: int) -> None:
+    async def retention(self, interaction: discord.Interaction[SpeakBack], months: int) -> None:
         months = validate_retention(months)
         await update_settings(
-            self.bot.db, interaction.guild_id, self.bot.clock.now(), retention_months=months
+            interaction.client.db,
+            interaction.guild_id,
+            interaction.client.clock.now(),
+            retention_months=months,
         )
         await interaction.response.send_message(
             text.RETENTION_SAVED.format(months=months), ephemeral=True
@@ -161,7 +168,7 @@ class SetupGroup(app_commands.Group, name="setup", description=text.GROUP_DESCRI
 class SetupCog(commands.Cog):
     def __init__(self, bot: SpeakBack) -> None:
         self.bot = bot
-        bot.tree.add_command(SetupGroup(bot))
+        bot.tree.add_command(SetupGroup())
 
     async def cog_unload(self) -> None:
         self.bot.tree.remove_command("setup")

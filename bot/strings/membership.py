@@ -201,3 +201,20 @@ COUNT_NOTE = (
     "Totals only: Speak Back never shows who is stepping back or who said no. "
     "Groups under 5 are hidden, and so is the largest, so they can't be worked out."
 )
+
+# -- commands ------------------------------------------------------------------------
+JOIN_DESCRIPTION = "Read what joining means, and join if you like"
+LEAVE_DESCRIPTION = "Leave Speak Back here and erase your data"
+SHOW_DESCRIPTION = "What Speak Back holds about you, and your choices"
+SETTINGS_DESCRIPTION = "Messages, group, access needs, quiet hours"
+PAUSE_DESCRIPTION = "Step back: no messages until a date or until you resume"
+RESUME_DESCRIPTION = "Come back from stepping back"
+EXPORT_DESCRIPTION = "A file of everything held about you here"
+DELETE_DESCRIPTION = "Leave and erase your data (the same as /leave)"
+MEMBERS_DESCRIPTION = "Organisers: totals about members"
+COUNT_DESCRIPTION = "How many members, stepping back, by group (totals only)"
+
+# -- the details form: what a field is called in "please shorten your ..." -----------
+WHAT_PREFERRED_NAME = "preferred name"
+WHAT_ACCESS_NEEDS = "access needs"
+REMINDERS_NONE_TYPED = "none"  # the reminders field when someone chose no reminders

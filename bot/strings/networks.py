@@ -78,3 +78,12 @@ LEFT_THE_NETWORK = (
     "are closed. Nothing was changed."
 )
 UNKNOWN_SERVER = "server {guild_id}"
+
+# -- commands ---------------------------------------------------------------------
+CREATE_DESCRIPTION = "Start a network with this server as its first member"
+CREATE_NAME_OPTION = "A name people will recognise, e.g. 'Yorkshire champions'"
+JOIN_DESCRIPTION = "Ask to join a network with a link code from it"
+JOIN_CODE_OPTION = "The one-time code a moderator of the network gave you"
+SHOW_DESCRIPTION = "See this server's network and who is in it"
+LEAVE_DESCRIPTION = "Unlink this server from its network, at once"
+HEAR_BACK_IN_SHOW = "`/network show`"  # where a server hears back without a moderators channel

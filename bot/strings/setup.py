@@ -1,4 +1,4 @@
-"""Words for /setup, /support and /help."""
+"""Words for /setup (moderators set Speak Back up)."""
 
 SETUP_TITLE = "Speak Back settings"
 NOT_SET = "not set"
@@ -53,15 +53,26 @@ NOTICE_SAVED = (
     "time they use Speak Back; until then they get no messages from the bot."
 )
 
-HELP_TITLE = "What Speak Back is for"
-HELP_INTRO = (
-    "Speak Back helps people with lived experience of services shape those services "
-    "together with staff. You can vote on priorities, take up opportunities to get "
-    "involved, and come to meetings. Taking part is always your choice: saying no, "
-    "or not answering, costs nothing and nobody chases you."
-)
-HELP_SECTION_EVERYONE = "For everyone"
-HELP_SECTION_MEMBER = "For members"
-HELP_SECTION_ORGANISER = "For organisers"
-HELP_SECTION_MODERATOR = "For moderators"
-HELP_NOT_MEMBER_YET = "You haven't joined yet. Member commands appear here once you do."
+YES = "yes"
+NO = "no"
+# what a field is called in "please shorten your ..."
+WHAT_SUPPORT = "support text"
+WHAT_NOTICE = "notice"
+
+# -- commands -----------------------------------------------------------------------
+GROUP_DESCRIPTION = "Moderators: set Speak Back up"
+SHOW_DESCRIPTION = "See this server's Speak Back settings"
+ROLES_DESCRIPTION = "Choose who organises, and the one role they may ping"
+ROLES_ORGANISER_OPTION = "People with this role can post polls, opportunities and meetings"
+ROLES_ANNOUNCE_OPTION = "Optional: the one role organisers may ping when they post"
+CHANNEL_DESCRIPTION = "Choose where posts and moderator approvals go"
+CHANNEL_ANNOUNCEMENTS_OPTION = "Polls, opportunities and meetings are posted here"
+CHANNEL_MODERATORS_OPTION = "Optional: where requests that need a moderator's approval go"
+TIMEZONE_DESCRIPTION = "Set the time zone that typed times are read in"
+TIMEZONE_ZONE_OPTION = "A time zone name such as Europe/London (pick from the list)"
+SUPPORT_DESCRIPTION = "Write what people see with /support"
+NOTICE_DESCRIPTION = "Write the membership notice (members re-confirm)"
+RESULTS_DESCRIPTION = "Show poll results by self-described group"
+RESULTS_SPLIT_OPTION = "Add a breakdown by group (small groups are always hidden)"
+RETENTION_DESCRIPTION = "How long answers to closed items are kept"
+RETENTION_MONTHS_OPTION = "Months after an item closes before its answers are erased (1-120)"

@@ -1,5 +1,6 @@
 """Words for /status (moderators)."""
 
+STATUS_DESCRIPTION = "Moderators: is Speak Back delivering and on time?"
 STATUS_TITLE = "Speak Back status"
 STATUS_BODY = (
     "**Messages waiting to send:** {backlog} now, {deferred} waiting for quiet hours or a retry\n"

@@ -17,7 +17,7 @@ from bot.domain.members import (
 from bot.domain.quiet_hours import QuietHours
 from bot.domain.settings import GuildSettings
 from bot.ui import shown
-from cogs.membership import describe_member
+from cogs.membership.ui import describe_member
 from tests.emulator.mentions import compute_pings
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)

@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
-import logging
+from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot import strings
-from bot.client import SpeakBack
 from bot.delivery import message_payload
 from bot.domain.access import is_moderator, is_organiser
 from bot.guards import actor_of
 from bot.help import commands_by_audience
-from bot.strings import setup as text
-from bot.ui import embed
+from bot.strings import support as text
+from cogs.support import ui
 from db.members import is_member
 from db.settings import get_settings
 
-log = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    from bot.client import SpeakBack
 
 DM_REPLY_EVERY_SECONDS = 6 * 60 * 60  # answer a person's DMs at most once in six hours
 
@@ -28,20 +28,18 @@ class SupportCog(commands.Cog):
     def __init__(self, bot: SpeakBack) -> None:
         self.bot = bot
 
-    @app_commands.command(name="support", description="People and services you can talk to")
+    @app_commands.command(name="support", description=text.SUPPORT_DESCRIPTION)
     async def support(self, interaction: discord.Interaction) -> None:
-        body = strings.DEFAULT_SUPPORT
+        support_text, moderator = None, False
         if interaction.guild_id is not None:
             settings = await get_settings(self.bot.db, interaction.guild_id)
-            if settings.support_text:
-                body = settings.support_text
-            elif is_moderator(actor_of(interaction)):
-                body = f"{body}\n\n{strings.SUPPORT_MODERATOR_HINT}"
+            support_text = settings.support_text
+            moderator = not support_text and is_moderator(actor_of(interaction))
         await interaction.response.send_message(
-            embed=embed(strings.SUPPORT_TITLE, body), ephemeral=True
+            embed=ui.support_embed(support_text, moderator=moderator), ephemeral=True
         )
 
-    @app_commands.command(name="help", description="What Speak Back is for, and what you can do")
+    @app_commands.command(name="help", description=text.HELP_DESCRIPTION)
     async def help(self, interaction: discord.Interaction) -> None:
         sections = commands_by_audience(self.bot.tree.get_commands())
         shown = ["everyone"]
@@ -56,23 +54,9 @@ class SupportCog(commands.Cog):
                 shown.append("organiser")
             if is_moderator(actor):
                 shown.append("moderator")
-        titles = {
-            "everyone": text.HELP_SECTION_EVERYONE,
-            "member": text.HELP_SECTION_MEMBER,
-            "organiser": text.HELP_SECTION_ORGANISER,
-            "moderator": text.HELP_SECTION_MODERATOR,
-        }
-        message = embed(text.HELP_TITLE, text.HELP_INTRO)
-        for audience in shown:
-            if sections[audience]:
-                message.add_field(
-                    name=titles[audience], value="\n".join(sections[audience])[:1024], inline=False
-                )
-            if audience == "everyone" and not member:
-                message.add_field(
-                    name=titles["member"], value=text.HELP_NOT_MEMBER_YET, inline=False
-                )
-        await interaction.response.send_message(embed=message, ephemeral=True)
+        await interaction.response.send_message(
+            embed=ui.help_embed(sections, shown, member=member), ephemeral=True
+        )
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:

@@ -1,0 +1,173 @@
+"""/join, /leave, /me ... and /members count: opt-in, stepping back, leaving, data rights.
+
+Rules 1, 3, 4, 5, 11 and 14. Each command parses, guards, makes one call to
+`flows` and answers with `ui`. This cog also registers the delivery recipient
+policy (`flows.recipient_policy`) and how the member guard's `NoticeNeeded` is
+shown (the new notice, with I agree / Not now).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.commands import me_group
+from bot.errors import present_with
+from bot.guards import NoticeNeeded, actor_guild_id, require_member, require_organiser
+from bot.strings import membership as text
+from cogs.membership import flows, ui
+
+if TYPE_CHECKING:
+    from bot.client import SpeakBack
+
+MEMBER = {"audience": "member"}
+ORGANISER = {"audience": "organiser"}
+
+
+async def confirm_leave(interaction: discord.Interaction[SpeakBack]) -> None:
+    """/leave and /me delete: one confirmation, then erase at once."""
+    bot, guild_id = interaction.client, actor_guild_id(interaction)
+    held = await flows.before_leaving(
+        ui.services_of(interaction), guild_id, interaction.user.id, secret=bot.config.secret
+    )
+    if held == "confirm":
+        await interaction.response.send_message(
+            text.LEAVE_CONFIRM, view=ui.leave_view(), ephemeral=True
+        )
+        return
+    words = (
+        text.NOT_A_MEMBER_ONLY_A_NOTE if held == "only_a_note" else text.NOT_A_MEMBER_NOTHING_HELD
+    )
+    await interaction.response.send_message(words, ephemeral=True)
+
+
+class MembersGroup(app_commands.Group, name="members", description=text.MEMBERS_DESCRIPTION):
+    def __init__(self) -> None:
+        super().__init__(guild_only=True, extras=ORGANISER)
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        await require_organiser(interaction)  # re-checked here whatever the client shows
+        return True
+
+    @app_commands.command(name="count", description=text.COUNT_DESCRIPTION)
+    async def count(self, interaction: discord.Interaction[SpeakBack]) -> None:
+        guild_id = actor_guild_id(interaction)
+        totals, events = await flows.count_members(ui.services_of(interaction), guild_id)
+        await interaction.response.send_message(
+            embed=ui.counts_embed(totals, events), ephemeral=True
+        )
+
+
+class MembershipCog(commands.Cog):
+    def __init__(self, bot: SpeakBack) -> None:
+        self.bot = bot
+        self._me_commands = [
+            self._me_command("show", text.SHOW_DESCRIPTION, MembershipCog.show),
+            self._me_command("settings", text.SETTINGS_DESCRIPTION, MembershipCog.settings),
+            self._me_command("pause", text.PAUSE_DESCRIPTION, MembershipCog.pause),
+            self._me_command("resume", text.RESUME_DESCRIPTION, MembershipCog.resume),
+            self._me_command("export", text.EXPORT_DESCRIPTION, MembershipCog.export),
+            self._me_command("delete", text.DELETE_DESCRIPTION, MembershipCog.delete),
+        ]
+        group = me_group(bot)
+        for command in self._me_commands:
+            group.add_command(command)
+        self._members_group = MembersGroup()
+        bot.tree.add_command(self._members_group)
+
+    def _me_command(self, name: str, description: str, callback: Any) -> app_commands.Command:
+        # Built by hand (the /me group is shared), bound to this cog like a cog command.
+        command = app_commands.Command(
+            name=name, description=description, callback=callback, extras=MEMBER
+        )
+        command.binding = self
+        return command
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(*ui.DYNAMIC_ITEMS)
+        delivery = getattr(self.bot, "delivery", None)
+        if delivery is not None:
+            delivery.set_recipient_policy(flows.recipient_policy(self.bot.db))
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(*ui.DYNAMIC_ITEMS)
+        group = me_group(self.bot)
+        for command in self._me_commands:
+            group.remove_command(command.name)
+        self.bot.tree.remove_command("members")
+
+    # -- /join and /leave -----------------------------------------------------------
+
+    @app_commands.command(name="join", description=text.JOIN_DESCRIPTION)
+    @app_commands.guild_only()
+    async def join(self, interaction: discord.Interaction[SpeakBack]) -> None:
+        guild_id = actor_guild_id(interaction)
+        joining = await flows.start_joining(
+            ui.services_of(interaction), guild_id, interaction.user.id
+        )
+        if joining.status is None:
+            await ui.show_notice(interaction, joining.settings, outdated=joining.outdated)
+        else:
+            await ui.send_status(interaction, joining.status, text.ALREADY_MEMBER)
+
+    @app_commands.command(name="leave", description=text.LEAVE_DESCRIPTION, extras=MEMBER)
+    @app_commands.guild_only()
+    async def leave(self, interaction: discord.Interaction[SpeakBack]) -> None:
+        await confirm_leave(interaction)
+
+    # -- /me ...  (callbacks bound to this cog by hand: the group is shared) ------------
+
+    async def show(self, interaction: discord.Interaction[SpeakBack]) -> None:
+        member = await require_member(interaction, allow_outdated_notice=True)
+        status = await flows.get_member_status(ui.services_of(interaction), member)
+        await ui.send_status(interaction, status)
+
+    async def settings(self, interaction: discord.Interaction[SpeakBack]) -> None:
+        member = await require_member(interaction)
+        await interaction.response.send_message(
+            text.SETTINGS_INTRO, view=ui.settings_view(member), ephemeral=True
+        )
+
+    @app_commands.describe(until=text.PAUSE_OPTION)
+    async def pause(
+        self, interaction: discord.Interaction[SpeakBack], until: str | None = None
+    ) -> None:
+        member = await require_member(interaction, allow_outdated_notice=True)
+        paused = await flows.pause(ui.services_of(interaction), member, until)
+        await interaction.response.send_message(ui.pause_words(paused), ephemeral=True)
+
+    async def resume(self, interaction: discord.Interaction[SpeakBack]) -> None:
+        member = await require_member(interaction, allow_outdated_notice=True)
+        consents = await flows.resume(ui.services_of(interaction), member)
+        await interaction.response.send_message(ui.resume_words(consents), ephemeral=True)
+
+    async def export(self, interaction: discord.Interaction[SpeakBack]) -> None:
+        data = await flows.build_export(
+            ui.services_of(interaction),
+            actor_guild_id(interaction),
+            interaction.user.id,
+            secret=interaction.client.config.secret,
+        )
+        if data is None:
+            await interaction.response.send_message(text.NOTHING_HELD, ephemeral=True)
+            return
+        await interaction.response.send_message(
+            text.EXPORT_DONE, file=ui.export_file(data), ephemeral=True
+        )
+
+    async def delete(self, interaction: discord.Interaction[SpeakBack]) -> None:
+        await confirm_leave(interaction)
+
+
+async def present_notice_needed(interaction: discord.Interaction, error: BaseException) -> None:
+    """The member guard's `NoticeNeeded`: show the new notice, with I agree / Not now."""
+    assert isinstance(error, NoticeNeeded)
+    await ui.show_notice(interaction, error.settings, outdated=True, note=error.note)
+
+
+async def setup(bot: SpeakBack) -> None:
+    present_with(NoticeNeeded, present_notice_needed)
+    await bot.add_cog(MembershipCog(bot))

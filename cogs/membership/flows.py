@@ -1,0 +1,305 @@
+"""Membership's application logic: joining, agreeing, choices, stepping back, leaving.
+
+No Discord here (rule: flows import no discord): the cog and the buttons in
+`ui.py` parse and guard, call one function here, and answer with what it
+returns. What other features must hear about (someone left, someone changed
+their reminder settings) is raised through the `dispatch` callable they pass
+in: the client's event dispatcher.
+
+The delivery recipient policy is here too: the one place that decides, at send
+time, whether a DM may go to a person (rules 1, 4 and 5).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+from bot.delivery import Decision, RecipientPolicy, message_payload
+from bot.domain.consent import OPTIONAL_PURPOSES
+from bot.domain.members import Member, MemberCounts, contact_decision, is_paused, notice_is_current
+from bot.domain.settings import GuildSettings
+from bot.domain.when import parse_pause_until
+from bot.services import Services
+from bot.strings import membership as text
+from db import members as repo
+from db.database import Database
+from db.outbox import dm_blocked_since
+from db.personal_data import export_all
+from db.polls import counted_after_leaving
+from db.settings import ensure_settings_row, get_settings
+
+EVENT_WINDOW = timedelta(days=30)
+
+Dispatch = Callable[..., None]
+"""How flows tell other features something happened: `dispatch("member_left", guild, user)`."""
+
+
+# -- what the screens show ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MemberStatus:
+    """Everything /me show displays about one member."""
+
+    member: Member
+    settings: GuildSettings
+    dms_blocked_since: datetime | None
+    now: datetime
+
+
+async def get_member_status(
+    services: Services, member: Member, settings: GuildSettings | None = None
+) -> MemberStatus:
+    """A member's status (`settings`: their server's, if already read)."""
+    if settings is None:
+        settings = await get_settings(services.db, member.guild_id)
+    blocked = await dm_blocked_since(services.db, member.guild_id, member.user_id)
+    return MemberStatus(member, settings, blocked, services.clock.now())
+
+
+# -- joining and agreeing -------------------------------------------------------------
+
+
+async def prepare_notice(services: Services, settings: GuildSettings) -> None:
+    """Before anyone reads the built-in notice, record which edition this server is on.
+
+    If a new release changes the words while they read, start-up moves the server
+    to a new version and their "I agree" is asked again (rule 1).
+    """
+    if settings.notice_text is None:
+        await ensure_settings_row(services.db, settings.guild_id, services.clock.now())
+
+
+@dataclass(frozen=True)
+class Joining:
+    """What /join shows: the notice (new or changed), or the member's status."""
+
+    settings: GuildSettings
+    outdated: bool = False
+    status: MemberStatus | None = None  # set when they are a member on the current notice
+
+
+async def start_joining(services: Services, guild_id: int, user_id: int) -> Joining:
+    settings = await get_settings(services.db, guild_id)
+    member = await repo.get_member(services.db, guild_id, user_id)
+    if member is None:
+        return Joining(settings)
+    if not notice_is_current(member, settings.notice_version):
+        return Joining(settings, outdated=True)
+    return Joining(settings, status=await get_member_status(services, member, settings))
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """What pressing I agree did.
+
+    `result` is "changed" (the notice changed while they read: show it again,
+    `outdated` if they are a member), "already" (nothing to do: `status`), or
+    "joined" / "reconfirmed" (`member` is who they are now).
+    """
+
+    result: Literal["changed", "already", "joined", "reconfirmed"]
+    settings: GuildSettings
+    member: Member | None = None
+    outdated: bool = False
+    status: MemberStatus | None = None
+
+
+async def agree(
+    services: Services, guild_id: int, user_id: int, version: int, *, secret: bytes
+) -> Agreement:
+    db = services.db
+    settings = await get_settings(db, guild_id)
+    if version != settings.notice_version:
+        member = await repo.get_member(db, guild_id, user_id)
+        return Agreement("changed", settings, outdated=member is not None)
+    result = await repo.agree(
+        db, guild_id, user_id, notice_version=version, now=services.clock.now(), secret=secret
+    )
+    member = await repo.get_member(db, guild_id, user_id)
+    assert member is not None
+    if result == "already":
+        status = await get_member_status(services, member, settings)
+        return Agreement("already", settings, member, status=status)
+    return Agreement(result, settings, member)
+
+
+async def is_member(services: Services, guild_id: int, user_id: int) -> bool:
+    return await repo.is_member(services.db, guild_id, user_id)
+
+
+# -- choices: messages, group, details ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PreferencesSaved:
+    chosen: frozenset[str]
+    paused: bool  # stepping back, so nothing chosen is sent for now
+    member: Member  # as they are now
+
+
+async def set_contact_preferences(
+    services: Services, member: Member, chosen: frozenset[str]
+) -> PreferencesSaved:
+    db, now = services.db, services.clock.now()
+    saved = await repo.set_contact_preferences(db, member.guild_id, member.user_id, chosen, now)
+    refreshed = await repo.get_member(db, member.guild_id, member.user_id)
+    assert refreshed is not None
+    return PreferencesSaved(saved, bool(saved) and is_paused(member, now), refreshed)
+
+
+async def set_group(services: Services, member: Member, group: str | None) -> Member:
+    await repo.update_profile(
+        services.db, member.guild_id, member.user_id, services.clock.now(), group=group
+    )
+    refreshed = await repo.get_member(services.db, member.guild_id, member.user_id)
+    assert refreshed is not None
+    return refreshed
+
+
+async def save_details(
+    services: Services, member: Member, changes: dict[str, Any], *, dispatch: Dispatch
+) -> MemberStatus:
+    """Save the details form (already checked), and say so (meetings re-plan reminders)."""
+    db = services.db
+    await repo.update_profile(db, member.guild_id, member.user_id, services.clock.now(), **changes)
+    # e.g. meetings re-plan reminders for new times, quiet hours or zone
+    dispatch("member_settings_changed", member.guild_id, member.user_id)
+    refreshed = await repo.get_member(db, member.guild_id, member.user_id)
+    assert refreshed is not None
+    return await get_member_status(services, refreshed)
+
+
+async def send_test_dm(services: Services, member: Member) -> None:
+    """ "I've opened my DMs": one DM now, sent even though DMs were closed before."""
+    now = services.clock.now()
+    await services.delivery.dm(
+        guild_id=member.guild_id,
+        user_id=member.user_id,
+        purpose="service",
+        payload=message_payload(text.TEST_DM),
+        dedupe_key=f"dm-test:{member.guild_id}:{member.user_id}:{now.isoformat()}",
+        urgent=True,
+        retry_blocked=True,
+    )
+
+
+# -- stepping back ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Pause:
+    ends: datetime | None  # None: until they resume
+    zone: str  # the time zone the date is shown in
+
+
+async def pause(services: Services, member: Member, until: str | None) -> Pause:
+    settings = await get_settings(services.db, member.guild_id)
+    zone = member.profile.timezone or settings.timezone
+    now = services.clock.now()
+    ends = parse_pause_until(until, zone, now) if until and until.strip() else None
+    await repo.pause(services.db, member.guild_id, member.user_id, now, ends)
+    return Pause(ends, zone)
+
+
+async def resume(services: Services, member: Member) -> frozenset[str] | None:
+    """Come back from stepping back: the messages they chose (None: they weren't paused)."""
+    if not is_paused(member, services.clock.now()):
+        return None
+    await repo.resume(services.db, member.guild_id, member.user_id)
+    return member.consents
+
+
+def optional_choices(consents: frozenset[str]) -> frozenset[str]:
+    return consents & frozenset(OPTIONAL_PURPOSES)
+
+
+# -- leaving, erasure and the export --------------------------------------------------------
+
+
+async def before_leaving(
+    services: Services, guild_id: int, user_id: int, *, secret: bytes
+) -> Literal["confirm", "only_a_note", "nothing_held"]:
+    """Whether /leave asks to confirm: not for someone of whom nothing (or only a note) is held."""
+    db = services.db
+    if not await repo.is_member(db, guild_id, user_id):
+        held = await export_all(db, guild_id, user_id)
+        if not any(held.values()):
+            noted = await counted_after_leaving(db, guild_id, user_id, secret)
+            return "only_a_note" if noted else "nothing_held"
+    return "confirm"
+
+
+async def leave(
+    services: Services, guild_id: int, user_id: int, *, secret: bytes, dispatch: Dispatch
+) -> bool:
+    """Leave and erase at once; other features hear `member_left` (e.g. names leave posts)."""
+    was_member = await repo.leave(services.db, guild_id, user_id, services.clock.now(), secret)
+    if was_member:
+        dispatch("member_left", guild_id, user_id)
+    return was_member
+
+
+async def build_export(
+    services: Services, guild_id: int, user_id: int, *, secret: bytes
+) -> bytes | None:
+    """Everything held about a person here, as a JSON file (None: nothing is held)."""
+    db, now = services.db, services.clock.now()
+    tables = await export_all(db, guild_id, user_id)
+    events = await repo.events_for(db, guild_id, user_id, secret)
+    counted = await counted_after_leaving(db, guild_id, user_id, secret)
+    if not any(tables.values()) and not events and not counted:
+        return None
+    document = {
+        "about": text.EXPORT_ABOUT,
+        "server_id": str(guild_id),
+        "user_id": str(user_id),
+        "exported_at": now.isoformat(),
+        "tables": tables,
+        "membership_events": events,
+        "anonymous_votes_counted_after_leaving": counted,
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False, default=str).encode()
+
+
+# -- organisers' totals ----------------------------------------------------------------------
+
+
+async def count_members(services: Services, guild_id: int) -> tuple[MemberCounts, dict[str, int]]:
+    """Totals for /members count, and joins and leaves over the last 30 days."""
+    settings = await get_settings(services.db, guild_id)
+    now = services.clock.now()
+    totals = await repo.counts(services.db, guild_id, now, settings.notice_version)
+    events = await repo.event_totals(services.db, guild_id, now - EVENT_WINDOW)
+    return totals, events
+
+
+# -- the delivery recipient policy -----------------------------------------------------------
+
+
+def recipient_policy(db: Database) -> RecipientPolicy:
+    """Whether a DM may go to a person now: send, wait (quiet hours), or skip."""
+
+    async def decide(guild_id: int | None, user_id: int, purpose: str, now: datetime) -> Decision:
+        if guild_id is None:
+            return Decision.send() if purpose == "service" else Decision.skip("no server")
+        member = await repo.get_member(db, guild_id, user_id)
+        settings = await get_settings(db, guild_id)
+        decision = contact_decision(
+            member,
+            purpose,
+            now,
+            notice_version=settings.notice_version,
+            server_timezone=settings.timezone,
+        )
+        if decision.action == "defer" and decision.not_before is not None:
+            return Decision.defer(decision.not_before, decision.reason)
+        if decision.action == "skip":
+            return Decision.skip(decision.reason)
+        return Decision.send()
+
+    return decide

@@ -1,0 +1,562 @@
+"""Membership's screens: the notice, /me show, the choices, and their buttons and form.
+
+Every button, select and form re-checks on our side (rule 7); they are
+DynamicItems, so month-old messages keep working after a restart. Each press
+parses, guards, makes one call to `flows`, and answers.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot import strings
+from bot.domain.consent import OPTIONAL_PURPOSES, default_notice
+from bot.domain.members import (
+    GROUP_NOT_GIVEN,
+    GROUPS,
+    MAX_ACCESS_NEEDS,
+    MAX_PREFERRED_NAME,
+    Member,
+    MemberCounts,
+    clean_optional_text,
+    is_paused,
+    notice_is_current,
+    validate_group,
+    validate_purposes,
+)
+from bot.domain.quiet_hours import parse_quiet_hours
+from bot.domain.settings import GuildSettings, validate_timezone
+from bot.domain.suppression import Shown
+from bot.domain.timefmt import discord_timestamp, plain_date
+from bot.domain.when import format_offsets, parse_offsets
+from bot.guards import actor_guild_id, require_member
+from bot.strings import membership as text
+from bot.ui import DynamicView, SafeButton, SafeItem, SafeModal, embed, shown
+from cogs.membership import flows
+
+if TYPE_CHECKING:
+    from bot.client import SpeakBack
+    from bot.services import Services
+
+
+def services_of(interaction: discord.Interaction) -> Services:
+    services = interaction.client.services  # type: ignore[attr-defined]
+    assert services is not None
+    return services
+
+
+def _bot(interaction: discord.Interaction) -> SpeakBack:
+    return interaction.client  # type: ignore[return-value]
+
+
+# -- showing words people typed --------------------------------------------------
+
+
+def chosen_words(purposes: frozenset[str]) -> str:
+    words = [text.PURPOSE_SHORT[p] for p in OPTIONAL_PURPOSES if p in purposes]
+    return ", ".join(words) if words else text.NONE_CHOSEN
+
+
+def pause_words(paused: flows.Pause) -> str:
+    if paused.ends is None:
+        return text.PAUSED_NO_DATE
+    return text.PAUSED_UNTIL_DATE.format(date=plain_date(paused.ends, paused.zone))
+
+
+def resume_words(consents: frozenset[str] | None) -> str:
+    """After /me resume: the messages they chose (`None`: they weren't stepping back)."""
+    if consents is None:
+        return text.NOT_PAUSED_NOW
+    if flows.optional_choices(consents):
+        return text.RESUMED.format(chosen=chosen_words(consents))
+    return text.RESUMED_NONE
+
+
+def _offsets_as_typed(offsets: tuple[timedelta, ...]) -> str:
+    if not offsets:
+        return text.REMINDERS_NONE_TYPED
+    parts = []
+    for offset in offsets:
+        minutes = int(offset.total_seconds()) // 60
+        hours, mins = divmod(minutes, 60)
+        parts.append(f"{hours}h{mins}m" if hours and mins else f"{hours}h" if hours else f"{mins}m")
+    return ",".join(parts)
+
+
+# -- views and embeds ---------------------------------------------------------------
+
+
+def notice_view(version: int) -> discord.ui.View:
+    view = DynamicView()
+    view.add_item(AgreeButton(version))
+    view.add_item(NotNowButton())
+    return view
+
+
+def notice_embed(settings: GuildSettings, *, outdated: bool) -> discord.Embed:
+    body = settings.notice_text or default_notice()
+    if outdated:
+        intro = text.NOTICE_UPDATED_INTRO.format(version=settings.notice_version)
+        message = embed(text.NOTICE_UPDATED_TITLE, f"{intro}\n\n{body}"[:4096])
+    else:
+        message = embed(text.NOTICE_TITLE, body[:4096])
+    message.set_footer(text=text.NOTICE_FOOTER.format(version=settings.notice_version))
+    return message
+
+
+async def show_notice(
+    interaction: discord.Interaction, settings: GuildSettings, *, outdated: bool, note: str = ""
+) -> None:
+    """Answer with the notice and I agree / Not now (used by /join and the member guard)."""
+    await flows.prepare_notice(services_of(interaction), settings)
+    kwargs: dict[str, Any] = {
+        "embed": notice_embed(settings, outdated=outdated),
+        "view": notice_view(settings.notice_version),
+    }
+    if note:
+        kwargs["content"] = note
+    if interaction.response.is_done():
+        await interaction.followup.send(ephemeral=True, **kwargs)
+    elif interaction.type is discord.InteractionType.component:
+        await interaction.response.edit_message(**{"content": note or None, **kwargs})
+    else:
+        await interaction.response.send_message(ephemeral=True, **kwargs)
+
+
+def preferences_view(chosen: frozenset[str]) -> discord.ui.View:
+    view = DynamicView()
+    view.add_item(ContactSelect(chosen))
+    view.add_item(NoMessagesButton())
+    return view
+
+
+def settings_view(member: Member) -> discord.ui.View:
+    view = DynamicView()
+    view.add_item(ContactSelect(member.consents))
+    view.add_item(GroupSelect(member.profile.group))
+    view.add_item(DetailsButton())
+    return view
+
+
+def leave_view() -> discord.ui.View:
+    view = DynamicView()
+    view.add_item(LeaveButton())
+    view.add_item(StayButton())
+    return view
+
+
+def describe_member(
+    member: Member, settings: GuildSettings, blocked_since: datetime | None, now: datetime
+) -> discord.Embed:
+    zone = member.profile.timezone or settings.timezone
+    message = embed(text.SHOW_TITLE)
+    message.add_field(
+        name=text.FIELD_MEMBER_SINCE, value=discord_timestamp(member.joined_at, "D"), inline=True
+    )
+    message.add_field(name=text.FIELD_MESSAGES, value=chosen_words(member.consents), inline=True)
+    if is_paused(member, now):
+        paused = (
+            text.PAUSED_UNTIL.format(when=plain_date(member.paused_until, zone))
+            if member.paused_until
+            else text.PAUSED_OPEN
+        )
+    else:
+        paused = text.NOT_PAUSED
+    message.add_field(name=text.FIELD_STEPPING_BACK, value=paused, inline=False)
+    if notice_is_current(member, settings.notice_version):
+        notice = text.NOTICE_CURRENT.format(version=member.notice_version)
+    else:
+        notice = text.NOTICE_OUTDATED.format(version=settings.notice_version)
+    message.add_field(name=text.FIELD_NOTICE, value=notice, inline=False)
+    profile = member.profile
+    details = [
+        (text.PROFILE_NAME, shown(profile.preferred_name, 200) if profile.preferred_name else None),
+        (text.PROFILE_GROUP, text.GROUP_LABELS[profile.group] if profile.group else None),
+        (text.PROFILE_TIMEZONE, profile.timezone),
+        (text.PROFILE_QUIET, str(profile.quiet_hours) if profile.quiet_hours else None),
+        (
+            text.PROFILE_REMINDERS,
+            format_offsets(list(profile.reminder_offsets))
+            if profile.reminder_offsets is not None
+            else None,
+        ),
+    ]
+    lines = [f"**{label}:** {value}" for label, value in details if value]
+    message.add_field(
+        name=text.FIELD_PROFILE, value="\n".join(lines) or text.PROFILE_EMPTY, inline=False
+    )
+    if profile.access_needs:
+        message.add_field(
+            name=text.PROFILE_ACCESS, value=shown(profile.access_needs, 1000), inline=False
+        )
+    dms = (
+        text.DMS_CLOSED.format(since=discord_timestamp(blocked_since, "D"))
+        if blocked_since
+        else text.DMS_OK
+    )
+    message.add_field(name=text.FIELD_DMS, value=dms, inline=False)
+    return message
+
+
+def status_message(status: flows.MemberStatus) -> tuple[discord.Embed, discord.ui.View | None]:
+    """/me show: the member's embed, with "I've opened my DMs" if DMs were closed."""
+    view = None
+    if status.dms_blocked_since is not None:
+        view = DynamicView()
+        view.add_item(OpenedDmsButton())
+    message = describe_member(status.member, status.settings, status.dms_blocked_since, status.now)
+    return message, view
+
+
+async def send_status(
+    interaction: discord.Interaction, status: flows.MemberStatus, content: str | None = None
+) -> None:
+    message, view = status_message(status)
+    await interaction.response.send_message(
+        content, embed=message, view=view or discord.utils.MISSING, ephemeral=True
+    )
+
+
+def describe_counts(counts: MemberCounts, events: dict[str, int]) -> str:
+    lines = [
+        text.COUNT_LINES.format(
+            members=counts.members,
+            paused=counts.paused,
+            awaiting=counts.awaiting_notice,
+            joined=events["joined"],
+            left=events["left"],
+        ),
+        f"\n**{text.COUNT_GROUPS}**",
+    ]
+    if counts.groups.all_small:
+        lines.append(text.COUNT_ALL_SMALL)
+    else:
+        for figure in counts.groups.figures:
+            value = {
+                Shown.SMALL: text.COUNT_HIDDEN,
+                Shown.PROTECTIVE: text.COUNT_HIDDEN_EXTRA,
+            }.get(figure.shown, str(figure.count))
+            lines.append(f"- {text.GROUP_LABELS[figure.group]}: {value}")
+    lines.append(f"\n_{text.COUNT_NOTE}_")
+    return "\n".join(lines)
+
+
+def counts_embed(counts: MemberCounts, events: dict[str, int]) -> discord.Embed:
+    return embed(text.COUNT_TITLE, describe_counts(counts, events))
+
+
+def export_file(data: bytes) -> discord.File:
+    return discord.File(io.BytesIO(data), filename=text.EXPORT_FILENAME)
+
+
+# -- buttons, selects and the form -------------------------------------------------
+
+
+class AgreeButton(SafeButton, template=r"member:agree:(?P<version>[0-9]+)"):
+    def __init__(self, version: int) -> None:
+        super().__init__(
+            f"member:agree:{version}", label=strings.I_AGREE, style=discord.ButtonStyle.primary
+        )
+        self.version = version
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match):  # type: ignore[override]
+        return cls(int(match["version"]))
+
+    async def on_press(self, interaction: discord.Interaction) -> None:
+        guild_id = actor_guild_id(interaction)
+        agreed = await flows.agree(
+            services_of(interaction),
+            guild_id,
+            interaction.user.id,
+            self.version,
+            secret=_bot(interaction).config.secret,
+        )
+        if agreed.result == "changed":
+            await show_notice(
+                interaction,
+                agreed.settings,
+                outdated=agreed.outdated,
+                note=text.NOTICE_CHANGED_WHILE_READING,
+            )
+            return
+        if agreed.status is not None:  # already a member, on this notice
+            status, view = status_message(agreed.status)
+            await interaction.response.edit_message(
+                content=text.ALREADY_MEMBER, embed=status, view=view
+            )
+            return
+        assert agreed.member is not None
+        words = text.WELCOME if agreed.result == "joined" else text.RECONFIRMED
+        await interaction.response.edit_message(
+            content=words, embed=None, view=preferences_view(agreed.member.consents)
+        )
+
+
+class NotNowButton(SafeButton, template=r"member:notnow"):
+    def __init__(self) -> None:
+        super().__init__("member:notnow", label=strings.NOT_NOW, style=discord.ButtonStyle.primary)
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match):  # type: ignore[override]
+        return cls()
+
+    async def on_press(self, interaction: discord.Interaction) -> None:
+        guild_id = actor_guild_id(interaction)
+        member = await flows.is_member(services_of(interaction), guild_id, interaction.user.id)
+        words = text.NOT_NOW_MEMBER if member else text.NOT_NOW_NEW
+        await interaction.response.edit_message(content=words, embed=None, view=None)
+
+
+class ContactSelect(SafeItem, discord.ui.DynamicItem[discord.ui.Select], template=r"member:prefs"):
+    def __init__(self, chosen: frozenset[str] = frozenset()) -> None:
+        super().__init__(
+            discord.ui.Select(
+                custom_id="member:prefs",
+                placeholder=text.CONTACT_PLACEHOLDER,
+                min_values=0,
+                max_values=len(OPTIONAL_PURPOSES),
+                options=[
+                    discord.SelectOption(label=text.PURPOSE_LABELS[p], value=p, default=p in chosen)
+                    for p in OPTIONAL_PURPOSES
+                ],
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match):  # type: ignore[override]
+        return cls()
+
+    async def on_press(self, interaction: discord.Interaction) -> None:
+        await save_preferences(interaction, validate_purposes(self.item.values))
+
+
+class NoMessagesButton(SafeButton, template=r"member:prefs:none"):
+    def __init__(self) -> None:
+        super().__init__(
+            "member:prefs:none", label=text.NO_MESSAGES, style=discord.ButtonStyle.secondary
+        )
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match):  # type: ignore[override]
+        return cls()
+
+    async def on_press(self, interaction: discord.Interaction) -> None:
+        await save_preferences(interaction, frozenset())
+
+
+async def save_preferences(interaction: discord.Interaction, chosen: frozenset[str]) -> None:
+    member = await require_member(interaction)
+    saved = await flows.set_contact_preferences(services_of(interaction), member, chosen)
+    words = (
+        text.PREFS_SAVED.format(chosen=chosen_words(saved.chosen))
+        if saved.chosen
+        else text.PREFS_SAVED_NONE
+    )
+    if saved.paused:
+        words += text.PREFS_PAUSED_NOTE
+    view = (
+        preferences_view(saved.chosen)
+        if _is_join_message(interaction)
+        else settings_view(saved.member)
+    )
+    await interaction.response.edit_message(content=words, embed=None, view=view)
+
+
+def _is_join_message(interaction: discord.Interaction) -> bool:
+    """Preferences chosen right after joining (no group select on that message)."""
+    message = interaction.message
+    if message is None:
+        return False
+    ids = {
+        getattr(child, "custom_id", None)
+        for row in message.components
+        for child in getattr(row, "children", [])
+    }
+    return "member:group" not in ids
+
+
+class GroupSelect(SafeItem, discord.ui.DynamicItem[discord.ui.Select], template=r"member:group"):
+    def __init__(self, current: str | None = None) -> None:
+        options = [
+            discord.SelectOption(label=text.GROUP_LABELS[g], value=g, default=g == current)
+            for g in GROUPS
+        ]
+        options.append(discord.SelectOption(label=text.GROUP_CLEAR, value=GROUP_NOT_GIVEN))
+        super().__init__(
+            discord.ui.Select(
+                custom_id="member:group",
+                placeholder=text.GROUP_PLACEHOLDER,
+                min_values=1,
+                max_values=1,
+                options=options,
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match):  # type: ignore[override]
+        return cls()
+
+    async def on_press(self, interaction: discord.Interaction) -> None:
+        member = await require_member(interaction)
+        group = validate_group(self.item.values[0] if self.item.values else None)
+        refreshed = await flows.set_group(services_of(interaction), member, group)
+        words = (
+            text.GROUP_SAVED.format(group=text.GROUP_LABELS[group]) if group else text.GROUP_CLEARED
+        )
+        await interaction.response.edit_message(content=words, view=settings_view(refreshed))
+
+
+class DetailsButton(SafeButton, template=r"member:details"):
+    def __init__(self) -> None:
+        super().__init__(
+            "member:details", label=text.EDIT_DETAILS, style=discord.ButtonStyle.secondary
+        )
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match):  # type: ignore[override]
+        return cls()
+
+    async def on_press(self, interaction: discord.Interaction) -> None:
+        member = await require_member(interaction)
+        await interaction.response.send_modal(DetailsModal(member))
+
+
+class DetailsModal(SafeModal, title=text.DETAILS_MODAL_TITLE):
+    def __init__(self, member: Member) -> None:
+        super().__init__(timeout=3600)
+        profile = member.profile
+        self.name = discord.ui.TextInput(
+            custom_id="preferred_name",
+            label=text.DETAILS_NAME,
+            required=False,
+            max_length=MAX_PREFERRED_NAME,
+            default=profile.preferred_name,
+        )
+        self.access = discord.ui.TextInput(
+            custom_id="access_needs",
+            label=text.DETAILS_ACCESS,
+            style=discord.TextStyle.paragraph,
+            required=False,
+            max_length=MAX_ACCESS_NEEDS,
+            placeholder=text.DETAILS_ACCESS_PLACEHOLDER,
+            default=profile.access_needs,
+        )
+        self.timezone = discord.ui.TextInput(
+            custom_id="timezone",
+            label=text.DETAILS_TIMEZONE,
+            required=False,
+            max_length=64,
+            default=profile.timezone,
+        )
+        self.quiet = discord.ui.TextInput(
+            custom_id="quiet_hours",
+            label=text.DETAILS_QUIET,
+            required=False,
+            max_length=40,
+            default=str(profile.quiet_hours) if profile.quiet_hours else None,
+        )
+        offsets = profile.reminder_offsets
+        self.reminders = discord.ui.TextInput(
+            custom_id="reminders",
+            label=text.DETAILS_REMINDERS,
+            required=False,
+            max_length=80,
+            placeholder=text.DETAILS_REMINDERS_PLACEHOLDER,
+            default=_offsets_as_typed(offsets) if offsets is not None else None,
+        )
+        for item in (self.name, self.access, self.timezone, self.quiet, self.reminders):
+            self.add_item(item)
+
+    def changes(self) -> dict[str, Any]:
+        """What was typed, checked (a Refusal says what to fix)."""
+        zone = self.timezone.value.strip()
+        reminders = self.reminders.value.strip()
+        return {
+            "preferred_name": clean_optional_text(
+                self.name.value, what=text.WHAT_PREFERRED_NAME, limit=MAX_PREFERRED_NAME
+            ),
+            "access_needs": clean_optional_text(
+                self.access.value, what=text.WHAT_ACCESS_NEEDS, limit=MAX_ACCESS_NEEDS
+            ),
+            "timezone": validate_timezone(zone) if zone else None,
+            "quiet_hours": parse_quiet_hours(self.quiet.value),
+            "reminder_offsets": tuple(parse_offsets(reminders)) if reminders else None,
+        }
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        member = await require_member(interaction)
+        status = await flows.save_details(
+            services_of(interaction), member, self.changes(), dispatch=_bot(interaction).dispatch
+        )
+        await send_status(interaction, status, text.DETAILS_SAVED)
+
+
+class OpenedDmsButton(SafeButton, template=r"member:dms-open"):
+    def __init__(self) -> None:
+        super().__init__(
+            "member:dms-open", label=strings.OPENED_MY_DMS, style=discord.ButtonStyle.primary
+        )
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match):  # type: ignore[override]
+        return cls()
+
+    async def on_press(self, interaction: discord.Interaction) -> None:
+        member = await require_member(interaction, allow_outdated_notice=True)
+        await flows.send_test_dm(services_of(interaction), member)
+        await interaction.response.send_message(text.TEST_DM_SENT, ephemeral=True)
+
+
+class LeaveButton(SafeButton, template=r"member:leave"):
+    def __init__(self) -> None:
+        super().__init__(
+            "member:leave", label=strings.LEAVE_AND_ERASE, style=discord.ButtonStyle.danger
+        )
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match):  # type: ignore[override]
+        return cls()
+
+    async def on_press(self, interaction: discord.Interaction) -> None:
+        bot, guild_id = _bot(interaction), actor_guild_id(interaction)
+        was_member = await flows.leave(
+            services_of(interaction),
+            guild_id,
+            interaction.user.id,
+            secret=bot.config.secret,
+            dispatch=bot.dispatch,
+        )
+        words = text.LEFT if was_member else text.LEFT_NOT_MEMBER
+        await interaction.response.edit_message(content=words, embed=None, view=None)
+
+
+class StayButton(SafeButton, template=r"member:stay"):
+    def __init__(self) -> None:
+        super().__init__(
+            "member:stay", label=text.KEEP_MEMBERSHIP, style=discord.ButtonStyle.secondary
+        )
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match):  # type: ignore[override]
+        return cls()
+
+    async def on_press(self, interaction: discord.Interaction) -> None:
+        await interaction.response.edit_message(content=text.STAYING, embed=None, view=None)
+
+
+DYNAMIC_ITEMS = (
+    AgreeButton,
+    NotNowButton,
+    ContactSelect,
+    NoMessagesButton,
+    GroupSelect,
+    DetailsButton,
+    OpenedDmsButton,
+    LeaveButton,
+    StayButton,
+)

@@ -1,0 +1,178 @@
+"""/setup: moderators view and change this server's settings.
+
+Each command parses, guards (moderators only, re-checked here), makes one call
+(the settings repository) and answers.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot import strings
+from bot.domain.consent import default_notice
+from bot.domain.errors import Refusal
+from bot.domain.settings import suggest_timezones, validate_retention, validate_timezone
+from bot.guards import require_moderator
+from bot.strings import setup as text
+from cogs.setup import ui
+from db.settings import get_settings, update_settings
+
+if TYPE_CHECKING:
+    from bot.client import SpeakBack
+
+MODERATOR = {"audience": "moderator"}
+
+
+@app_commands.guild_only()
+@app_commands.default_permissions(manage_guild=True)
+class SetupGroup(app_commands.Group, name="setup", description=text.GROUP_DESCRIPTION):
+    def __init__(self) -> None:
+        super().__init__(extras=MODERATOR)
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        require_moderator(interaction)  # re-checked here whatever the client shows
+        return True
+
+    @app_commands.command(name="show", description=text.SHOW_DESCRIPTION)
+    async def show(self, interaction: discord.Interaction[SpeakBack]) -> None:
+        settings = await get_settings(interaction.client.db, interaction.guild_id)
+        await interaction.response.send_message(embed=ui.settings_embed(settings), ephemeral=True)
+
+    @app_commands.command(name="roles", description=text.ROLES_DESCRIPTION)
+    @app_commands.describe(
+        organiser=text.ROLES_ORGANISER_OPTION, announce=text.ROLES_ANNOUNCE_OPTION
+    )
+    async def roles(
+        self,
+        interaction: discord.Interaction[SpeakBack],
+        organiser: discord.Role,
+        announce: discord.Role | None = None,
+    ) -> None:
+        for role in (organiser, announce):
+            if role is not None and role.is_default():
+                raise Refusal(text.EVERYONE_ROLE)
+        await update_settings(
+            interaction.client.db,
+            interaction.guild_id,
+            interaction.client.clock.now(),
+            organiser_role_id=organiser.id,
+            announce_role_id=announce.id if announce else None,
+        )
+        announce_part = (
+            text.ANNOUNCE_PART.format(announce=announce.mention)
+            if announce
+            else text.NO_ANNOUNCE_PART
+        )
+        await interaction.response.send_message(
+            text.ROLES_SAVED.format(organiser=organiser.mention, announce_part=announce_part),
+            ephemeral=True,
+        )
+
+    @app_commands.command(name="channel", description=text.CHANNEL_DESCRIPTION)
+    @app_commands.describe(
+        announcements=text.CHANNEL_ANNOUNCEMENTS_OPTION, moderators=text.CHANNEL_MODERATORS_OPTION
+    )
+    async def channel(
+        self,
+        interaction: discord.Interaction[SpeakBack],
+        announcements: discord.TextChannel,
+        moderators: discord.TextChannel | None = None,
+    ) -> None:
+        for chosen in (announcements, moderators):
+            if chosen is not None:
+                ui.check_can_post(interaction, chosen)
+        await update_settings(
+            interaction.client.db,
+            interaction.guild_id,
+            interaction.client.clock.now(),
+            announcements_channel_id=announcements.id,
+            moderators_channel_id=moderators.id if moderators else None,
+        )
+        moderators_part = (
+            text.MODERATORS_PART.format(moderators=moderators.mention) if moderators else ""
+        )
+        await interaction.response.send_message(
+            text.CHANNEL_SAVED.format(
+                announcements=announcements.mention, moderators_part=moderators_part
+            ),
+            ephemeral=True,
+        )
+
+    @app_commands.command(name="timezone", description=text.TIMEZONE_DESCRIPTION)
+    @app_commands.describe(zone=text.TIMEZONE_ZONE_OPTION)
+    async def timezone(self, interaction: discord.Interaction[SpeakBack], zone: str) -> None:
+        zone = validate_timezone(zone)
+        await update_settings(
+            interaction.client.db,
+            interaction.guild_id,
+            interaction.client.clock.now(),
+            timezone=zone,
+        )
+        await interaction.response.send_message(
+            text.TIMEZONE_SAVED.format(zone=zone), ephemeral=True
+        )
+
+    @timezone.autocomplete("zone")
+    async def timezone_autocomplete(
+        self, interaction: discord.Interaction[SpeakBack], current: str
+    ) -> list[app_commands.Choice[str]]:
+        return [app_commands.Choice(name=z, value=z) for z in suggest_timezones(current)]
+
+    @app_commands.command(name="support", description=text.SUPPORT_DESCRIPTION)
+    async def support(self, interaction: discord.Interaction[SpeakBack]) -> None:
+        settings = await get_settings(interaction.client.db, interaction.guild_id)
+        await interaction.response.send_modal(
+            ui.SupportModal(settings.support_text or strings.DEFAULT_SUPPORT)
+        )
+
+    @app_commands.command(name="notice", description=text.NOTICE_DESCRIPTION)
+    async def notice(self, interaction: discord.Interaction[SpeakBack]) -> None:
+        settings = await get_settings(interaction.client.db, interaction.guild_id)
+        await interaction.response.send_modal(
+            ui.NoticeModal(settings.notice_text or default_notice())
+        )
+
+    @app_commands.command(name="results", description=text.RESULTS_DESCRIPTION)
+    @app_commands.describe(split_by_group=text.RESULTS_SPLIT_OPTION)
+    async def results(
+        self, interaction: discord.Interaction[SpeakBack], split_by_group: bool
+    ) -> None:
+        await update_settings(
+            interaction.client.db,
+            interaction.guild_id,
+            interaction.client.clock.now(),
+            split_by_group=int(split_by_group),
+        )
+        message = text.RESULTS_SAVED_ON if split_by_group else text.RESULTS_SAVED_OFF
+        await interaction.response.send_message(message, ephemeral=True)
+
+    @app_commands.command(name="retention", description=text.RETENTION_DESCRIPTION)
+    @app_commands.describe(months=text.RETENTION_MONTHS_OPTION)
+    async def retention(self, interaction: discord.Interaction[SpeakBack], months: int) -> None:
+        months = validate_retention(months)
+        await update_settings(
+            interaction.client.db,
+            interaction.guild_id,
+            interaction.client.clock.now(),
+            retention_months=months,
+        )
+        await interaction.response.send_message(
+            text.RETENTION_SAVED.format(months=months), ephemeral=True
+        )
+
+
+class SetupCog(commands.Cog):
+    def __init__(self, bot: SpeakBack) -> None:
+        self.bot = bot
+        bot.tree.add_command(SetupGroup())
+
+    async def cog_unload(self) -> None:
+        self.bot.tree.remove_command("setup")
+
+
+async def setup(bot: SpeakBack) -> None:
+    await bot.add_cog(SetupCog(bot))

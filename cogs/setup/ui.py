@@ -1,0 +1,106 @@
+"""/setup's screens: the settings summary, the support and notice forms, the channel check."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+
+from bot import strings
+from bot.domain.errors import Refusal
+from bot.domain.settings import (
+    MAX_NOTICE_LENGTH,
+    MAX_SUPPORT_LENGTH,
+    GuildSettings,
+    validate_long_text,
+)
+from bot.guards import require_moderator
+from bot.strings import setup as text
+from bot.ui import SafeModal, embed
+from db.settings import save_notice, update_settings
+
+if TYPE_CHECKING:
+    from bot.client import SpeakBack
+
+
+def describe_settings(settings: GuildSettings) -> str:
+    def mention(kind: str, value: int | None) -> str:
+        if value is None:
+            return text.NOT_SET
+        return f"<@&{value}>" if kind == "role" else f"<#{value}>"
+
+    return text.SHOW_LINES.format(
+        organiser=mention("role", settings.organiser_role_id)
+        if settings.organiser_role_id
+        else text.ORGANISER_FALLBACK,
+        announce=mention("role", settings.announce_role_id),
+        announcements=mention("channel", settings.announcements_channel_id),
+        moderators=mention("channel", settings.moderators_channel_id),
+        timezone=settings.timezone,
+        split=text.YES if settings.split_by_group else text.NO,
+        retention=settings.retention_months,
+        notice_version=settings.notice_version,
+        notice_kind=text.CUSTOM if settings.notice_text else text.DEFAULT,
+        support_kind=text.CUSTOM if settings.support_text else text.DEFAULT,
+    )
+
+
+def settings_embed(settings: GuildSettings) -> discord.Embed:
+    return embed(text.SETUP_TITLE, describe_settings(settings))
+
+
+def check_can_post(interaction: discord.Interaction, channel: discord.abc.GuildChannel) -> None:
+    """A text channel in this server where the bot can post (a Refusal says what is missing)."""
+    if not isinstance(channel, discord.TextChannel) or channel.guild.id != interaction.guild_id:
+        raise Refusal(text.CHANNEL_NOT_TEXT)
+    me = channel.guild.me
+    if me is None:
+        return
+    perms = channel.permissions_for(me)
+    if not (
+        perms.view_channel and perms.send_messages and perms.embed_links and perms.attach_files
+    ):
+        raise Refusal(text.CHANNEL_NO_ACCESS.format(channel=channel.mention))
+
+
+class SupportModal(SafeModal, title=text.SUPPORT_MODAL_TITLE):
+    def __init__(self, current: str) -> None:
+        super().__init__()
+        self.body = discord.ui.TextInput(
+            label=text.SUPPORT_FIELD_LABEL,
+            style=discord.TextStyle.paragraph,
+            default=current[:MAX_SUPPORT_LENGTH],
+            placeholder=text.SUPPORT_FIELD_PLACEHOLDER,
+            max_length=MAX_SUPPORT_LENGTH,
+        )
+        self.add_item(self.body)
+
+    async def on_submit(self, interaction: discord.Interaction[SpeakBack]) -> None:
+        require_moderator(interaction)
+        body = validate_long_text(self.body.value, what=text.WHAT_SUPPORT, limit=MAX_SUPPORT_LENGTH)
+        bot = interaction.client
+        await update_settings(bot.db, interaction.guild_id, bot.clock.now(), support_text=body)
+        await interaction.response.send_message(
+            text.SUPPORT_SAVED, embed=embed(strings.SUPPORT_TITLE, body), ephemeral=True
+        )
+
+
+class NoticeModal(SafeModal, title=text.NOTICE_MODAL_TITLE):
+    def __init__(self, current: str) -> None:
+        super().__init__()
+        self.body = discord.ui.TextInput(
+            label=text.NOTICE_FIELD_LABEL,
+            style=discord.TextStyle.paragraph,
+            default=current[:MAX_NOTICE_LENGTH],
+            max_length=MAX_NOTICE_LENGTH,
+        )
+        self.add_item(self.body)
+
+    async def on_submit(self, interaction: discord.Interaction[SpeakBack]) -> None:
+        require_moderator(interaction)
+        body = validate_long_text(self.body.value, what=text.WHAT_NOTICE, limit=MAX_NOTICE_LENGTH)
+        bot = interaction.client
+        saved = await save_notice(bot.db, interaction.guild_id, body, bot.clock.now())
+        await interaction.response.send_message(
+            text.NOTICE_SAVED.format(version=saved.notice_version), ephemeral=True
+        )

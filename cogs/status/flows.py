@@ -1,0 +1,62 @@
+"""What /status reports, and keeping track of which servers the bot is in (for retention).
+
+No Discord here: the cog passes guild ids and names from Discord's events.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from bot.services import Services
+from db import guilds, jobs, outbox
+
+
+@dataclass(frozen=True)
+class StatusReport:
+    backlog: int  # messages due to send now
+    deferred: int  # waiting for quiet hours or a retry
+    undeliverable: int  # DMs that could not be delivered (closed DMs)
+    last_run: datetime | None
+    next_wake: datetime | None
+    pending_jobs: int
+    missed_jobs: int
+    problems: list[dict[str, Any]]
+
+
+async def get_status_report(services: Services, guild_id: int) -> StatusReport:
+    db, now = services.db, services.clock.now()
+    backlog = await outbox.pending_count(db, now=now, guild_id=guild_id)
+    everything = await outbox.pending_count(db, guild_id=guild_id)
+    job_counts = await jobs.counts(db, guild_id)
+    undeliverable = await outbox.dm_blocked_count(db, guild_id)
+    problems = await jobs.recent_problems(db, guild_id=guild_id)
+    return StatusReport(
+        backlog=backlog,
+        deferred=everything - backlog,
+        undeliverable=undeliverable,
+        last_run=services.dispatcher.last_run,
+        next_wake=services.dispatcher.next_wake,
+        pending_jobs=job_counts.get("pending", 0),
+        missed_jobs=job_counts.get("missed", 0),
+        problems=problems,
+    )
+
+
+async def bot_present(services: Services, guild_id: int, name: str) -> None:
+    await services.retention.bot_present(guild_id, name, services.clock.now())
+
+
+async def bot_removed(services: Services, guild_id: int) -> None:
+    await services.retention.bot_removed(guild_id, services.clock.now())
+
+
+async def note_removals_while_away(services: Services, here: Iterable[int]) -> None:
+    """Servers recorded as present that the bot is no longer in (removed while offline)."""
+    now = services.clock.now()
+    here = set(here)
+    for guild_id in await guilds.present_guilds(services.db):
+        if guild_id not in here:
+            await services.retention.bot_removed(guild_id, now)

@@ -1,0 +1,38 @@
+"""What /status shows moderators."""
+
+from __future__ import annotations
+
+import discord
+
+from bot.domain.timefmt import discord_timestamp
+from bot.strings import status as text
+from bot.ui import embed
+from cogs.status import flows
+
+
+def status_embed(report: flows.StatusReport) -> discord.Embed:
+    body = text.STATUS_BODY.format(
+        backlog=report.backlog,
+        deferred=report.deferred,
+        undeliverable=report.undeliverable,
+        last_run=discord_timestamp(report.last_run, "R") if report.last_run else text.NEVER,
+        next_wake=discord_timestamp(report.next_wake, "f")
+        if report.next_wake
+        else text.NOTHING_SCHEDULED,
+        pending_jobs=report.pending_jobs,
+        missed_jobs=report.missed_jobs,
+    )
+    lines = [
+        text.PROBLEM_LINE.format(
+            kind=p["kind"],
+            state=p["state"],
+            attempts=p["attempts"],
+            error=(p["last_error"] or "")[:150],
+        )
+        for p in report.problems
+    ]
+    message = embed(text.STATUS_TITLE, body)
+    message.add_field(
+        name=text.PROBLEMS_TITLE, value="\n".join(lines) or text.NO_PROBLEMS, inline=False
+    )
+    return message

@@ -60,6 +60,7 @@ from bot.domain.recurrence import (
     occurrence_for_key,
     occurrence_on,
 )
+from bot.domain.settings import GuildSettings
 from bot.domain.when import parse_day, parse_offsets, parse_when
 from bot.networks import audience, may_answer_from, per_server_lines, require_answerable_from
 from bot.posts import Posted, Published
@@ -68,7 +69,7 @@ from bot.strings import meetings as text
 from db import meetings as repo
 from db import members as members_db
 from db.jobs import Job
-from db.settings import GuildSettings, get_settings
+from db.settings import get_settings
 
 log = logging.getLogger("cogs.meetings")
 

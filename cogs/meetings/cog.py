@@ -37,8 +37,8 @@ from db.jobs import Job
 
 if TYPE_CHECKING:
     from bot.client import SpeakBack
+    from bot.services import Services
 
-MEMBER = {"audience": "member"}
 ORGANISER = {"audience": "organiser"}
 EVERYONE = {"audience": "everyone"}
 REPEAT_CHOICES = [app_commands.Choice(name=rule, value=rule) for rule in RULES]
@@ -178,7 +178,7 @@ class MeetingsCog(commands.Cog):
         self.bot.tree.remove_command("meeting")
 
     @property
-    def services(self):
+    def services(self) -> Services:
         assert self.bot.services is not None
         return self.bot.services
 

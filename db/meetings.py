@@ -160,17 +160,6 @@ async def is_shared_with(db: Database, meeting_id: int, guild_id: int) -> bool:
     return found is not None
 
 
-async def set_post_outbox(db: Database, meeting_id: int, row_id: int | None) -> None:
-    await db.execute(
-        "UPDATE meetings SET post_outbox_id = coalesce(post_outbox_id, ?) WHERE id = ?",
-        (row_id, meeting_id),
-    )
-
-
-async def set_message_id(db: Database, meeting_id: int, message_id: int) -> None:
-    await db.execute("UPDATE meetings SET message_id = ? WHERE id = ?", (message_id, meeting_id))
-
-
 async def set_shown_occurrence(db: Database, meeting_id: int, occ_key: str | None) -> None:
     await db.execute("UPDATE meetings SET shown_occ_key = ? WHERE id = ?", (occ_key, meeting_id))
 

@@ -80,12 +80,15 @@ EVENT_FAILED = (
     "({reason}). It may need the **Manage Events** permission for the bot. "
     "Everything else works without it."
 )
+EVENT_REFUSED = "Discord said: {reason}"
+EVENT_LOCATION_DEFAULT = "See the meeting post in Discord"
 CHANGE_MODAL_TITLE = "Change the meeting"
 FIELD_TITLE = "Title"
 FIELD_START = "Starts (server time)"
 FIELD_DURATION = "Length in minutes"
 FIELD_PLACE = "Where (optional)"
 FIELD_REMINDERS = "Reminders before it (e.g. 24h,1h or none)"
+NO_REMINDERS_TYPED = "none"  # the Reminders field's value for no reminders (as typed)
 DURATION_UNREADABLE = (
     "Please give the length as a number of minutes, like `90`. Nothing was changed."
 )

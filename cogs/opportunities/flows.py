@@ -19,9 +19,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
+from bot import strings
 from bot.delivery import Letter, message_payload
 from bot.domain.errors import Refusal
-from bot.domain.members import PURPOSE_SERVICE
+from bot.domain.members import PURPOSE_SERVICE, notice_is_current
 from bot.domain.opportunities import (
     CANCELLED,
     CLEARABLE_NAMES,
@@ -433,6 +434,18 @@ async def invitations_done(
 
 
 # -- answering --------------------------------------------------------------------------
+
+
+async def get_invited_member(services: Services, guild_id: int, user_id: int) -> tuple[int, int]:
+    """(guild_id, user_id) of someone answering an invitation in a DM, as a member of
+    the server that sent it, re-checked now (rule 7). (In a server, the member guard.)"""
+    member = await members_db.get_member(services.db, guild_id, user_id)
+    if member is None:
+        raise Refusal(strings.JOIN_FIRST)
+    settings = await get_settings(services.db, guild_id)
+    if not notice_is_current(member, settings.notice_version):
+        raise Refusal(text.NOTICE_CHANGED)
+    return member.guild_id, member.user_id
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,6 @@ from discord import app_commands
 from bot import strings
 from bot.delivery import message_payload
 from bot.domain.errors import Refusal
-from bot.domain.members import notice_is_current
 from bot.domain.opportunities import (
     CANCELLED,
     CLOSED,
@@ -35,15 +34,12 @@ from bot.domain.opportunities import (
     Opportunity,
 )
 from bot.domain.timefmt import discord_timestamp
-from bot.errors import NotAllowed
 from bot.guards import actor_guild_id, require_member, require_organiser
 from bot.networks import require_answerable_from
 from bot.strings import opportunities as text
 from bot.ui import DynamicView, SafeButton, embed, shown
 from cogs.opportunities import flows
-from db import members as members_db
 from db import opportunities as repo
-from db.settings import get_settings
 
 if TYPE_CHECKING:
     from bot.client import SpeakBack
@@ -280,22 +276,18 @@ async def answering_member(
     else the opportunity's own). Either way that server must still be allowed to
     answer: the home server, or a server still linked to the item's network.
     """
-    db = services_of(interaction).db
+    services = services_of(interaction)
     if interaction.guild_id is not None:
         if opp.guild_id != interaction.guild_id and opp.network_id is None:
             raise Refusal(text.NOT_FOUND)
         member = await require_member(interaction)
-        await require_answerable_from(db, opp.guild_id, opp.network_id, member.guild_id)
-        return member.guild_id, member.user_id
-    guild_id = dm_guild_id or opp.guild_id
-    member_ = await members_db.get_member(db, guild_id, interaction.user.id)
-    if member_ is None:
-        raise NotAllowed(strings.JOIN_FIRST)
-    settings = await get_settings(db, guild_id)
-    if not notice_is_current(member_, settings.notice_version):
-        raise Refusal(text.NOTICE_CHANGED)
-    await require_answerable_from(db, opp.guild_id, opp.network_id, guild_id)
-    return member_.guild_id, member_.user_id
+        guild_id, user_id = member.guild_id, member.user_id
+    else:
+        guild_id, user_id = await flows.get_invited_member(
+            services, dm_guild_id or opp.guild_id, interaction.user.id
+        )
+    await require_answerable_from(services.db, opp.guild_id, opp.network_id, guild_id)
+    return guild_id, user_id
 
 
 def thanks_for(opp: Opportunity, result: AnswerResult) -> str:

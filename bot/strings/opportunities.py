@@ -46,6 +46,7 @@ NOTICE_CHANGED = (
     "`/join` in the server to read it first; then you can answer. Nothing was changed."
 )
 SEE_ROSTER = "See who said yes"
+FROM_SERVER = "{title} (from {server})"  # a network opportunity in the roster's list
 
 # -- posting ----------------------------------------------------------------------
 POSTED = "Your opportunity is being posted in <#{channel}>. {closes}{lottery}"

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 import pytest
 
 from bot.clock import DrivenClock
-from cogs.opportunities import OpportunitiesCog
+from cogs.opportunities import flows, ui
 from db import opportunities as repo
 from db.database import Database
 
@@ -36,9 +36,8 @@ async def setup(tmp_path):
     db = await Database.open(tmp_path / "s.db")
     await db.migrate()
     clock = DrivenClock(NOW)
-    cog = object.__new__(OpportunitiesCog)  # the summary logic only, no Discord client
-    cog.bot = SimpleNamespace(db=db, clock=clock, delivery=Delivery())
-    cog.followups = {}
+    # The summary takes only what it needs: no Discord client, no cog.
+    summary = SimpleNamespace(db=db, clock=clock, delivery=Delivery(), followups=flows.Followups())
     opp = await repo.create(
         db,
         guild_id=1,
@@ -57,42 +56,53 @@ async def setup(tmp_path):
         now=NOW,
     )
     await repo.set_fan_out(db, opp.id, invited=4, skipped=3)
-    yield cog, opp, clock
+    yield summary, opp, clock
     await db.close()
 
 
 COUNTS = {"sent": 3, "undeliverable": 1, "skipped": 1}
 
 
+async def batch_done(summary, batch: str) -> None:
+    await flows.invitations_done(
+        batch,
+        COUNTS,
+        db=summary.db,
+        clock=summary.clock,
+        delivery=summary.delivery,
+        followups=summary.followups,
+    )
+
+
 async def test_within_fifteen_minutes_the_summary_answers_the_command(setup):
-    cog, opp, clock = setup
+    summary, opp, clock = setup
     followup = Followup()
-    cog.remember_followup(opp.id, SimpleNamespace(followup=followup), clock.now())
+    summary.followups.remember(opp.id, ui.in_place(SimpleNamespace(followup=followup)), clock.now())
     clock.advance(timedelta(minutes=5))
-    await cog.on_outbox_batch_done(f"opp:{opp.id}", COUNTS)
-    await cog.on_outbox_batch_done(f"opp:{opp.id}", COUNTS)  # told once only
+    await batch_done(summary, f"opp:{opp.id}")
+    await batch_done(summary, f"opp:{opp.id}")  # told once only
     assert followup.sent == [
         "Invitations for **Panel**: 3 sent, 4 skipped by preference, 1 undeliverable."
     ]
-    assert cog.bot.delivery.dms == []
+    assert summary.delivery.dms == []
 
 
 async def test_later_it_goes_by_dm_to_the_organiser_as_a_service_message(setup):
-    cog, opp, clock = setup
+    summary, opp, clock = setup
     followup = Followup()
-    cog.remember_followup(opp.id, SimpleNamespace(followup=followup), clock.now())
+    summary.followups.remember(opp.id, ui.in_place(SimpleNamespace(followup=followup)), clock.now())
     clock.advance(timedelta(minutes=20))
-    await cog.on_outbox_batch_done(f"opp:{opp.id}", COUNTS)
+    await batch_done(summary, f"opp:{opp.id}")
     assert followup.sent == []
-    (dm,) = cog.bot.delivery.dms
+    (dm,) = summary.delivery.dms
     assert dm["user_id"] == 77 and dm["purpose"] == "service"
     assert "3 sent, 4 skipped by preference, 1 undeliverable" in dm["payload"]["content"]
 
 
 async def test_other_batches_are_not_ours(setup):
-    cog, opp, _ = setup
-    await cog.on_outbox_batch_done("poll-outcome:1", COUNTS)
-    await cog.on_outbox_batch_done("opp:x", COUNTS)
-    assert cog.bot.delivery.dms == []
-    await cog.on_outbox_batch_done(f"opp:{opp.id}", COUNTS)  # ours is still told
-    assert len(cog.bot.delivery.dms) == 1
+    summary, opp, _ = setup
+    await batch_done(summary, "poll-outcome:1")
+    await batch_done(summary, "opp:x")
+    assert summary.delivery.dms == []
+    await batch_done(summary, f"opp:{opp.id}")  # ours is still told
+    assert len(summary.delivery.dms) == 1

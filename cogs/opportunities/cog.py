@@ -1,0 +1,253 @@
+"""/opportunity post|roster|edit|cancel|close|list and /me opportunities.
+
+Each command: parse, guard, one call to the flows (cogs/opportunities/flows.py),
+answer with what ui.py builds. The cog registers the buttons, the invitation and
+close jobs, and tells the organiser when the invitations are done.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.commands import me_group
+from bot.domain.opportunities import ALLOCATIONS, FIRST_COME
+from bot.guards import actor_guild_id, require_member, require_organiser
+from bot.strings import opportunities as text
+from cogs.opportunities import flows, ui
+from db import opportunities as repo
+from db.jobs import Job
+
+if TYPE_CHECKING:
+    from bot.client import SpeakBack
+
+MEMBER = {"audience": "member"}
+ORGANISER = {"audience": "organiser"}
+EVERYONE = {"audience": "everyone"}
+
+
+@app_commands.guild_only()
+class OpportunityGroup(app_commands.Group, name="opportunity", description=text.GROUP_DESCRIPTION):
+    def __init__(self, followups: flows.Followups) -> None:
+        super().__init__(extras=ORGANISER)
+        self.followups = followups
+
+    @app_commands.command(name="post", description=text.POST_DESCRIPTION, extras=ORGANISER)
+    @app_commands.describe(
+        title=text.TITLE_HELP,
+        description=text.DESCRIPTION_HELP,
+        when=text.WHEN_HELP,
+        places=text.PLACES_HELP,
+        allocation=text.ALLOCATION_HELP,
+        payment=text.PAYMENT_HELP,
+        content_note=text.CONTENT_NOTE_HELP,
+        closes=text.CLOSES_HELP,
+        network=text.NETWORK_HELP,
+        ping=text.PING_HELP,
+    )
+    @app_commands.choices(allocation=[app_commands.Choice(name=a, value=a) for a in ALLOCATIONS])
+    async def post(
+        self,
+        interaction: discord.Interaction[SpeakBack],
+        title: str,
+        description: str,
+        when: str | None = None,
+        places: int | None = None,
+        allocation: str = FIRST_COME,
+        payment: str | None = None,
+        content_note: str | None = None,
+        closes: str | None = None,
+        network: bool = False,
+        ping: bool = False,
+    ) -> None:
+        actor, settings = await require_organiser(interaction)
+        draft = flows.Draft(
+            title,
+            description,
+            when,
+            places,
+            allocation,
+            payment,
+            content_note,
+            closes,
+            network,
+            ping,
+        )
+        created = await flows.post_opportunity(
+            ui.services_of(interaction),
+            ui.RENDER,
+            settings,
+            actor.user_id,
+            interaction.channel_id,
+            draft,
+            followups=self.followups,
+            tell=ui.in_place(interaction),
+        )
+        await interaction.response.send_message(
+            ui.posted_words(created), view=ui.roster_button_view(created.opp.id), ephemeral=True
+        )
+
+    @app_commands.command(name="roster", description=text.ROSTER_DESCRIPTION, extras=ORGANISER)
+    @app_commands.describe(opportunity=text.OPPORTUNITY_HELP)
+    @app_commands.autocomplete(opportunity=ui.shared_and_own_opportunities)
+    async def roster(self, interaction: discord.Interaction[SpeakBack], opportunity: int) -> None:
+        await ui.show_roster(interaction, opportunity)
+
+    @app_commands.command(name="edit", description=text.EDIT_DESCRIPTION, extras=ORGANISER)
+    @app_commands.describe(
+        opportunity=text.OPPORTUNITY_HELP,
+        title=text.TITLE_HELP,
+        description=text.DESCRIPTION_HELP,
+        when=text.WHEN_HELP,
+        places=text.PLACES_HELP,
+        payment=text.PAYMENT_HELP,
+        content_note=text.CONTENT_NOTE_HELP,
+        closes=text.CLOSES_HELP,
+        clear=text.CLEAR_HELP,
+    )
+    @app_commands.choices(
+        clear=[app_commands.Choice(name=n, value=v) for v, n in text.CLEAR_CHOICES.items()]
+    )
+    @app_commands.autocomplete(opportunity=ui.open_opportunities)
+    async def edit(
+        self,
+        interaction: discord.Interaction[SpeakBack],
+        opportunity: int,
+        title: str | None = None,
+        description: str | None = None,
+        when: str | None = None,
+        places: int | None = None,
+        payment: str | None = None,
+        content_note: str | None = None,
+        closes: str | None = None,
+        clear: app_commands.Choice[str] | None = None,
+    ) -> None:
+        _actor, settings = await require_organiser(interaction)
+        asked = flows.Changes(
+            title,
+            description,
+            when,
+            places,
+            payment,
+            content_note,
+            closes,
+            clear.value if clear is not None else None,
+        )
+
+        async def answer(edited: flows.Edited) -> None:
+            await interaction.response.send_message(ui.edited_words(edited), ephemeral=True)
+
+        await flows.edit_opportunity(
+            ui.services_of(interaction), ui.RENDER, opportunity, settings, asked, answer=answer
+        )
+
+    @app_commands.command(name="close", description=text.CLOSE_DESCRIPTION, extras=ORGANISER)
+    @app_commands.describe(opportunity=text.OPPORTUNITY_HELP)
+    @app_commands.autocomplete(opportunity=ui.open_opportunities)
+    async def close(self, interaction: discord.Interaction[SpeakBack], opportunity: int) -> None:
+        await require_organiser(interaction)
+        closed = await flows.close_now(
+            ui.services_of(interaction), ui.RENDER, opportunity, actor_guild_id(interaction)
+        )
+        await interaction.response.send_message(ui.closed_words(closed), ephemeral=True)
+
+    @app_commands.command(name="cancel", description=text.CANCEL_DESCRIPTION, extras=ORGANISER)
+    @app_commands.describe(opportunity=text.OPPORTUNITY_HELP)
+    @app_commands.autocomplete(opportunity=ui.rostered_opportunities)
+    async def cancel(self, interaction: discord.Interaction[SpeakBack], opportunity: int) -> None:
+        await require_organiser(interaction)
+
+        async def answer(told: int) -> None:
+            await interaction.response.send_message(ui.cancelled_words(told), ephemeral=True)
+
+        await flows.cancel_opportunity(
+            ui.services_of(interaction),
+            ui.RENDER,
+            opportunity,
+            actor_guild_id(interaction),
+            answer=answer,
+        )
+
+    @app_commands.command(name="list", description=text.LIST_DESCRIPTION, extras=EVERYONE)
+    async def list_(self, interaction: discord.Interaction[SpeakBack]) -> None:
+        guild_id = actor_guild_id(interaction)
+        listing = await flows.list_opportunities(
+            ui.services_of(interaction), guild_id, interaction.user.id
+        )
+        if not listing.items:
+            await interaction.response.send_message(text.LIST_EMPTY, ephemeral=True)
+            return
+        await interaction.response.send_message(embed=ui.list_embed(listing), ephemeral=True)
+
+
+class OpportunitiesCog(commands.Cog):
+    def __init__(self, bot: SpeakBack) -> None:
+        self.bot = bot
+        # The organiser's interaction, to answer the fan-out summary in place (15 min).
+        self.followups = flows.Followups()
+        bot.tree.add_command(OpportunityGroup(self.followups))
+        self._me = app_commands.Command(
+            name="opportunities",
+            description=text.ME_DESCRIPTION,
+            callback=OpportunitiesCog.me_opportunities,
+            extras=MEMBER,
+        )
+        self._me.binding = self
+        me_group(bot).add_command(self._me)
+        # Services exist once setup_hook has opened the database (not in command-only loads).
+        if bot.services is not None:
+            bot.services.dispatcher.register(flows.INVITE_JOB, self._invite_job)
+            bot.services.dispatcher.register(flows.CLOSE_JOB, self._close_job)
+            bot.services.retention.add_sweeper(repo.sweep)
+
+    async def me_opportunities(self, interaction: discord.Interaction[SpeakBack]) -> None:
+        member = await require_member(interaction, allow_outdated_notice=True)
+        found = await flows.my_answers(ui.services_of(interaction), member.guild_id, member.user_id)
+        if not found:
+            await interaction.response.send_message(text.ME_EMPTY, ephemeral=True)
+            return
+        answers, view = ui.my_answers_message(found)
+        await interaction.response.send_message(embed=answers, view=view, ephemeral=True)
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(*ui.DYNAMIC_ITEMS)
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(*ui.DYNAMIC_ITEMS)
+        self.bot.tree.remove_command("opportunity")
+        me_group(self.bot).remove_command("opportunities")
+
+    # -- jobs ---------------------------------------------------------------------
+
+    async def _invite_job(self, job: Job, now: datetime) -> None:
+        assert self.bot.services is not None
+        await flows.queue_invitations(
+            self.bot.services, ui.RENDER, self.followups, int(job.payload["opportunity_id"]), now
+        )
+
+    async def _close_job(self, job: Job, now: datetime) -> None:
+        assert self.bot.services is not None
+        await flows.close_job(self.bot.services, ui.RENDER, job.payload)
+
+    # -- the fan-out summary ---------------------------------------------------------
+
+    @commands.Cog.listener()
+    async def on_outbox_batch_done(self, batch: str, counts: dict[str, int]) -> None:
+        services = self.bot.services
+        assert services is not None
+        await flows.invitations_done(
+            batch,
+            counts,
+            db=services.db,
+            clock=services.clock,
+            delivery=services.delivery,
+            followups=self.followups,
+        )
+
+
+async def setup(bot: SpeakBack) -> None:
+    await bot.add_cog(OpportunitiesCog(bot))

@@ -1,0 +1,783 @@
+"""Opportunities: what happens when one is posted, answered, edited, closed or cancelled.
+
+Organisers invite members to co-produce something. Every answer is committed
+before the member is thanked (rule 10). Invitations go out through the outbox as
+one batch (a dispatcher job queues them, so a large fan-out never holds up a
+command), and the organiser gets one line when it is done. Closing (with the
+lottery draw) is a dispatcher job that runs however late, once.
+
+Nothing is sent to anyone who declined or did not answer (rule 2). No Discord
+here: payloads come from a `Render` (cogs/opportunities/ui.py implements it),
+and the person's reply, where it must come between committing and refreshing
+the posts, from a callback the caller gives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, Protocol
+
+from bot import strings
+from bot.delivery import Letter, message_payload
+from bot.domain.errors import Refusal
+from bot.domain.members import PURPOSE_SERVICE, notice_is_current
+from bot.domain.opportunities import (
+    CANCELLED,
+    CLEARABLE_NAMES,
+    CLOSED,
+    CONFIRMED,
+    INTERESTED,
+    MAX_DESCRIPTION,
+    MAX_SHORT_NOTE,
+    MAX_TITLE,
+    MAX_WHEN_TEXT,
+    OPEN,
+    WAITLISTED,
+    AnswerResult,
+    Opportunity,
+    Reply,
+    Roster,
+    check_allocation,
+    check_closes,
+    check_new_places,
+    check_places,
+    clean_text,
+    clear_changes,
+    new_seed,
+    summarise_fan_out,
+    waitlist_position,
+)
+from bot.domain.when import WhenError, parse_when
+from bot.networks import audience, may_answer_from, per_server_lines
+from bot.posts import Posted, Published, Target, message_link
+from bot.strings import opportunities as text
+from db import members as members_db
+from db import opportunities as repo
+from db import outbox as outbox_db
+from db.settings import GuildSettings, get_settings
+
+if TYPE_CHECKING:
+    from bot.clock import Clock
+    from bot.delivery import Delivery
+    from bot.services import Services
+    from db.database import Database
+
+Payload = dict[str, Any]
+
+KIND = "opportunity"  # in item_copies
+INVITE_JOB = "opportunity_invite"
+CLOSE_JOB = "opportunity_close"
+PURPOSE = "dm_opportunities"
+FOLLOWUP_WINDOW = timedelta(minutes=14)  # interaction tokens last 15 minutes
+
+
+def close_key(opp_id: int) -> str:
+    return f"opportunity-close:{opp_id}"
+
+
+def invite_key(opp_id: int) -> str:
+    return f"opportunity-invite:{opp_id}"
+
+
+def batch_of(opp_id: int) -> str:
+    return f"opp:{opp_id}"
+
+
+def opportunity_of_batch(batch: str) -> int | None:
+    """The opportunity whose invitations a finished outbox batch was (else None)."""
+    prefix, _, number = batch.partition(":")
+    if prefix != "opp" or not number.isdigit():
+        return None
+    return int(number)
+
+
+class Render(Protocol):
+    """The messages this feature sends (cogs/opportunities/ui.py)."""
+
+    def post(self, opp: Opportunity, confirmed: int) -> Payload: ...
+
+    def invitation(
+        self, opp: Opportunity, server: str, *, guild_id: int | None, home: str
+    ) -> Payload: ...
+
+    def note(self, title: str, body: str) -> Payload: ...
+
+
+Tell = Callable[[str], Awaitable[bool]]
+"""Answer the organiser's own command in place; False if that is no longer possible."""
+
+
+class Followups:
+    """The organiser's interactions, to answer the fan-out summary in place (15 min)."""
+
+    def __init__(self) -> None:
+        self._held: dict[int, tuple[Tell, datetime]] = {}
+
+    def remember(self, opp_id: int, tell: Tell, now: datetime) -> None:
+        # Forget interactions too old to answer (e.g. a fan-out cancelled part way).
+        for key, (_, at) in list(self._held.items()):
+            if now - at >= FOLLOWUP_WINDOW:
+                del self._held[key]
+        self._held[opp_id] = (tell, now)
+
+    def take(self, opp_id: int, now: datetime) -> Tell | None:
+        held = self._held.pop(opp_id, None)
+        if held is None or now - held[1] >= FOLLOWUP_WINDOW:
+            return None
+        return held[0]
+
+
+def posted(opp: Opportunity) -> Posted:
+    return Posted(
+        kind=KIND,
+        id=opp.id,
+        guild_id=opp.guild_id,
+        channel_id=opp.channel_id,
+        message_id=opp.message_id,
+        post_outbox_id=opp.post_outbox_id,
+        network_id=opp.network_id,
+    )
+
+
+# -- finding one ------------------------------------------------------------------------
+
+
+async def get_opportunity(services: Services, opp_id: int) -> Opportunity:
+    opp = await repo.get(services.db, opp_id)
+    if opp is None:
+        raise Refusal(text.NOT_FOUND)
+    return opp
+
+
+async def get_own_opportunity(services: Services, opp_id: int, guild_id: int) -> Opportunity:
+    """One of this server's own opportunities (to edit, close or cancel)."""
+    opp = await repo.get(services.db, opp_id, guild_id)
+    if opp is None:
+        raise Refusal(text.NOT_FOUND)
+    return opp
+
+
+async def get_rostered_opportunity(services: Services, opp_id: int, guild_id: int) -> Opportunity:
+    """This server's own, or a network opportunity shared here while still linked."""
+    opp = await repo.get(services.db, opp_id)
+    if opp is None or not await may_answer_from(
+        services.db, opp.guild_id, opp.network_id, guild_id
+    ):
+        raise Refusal(text.NOT_FOUND)
+    return opp
+
+
+async def find_opportunities(
+    services: Services, guild_id: int, states: tuple[str, ...], search: str
+) -> list[Opportunity]:
+    return await repo.list_for_guild(services.db, guild_id, states=states, search=search)
+
+
+async def find_shared_opportunities(
+    services: Services, guild_id: int, search: str
+) -> list[tuple[Opportunity, str]]:
+    """Network opportunities shared here (while linked), each with its home server's name."""
+    found = []
+    for opp in await repo.list_shared_with(
+        services.db, guild_id, states=(OPEN, CLOSED), search=search
+    ):
+        if await may_answer_from(services.db, opp.guild_id, opp.network_id, guild_id):
+            found.append((opp, services.posts.server_name(opp.guild_id)))
+    return found
+
+
+# -- posting ----------------------------------------------------------------------------
+
+
+def read_when(value: str | None, zone: str, now: datetime) -> tuple[str | None, datetime | None]:
+    """A date we can show as a timestamp, or plain words ("Tuesdays in January")."""
+    cleaned = clean_text(value, what="time", limit=MAX_WHEN_TEXT)
+    if cleaned is None:
+        return None, None
+    try:
+        return None, parse_when(cleaned, zone, now)
+    except WhenError as error:
+        if error.kind == "past":
+            raise
+        return cleaned, None
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What the organiser typed into /opportunity post (checked by `post_opportunity`)."""
+
+    title: str
+    description: str
+    when: str | None
+    places: int | None
+    allocation: str
+    payment: str | None
+    content_note: str | None
+    closes: str | None
+    network: bool
+    ping: bool
+
+
+@dataclass(frozen=True)
+class Created:
+    opp: Opportunity
+    channel_id: int
+    published: Published
+
+
+async def post_opportunity(
+    services: Services,
+    render: Render,
+    settings: GuildSettings,
+    posted_by: int,
+    here_channel_id: int | None,
+    draft: Draft,
+    *,
+    followups: Followups,
+    tell: Tell,
+) -> Created:
+    """Check, save and post it (home, and every linked server for a network one),
+    schedule its close, and queue the invitations (a job, so this stays quick)."""
+    db, now = services.db, services.clock.now()
+    reach = await audience(db, settings.guild_id, True) if draft.network else None
+    title = clean_text(draft.title, what="title", limit=MAX_TITLE, required=True)
+    description = clean_text(
+        draft.description, what="description", limit=MAX_DESCRIPTION, required=True
+    )
+    when_text, when_at = read_when(draft.when, settings.timezone, now)
+    places = check_places(draft.places)
+    closes_at = check_closes(
+        parse_when(draft.closes, settings.timezone, now) if draft.closes else None, now
+    )
+    allocation = check_allocation(draft.allocation, places, closes_at)
+    # Home is the announcements channel, else here.
+    channel_id = settings.announcements_channel_id or here_channel_id
+    if channel_id is None:
+        raise Refusal(text.NO_CHANNEL)
+    assert title is not None and description is not None
+    opp = await repo.create(
+        db,
+        guild_id=settings.guild_id,
+        channel_id=channel_id,
+        title=title,
+        description=description,
+        when_text=when_text,
+        when_at=when_at,
+        places=places,
+        allocation=allocation,
+        payment=clean_text(draft.payment, what="payment note", limit=MAX_SHORT_NOTE),
+        content_note=clean_text(draft.content_note, what="content note", limit=MAX_SHORT_NOTE),
+        closes_at=closes_at,
+        seed=new_seed(),
+        posted_by=posted_by,
+        now=now,
+    )
+
+    async def payload() -> Payload:
+        return render.post(opp, 0)
+
+    published = await services.posts.publish(
+        KIND,
+        opp.id,
+        guild_id=opp.guild_id,
+        channel_id=channel_id,
+        reach=reach,
+        render=payload,
+        dedupe_key=f"opp-post:{opp.id}",
+        ping_role_id=settings.announce_role_id if draft.ping else None,
+    )
+    opp = await repo.get(db, opp.id) or opp
+    if closes_at is not None:
+        await services.dispatcher.schedule(
+            CLOSE_JOB, closes_at, {"opportunity_id": opp.id}, close_key(opp.id), opp.guild_id
+        )
+    followups.remember(opp.id, tell, now)
+    # Invitations are queued by a job, so a fan-out to many never holds up the reply.
+    await services.dispatcher.schedule(
+        INVITE_JOB, now, {"opportunity_id": opp.id}, invite_key(opp.id), opp.guild_id
+    )
+    return Created(opp, channel_id, published)
+
+
+async def refresh_opportunity_posts(services: Services, render: Render, opp_id: int) -> None:
+    """Show the current state (places left, closed, cancelled) on every copy of the post."""
+    opp = await repo.get(services.db, opp_id)
+    if opp is None:
+        return
+    payload = render.post(opp, await repo.confirmed_count(services.db, opp.id))
+    await services.posts.refresh(posted(opp), payload)
+
+
+# -- invitations and the organiser's summary ------------------------------------------
+
+
+async def queue_invitations(
+    services: Services, render: Render, followups: Followups, opp_id: int, now: datetime
+) -> None:
+    """Queue the invitation DMs as one batch (idempotent: each has a dedupe key)."""
+    db = services.db
+    opp = await repo.get(db, opp_id)
+    if opp is None or not opp.is_open:
+        return
+    # Each server's own consent, pause and notice apply to its members. A person
+    # in two linked servers is invited once, by the first server that may reach them.
+    chosen: dict[int, int] = {}  # user -> the server inviting them
+    members_total = 0
+    for guild_id in await services.posts.reached_guilds(posted(opp)):
+        settings = await get_settings(db, guild_id)
+        for user_id in await members_db.contactable_user_ids(
+            db, guild_id, PURPOSE, now, settings.notice_version
+        ):
+            chosen.setdefault(user_id, guild_id)
+        everyone = await members_db.counts(db, guild_id, now, settings.notice_version)
+        members_total += everyone.members
+    skipped = max(0, members_total - len(chosen))
+    name = services.posts.server_name
+    home = name(opp.guild_id)
+    payloads: dict[int, Payload] = {}
+
+    def invitation(guild_id: int) -> Payload:
+        if guild_id not in payloads:
+            payloads[guild_id] = render.invitation(
+                opp,
+                name(guild_id),
+                guild_id=guild_id if opp.network_id is not None else None,
+                home=home,
+            )
+        return payloads[guild_id]
+
+    # One transaction: the batch becomes visible whole, so it cannot be
+    # "finished" before its last invitation is queued.
+    async with db.transaction():
+        await services.delivery.dm_many(
+            (
+                Letter(
+                    guild_id=guild_id,
+                    user_id=user_id,
+                    payload=invitation(guild_id),
+                    dedupe_key=f"opp:{opp.id}:invite:{guild_id}:{user_id}",
+                )
+                for user_id, guild_id in chosen.items()
+            ),
+            purpose=PURPOSE,
+            batch=batch_of(opp.id),
+        )
+        await repo.set_fan_out(db, opp.id, len(chosen), skipped)
+    if not chosen:
+        await tell_organiser(
+            opp.id, {}, db=db, clock=services.clock, delivery=services.delivery, followups=followups
+        )
+
+
+def summary_words(opp: Opportunity, counts: dict[str, int]) -> str:
+    summary = summarise_fan_out(counts, opp.skipped_by_preference or 0)
+    if not counts:
+        return text.SUMMARY_NONE.format(title=opp.title, skipped=summary.skipped)
+    words = text.SUMMARY.format(
+        title=opp.title,
+        sent=summary.sent,
+        skipped=summary.skipped,
+        undeliverable=summary.undeliverable,
+    )
+    if summary.waiting:
+        words += text.SUMMARY_WAITING.format(waiting=summary.waiting)
+    return words
+
+
+async def tell_organiser(
+    opp_id: int,
+    counts: dict[str, int],
+    *,
+    db: Database,
+    clock: Clock,
+    delivery: Delivery,
+    followups: Followups,
+) -> None:
+    """One line for the organiser when the invitations are done: in place within
+    15 minutes of posting, else by DM (a service message); once only."""
+    opp = await repo.get(db, opp_id)
+    if opp is None or not await repo.claim_summary(db, opp_id):
+        return
+    words = summary_words(opp, counts)
+    tell = followups.take(opp_id, clock.now())
+    if tell is not None and await tell(words):
+        return
+    if opp.posted_by is None:
+        return
+    await delivery.dm(
+        guild_id=opp.guild_id,
+        user_id=opp.posted_by,
+        purpose=PURPOSE_SERVICE,
+        payload=message_payload(words),
+        dedupe_key=f"opp:{opp.id}:summary",
+        urgent=True,
+    )
+
+
+async def invitations_done(
+    batch: str,
+    counts: dict[str, int],
+    *,
+    db: Database,
+    clock: Clock,
+    delivery: Delivery,
+    followups: Followups,
+) -> None:
+    """An outbox batch finished: if it was an opportunity's invitations, tell its organiser."""
+    opp_id = opportunity_of_batch(batch)
+    if opp_id is not None:
+        await tell_organiser(
+            opp_id, counts, db=db, clock=clock, delivery=delivery, followups=followups
+        )
+
+
+# -- answering --------------------------------------------------------------------------
+
+
+async def get_invited_member(services: Services, guild_id: int, user_id: int) -> tuple[int, int]:
+    """(guild_id, user_id) of someone answering an invitation in a DM, as a member of
+    the server that sent it, re-checked now (rule 7). (In a server, the member guard.)"""
+    member = await members_db.get_member(services.db, guild_id, user_id)
+    if member is None:
+        raise Refusal(strings.JOIN_FIRST)
+    settings = await get_settings(services.db, guild_id)
+    if not notice_is_current(member, settings.notice_version):
+        raise Refusal(text.NOTICE_CHANGED)
+    return member.guild_id, member.user_id
+
+
+@dataclass(frozen=True)
+class Answered:
+    opp: Opportunity
+    result: AnswerResult
+    counted_in: str | None  # the server their answer counts in, when it is another one
+    home: str  # the opportunity's own server
+    ask_name: bool  # a yes counted in another server: may the home organisers see the name?
+
+
+async def record_answer(
+    services: Services,
+    render: Render,
+    opp: Opportunity,
+    guild_id: int,
+    user_id: int,
+    said: str,
+    *,
+    home_message_id: int | None,
+    thank: Callable[[Answered], Awaitable[None]],
+) -> None:
+    """Save the answer, then thank them (rule 10), then tell anyone promoted and refresh.
+
+    `home_message_id`: the post pressed, when it was the home one (we may not know
+    its id yet). A member of another server starts as a count only, until they agree.
+    """
+    if home_message_id is not None:
+        await services.posts.note_home_message(posted(opp), home_message_id)
+    try:
+        result, promoted = await repo.answer(
+            services.db,
+            opp.id,
+            guild_id,
+            user_id,
+            said,
+            services.clock.now(),
+            show_name_to_host=guild_id == opp.guild_id,
+        )
+    except LookupError:
+        raise Refusal(text.NOT_FOUND) from None
+    reply = result.reply
+    name = services.posts.server_name
+    await thank(
+        Answered(
+            opp=opp,
+            result=result,
+            counted_in=name(reply.guild_id) if reply.guild_id != guild_id else None,
+            home=name(opp.guild_id),
+            ask_name=reply.state == INTERESTED and reply.guild_id != opp.guild_id,
+        )
+    )
+    if result.changed:
+        await tell_promoted(services, render, opp, promoted)
+        await refresh_opportunity_posts(services, render, opp.id)
+
+
+async def choose_name(services: Services, opp: Opportunity, user_id: int, share: bool) -> str:
+    """A yes counted in another server: whether the home organisers see the name.
+    Returns the home server's name."""
+    reply = await repo.reply_of_person(services.db, opp.id, user_id)
+    if reply is None or reply.state != INTERESTED:
+        raise Refusal(text.NAME_NO_YES)
+    await repo.set_show_name(services.db, opp.id, user_id, share)
+    return services.posts.server_name(opp.guild_id)
+
+
+async def tell_promoted(
+    services: Services, render: Render, opp: Opportunity, promoted: list[Reply]
+) -> None:
+    """A place came free: tell each promoted member, if they allow opportunity DMs."""
+    payload = render.note(text.PROMOTED_TITLE, text.PROMOTED.format(title=opp.title))
+    await services.delivery.dm_many(
+        (
+            Letter(
+                guild_id=reply.guild_id,
+                user_id=reply.user_id,
+                payload=payload,
+                dedupe_key=f"opp:{opp.id}:promoted:{reply.guild_id}:{reply.user_id}:{reply.seq}",
+            )
+            for reply in promoted
+        ),
+        purpose=PURPOSE,
+    )
+
+
+# -- editing, closing, cancelling -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What the organiser typed into /opportunity edit (None: leave it)."""
+
+    title: str | None = None
+    description: str | None = None
+    when: str | None = None
+    places: int | None = None
+    payment: str | None = None
+    content_note: str | None = None
+    closes: str | None = None
+    clear: str | None = None  # one of CLEARABLE_NAMES
+
+
+@dataclass(frozen=True)
+class Edited:
+    opp: Opportunity  # as it is now
+    promoted: list[Reply]
+    removed: str | None  # what was cleared, in words
+
+
+async def edit_opportunity(
+    services: Services,
+    render: Render,
+    opp_id: int,
+    settings: GuildSettings,
+    asked: Changes,
+    *,
+    answer: Callable[[Edited], Awaitable[None]],
+) -> None:
+    """Change an open opportunity, reschedule its close, answer, then tell anyone
+    promoted (more places) and refresh the posts."""
+    opp = await get_own_opportunity(services, opp_id, settings.guild_id)
+    if not opp.is_open:
+        raise Refusal(text.NOT_OPEN)
+    db, now = services.db, services.clock.now()
+    changes: dict[str, Any] = {}
+    if asked.title is not None:
+        changes["title"] = clean_text(asked.title, what="title", limit=MAX_TITLE, required=True)
+    if asked.description is not None:
+        changes["description"] = clean_text(
+            asked.description, what="description", limit=MAX_DESCRIPTION, required=True
+        )
+    if asked.when is not None:
+        changes["when_text"], changes["when_at"] = read_when(asked.when, settings.timezone, now)
+    if asked.places is not None:
+        confirmed = await repo.confirmed_count(db, opp.id)
+        changes["places"] = check_new_places(opp, asked.places, confirmed)
+    if asked.payment is not None:
+        changes["payment"] = clean_text(asked.payment, what="payment note", limit=MAX_SHORT_NOTE)
+    if asked.content_note is not None:
+        changes["content_note"] = clean_text(
+            asked.content_note, what="content note", limit=MAX_SHORT_NOTE
+        )
+    if asked.closes is not None:
+        changes["closes_at"] = check_closes(parse_when(asked.closes, settings.timezone, now), now)
+    if asked.clear is not None:
+        changes |= clear_changes(opp, asked.clear, set(changes))
+    if not changes:
+        raise Refusal(text.NOTHING_TO_EDIT)
+    try:
+        updated, promoted = await repo.edit(db, opp.id, **changes)
+    except LookupError:
+        raise Refusal(text.NOT_OPEN) from None
+    if "closes_at" in changes and changes["closes_at"] is None:
+        await services.dispatcher.cancel(close_key(opp.id))
+    elif "closes_at" in changes:
+        await services.dispatcher.schedule(
+            CLOSE_JOB,
+            changes["closes_at"],
+            {"opportunity_id": opp.id},
+            close_key(opp.id),
+            opp.guild_id,
+        )
+    removed = CLEARABLE_NAMES[asked.clear] if asked.clear is not None else None
+    await answer(Edited(updated, promoted, removed))
+    await tell_promoted(services, render, updated, promoted)
+    await refresh_opportunity_posts(services, render, opp.id)
+
+
+async def close_and_announce(services: Services, render: Render, opp_id: int) -> Opportunity | None:
+    """Close once (drawing the lottery), tell those drawn, update the post. Idempotent."""
+    try:
+        opp, _closed_now = await repo.close(services.db, opp_id, services.clock.now())
+    except LookupError:
+        return None
+    if opp.state == CLOSED and opp.is_lottery and opp.drawn_at is not None:
+        replies = await repo.replies(services.db, opp.id)
+        title = text.DRAW_TITLE.format(title=opp.title)
+
+        def body(reply: Reply) -> str:
+            if reply.place == CONFIRMED:
+                return text.DRAW_CONFIRMED.format(title=opp.title)
+            position = waitlist_position(reply, replies)
+            return text.DRAW_WAITLISTED.format(title=opp.title, position=position)
+
+        await services.delivery.dm_many(
+            (
+                Letter(
+                    guild_id=reply.guild_id,
+                    user_id=reply.user_id,
+                    payload=render.note(title, body(reply)),
+                    dedupe_key=f"opp:{opp.id}:draw:{reply.guild_id}:{reply.user_id}",
+                )
+                for reply in replies
+                # nothing is ever sent to someone who declined or was silent
+                if reply.state == INTERESTED
+            ),
+            purpose=PURPOSE,
+        )
+    await refresh_opportunity_posts(services, render, opp.id)
+    return opp
+
+
+async def close_job(services: Services, render: Render, payload: dict[str, Any]) -> None:
+    """Scheduled close: runs however late (downtime), once; closing is idempotent."""
+    await close_and_announce(services, render, int(payload["opportunity_id"]))
+
+
+@dataclass(frozen=True)
+class Closed:
+    opp: Opportunity  # as it was when the organiser closed it
+    drawn: tuple[int, int] | None  # (confirmed, waitlisted) for a lottery
+
+
+async def close_now(services: Services, render: Render, opp_id: int, guild_id: int) -> Closed:
+    """The organiser closes one of this server's own now (drawing the lottery, if any)."""
+    opp = await get_own_opportunity(services, opp_id, guild_id)
+    if not opp.is_open:
+        raise Refusal(text.ALREADY_CLOSED)
+    closed = await close_and_announce(services, render, opp.id)
+    await services.dispatcher.cancel(close_key(opp.id))
+    drawn = None
+    if closed is not None and closed.is_lottery:
+        replies = await repo.replies(services.db, opp.id)
+        drawn = (
+            sum(r.place == CONFIRMED for r in replies),
+            sum(r.place == WAITLISTED for r in replies),
+        )
+    return Closed(opp, drawn)
+
+
+async def cancel_opportunity(
+    services: Services,
+    render: Render,
+    opp_id: int,
+    guild_id: int,
+    *,
+    answer: Callable[[int], Awaitable[None]],
+) -> None:
+    """Cancel it, stop invitations not yet sent, tell those who said yes (they need
+    to know it is off), answer the organiser (how many were told), refresh the posts."""
+    opp = await get_own_opportunity(services, opp_id, guild_id)
+    if opp.state == CANCELLED:
+        raise Refusal(text.ALREADY_CANCELLED)
+    cancelled, yes = await repo.cancel(services.db, opp.id, services.clock.now())
+    await services.dispatcher.cancel(close_key(opp.id))
+    await outbox_db.cancel_pending(services.db, batch=batch_of(opp.id))
+    payload = render.note(
+        text.CANCELLED_TITLE.format(title=opp.title), text.CANCELLED_DM.format(title=opp.title)
+    )
+    await services.delivery.dm_many(
+        (
+            Letter(
+                guild_id=reply.guild_id,
+                user_id=reply.user_id,
+                payload=payload,
+                dedupe_key=f"opp:{opp.id}:cancelled:{reply.guild_id}:{reply.user_id}",
+            )
+            for reply in yes
+        ),
+        purpose=PURPOSE_SERVICE,
+    )
+    await answer(len(yes))
+    await refresh_opportunity_posts(services, render, cancelled.id)
+
+
+# -- the roster and the lists -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RosterSeen:
+    opp: Opportunity
+    roster: Roster
+    by_server: list[str] | None  # a network opportunity's suppressed per-server breakdown
+    shared_by: str | None  # the home server's name, when the viewer is another server
+
+
+async def roster_of(services: Services, opp_id: int, viewer: int) -> RosterSeen:
+    """The roster as this server's organisers may see it (names: see `repo.roster`):
+    of its own opportunities, or of a network one shared here while still linked."""
+    opp = await get_rostered_opportunity(services, opp_id, viewer)
+    reached = await services.posts.reached_guilds(posted(opp))
+    found = await repo.roster(services.db, opp, viewer_guild_id=viewer, reached_guilds=reached)
+    by_server = (
+        await per_server_lines(services.db, found.yes_by_server, text.BY_SERVER_UNIT)
+        if opp.network_id is not None
+        else None
+    )
+    shared_by = services.posts.server_name(opp.guild_id) if viewer != opp.guild_id else None
+    return RosterSeen(opp, found, by_server, shared_by)
+
+
+@dataclass(frozen=True)
+class Listed:
+    opp: Opportunity
+    confirmed: int
+    link: str
+    mine: str  # the viewer's answer ("" if none)
+
+
+@dataclass(frozen=True)
+class Listing:
+    items: list[Listed]
+    is_member: bool
+
+
+async def list_opportunities(services: Services, guild_id: int, user_id: int) -> Listing:
+    """Open ones here: this server's own, then network ones shared here (while linked)."""
+    db = services.db
+    found = await repo.list_for_guild(db, guild_id)
+    links = {
+        opp.id: message_link(Target(opp.guild_id, opp.channel_id, opp.message_id)) for opp in found
+    }
+    for opp in await repo.list_shared_with(db, guild_id):
+        if await may_answer_from(db, opp.guild_id, opp.network_id, guild_id):
+            found.append(opp)
+            links[opp.id] = await services.posts.link_for(posted(opp), guild_id)
+    if not found:
+        return Listing([], True)
+    mine = await repo.answered_ids(db, guild_id, user_id)
+    for opp in found:  # an answer counted in another linked server is theirs too
+        if opp.network_id is not None and opp.id not in mine:
+            theirs = await repo.reply_of_person(db, opp.id, user_id)
+            if theirs is not None:
+                mine[opp.id] = theirs.state
+    items = [
+        Listed(opp, await repo.confirmed_count(db, opp.id), links[opp.id], mine.get(opp.id, ""))
+        for opp in found
+    ]
+    return Listing(items, await members_db.is_member(db, guild_id, user_id))
+
+
+async def my_answers(services: Services, guild_id: int, user_id: int) -> list[repo.MyAnswer]:
+    """/me opportunities: each answer and place."""
+    return await repo.answers_of(services.db, guild_id, user_id)

@@ -1,0 +1,618 @@
+"""What opportunities look like in Discord: the post, the invitation, the buttons, the roster.
+
+The post (and each invitation DM) carries two equal grey buttons, **I'm
+interested** and **Not this time** (rule 2). Every press re-checks membership
+(rule 7). Organisers see names only of people who said yes; declines and silence
+are totals (rule 2). Custom ids and class names here are forever: buttons on
+month-old posts must keep working (tests/unit/test_custom_ids.py).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+
+from bot import strings
+from bot.delivery import message_payload
+from bot.domain.errors import Refusal
+from bot.domain.opportunities import (
+    CANCELLED,
+    CLOSED,
+    CONFIRMED,
+    DECLINED,
+    FIRST_COME,
+    INTERESTED,
+    MAX_DESCRIPTION,
+    MAX_SHORT_NOTE,
+    MAX_WHEN_TEXT,
+    OPEN,
+    WAITLISTED,
+    AnswerResult,
+    Opportunity,
+)
+from bot.domain.timefmt import discord_timestamp
+from bot.guards import actor_guild_id, require_member, require_organiser
+from bot.networks import require_answerable_from
+from bot.strings import opportunities as text
+from bot.ui import DynamicView, SafeButton, embed, shown
+from cogs.opportunities import flows
+from db import opportunities as repo
+
+if TYPE_CHECKING:
+    from bot.client import SpeakBack
+    from bot.services import Services
+
+log = logging.getLogger(__name__)
+
+Payload = dict[str, Any]
+
+
+def services_of(interaction: discord.Interaction[SpeakBack]) -> Services:
+    services = interaction.client.services
+    assert services is not None  # built in setup_hook, before any interaction
+    return services
+
+
+def cut(words: str, limit: int) -> str:
+    return words if len(words) <= limit else words[: limit - 1] + "…"
+
+
+def escaped(name: str) -> str:
+    return discord.utils.escape_markdown(name)
+
+
+# -- the post and the invitation --------------------------------------------------------
+
+
+def details_lines(opp: Opportunity, confirmed: int) -> list[str]:
+    """The opportunity in words; the content note comes first (rule 12)."""
+    lines: list[str] = []
+    if opp.content_note:
+        lines += [text.CONTENT_NOTE.format(note=shown(opp.content_note, MAX_SHORT_NOTE)), ""]
+    lines += [shown(opp.description, MAX_DESCRIPTION), ""]
+    lines.append(
+        text.PAYMENT.format(payment=shown(opp.payment, MAX_SHORT_NOTE))
+        if opp.payment
+        else text.NO_PAYMENT
+    )
+    if opp.when_at is not None:
+        when = text.WHEN_AT.format(
+            when=discord_timestamp(opp.when_at, "F"), relative=discord_timestamp(opp.when_at, "R")
+        )
+        lines.append(text.WHEN.format(when=when))
+    elif opp.when_text:
+        lines.append(text.WHEN.format(when=shown(opp.when_text, MAX_WHEN_TEXT)))
+    if opp.places is None:
+        lines.append(text.NO_LIMIT)
+    elif opp.allocation == FIRST_COME:
+        line = text.PLACES_FIRST_COME.format(places=opp.places)
+        if opp.is_open:
+            left = max(0, opp.places - confirmed)
+            extra = (
+                text.PLACES_LEFT.format(left=left, places=opp.places) if left else text.PLACES_FULL
+            )
+            line += " " + extra
+        lines.append(line)
+    else:
+        lines.append(text.PLACES_LOTTERY.format(places=opp.places))
+    lines.append("")
+    if opp.state == CANCELLED:
+        lines.append(text.CANCELLED_LINE)
+    elif opp.state == CLOSED:
+        lines.append(text.CLOSED_LINE)
+    else:
+        if opp.closes_at is not None:
+            lines.append(
+                text.CLOSES.format(
+                    when=discord_timestamp(opp.closes_at, "F"),
+                    relative=discord_timestamp(opp.closes_at, "R"),
+                )
+            )
+        else:
+            lines.append(text.OPEN_NO_CLOSE)
+        lines.append(text.YES_MEANS)
+        lines.append(text.NO_PRESSURE)
+    return lines
+
+
+def opportunity_embed(opp: Opportunity, confirmed: int) -> discord.Embed:
+    title = opp.title if opp.is_open else f"{opp.title} ({opp.state})"
+    result = embed(cut(title, 256), cut("\n".join(details_lines(opp, confirmed)), 4096))
+    result.set_footer(text=text.FOOTER.format(id=opp.id))
+    return result
+
+
+def answer_view(opp_id: int, guild_id: int | None = None) -> discord.ui.View:
+    """The two equal buttons. In a DM they carry the member's server (`guild_id`),
+    so a network invitation is answered as a member of the server that sent it."""
+    view = DynamicView()
+    view.add_item(YesButton(opp_id, guild_id))
+    view.add_item(NoButton(opp_id, guild_id=guild_id))
+    return view
+
+
+def post_payload(opp: Opportunity, confirmed: int) -> Payload:
+    view = answer_view(opp.id) if opp.is_open else DynamicView()
+    return message_payload(embeds=[opportunity_embed(opp, confirmed)], view=view)
+
+
+def invitation_payload(
+    opp: Opportunity,
+    server: str,
+    confirmed: int,
+    *,
+    guild_id: int | None = None,
+    home: str | None = None,
+) -> Payload:
+    """The DM: the content note before anything else, then the same post and buttons.
+
+    For a network opportunity sent to a member of another server, `guild_id` is
+    that server (carried by the buttons) and `home` names the server it comes from.
+    """
+    if home is not None and guild_id is not None and guild_id != opp.guild_id:
+        first = text.DM_INTRO_NETWORK.format(home=escaped(home), server=escaped(server))
+    else:
+        first = text.DM_INTRO.format(server=escaped(server))
+    intro = [first]
+    if opp.content_note:
+        intro.insert(0, text.CONTENT_NOTE.format(note=shown(opp.content_note, MAX_SHORT_NOTE)))
+    intro.append(text.DM_HOW_TO_STOP)
+    return message_payload(
+        "\n".join(intro),
+        embeds=[opportunity_embed(opp, confirmed)],
+        view=answer_view(opp.id, guild_id),
+    )
+
+
+def note_payload(title: str, body: str) -> Payload:
+    return message_payload(embeds=[embed(cut(title, 256), body)])
+
+
+class Messages:
+    """The `flows.Render` the feature's flows ask for their payloads."""
+
+    def post(self, opp: Opportunity, confirmed: int) -> Payload:
+        return post_payload(opp, confirmed)
+
+    def invitation(
+        self, opp: Opportunity, server: str, *, guild_id: int | None, home: str
+    ) -> Payload:
+        return invitation_payload(opp, server, 0, guild_id=guild_id, home=home)
+
+    def note(self, title: str, body: str) -> Payload:
+        return note_payload(title, body)
+
+
+RENDER: flows.Render = Messages()
+
+
+def in_place(interaction: discord.Interaction) -> flows.Tell:
+    """Answer the organiser's command again (its token lasts 15 minutes)."""
+
+    async def tell(words: str) -> bool:
+        try:
+            await interaction.followup.send(words, ephemeral=True)
+        except discord.HTTPException:
+            log.info("The organiser's interaction expired; sending the summary by DM")
+            return False
+        return True
+
+    return tell
+
+
+# -- what the organiser is told -------------------------------------------------------
+
+
+def posted_words(created: flows.Created) -> str:
+    opp, published = created.opp, created.published
+    closes_words = (
+        text.POSTED_CLOSES.format(
+            when=discord_timestamp(opp.closes_at, "F"),
+            relative=discord_timestamp(opp.closes_at, "R"),
+        )
+        if opp.closes_at
+        else text.POSTED_NO_CLOSE
+    )
+    words = text.POSTED.format(
+        channel=created.channel_id,
+        closes=closes_words,
+        lottery=text.POSTED_LOTTERY if opp.is_lottery else "",
+    )
+    if published.networked:
+        names = [escaped(name) for name in published.servers]
+        words = text.POSTED_NETWORK.format(count=len(names), servers=", ".join(names)) + words
+        if published.missing:
+            missing = [escaped(name) for name in published.missing]
+            words += text.POSTED_MISSING.format(servers=", ".join(missing))
+    return words + "\n" + text.POSTED_INVITES
+
+
+def roster_button_view(opp_id: int) -> discord.ui.View:
+    view = DynamicView()
+    view.add_item(RosterButton(opp_id))
+    return view
+
+
+def edited_words(edited: flows.Edited) -> str:
+    promoted = edited.promoted
+    return text.EDITED.format(
+        channel=edited.opp.channel_id,
+        removed=text.EDITED_REMOVED.format(what=edited.removed) if edited.removed else "",
+        promoted=text.EDITED_PROMOTED.format(
+            count=len(promoted), people=strings.people(len(promoted))
+        )
+        if promoted
+        else "",
+    )
+
+
+def closed_words(closed: flows.Closed) -> str:
+    draw = ""
+    if closed.drawn is not None:
+        confirmed, waitlisted = closed.drawn
+        draw = text.CLOSED_DRAW.format(confirmed=confirmed, waitlisted=waitlisted)
+    return text.CLOSED_NOW.format(channel=closed.opp.channel_id, draw=draw)
+
+
+def cancelled_words(told: int) -> str:
+    if not told:
+        return text.CANCELLED_NOBODY
+    return text.CANCELLED_NOW.format(count=told, people=strings.people(told))
+
+
+# -- answering -------------------------------------------------------------------------
+
+
+async def answering_member(
+    interaction: discord.Interaction[SpeakBack], opp: Opportunity, dm_guild_id: int | None = None
+) -> tuple[int, int]:
+    """(guild_id, user_id) of the member answering, re-checked now (rule 7).
+
+    In a server, the usual member guard (it shows a changed notice first); in a
+    DM (the invitation), membership of the server the button names (`dm_guild_id`,
+    else the opportunity's own). Either way that server must still be allowed to
+    answer: the home server, or a server still linked to the item's network.
+    """
+    services = services_of(interaction)
+    if interaction.guild_id is not None:
+        if opp.guild_id != interaction.guild_id and opp.network_id is None:
+            raise Refusal(text.NOT_FOUND)
+        member = await require_member(interaction)
+        guild_id, user_id = member.guild_id, member.user_id
+    else:
+        guild_id, user_id = await flows.get_invited_member(
+            services, dm_guild_id or opp.guild_id, interaction.user.id
+        )
+    await require_answerable_from(services.db, opp.guild_id, opp.network_id, guild_id)
+    return guild_id, user_id
+
+
+def thanks_for(opp: Opportunity, result: AnswerResult) -> str:
+    reply = result.reply
+    if reply.state == DECLINED:
+        return text.DECLINED
+    if reply.state != INTERESTED:
+        return text.WITHDRAWN.format(title=opp.title)
+    if reply.place == WAITLISTED:
+        first = text.THANKS_WAITLISTED.format(title=opp.title, position=result.position)
+    elif reply.place == CONFIRMED:
+        first = (text.THANKS_CONFIRMED if opp.places is not None else text.THANKS_NO_LIMIT).format(
+            title=opp.title
+        )
+    else:
+        when = discord_timestamp(opp.closes_at, "F") if opp.closes_at else ""
+        first = text.THANKS_IN_DRAW.format(title=opp.title, when=when)
+    return "\n\n".join([first, text.ACCESS_HINT, text.CHANGE_HINT])
+
+
+def name_question(opp_id: int, guild_id: int | None) -> discord.ui.View:
+    """Two equal grey buttons: share my name with the home organisers, or just count me."""
+    view = DynamicView()
+    view.add_item(NameButton(opp_id, "share", guild_id))
+    view.add_item(NameButton(opp_id, "keep", guild_id))
+    return view
+
+
+async def answer(
+    interaction: discord.Interaction[SpeakBack], opp_id: int, said: str, dm_guild_id: int | None
+) -> None:
+    """A press of I'm interested / Not this time (on a post, an invitation or /me)."""
+    services = services_of(interaction)
+    opp = await flows.get_opportunity(services, opp_id)
+    guild_id, user_id = await answering_member(interaction, opp, dm_guild_id)
+    pressed = interaction.message if interaction.guild_id == opp.guild_id else None
+
+    async def thank(answered: flows.Answered) -> None:
+        words = thanks_for(opp, answered.result)
+        if answered.counted_in is not None:
+            words += "\n\n" + text.COUNTED_ELSEWHERE.format(server=escaped(answered.counted_in))
+        # Someone counted in another server is asked (on each yes press, so they can
+        # change it) whether the home organisers may see their name; default: a count.
+        if answered.ask_name:
+            words += "\n\n" + text.NAME_QUESTION.format(home=escaped(answered.home))
+            shared = answered.result.reply.show_name_to_host
+            words += " " + (text.NAME_NOW_SHARED if shared else text.NAME_NOW_KEPT)
+            view = name_question(opp.id, dm_guild_id)
+            await interaction.response.send_message(words, view=view, ephemeral=True)
+        else:
+            await interaction.response.send_message(words, ephemeral=True)
+
+    await flows.record_answer(
+        services,
+        RENDER,
+        opp,
+        guild_id,
+        user_id,
+        said,
+        home_message_id=pressed.id if pressed is not None else None,
+        thank=thank,
+    )
+
+
+def _guild_part(guild_id: int | None) -> str:
+    return f":{guild_id}" if guild_id is not None else ""
+
+
+def _guild_of(match: Any) -> int | None:
+    return int(match["guild"]) if match["guild"] else None
+
+
+class YesButton(SafeButton, template=r"opp:(?P<id>[0-9]+):yes(?::(?P<guild>[0-9]+))?"):
+    def __init__(self, opp_id: int, guild_id: int | None = None) -> None:
+        self.opp_id = opp_id
+        self.guild_id = guild_id  # set on DM invitations: the member's server
+        super().__init__(f"opp:{opp_id}:yes{_guild_part(guild_id)}", label=strings.INTERESTED)
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match):  # type: ignore[override]
+        return cls(int(match["id"]), _guild_of(match))
+
+    async def on_press(self, interaction: discord.Interaction) -> None:
+        await answer(interaction, self.opp_id, INTERESTED, self.guild_id)
+
+
+class NoButton(SafeButton, template=r"opp:(?P<id>[0-9]+):no(?::(?P<guild>[0-9]+))?"):
+    """Not this time: same style as yes (rule 2). Also "step out" in /me opportunities."""
+
+    def __init__(
+        self, opp_id: int, label: str = strings.NOT_THIS_TIME, guild_id: int | None = None
+    ) -> None:
+        self.opp_id = opp_id
+        self.guild_id = guild_id
+        super().__init__(f"opp:{opp_id}:no{_guild_part(guild_id)}", label=label)
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match):  # type: ignore[override]
+        return cls(int(match["id"]), guild_id=_guild_of(match))
+
+    async def on_press(self, interaction: discord.Interaction) -> None:
+        await answer(interaction, self.opp_id, DECLINED, self.guild_id)
+
+
+class NameButton(
+    SafeButton,
+    template=r"opp:(?P<id>[0-9]+):name:(?P<choice>share|keep)(?::(?P<guild>[0-9]+))?",
+):
+    """A member of another server chooses whether the home organisers see their name.
+
+    Two equal grey buttons; either choice is fine. Re-checks membership (rule 7).
+    """
+
+    def __init__(self, opp_id: int, choice: str, guild_id: int | None = None) -> None:
+        self.opp_id = opp_id
+        self.choice = choice
+        self.guild_id = guild_id
+        super().__init__(
+            f"opp:{opp_id}:name:{choice}{_guild_part(guild_id)}",
+            label=text.SHARE_NAME if choice == "share" else text.KEEP_COUNT,
+        )
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match):  # type: ignore[override]
+        return cls(int(match["id"]), match["choice"], _guild_of(match))
+
+    async def on_press(self, interaction: discord.Interaction) -> None:
+        services = services_of(interaction)
+        opp = await flows.get_opportunity(services, self.opp_id)
+        _guild_id, user_id = await answering_member(interaction, opp, self.guild_id)
+        share = self.choice == "share"
+        home = await flows.choose_name(services, opp, user_id, share)
+        done = text.NAME_SHARED if share else text.NAME_KEPT
+        await interaction.response.edit_message(
+            content=done.format(home=escaped(home), title=opp.title), view=None
+        )
+
+
+class RosterButton(SafeButton, template=r"opp:(?P<id>[0-9]+):roster"):
+    """On the organiser's own confirmation: see the roster (organisers only, re-checked)."""
+
+    def __init__(self, opp_id: int) -> None:
+        self.opp_id = opp_id
+        super().__init__(f"opp:{opp_id}:roster", label=text.SEE_ROSTER)
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match):  # type: ignore[override]
+        return cls(int(match["id"]))
+
+    async def on_press(self, interaction: discord.Interaction) -> None:
+        await show_roster(interaction, self.opp_id)
+
+
+DYNAMIC_ITEMS = (YesButton, NoButton, NameButton, RosterButton)
+
+
+# -- the roster -------------------------------------------------------------------------
+
+
+def _person(entry: Any) -> str:
+    mention = f"<@{entry.user_id}>"
+    name = f"**{shown(entry.name, 100)}** ({mention})" if entry.name else mention
+    if entry.access_needs:
+        name += text.ROSTER_NEEDS.format(needs=shown(entry.access_needs, 500))
+    return f"- {name}"
+
+
+def roster_embed(seen: flows.RosterSeen) -> discord.Embed:
+    """Yes-sayers by name; declines and silence as totals only (rule 2).
+
+    For a network opportunity, `seen.by_server` is the suppressed per-server
+    breakdown of yeses, and `seen.shared_by` names the home server when the
+    viewer is elsewhere.
+    """
+    opp, roster = seen.opp, seen.roster
+    lines: list[str] = []
+    if seen.shared_by is not None:
+        lines += [text.ROSTER_OTHER_SERVER.format(home=escaped(seen.shared_by)), ""]
+    sections = []
+    if opp.places is None:
+        sections.append((text.ROSTER_SAID_YES, roster.confirmed))
+    else:
+        sections.append((text.ROSTER_CONFIRMED, roster.confirmed))
+        sections.append((text.ROSTER_WAITLISTED, roster.waitlisted))
+    if roster.in_draw:
+        sections.append((text.ROSTER_IN_DRAW, roster.in_draw))
+    for heading, entries in sections:
+        lines.append(heading.format(count=len(entries)))
+        lines.extend(_person(e) for e in entries)
+        if not entries:
+            lines.append(text.ROSTER_NOBODY)
+        lines.append("")
+    if roster.unnamed_yes:
+        lines += [text.ROSTER_UNNAMED.format(count=roster.unnamed_yes), ""]
+    if seen.by_server:
+        lines += [text.ROSTER_BY_SERVER, *seen.by_server, ""]
+    if opp.answers_erased_at is not None:
+        lines.append(text.ROSTER_ERASED)
+    else:
+        lines.append(text.ROSTER_TOTALS.format(declined=roster.declined, no_reply=roster.no_reply))
+    lines += ["", text.ROSTER_PRIVACY]
+    title = text.ROSTER_TITLE.format(title=opp.title)
+    if not opp.is_open:
+        title += f" ({opp.state})"
+    result = embed(cut(title, 256), cut("\n".join(lines), 4096))
+    result.set_footer(text=text.FOOTER.format(id=opp.id))
+    return result
+
+
+async def show_roster(interaction: discord.Interaction[SpeakBack], opp_id: int) -> None:
+    """The roster, for this server's organisers (the command and the button)."""
+    await require_organiser(interaction)
+    seen = await flows.roster_of(services_of(interaction), opp_id, actor_guild_id(interaction))
+    await interaction.response.send_message(embed=roster_embed(seen), ephemeral=True)
+
+
+# -- /opportunity list and /me opportunities ------------------------------------------
+
+
+def list_embed(listing: flows.Listing) -> discord.Embed:
+    lines = []
+    for item in listing.items:
+        opp = item.opp
+        if opp.places is None:
+            places = text.NO_LIMIT.replace("**", "")
+        elif opp.is_lottery:
+            places = text.PLACES_LOTTERY.format(places=opp.places).replace("**", "")
+        else:
+            left = max(0, opp.places - item.confirmed)
+            places = (
+                text.PLACES_LEFT.format(left=left, places=opp.places) if left else text.PLACES_FULL
+            )
+        closes = (
+            text.LIST_CLOSES.format(when=discord_timestamp(opp.closes_at, "R"))
+            if opp.closes_at
+            else ""
+        )
+        lines.append(
+            text.LIST_LINE.format(
+                title=cut(opp.title, 200),
+                places=places,
+                closes=closes,
+                link=item.link,
+                mine=text.LIST_MINE.get(item.mine, ""),
+            )
+        )
+    if not listing.is_member:
+        lines += ["", text.LIST_JOIN]
+    return embed(text.LIST_TITLE, cut("\n".join(lines), 4096))
+
+
+def my_answer_words(item: repo.MyAnswer) -> str:
+    reply, opp = item.reply, item.opportunity
+    if reply.state != INTERESTED:
+        return text.ME_STATE[reply.state]
+    if reply.place == WAITLISTED:
+        return text.ME_STATE["waitlisted"].format(position=item.position)
+    if reply.place == CONFIRMED:
+        return text.ME_STATE["confirmed" if opp.places is not None else "confirmed_no_limit"]
+    return text.ME_STATE["in_draw"]
+
+
+def my_answers_message(found: list[repo.MyAnswer]) -> tuple[discord.Embed, discord.ui.View]:
+    """Each answer and place, with a "step out" button for each yes still standing."""
+    lines = [
+        text.ME_LINE.format(
+            title=cut(item.opportunity.title, 200),
+            item_state=text.ME_ITEM_STATE[item.opportunity.state],
+            answer=my_answer_words(item),
+        )
+        for item in found
+    ]
+    view = DynamicView()
+    for item in found:
+        if item.reply.state == INTERESTED and item.opportunity.state != CANCELLED:
+            label = text.STEP_OUT.format(title=item.opportunity.title)
+            if len(view.children) < 25:
+                view.add_item(NoButton(item.opportunity.id, label=cut(label, 80)))
+    if view.children:
+        lines += ["", text.ME_FOOTER]
+    return embed(text.ME_TITLE, cut("\n".join(lines), 4096)), view
+
+
+# -- autocomplete -----------------------------------------------------------------------
+
+
+async def _choices(
+    interaction: discord.Interaction[SpeakBack], current: str, states: tuple[str, ...]
+) -> list[app_commands.Choice[int]]:
+    if interaction.guild_id is None:
+        return []
+    found = await flows.find_opportunities(
+        services_of(interaction), interaction.guild_id, states, current
+    )
+    return [
+        app_commands.Choice(
+            name=cut(o.title + ("" if o.is_open else f" ({o.state})"), 100), value=o.id
+        )
+        for o in found
+    ]
+
+
+async def open_opportunities(
+    interaction: discord.Interaction, current: str
+) -> list[app_commands.Choice[int]]:
+    return await _choices(interaction, current, (OPEN,))
+
+
+async def rostered_opportunities(
+    interaction: discord.Interaction, current: str
+) -> list[app_commands.Choice[int]]:
+    return await _choices(interaction, current, (OPEN, CLOSED))
+
+
+async def shared_and_own_opportunities(
+    interaction: discord.Interaction, current: str
+) -> list[app_commands.Choice[int]]:
+    """For the roster: this server's, then network ones shared here (while linked)."""
+    own = await rostered_opportunities(interaction, current)
+    if interaction.guild_id is None:
+        return own
+    shared = await flows.find_shared_opportunities(
+        services_of(interaction), interaction.guild_id, current
+    )
+    for opp, home in shared:
+        name = text.FROM_SERVER.format(title=opp.title, server=home)
+        own.append(app_commands.Choice(name=cut(name, 100), value=opp.id))
+    return own[:25]

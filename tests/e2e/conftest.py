@@ -13,13 +13,15 @@ the bot's log is printed with any failure.
 
 from __future__ import annotations
 
+import os
 import sys
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any
 
 import pytest
 
 from tests.e2e import linked
+from tests.emulator import forkserver
 from tests.emulator.process import ECHO_BOT
 from tests.emulator.world import World
 
@@ -32,6 +34,22 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
     report = yield
     setattr(item, f"rep_{report.when}", report)
     return report
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fork_server() -> Iterator[forkserver.ForkServer | None]:
+    """One pre-imported interpreter per pytest process forks each bot start (much faster
+    than a cold `python -m bot run`). SPEAKBACK_TEST_COLD_START=1 starts them cold."""
+    if os.environ.get("SPEAKBACK_TEST_COLD_START") == "1":
+        yield None
+        return
+    server = forkserver.ForkServer()
+    forkserver.use(server)
+    try:
+        yield server
+    finally:
+        forkserver.use(None)
+        server.close()
 
 
 @pytest.fixture

@@ -18,6 +18,8 @@ from typing import Any
 
 import aiohttp
 
+from tests.emulator import forkserver
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SPEAKBACK = [sys.executable, "-m", "bot", "run"]
 ECHO_BOT = [sys.executable, "-m", "tests.emulator.echo_bot"]
@@ -39,7 +41,7 @@ class BotProcess:
         self.env = env
         self.log_path = log_path
         self.control_port = int(env["SPEAKBACK_TEST_CONTROL_PORT"])
-        self.proc: asyncio.subprocess.Process | None = None
+        self.proc: asyncio.subprocess.Process | forkserver.ForkedProcess | None = None
         self.starts = 0
         self._session: aiohttp.ClientSession | None = None
 
@@ -48,9 +50,20 @@ class BotProcess:
         return f"http://127.0.0.1:{self.control_port}"
 
     async def start(self) -> None:
+        """Starts the bot: forked from the session's fork server if there is one, else cold."""
         self.starts += 1
+        server = forkserver.active()
+        forked = server is not None and server.forkable(self.command)
+        how = " (forked)" if forked else ""
         with self.log_path.open("ab") as log:
-            log.write(f"\n===== bot start #{self.starts}: {' '.join(self.command)}\n".encode())
+            log.write(f"\n===== bot start #{self.starts}{how}: {' '.join(self.command)}\n".encode())
+        if forked:
+            assert server is not None
+            self.proc = await server.spawn(
+                self.command, env=self.env, cwd=REPO_ROOT, log=self.log_path
+            )
+            return
+        with self.log_path.open("ab") as log:
             self.proc = await asyncio.create_subprocess_exec(
                 *self.command,
                 cwd=REPO_ROOT,

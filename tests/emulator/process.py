@@ -14,11 +14,12 @@ import socket
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 
-from tests.emulator import forkserver
+if TYPE_CHECKING:  # imported when used: the fork server itself runs that module as __main__
+    from tests.emulator.forkserver import ForkedProcess
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SPEAKBACK = [sys.executable, "-m", "bot", "run"]
@@ -41,7 +42,7 @@ class BotProcess:
         self.env = env
         self.log_path = log_path
         self.control_port = int(env["SPEAKBACK_TEST_CONTROL_PORT"])
-        self.proc: asyncio.subprocess.Process | forkserver.ForkedProcess | None = None
+        self.proc: asyncio.subprocess.Process | ForkedProcess | None = None
         self.starts = 0
         self._session: aiohttp.ClientSession | None = None
 
@@ -51,6 +52,8 @@ class BotProcess:
 
     async def start(self) -> None:
         """Starts the bot: forked from the session's fork server if there is one, else cold."""
+        from tests.emulator import forkserver
+
         self.starts += 1
         server = forkserver.active()
         forked = server is not None and server.forkable(self.command)

@@ -26,6 +26,13 @@ from tests.emulator.process import ECHO_BOT
 from tests.emulator.world import World
 
 MakeWorld = Callable[..., Awaitable[World]]
+
+# Where tests differ from the defaults (which `make bench` and `make demo` keep):
+# an action returns after the bot's /settle and this long without Discord traffic,
+QUIET = 0.02
+# and edits of one message go out at once (queued edits still merge into one outbox
+# row); a test of coalescing sets the production interval (bot/delivery.py) itself.
+FAST_ENV = {"SPEAKBACK_TEST_EDIT_INTERVAL": "0"}
 network = linked.network  # three servers with organisers, linked into one network
 
 
@@ -57,6 +64,8 @@ async def make_world(tmp_path: Any, request: pytest.FixtureRequest) -> AsyncIter
     worlds: list[World] = []
 
     async def make(**options: Any) -> World:
+        options.setdefault("quiet", QUIET)
+        options["env"] = {**FAST_ENV, **(options.get("env") or {})}
         world = await World.start(tmp_path / f"world{len(worlds)}", **options)
         worlds.append(world)
         return world

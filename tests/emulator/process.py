@@ -156,9 +156,6 @@ def bot_env(
             "SPEAKBACK_ENABLE_TEST_CONTROL": "1",
             "SPEAKBACK_TEST_CONTROL_PORT": str(control_port),
             "SPEAKBACK_TEST_NOW": now_iso,
-            # Edits of one message go out at once (queued edits still merge into one row);
-            # a test of coalescing sets the production 1 s (bot/delivery.py) explicitly.
-            "SPEAKBACK_TEST_EDIT_INTERVAL": "0",
             "PYTHONUNBUFFERED": "1",
             "PYTHONDONTWRITEBYTECODE": "1",
         }

@@ -150,7 +150,12 @@ class Server:
     def _fork(self, conn: socket.socket, job: Job) -> Job | None:
         sys.stdout.flush()
         sys.stderr.flush()
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError as error:
+            _send(conn, {"error": f"fork failed: {error}"})
+            conn.close()
+            return None
         if pid == 0:
             conn.close()
             self.close_in_child()

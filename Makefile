@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint demo bench check migrate sync clean
+.PHONY: run test test-full lint demo bench check migrate sync clean
 
 # The venv is (re)built only when pyproject.toml changes.
 $(STAMP): pyproject.toml
@@ -31,7 +31,11 @@ lint: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m ruff check .
-	$(PY) -m pytest
+	$(PY) -m pytest -m "not full"
+
+# The full-size load tests (marked `full`), one at a time: they measure pacing.
+test-full: $(STAMP)
+	$(PY) -m pytest -m full -n0
 
 demo: $(STAMP)
 	@$(PY) -m tests.demo

@@ -56,6 +56,7 @@ class TestControl:
 
     port: int
     start: datetime | None
+    edit_interval: float | None = None  # seconds between edits of one message, if not 1.0
 
 
 @dataclass(frozen=True)
@@ -177,7 +178,13 @@ def _parse_secret(raw: str) -> bytes | None:
 
 def _parse_test_control(env: Mapping[str, str]) -> TestControl | None:
     port_raw = env.get("SPEAKBACK_TEST_CONTROL_PORT", "").strip()
+    interval_raw = env.get("SPEAKBACK_TEST_EDIT_INTERVAL", "").strip()
     if not port_raw:
+        if interval_raw:
+            raise ConfigError(
+                "SPEAKBACK_TEST_EDIT_INTERVAL is a test-only setting; it is refused without "
+                "SPEAKBACK_ENABLE_TEST_CONTROL=1 and SPEAKBACK_TEST_CONTROL_PORT. Remove it."
+            )
         return None
     if env.get("SPEAKBACK_ENABLE_TEST_CONTROL", "").strip() != "1":
         raise ConfigError(
@@ -197,4 +204,14 @@ def _parse_test_control(env: Mapping[str, str]) -> TestControl | None:
             raise ConfigError(
                 "SPEAKBACK_TEST_NOW must be an ISO time with a zone, e.g. 2026-12-01T09:00:00+00:00."
             )
-    return TestControl(port=int(port_raw), start=start)
+    interval = None
+    if interval_raw:
+        try:
+            interval = float(interval_raw)
+        except ValueError:
+            interval = -1.0
+        if not 0 <= interval <= 60:
+            raise ConfigError(
+                f"SPEAKBACK_TEST_EDIT_INTERVAL must be seconds from 0 to 60 (got {interval_raw!r})."
+            )
+    return TestControl(port=int(port_raw), start=start, edit_interval=interval)

@@ -194,6 +194,8 @@ class Delivery:
     (`dm_undeliverable`, `outbox_batch_done`) for the features that listen.
     """
 
+    edit_min_interval = EDIT_MIN_INTERVAL  # tests may shorten it (bot.testing)
+
     def __init__(
         self,
         db: Database,
@@ -484,7 +486,8 @@ class Delivery:
 
     async def _deliver_edit(self, row: OutboxRow, now: datetime) -> None:
         assert row.channel_id is not None and row.message_id is not None
-        wait = EDIT_MIN_INTERVAL - (time.monotonic() - self._last_edit.get(row.message_id, 0.0))
+        last = self._last_edit.get(row.message_id, 0.0)
+        wait = self.edit_min_interval - (time.monotonic() - last)
         if wait > 0:
             await asyncio.sleep(wait)  # let a burst of changes coalesce into this edit
             row = await outbox.reread(self.db, row.id) or row

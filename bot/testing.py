@@ -89,7 +89,10 @@ _runner: web.AppRunner | None = None
 
 
 def register_test_jobs(bot: SpeakBack) -> None:
-    """Job kinds the delivery-core tests schedule (test mode only)."""
+    """Job kinds the delivery-core tests schedule, and test-only settings (test mode only)."""
+    control = bot.config.test_control
+    if control is not None and control.edit_interval is not None:
+        bot.delivery.edit_min_interval = control.edit_interval  # wall-clock, never the driven one
 
     async def post(job: Job, now: datetime) -> None:
         await bot.delivery.post(

@@ -13,17 +13,26 @@ the bot's log is printed with any failure.
 
 from __future__ import annotations
 
+import os
 import sys
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any
 
 import pytest
 
 from tests.e2e import linked
+from tests.emulator import forkserver
 from tests.emulator.process import ECHO_BOT
 from tests.emulator.world import World
 
 MakeWorld = Callable[..., Awaitable[World]]
+
+# Where tests differ from the defaults (which `make bench` and `make demo` keep):
+# an action returns after the bot's /settle and this long without Discord traffic,
+QUIET = 0.02
+# and edits of one message go out at once (queued edits still merge into one outbox
+# row); a test of coalescing sets the production interval (bot/delivery.py) itself.
+FAST_ENV = {"SPEAKBACK_TEST_EDIT_INTERVAL": "0"}
 network = linked.network  # three servers with organisers, linked into one network
 
 
@@ -34,11 +43,29 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
     return report
 
 
+@pytest.fixture(scope="session", autouse=True)
+def fork_server() -> Iterator[forkserver.ForkServer | None]:
+    """One pre-imported interpreter per pytest process forks each bot start (much faster
+    than a cold `python -m bot run`). SPEAKBACK_TEST_COLD_START=1 starts them cold."""
+    if os.environ.get("SPEAKBACK_TEST_COLD_START") == "1":
+        yield None
+        return
+    server = forkserver.ForkServer()
+    forkserver.use(server)
+    try:
+        yield server
+    finally:
+        forkserver.use(None)
+        server.close()
+
+
 @pytest.fixture
 async def make_world(tmp_path: Any, request: pytest.FixtureRequest) -> AsyncIterator[MakeWorld]:
     worlds: list[World] = []
 
     async def make(**options: Any) -> World:
+        options.setdefault("quiet", QUIET)
+        options["env"] = {**FAST_ENV, **(options.get("env") or {})}
         world = await World.start(tmp_path / f"world{len(worlds)}", **options)
         worlds.append(world)
         return world

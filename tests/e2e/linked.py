@@ -5,6 +5,10 @@ set up (and, for `network`, an organiser role), and are linked into one network
 the way moderators do it: a one-time code, approved by Leeds. Commands are
 synced globally (no DEV_GUILD_ID). `cast` gives the usual people: an organiser
 in Leeds, one person in each server, and one person in two linked servers.
+
+Linking by commands takes ten interactions, so `network` writes the same rows
+straight into the bot's database (`seed_network`, through db/networks.py);
+tests/e2e/test_networks.py links by commands and checks that the rows match.
 """
 
 from __future__ import annotations
@@ -16,11 +20,16 @@ from dataclasses import dataclass
 import pytest
 
 from bot import strings
+from bot.domain.networks import new_code
 from bot.strings import membership as member_text
 from bot.strings import networks as network_text
+from db import networks as repo
+from db.database import Database
+from tests.database import db_path
 from tests.emulator.world import GuildRef, Person, World
 
 LEEDS, BRADFORD, WAKEFIELD = SERVERS = ["Leeds champions", "Bradford voices", "Wakefield group"]
+NETWORK_NAME = "Yorkshire"
 
 
 def code_in(reply) -> str:
@@ -45,18 +54,46 @@ async def set_up_servers(world: World, *, organisers: bool = True) -> dict[str, 
     return mods
 
 
-@pytest.fixture
-async def network(make_world):
-    """Three servers, each with announcements and organisers, linked into one network."""
-    world = await make_world(guilds=SERVERS)
-    mods = await set_up_servers(world)
+async def link_by_commands(world: World, mods: dict[str, Person]) -> None:
+    """Leeds creates the network; Bradford, then Wakefield, join with a one-time code
+    each, approved by Leeds, which makes a fresh code after each approval."""
     leeds = world.guild(LEEDS)
-    code = code_in(await mods[LEEDS].slash("network create", in_guild=leeds, name="Yorkshire"))
+    code = code_in(await mods[LEEDS].slash("network create", in_guild=leeds, name=NETWORK_NAME))
     for name in (BRADFORD, WAKEFIELD):
         await mods[name].slash("network join", in_guild=world.guild(name), code=code)
         await mods[LEEDS].click(leeds.channel("moderators").messages[-1], network_text.APPROVE)
         shown = await mods[LEEDS].slash("network show", in_guild=leeds)
         code = code_in(await mods[LEEDS].click(shown, network_text.MAKE_CODE))  # one-time codes
+
+
+async def seed_network(world: World) -> None:
+    """The rows `link_by_commands` leaves, written as db/networks.py writes them (on a
+    second connection to the bot's database; the bot reads networks from it each time)."""
+    now = world.now
+    leeds = world.guild(LEEDS)
+    db = await Database.open(db_path(world))
+    try:
+        network_id = await repo.create_network(db, NETWORK_NAME, leeds.id, now)
+        code = new_code()
+        await repo.add_code(db, network_id, code, now)
+        for name in (BRADFORD, WAKEFIELD):
+            guild = world.guild(name)
+            assert await repo.use_code(db, code, now) == network_id
+            request_id = await repo.open_request(db, network_id, guild.id, guild.name, now)
+            await repo.decide(db, request_id, True, leeds.id, now)
+            code = new_code()
+            await repo.add_code(db, network_id, code, now)
+    finally:
+        await db.close()
+
+
+@pytest.fixture
+async def network(make_world):
+    """Three servers, each with announcements and organisers, linked into one network."""
+    world = await make_world(guilds=SERVERS)
+    mods = await set_up_servers(world)
+    await seed_network(world)
+    leeds = world.guild(LEEDS)
     shown = await mods[LEEDS].slash("network show", in_guild=leeds)
     assert all(name in shown.text for name in SERVERS), shown.text
     return world, mods

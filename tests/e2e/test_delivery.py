@@ -6,6 +6,8 @@ import asyncio
 import sqlite3
 from datetime import timedelta
 
+import pytest
+
 
 def db_rows(world, sql, params=()):
     with sqlite3.connect(world.root / "speakback.db") as conn:
@@ -82,6 +84,7 @@ async def test_a_crash_between_send_and_mark_produces_no_duplicate(world):
     assert db_rows(world, "SELECT state FROM outbox") == [("sent",)]
 
 
+@pytest.mark.full
 async def test_300_dms_at_once_all_arrive_paced_under_the_global_limit(world):
     people = [world.user(f"member{n}") for n in range(300)]
     for person in people:

@@ -13,6 +13,7 @@ import sqlite3
 from contextlib import closing
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from icalendar import Calendar
 
 from bot import strings
@@ -429,6 +430,7 @@ async def wait_until_dead(world: World, within: float = 30.0) -> None:
     raise AssertionError("the bot did not stop")
 
 
+@pytest.mark.full
 async def test_kill_9_during_a_fan_out_to_300_leaves_everyone_exactly_one_reminder(world):
     post = await schedule(world)
     [(meeting_id, occ_key)] = rows(world, "SELECT id, shown_occ_key FROM meetings")

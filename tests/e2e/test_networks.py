@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.strings import networks as text
-from tests.e2e.linked import SERVERS, code_in, set_up_servers
+from tests.database import rows
+from tests.e2e.linked import SERVERS, code_in, link_by_commands, seed_network, set_up_servers
 
 
 @pytest.fixture
@@ -90,3 +91,43 @@ async def test_a_mistyped_code_is_explained_kindly(three):
         "network join", in_guild=world.guild(SERVERS[1]), code="hello"
     )
     assert "doesn't look like a network link code" in reply.text
+
+
+NETWORK_TABLES = {
+    "networks": "SELECT * FROM networks ORDER BY id",
+    "network_members": "SELECT * FROM network_members ORDER BY network_id, guild_id",
+    # codes are random: compare everything but the hash, and that each hash is distinct
+    "network_codes": "SELECT network_id, created_at, expires_at, used_at, "
+    "count(DISTINCT code_hash) FROM network_codes GROUP BY network_id, created_at, expires_at, "
+    "used_at ORDER BY network_id, used_at IS NULL, used_at",
+    "network_requests": "SELECT * FROM network_requests ORDER BY id",
+    "guild_presence": "SELECT * FROM guild_presence ORDER BY guild_id",
+}
+
+
+def network_rows(world) -> dict[str, list[tuple]]:
+    return {table: rows(world, sql) for table, sql in NETWORK_TABLES.items()}
+
+
+async def test_linking_by_commands_leaves_the_rows_the_network_fixture_seeds(make_world):
+    """The `network` fixture writes its link rows directly (seed_network); here the
+    moderators link the same three servers by commands, and the rows are the same."""
+    linked = await make_world(guilds=SERVERS)
+    await link_by_commands(linked, await set_up_servers(linked))
+    seeded = await make_world(guilds=SERVERS)
+    await set_up_servers(seeded)
+    await seed_network(seeded)
+    by_commands, by_seed = network_rows(linked), network_rows(seeded)
+    assert by_commands["network_members"] and by_commands["network_requests"]
+    assert len(by_commands["network_codes"]) >= 1
+    # the two worlds have different server ids: compare with ids mapped to server names
+    names_linked = {g.id: g.name for g in linked.guilds}
+    names_seeded = {g.id: g.name for g in seeded.guilds}
+
+    def named(table_rows, names):
+        return [tuple(names.get(v, v) for v in row) for row in table_rows]
+
+    for table in NETWORK_TABLES:
+        assert named(by_commands[table], names_linked) == named(by_seed[table], names_seeded), table
+    shown = await seeded.mod.slash("network show", in_guild=seeded.guild(SERVERS[0]))
+    assert all(name in shown.text for name in SERVERS), shown.text

@@ -14,9 +14,12 @@ import socket
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
+
+if TYPE_CHECKING:  # imported when used: the fork server itself runs that module as __main__
+    from tests.emulator.forkserver import ForkedProcess
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SPEAKBACK = [sys.executable, "-m", "bot", "run"]
@@ -39,7 +42,7 @@ class BotProcess:
         self.env = env
         self.log_path = log_path
         self.control_port = int(env["SPEAKBACK_TEST_CONTROL_PORT"])
-        self.proc: asyncio.subprocess.Process | None = None
+        self.proc: asyncio.subprocess.Process | ForkedProcess | None = None
         self.starts = 0
         self._session: aiohttp.ClientSession | None = None
 
@@ -48,9 +51,22 @@ class BotProcess:
         return f"http://127.0.0.1:{self.control_port}"
 
     async def start(self) -> None:
+        """Starts the bot: forked from the session's fork server if there is one, else cold."""
+        from tests.emulator import forkserver
+
         self.starts += 1
+        server = forkserver.active()
+        forked = server is not None and server.forkable(self.command)
+        how = " (forked)" if forked else ""
         with self.log_path.open("ab") as log:
-            log.write(f"\n===== bot start #{self.starts}: {' '.join(self.command)}\n".encode())
+            log.write(f"\n===== bot start #{self.starts}{how}: {' '.join(self.command)}\n".encode())
+        if forked:
+            assert server is not None
+            self.proc = await server.spawn(
+                self.command, env=self.env, cwd=REPO_ROOT, log=self.log_path
+            )
+            return
+        with self.log_path.open("ab") as log:
             self.proc = await asyncio.create_subprocess_exec(
                 *self.command,
                 cwd=REPO_ROOT,

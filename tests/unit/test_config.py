@@ -78,6 +78,24 @@ def test_test_control_is_refused_without_the_explicit_switch():
     assert config.test_control is not None and config.test_control.port == 9999
 
 
+def test_the_edit_interval_is_a_test_only_setting():
+    test_env = {
+        "DISCORD_TOKEN": TOKEN,
+        "SPEAKBACK_TEST_CONTROL_PORT": "9999",
+        "SPEAKBACK_ENABLE_TEST_CONTROL": "1",
+    }
+    assert load_config(test_env).test_control.edit_interval is None  # the built-in 1 s
+    assert (
+        load_config({**test_env, "SPEAKBACK_TEST_EDIT_INTERVAL": "0"}).test_control.edit_interval
+        == 0
+    )
+    with pytest.raises(ConfigError, match="SPEAKBACK_TEST_EDIT_INTERVAL"):
+        load_config({"DISCORD_TOKEN": TOKEN, "SPEAKBACK_TEST_EDIT_INTERVAL": "0"})
+    for bad in ("-1", "soon", "61"):
+        with pytest.raises(ConfigError, match="SPEAKBACK_TEST_EDIT_INTERVAL"):
+            load_config({**test_env, "SPEAKBACK_TEST_EDIT_INTERVAL": bad})
+
+
 def test_test_clock_start_must_carry_a_zone():
     with pytest.raises(ConfigError, match="SPEAKBACK_TEST_NOW"):
         load_config(

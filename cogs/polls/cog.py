@@ -181,7 +181,7 @@ class PollsCog(commands.Cog):
     @app_commands.guild_only()
     async def polls(self, interaction: discord.Interaction[SpeakBack]) -> None:
         guild_id = actor_guild_id(interaction)
-        found = await flows.open_polls(self.bot.services, guild_id, interaction.user.id)
+        found = await flows.list_open_polls(self.bot.services, guild_id, interaction.user.id)
         if not found.polls:
             await interaction.response.send_message(text.LIST_EMPTY, ephemeral=True)
             return

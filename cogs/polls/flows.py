@@ -191,7 +191,7 @@ class OpenPolls:
     is_member: bool
 
 
-async def open_polls(services: Services, guild_id: int, user_id: int) -> OpenPolls:
+async def list_open_polls(services: Services, guild_id: int, user_id: int) -> OpenPolls:
     found = await repo.list_polls(services.db, guild_id, open_only=True)
     found += await shared_here(services, guild_id, open_only=True)
     if not found:

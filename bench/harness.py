@@ -366,7 +366,9 @@ async def timed(coro: Awaitable[Any]) -> tuple[Any, float]:
 
 
 def has_cog(name: str) -> bool:
-    return (REPO_ROOT / "cogs" / f"{name}.py").exists()
+    """Whether a feature is built: a module in cogs/, or a package (cogs/<name>/)."""
+    cogs = REPO_ROOT / "cogs"
+    return (cogs / f"{name}.py").exists() or (cogs / name / "__init__.py").exists()
 
 
 async def create_poll(

@@ -43,6 +43,10 @@ CREATED_MISSING = (
 )
 CREATED_CLOSES = "It closes {when} ({relative}); `/poll close` closes it sooner. "
 CREATED_NO_CLOSE = "It stays open until you close it with `/poll close`. "
+CLOSES_PASSED = (
+    "The closing time passed while the form was open. Please start again "
+    "with a later time. Nothing was posted."
+)
 
 # -- the poll message ----------------------------------------------------------
 KIND_LINES = {
@@ -123,6 +127,7 @@ COUNTED_ELSEWHERE = (
     "once. You can change it from either server."
 )
 NONE_CHOSEN = "Please choose at least one option."
+ANOTHER_SERVER = "another server"  # a server the bot no longer sees
 
 # -- results ---------------------------------------------------------------------
 RESULTS_TITLE = "Results: {question}"
@@ -136,10 +141,13 @@ RESULTS_ROUNDS_CUT = "(More rounds in `/poll export`.)"
 RESULTS_ROUNDS_SHORT = "(Options by number. The full explanation is in `/poll export`.)"
 ROUND_WINNER = "Round {n}: {option} wins, with {votes} of the {continuing} ballots still counting."
 ROUND_OUT = "Round {n}: no option has more than half. Out: {options}."
+ROUND_OUT_ONE = "option {n}"
+ROUND_OUT_MANY = "options {numbers} and {last}"
 BREAKDOWN_LINE = "{group}: {count} {people}, most {unit}: {top}"
 BREAKDOWN_NO_TOP = "{group}: {count} {people}"
 BREAKDOWN_SMALL = "{group}: fewer than {threshold}"
 BREAKDOWN_HIDDEN = "{group}: hidden"
+BREAKDOWN_TOTAL = "Total: {total}"
 BREAKDOWN_NOTE = (
     "Groups with fewer than {threshold} people are not shown, so nobody can be "
     "picked out. Another group may be hidden too, so those numbers can't be worked out."
@@ -167,6 +175,10 @@ EXPORT_READY = "Here are the results of **{question}** as a CSV file."
 EXPORT_ANONYMOUS_NOTE = "It is anonymous, so the file has no names."
 EXPORT_NETWORK_NOTE = "Names are shown only for this server's own members."
 EXPORT_OTHER_SERVER = "(a member of another server)"
+EXPORT_FEWER_THAN = "fewer than {threshold}"
+EXPORT_HIDDEN = "hidden"
+CHOICE_CLOSED = " (closed)"  # autocomplete: after a closed poll's question
+CHOICE_FROM = " (from {server})"  # autocomplete: a network poll shared here
 OUTCOME_MODAL_TITLE = "You said, we did"
 OUTCOME_DECIDED_LABEL = "What was decided"
 OUTCOME_DECIDED_PLACEHOLDER = "We will start an evening peer support group."

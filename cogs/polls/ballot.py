@@ -11,16 +11,17 @@ Screens carry their progress in their custom ids (`poll:7:rk:3.0.12`,
 working after a restart. Every step re-checks membership and that the poll is
 open (rule 7); a vote is committed before "Your vote is saved" (rule 10). After
 a vote, `poll_vote` is dispatched so the cog can update the turnout shown.
+What a vote does is in `cogs.polls.flows`.
 """
 
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 import discord
 
 from bot import strings
-from bot.client import SpeakBack
 from bot.domain.ballots import (
     Ballot,
     BallotError,
@@ -29,17 +30,12 @@ from bot.domain.ballots import (
     PollKind,
     RankedBallot,
     SingleBallot,
-    ballot_from_json,
-    ballot_to_json,
     option_indices,
-    validate_ballot,
 )
 from bot.domain.errors import Refusal
 from bot.domain.polls import (
     MAX_REASON,
-    CountedBeforeLeaving,
     Poll,
-    check_can_vote,
     clean_reason,
     decode_points,
     decode_ranking,
@@ -49,10 +45,13 @@ from bot.domain.polls import (
 )
 from bot.errors import NotAllowed
 from bot.guards import actor_guild_id, require_member
-from bot.networks import require_answerable_from
 from bot.strings import polls as text
 from bot.ui import DynamicView, SafeItem, SafeModal, embed
-from db import polls as repo
+from cogs.polls import flows
+from cogs.polls.flows import amount, cut, describe_ballot, kind_line, title_of
+
+if TYPE_CHECKING:
+    from bot.client import SpeakBack
 
 log = logging.getLogger(__name__)
 
@@ -63,71 +62,24 @@ def bot_of(interaction: discord.Interaction) -> SpeakBack:
     return interaction.client  # type: ignore[return-value]
 
 
-def title_of(words: str) -> str:
-    return words if len(words) <= 256 else words[:255] + "…"
-
-
-def cut(words: str, limit: int) -> str:
-    return words if len(words) <= limit else words[: limit - 1] + "…"
-
-
-def amount(n: int, unit: str) -> str:
-    return f"1 {unit[:-1]}" if n == 1 and unit.endswith("s") else f"{n} {unit}"
-
-
-def kind_line(poll: Poll) -> str:
-    if poll.kind is PollKind.MULTI and poll.max_choices:
-        return text.KIND_LINES["multi_limited"].format(n=poll.max_choices)
-    return text.KIND_LINES[poll.kind.value]
-
-
-def describe_ballot(poll: Poll, ballot: Ballot) -> str:
-    names = poll.options
-    if isinstance(ballot, SingleBallot):
-        return f"**{names[ballot.choice]}**"
-    if isinstance(ballot, MultiBallot):
-        return "; ".join(f"**{names[i]}**" for i in sorted(ballot.choices))
-    if isinstance(ballot, RankedBallot):
-        return ", ".join(f"{n}. **{names[i]}**" for n, i in enumerate(ballot.ranking, start=1))
-    assert isinstance(ballot, PointsBallot)
-    return "; ".join(f"**{names[i]}**: {amount(p, 'points')}" for i, p in ballot.points.items())
-
-
 def server_name(bot: SpeakBack, guild_id: int) -> str:
+    """A server's name as shown in a message (markdown escaped)."""
     guild = bot.get_guild(guild_id)
-    return discord.utils.escape_markdown(guild.name) if guild else "another server"
+    return discord.utils.escape_markdown(guild.name) if guild else text.ANOTHER_SERVER
 
 
-async def votable_poll(
-    bot: SpeakBack, poll_id: int, guild_id: int, *, found: Poll | None = None
-) -> Poll:
-    """The poll, if members of `guild_id` may vote in it: its own server's, or a network
-    poll shared with a server still linked to that network (issue 10). `found` is the
-    poll when the caller has just read it."""
-    poll = found if found is not None else await repo.get_poll(bot.db, poll_id)
-    if poll is None or (poll.guild_id != guild_id and poll.network_id is None):
-        raise Refusal(text.POLL_GONE)
-    await require_answerable_from(bot.db, poll.guild_id, poll.network_id, guild_id)
-    return poll
+def counted_line(bot: SpeakBack, counted_in: int | None) -> str | None:
+    """A kind line if this person's one vote is counted in another linked server."""
+    if counted_in is None:
+        return None
+    return text.COUNTED_ELSEWHERE.format(server=server_name(bot, counted_in))
 
 
 async def open_poll_for(interaction: discord.Interaction, poll_id: int) -> Poll:
     """The poll, if this member may vote in it now (re-checked on every step, rule 7)."""
     bot = bot_of(interaction)
     member = await require_member(interaction)
-    poll = await votable_poll(bot, poll_id, member.guild_id)
-    check_can_vote(poll, bot.clock.now())
-    return poll
-
-
-async def counted_elsewhere(bot: SpeakBack, poll: Poll, guild_id: int, user_id: int) -> str | None:
-    """A kind line if this person's one vote is counted in another linked server."""
-    if poll.network_id is None:
-        return None
-    counted = await repo.counted_in(bot.db, poll.id, user_id)
-    if counted is None or counted == guild_id:
-        return None
-    return text.COUNTED_ELSEWHERE.format(server=server_name(bot, counted))
+    return await flows.get_open_poll(bot.services, poll_id, member.guild_id)
 
 
 def ballot_intro(poll: Poll, current: Ballot | None) -> list[str]:
@@ -251,32 +203,28 @@ def points_value_screen(
 
 
 async def save_vote(interaction: discord.Interaction, poll_id: int, ballot: Ballot) -> None:
-    """Validate, commit, then say so (rule 10); then update the turnout on the poll."""
+    """Commit, then say so (rule 10); then the cog updates the turnout on the poll."""
     bot = bot_of(interaction)
     member = await require_member(interaction)
-    poll = await votable_poll(bot, poll_id, member.guild_id)
-    ballot = validate_ballot(poll.kind, len(poll.options), ballot, poll.max_choices)
     try:
-        changed = await repo.cast_vote(
-            bot.db,
-            poll.id,
-            guild_id=member.guild_id,
-            user_id=member.user_id,
-            choice=ballot_to_json(ballot),
-            group=member.profile.group,
-            voter_name=None if poll.anonymous else interaction.user.display_name,
-            now=bot.clock.now(),
+        vote = await flows.save_vote(
+            bot.services,
+            poll_id,
+            member,
+            ballot,
+            voter_name=interaction.user.display_name,
             secret=bot.config.secret,
         )
-    except LookupError:
+    except flows.NotAMember:
         raise NotAllowed(strings.JOIN_FIRST) from None
-    saved = text.SAVED_CHANGED if changed else text.SAVED
+    poll = vote.poll
+    saved = text.SAVED_CHANGED if vote.changed else text.SAVED
     lines = [
-        cut(saved.format(choice=describe_ballot(poll, ballot)), 3000),
+        cut(saved.format(choice=describe_ballot(poll, vote.ballot)), 3000),
         text.SAVED_ANONYMOUS if poll.anonymous else text.SAVED_NAMED,
         text.SAVED_CHANGE_HINT,
     ]
-    elsewhere = await counted_elsewhere(bot, poll, member.guild_id, member.user_id)
+    elsewhere = counted_line(bot, vote.counted_in)
     if elsewhere:
         lines.append(elsewhere)
     view = DynamicView()
@@ -308,24 +256,24 @@ class VoteButton(
     async def on_press(self, interaction: discord.Interaction) -> None:
         bot = bot_of(interaction)
         # Everyone may press at once when a poll is announced: one read re-checks it all.
-        read = await repo.vote_press(
-            bot.db,
+        read = await flows.vote_press(
+            bot.services,
             self.poll_id,
             actor_guild_id(interaction),
             interaction.user.id,
             bot.config.secret,
         )
         member = await require_member(interaction, found=(read.member, read.notice_version))
-        poll = await votable_poll(bot, self.poll_id, member.guild_id, found=read.poll)
-        check_can_vote(poll, bot.clock.now())
-        if read.counted_before:
-            raise CountedBeforeLeaving()
-        home_copy = interaction.guild_id == poll.guild_id
-        if poll.message_id is None and home_copy and interaction.message is not None:
-            await repo.set_message_id(bot.db, poll.id, interaction.message.id)
-        current = ballot_from_json(poll.kind, read.ballot[0]) if read.ballot else None
-        shown, view = ballot_screen(poll, current)
-        elsewhere = await counted_elsewhere(bot, poll, member.guild_id, member.user_id)
+        opened = await flows.open_ballot(
+            bot.services,
+            read,
+            self.poll_id,
+            member,
+            pressed_in=interaction.guild_id,
+            message_id=interaction.message.id if interaction.message is not None else None,
+        )
+        shown, view = ballot_screen(opened.poll, opened.current)
+        elsewhere = counted_line(bot, opened.counted_in)
         await interaction.response.send_message(
             content=elsewhere, embed=shown, view=view, ephemeral=True
         )
@@ -616,9 +564,7 @@ class ReasonModal(SafeModal, title=text.REASON_MODAL_TITLE):
         bot = bot_of(interaction)
         poll = await open_poll_for(interaction, self.poll_id)
         reason = clean_reason(self.reason.value)
-        saved = await repo.set_reason(bot.db, poll.id, interaction.user.id, reason, bot.clock.now())
-        if not saved:
-            raise Refusal(text.REASON_NO_BALLOT)
+        await flows.save_reason(bot.services, poll, interaction.user.id, reason)
         await interaction.response.send_message(
             text.REASON_SAVED if reason else text.REASON_CLEARED, ephemeral=True
         )
@@ -644,16 +590,10 @@ class ReasonButton(
     async def on_press(self, interaction: discord.Interaction) -> None:
         bot = bot_of(interaction)
         poll = await open_poll_for(interaction, self.poll_id)
-        if not poll.reasons:
-            raise Refusal(text.REASONS_OFF)
-        mine, counted_before = await repo.ballot_of(
-            bot.db, poll, interaction.user.id, bot.config.secret
+        mine = await flows.current_reason(
+            bot.services, poll, interaction.user.id, bot.config.secret
         )
-        if counted_before:
-            raise CountedBeforeLeaving()
-        if mine is None:
-            raise Refusal(text.REASON_NO_BALLOT)
-        await interaction.response.send_modal(ReasonModal(poll, mine[1]))
+        await interaction.response.send_modal(ReasonModal(poll, mine))
 
 
 BALLOT_ITEMS = (

@@ -1,0 +1,464 @@
+"""What a poll looks like in Discord: the poll post, the results, the forms, autocomplete.
+
+`PollRender` makes the messages `cogs.polls.flows` asks for (its `Render`); the
+ballot behind the Vote button is in `cogs.polls.ballot`.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+
+from bot import strings
+from bot.delivery import message_payload
+from bot.domain.ballots import parse_options, validate_question
+from bot.domain.errors import Refusal
+from bot.domain.polls import Poll, PollSettings, clean_outcome
+from bot.domain.suppression import Shown
+from bot.domain.tally import TallyResult
+from bot.domain.timefmt import discord_timestamp
+from bot.guards import actor_guild_id, require_organiser
+from bot.strings import polls as text
+from bot.ui import DynamicView, SafeModal, embed
+from cogs.polls import flows
+from cogs.polls.ballot import VoteButton, bot_of, server_name
+from cogs.polls.flows import Chart, amount, cut, kind_line, title_of
+
+if TYPE_CHECKING:
+    from bot.client import SpeakBack
+
+EMBED_TOTAL = 6000
+EMBED_DESCRIPTION = 4096
+Payload = dict[str, Any]
+
+
+# -- the poll post --------------------------------------------------------------------
+
+
+def poll_embed(poll: Poll, turnout: int, live: TallyResult | None) -> discord.Embed:
+    lines: list[str] = []
+    if poll.content_note:
+        lines += [text.CONTENT_NOTE.format(note=poll.content_note), ""]
+    lines.append(kind_line(poll))
+    lines.append(text.ANONYMOUS_LINE if poll.anonymous else text.NAMED_LINE)
+    if poll.network_id is not None:
+        lines.append(text.NETWORK_LINE)
+    if poll.reasons:
+        lines.append(text.REASONS_LINE)
+    lines.append("")
+    for n, option in enumerate(poll.options, start=1):
+        count = f" - {amount(live.totals[n - 1], live.value_label)}" if live else ""
+        lines.append(f"{n}. {option}{count}")
+    lines.append("")
+    if poll.is_open:
+        if poll.closes_at is not None:
+            lines.append(
+                text.OPEN_CLOSES.format(
+                    when=discord_timestamp(poll.closes_at, "F"),
+                    relative=discord_timestamp(poll.closes_at, "R"),
+                )
+            )
+        else:
+            lines.append(text.OPEN_NO_CLOSE)
+        lines.append(
+            text.TURNOUT.format(count=turnout, people=text.people_have(turnout))
+            if turnout
+            else text.TURNOUT_NONE
+        )
+        if not poll.live:
+            lines.append(text.HIDDEN_RESULTS)
+        lines.append(text.HOW_TO_VOTE)
+    else:
+        words = text.TURNOUT.format(count=turnout, people=text.people_have(turnout)).replace(
+            " so far", ""
+        )
+        lines.append(text.CLOSED_LINE.format(turnout=words))
+    result = embed(title_of(poll.question), cut("\n".join(lines), EMBED_DESCRIPTION))
+    result.set_footer(text=text.POLL_FOOTER.format(id=poll.id))
+    return result
+
+
+def poll_payload(poll: Poll, turnout: int, live: TallyResult | None) -> Payload:
+    view = DynamicView()
+    if poll.is_open:
+        view.add_item(VoteButton(poll.id))
+    return message_payload(embeds=[poll_embed(poll, turnout, live)], view=view)
+
+
+# -- the results ----------------------------------------------------------------------
+
+
+def results_embeds(poll: Poll, by_server: list[str] | None = None) -> list[discord.Embed]:
+    """The frozen results: totals in words (the chart's text equivalent), rounds, groups.
+
+    `by_server`: a network poll's per-server turnout lines (`flows.server_lines`).
+    """
+    assert poll.result is not None
+    result = poll.result
+    closed = discord_timestamp(poll.closed_at, "F") if poll.closed_at else ""
+    count = result.ballots
+    lines = [
+        text.RESULTS_TURNOUT.format(count=count, people=strings.people(count), when=closed),
+        "",
+        result.headline,
+        "",
+    ]
+    unit = result.value_label
+    for n, (option, total) in enumerate(zip(result.options, result.totals, strict=True), 1):
+        lines.append(f"{n}. {option}: {amount(total, unit)}")
+    if poll.answers_erased_at:
+        lines += ["", text.ANSWERS_ERASED]
+    main = embed(
+        title_of(text.RESULTS_TITLE.format(question=poll.question)), cut("\n".join(lines), 4000)
+    )
+    main.set_footer(text=text.POLL_FOOTER.format(id=poll.id))
+    embeds = [main]
+    used = len(main.title or "") + len(main.description or "") + 20
+    extra: list[tuple[str, str]] = []
+    if by_server:
+        extra.append((text.RESULTS_BY_SERVER, "\n".join(by_server)))
+    if poll.breakdown is not None:
+        extra.append((text.RESULTS_BREAKDOWN, "\n".join(breakdown_lines(poll))))
+    if result.rounds:
+        extra.append((text.RESULTS_ROUNDS, rounds_text(result, EMBED_TOTAL - used - 1200)))
+    for title, body in extra:
+        room = min(EMBED_DESCRIPTION, EMBED_TOTAL - used - len(title) - 10)
+        if room < 200:
+            break
+        if len(body) > room:
+            body = body[: room - len(text.RESULTS_ROUNDS_CUT) - 3] + "…\n" + text.RESULTS_ROUNDS_CUT
+        embeds.append(embed(title, body))
+        used += len(title) + len(body)
+    return embeds
+
+
+def rounds_text(result: TallyResult, room: int) -> str:
+    """Every round in full if it fits; otherwise one short line per round (full in the CSV)."""
+    full = "\n".join(r.explanation for r in result.rounds)
+    if len(full) <= room:
+        return full
+    lines = []
+    for r in result.rounds:
+        if r.winner is not None:
+            lines.append(
+                text.ROUND_WINNER.format(
+                    n=r.number,
+                    option=cut(f"{r.winner + 1}. {result.options[r.winner]}", 70),
+                    votes=r.counts[r.winner],
+                    continuing=r.continuing,
+                )
+            )
+        else:
+            numbers = [str(i + 1) for i in r.eliminated]
+            out = (
+                text.ROUND_OUT_ONE.format(n=numbers[0])
+                if len(numbers) == 1
+                else text.ROUND_OUT_MANY.format(numbers=", ".join(numbers[:-1]), last=numbers[-1])
+            )
+            lines.append(text.ROUND_OUT.format(n=r.number, options=out))
+    return "\n".join(lines) + "\n" + text.RESULTS_ROUNDS_SHORT
+
+
+def breakdown_lines(poll: Poll) -> list[str]:
+    assert poll.breakdown is not None and poll.result is not None
+    result, breakdown = poll.result, poll.breakdown
+    lines = []
+    for group in breakdown.groups:
+        label = text.GROUP_LABELS[group.group]
+        if group.shown is Shown.SMALL:
+            lines.append(text.BREAKDOWN_SMALL.format(group=label, threshold=breakdown.threshold))
+        elif group.shown is Shown.PROTECTIVE:
+            lines.append(text.BREAKDOWN_HIDDEN.format(group=label))
+        else:
+            count = group.count or 0
+            totals = group.totals or ()
+            top = max(totals, default=0)
+            if top:
+                leaders = [result.options[i] for i, v in enumerate(totals) if v == top]
+                lines.append(
+                    text.BREAKDOWN_LINE.format(
+                        group=label,
+                        count=count,
+                        people=strings.people(count),
+                        unit=result.value_label,
+                        top=f"{' / '.join(leaders)} ({top})",
+                    )
+                )
+            else:
+                lines.append(
+                    text.BREAKDOWN_NO_TOP.format(
+                        group=label, count=count, people=strings.people(count)
+                    )
+                )
+    lines.append(text.BREAKDOWN_TOTAL.format(total=breakdown.total))
+    if any(g.shown is not Shown.COUNT for g in breakdown.groups):
+        lines.append(text.BREAKDOWN_NOTE.format(threshold=breakdown.threshold))
+    return lines
+
+
+def results_with_chart(
+    poll: Poll, by_server: list[str] | None, chart: Chart
+) -> list[discord.Embed]:
+    embeds = results_embeds(poll, by_server)
+    embeds[0].set_image(url=f"attachment://{chart.file_name}")
+    return embeds
+
+
+def chart_file(chart: Chart) -> discord.File:
+    return discord.File(io.BytesIO(chart.png), filename=chart.file_name, description=chart.alt)
+
+
+def live_results_embed(poll: Poll, live: TallyResult) -> discord.Embed:
+    """Counts so far of an open poll with live results (seen only by the one who asked)."""
+    lines = [live.headline, ""] + [
+        f"{n}. {o}: {amount(t, live.value_label)}"
+        for n, (o, t) in enumerate(zip(live.options, live.totals, strict=True), 1)
+    ]
+    return embed(
+        title_of(text.LIVE_TITLE.format(question=poll.question)), cut("\n".join(lines), 4000)
+    )
+
+
+def hidden_results_words(poll: Poll) -> str:
+    if poll.closes_at:
+        return text.NOT_CLOSED_HIDDEN.format(when=discord_timestamp(poll.closes_at, "F"))
+    return text.NOT_CLOSED_HIDDEN_NO_TIME
+
+
+class PollRender:
+    """The messages `flows` asks for (its `Render`)."""
+
+    def post(self, poll: Poll, turnout: int, live: TallyResult | None) -> Payload:
+        return poll_payload(poll, turnout, live)
+
+    def results(self, poll: Poll, by_server: list[str] | None, chart: Chart) -> Payload:
+        embeds = results_with_chart(poll, by_server, chart)
+        return message_payload(embeds=embeds, files=[(chart.file_name, chart.png, chart.alt)])
+
+    def outcome_post(self, poll: Poll, body: str) -> Payload:
+        return message_payload(embeds=[embed(outcome_title(poll), body)])
+
+    def outcome_dm(self, poll: Poll, body: str) -> Payload:
+        return message_payload(
+            text.OUTCOME_DM_INTRO.format(question=cut(poll.question, 200)),
+            embeds=[embed(outcome_title(poll), body)],
+        )
+
+
+RENDER = PollRender()
+
+
+def outcome_title(poll: Poll) -> str:
+    return title_of(text.OUTCOME_TITLE.format(question=poll.question))
+
+
+# -- answers to organisers ------------------------------------------------------------
+
+
+def closes_words(poll: Poll) -> str:
+    if poll.closes_at:
+        return text.CREATED_CLOSES.format(
+            when=discord_timestamp(poll.closes_at, "F"),
+            relative=discord_timestamp(poll.closes_at, "R"),
+        )
+    return text.CREATED_NO_CLOSE
+
+
+def created_words(created: flows.Created, channel_id: int) -> str:
+    closes = closes_words(created.poll)
+    published = created.published
+    if not published.networked:
+        return text.CREATED.format(channel=channel_id, closes=closes)
+    names = [discord.utils.escape_markdown(n) for n in published.servers]
+    words = text.CREATED_NETWORK.format(
+        count=len(names), servers=", ".join(names), channel=channel_id
+    ) + text.CREATED_NEXT.format(closes=closes)
+    if published.missing:
+        escaped = [discord.utils.escape_markdown(m) for m in published.missing]
+        words += " " + text.CREATED_MISSING.format(servers=", ".join(escaped)).strip()
+    return words
+
+
+def export_words(export: flows.Export) -> str:
+    words = text.EXPORT_READY.format(question=cut(export.poll.question, 200))
+    if export.poll.anonymous:
+        words += " " + text.EXPORT_ANONYMOUS_NOTE
+    elif export.viewer_guild_id is not None:
+        words += " " + text.EXPORT_NETWORK_NOTE
+    return words
+
+
+def export_file(export: flows.Export) -> discord.File:
+    return discord.File(io.BytesIO(export.data), filename=export.file_name)
+
+
+def open_polls_embed(bot: SpeakBack, found: flows.OpenPolls, guild_id: int) -> discord.Embed:
+    """/polls: the polls open here (and shared here), with links and how to vote."""
+    lines = []
+    for p in found.polls:
+        closes = (
+            text.LIST_CLOSES.format(
+                when=discord_timestamp(datetime.fromisoformat(p["closes_at"]), "R")
+            )
+            if p["closes_at"]
+            else text.LIST_NO_CLOSE
+        )
+        shared = p.get("guild_id", guild_id) != guild_id
+        question = cut(p["question"], 200) + (
+            text.LIST_FROM.format(server=server_name(bot, p["guild_id"])) if shared else ""
+        )
+        lines.append(
+            text.LIST_LINE.format(
+                question=question,
+                kind=text.KIND_NAMES[p["kind"]],
+                closes=closes,
+                voted=text.LIST_VOTED if p["id"] in found.voted else "",
+                link=found.links[p["id"]],
+            ).replace(" \n", "\n")
+        )
+    lines.append("")
+    lines.append(text.LIST_HOW if found.is_member else text.LIST_JOIN)
+    return embed(text.LIST_TITLE, cut("\n".join(lines), 4000))
+
+
+# -- the forms ------------------------------------------------------------------------
+
+
+class CreatePollModal(SafeModal, title=text.MODAL_TITLE):
+    def __init__(self, settings: PollSettings, ping: bool, network: bool = False) -> None:
+        super().__init__()
+        self.settings = settings
+        self.ping = ping
+        self.network = network
+        self.question = discord.ui.TextInput(
+            custom_id="question",
+            label=text.QUESTION_LABEL,
+            placeholder=text.QUESTION_PLACEHOLDER,
+            max_length=250,
+        )
+        self.options = discord.ui.TextInput(
+            custom_id="options",
+            label=text.OPTIONS_LABEL,
+            style=discord.TextStyle.paragraph,
+            placeholder=text.OPTIONS_PLACEHOLDER,
+            max_length=4000,
+        )
+        self.add_item(self.question)
+        self.add_item(self.options)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        _actor, guild_settings = await require_organiser(interaction)
+        question = validate_question(self.question.value)
+        options = parse_options(self.options.value)
+        channel_id = guild_settings.announcements_channel_id or interaction.channel_id
+        created = await flows.publish_poll(
+            bot_of(interaction).services,
+            RENDER,
+            guild_id=guild_settings.guild_id,
+            channel_id=channel_id,
+            question=question,
+            options=options,
+            settings=self.settings,
+            network=self.network,
+            ping_role_id=guild_settings.announce_role_id if self.ping else None,
+        )
+        words = created_words(created, created.poll.channel_id)
+        await interaction.response.send_message(words, ephemeral=True)
+
+
+class OutcomeModal(SafeModal, title=text.OUTCOME_MODAL_TITLE):
+    def __init__(self, poll_id: int) -> None:
+        super().__init__()
+        self.poll_id = poll_id
+        self.decided = discord.ui.TextInput(
+            custom_id="decided",
+            label=text.OUTCOME_DECIDED_LABEL,
+            style=discord.TextStyle.paragraph,
+            placeholder=text.OUTCOME_DECIDED_PLACEHOLDER,
+            max_length=1500,
+        )
+        self.by_when = discord.ui.TextInput(
+            custom_id="by_when",
+            label=text.OUTCOME_BY_LABEL,
+            placeholder=text.OUTCOME_BY_PLACEHOLDER,
+            max_length=100,
+        )
+        self.add_item(self.decided)
+        self.add_item(self.by_when)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        await require_organiser(interaction)
+        poll = await own_poll(interaction, self.poll_id)
+        decided, by_when = clean_outcome(self.decided.value, self.by_when.value)
+        # Saved first; queueing a DM per voter can take a while in a big poll, so the
+        # interaction is acknowledged as soon as it is saved.
+        told = await flows.record_outcome(
+            bot_of(interaction).services,
+            RENDER,
+            poll,
+            decided,
+            by_when,
+            saved=lambda: interaction.response.defer(ephemeral=True, thinking=True),
+        )
+        words = text.OUTCOME_SAVED if told else text.OUTCOME_SAVED_NO_DMS
+        await interaction.followup.send(words.format(channel=poll.channel_id), ephemeral=True)
+
+
+async def shared_poll(interaction: discord.Interaction, poll_id: int) -> Poll:
+    """This server's own poll, or a network poll shared here while still linked."""
+    return await flows.get_shared_poll(
+        bot_of(interaction).services, poll_id, actor_guild_id(interaction)
+    )
+
+
+async def own_poll(interaction: discord.Interaction, poll_id: int) -> Poll:
+    """One of this server's own polls (to close, or record an outcome)."""
+    poll = await shared_poll(interaction, poll_id)  # refuses if not shared here
+    if poll.guild_id != actor_guild_id(interaction):
+        home = server_name(bot_of(interaction), poll.guild_id)
+        raise Refusal(text.HOME_ONLY.format(home=home))
+    return poll
+
+
+# -- autocomplete ---------------------------------------------------------------------
+
+
+async def poll_autocomplete(
+    interaction: discord.Interaction, current: str, *, open_only: bool, shared: bool = False
+) -> list[app_commands.Choice[int]]:
+    if interaction.guild_id is None:
+        return []
+    bot = bot_of(interaction)
+    found = await flows.find_polls(
+        bot.services, interaction.guild_id, current, open_only=open_only, shared=shared
+    )
+    choices = []
+    for p in found:
+        name = p["question"] + ("" if p["state"] == "open" else text.CHOICE_CLOSED)
+        if p.get("guild_id", interaction.guild_id) != interaction.guild_id:
+            name += text.CHOICE_FROM.format(server=server_name(bot, p["guild_id"]))
+        choices.append(app_commands.Choice(name=cut(name, 100), value=p["id"]))
+    return choices[:25] if shared else choices
+
+
+async def any_poll(
+    interaction: discord.Interaction, current: str
+) -> list[app_commands.Choice[int]]:
+    return await poll_autocomplete(interaction, current, open_only=False)
+
+
+async def any_poll_seen_here(
+    interaction: discord.Interaction, current: str
+) -> list[app_commands.Choice[int]]:
+    """This server's polls, then network polls shared here (for results and export)."""
+    return await poll_autocomplete(interaction, current, open_only=False, shared=True)
+
+
+async def open_polls(
+    interaction: discord.Interaction, current: str
+) -> list[app_commands.Choice[int]]:
+    return await poll_autocomplete(interaction, current, open_only=True)

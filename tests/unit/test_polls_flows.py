@@ -3,9 +3,6 @@ real posting service, and fakes for the outbox, the dispatcher and the messages.
 
 from __future__ import annotations
 
-import ast
-import subprocess
-import sys
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -153,28 +150,6 @@ async def publish(services, **changes):
         network=changes.get("network", False),
         ping_role_id=changes.get("ping"),
     )
-
-
-def test_flows_has_no_discord_import():
-    tree = ast.parse((ROOT / "cogs" / "polls" / "flows.py").read_text(encoding="utf-8"))
-    found = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            found.update(alias.name.split(".")[0] for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            found.add(node.module.split(".")[0])
-    assert "discord" not in found
-
-
-def test_importing_flows_pulls_in_none_of_the_discord_side():
-    script = (
-        "import sys, cogs.polls.flows; "
-        "print(sorted(m for m in sys.modules if m.startswith('cogs.') and m != 'cogs.polls.flows'))"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
-    )
-    assert out.stdout.strip() == "['cogs.polls']"
 
 
 async def test_a_poll_is_posted_at_home_with_the_role_ping_and_its_close_scheduled(services):

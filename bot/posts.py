@@ -41,6 +41,23 @@ class Poster(Protocol):
     async def sent_message_id(self, row_id: int) -> int | None: ...
 
 
+class PostedRow(Protocol):
+    """What a feature's item (a Poll, an Opportunity, a Meeting) says of its home post."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def guild_id(self) -> int: ...
+    @property
+    def channel_id(self) -> int: ...
+    @property
+    def message_id(self) -> int | None: ...
+    @property
+    def post_outbox_id(self) -> int | None: ...
+    @property
+    def network_id(self) -> int | None: ...
+
+
 @dataclass(frozen=True)
 class Posted:
     """What the service needs to know of an item's home post (each feature's row has it)."""
@@ -52,6 +69,19 @@ class Posted:
     message_id: int | None
     post_outbox_id: int | None
     network_id: int | None
+
+    @classmethod
+    def of(cls, kind: str, item: PostedRow) -> Posted:
+        """The home post of a feature's item: `Posted.of("poll", poll)`."""
+        return cls(
+            kind,
+            item.id,
+            item.guild_id,
+            item.channel_id,
+            item.message_id,
+            item.post_outbox_id,
+            item.network_id,
+        )
 
 
 @dataclass(frozen=True)

@@ -100,3 +100,9 @@ def plain_date(dt: datetime, zone: ZoneInfo | str) -> str:
 def plain_day(day: date) -> str:
     """E.g. ``"Thursday 3 December 2026"``."""
     return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def full_and_relative(dt: datetime) -> dict[str, str]:
+    """`when` (the full date and time) and `relative` ("in 3 days"), as our sentences use
+    them: `text.CLOSES.format(**full_and_relative(closes_at))`."""
+    return {"when": discord_timestamp(dt, "F"), "relative": discord_timestamp(dt, "R")}

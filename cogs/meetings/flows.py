@@ -130,15 +130,7 @@ def roll_key(meeting_id: int, occ_key: str) -> str:
 
 def posted(meeting: Meeting) -> Posted:
     """The meeting's home post, as the posting service knows it."""
-    return Posted(
-        KIND,
-        meeting.id,
-        meeting.guild_id,
-        meeting.channel_id,
-        meeting.message_id,
-        meeting.post_outbox_id,
-        meeting.network_id,
-    )
+    return Posted.of(KIND, meeting)
 
 
 # -- finding meetings ---------------------------------------------------------------

@@ -19,7 +19,7 @@ from bot import strings
 from bot.delivery import message_payload
 from bot.domain.meetings import Meeting, Tally, upcoming_occurrence
 from bot.domain.recurrence import Occurrence, describe, first_occurrence, occurrence_for_key
-from bot.domain.timefmt import discord_timestamp, plain_date, plain_local
+from bot.domain.timefmt import discord_timestamp, full_and_relative, plain_date, plain_local
 from bot.domain.when import format_offsets
 from bot.guards import require_member, require_organiser
 from bot.strings import meetings as text
@@ -73,8 +73,7 @@ def echo_embed(data: dict[str, Any]) -> discord.Embed:
         "",
         text.ECHO_START.format(
             plain=plain_local(start, series.zone),
-            when=discord_timestamp(start, "F"),
-            relative=discord_timestamp(start, "R"),
+            **full_and_relative(start),
         ),
         text.ECHO_REPEAT.format(rule=describe(series)),
         text.ECHO_LENGTH.format(length=text.length(series.duration_minutes)),
@@ -119,8 +118,7 @@ def detail_lines(meeting: Meeting, occ: Occurrence) -> list[str]:
     series = meeting.series
     lines = [
         text.WHEN_LINE.format(
-            when=discord_timestamp(occ.start_utc, "F"),
-            relative=discord_timestamp(occ.start_utc, "R"),
+            **full_and_relative(occ.start_utc),
         )
     ]
     if meeting.recurring:
@@ -196,8 +194,7 @@ def reminder_payload(meeting: Meeting, occ: Occurrence, status: str, link: str) 
     lines = [
         text.REMINDER_BODY.format(
             status=text.STATUS_WORDS[status],
-            when=discord_timestamp(occ.start_utc, "F"),
-            relative=discord_timestamp(occ.start_utc, "R"),
+            **full_and_relative(occ.start_utc),
         )
     ]
     if meeting.place:
@@ -559,8 +556,7 @@ def upcoming_embed(upcoming: flows.Upcoming) -> discord.Embed:
         lines.append(
             text.LIST_LINE.format(
                 title=cut(meeting.title, 100),
-                when=discord_timestamp(occ.start_utc, "F"),
-                relative=discord_timestamp(occ.start_utc, "R"),
+                **full_and_relative(occ.start_utc),
                 repeat=text.LIST_REPEAT.format(rule=describe(meeting.series))
                 if meeting.recurring
                 else "",

@@ -130,15 +130,8 @@ class Followups:
 
 
 def posted(opp: Opportunity) -> Posted:
-    return Posted(
-        kind=KIND,
-        id=opp.id,
-        guild_id=opp.guild_id,
-        channel_id=opp.channel_id,
-        message_id=opp.message_id,
-        post_outbox_id=opp.post_outbox_id,
-        network_id=opp.network_id,
-    )
+    """The opportunity's home post, as the posting service knows it."""
+    return Posted.of(KIND, opp)
 
 
 # -- finding one ------------------------------------------------------------------------

@@ -33,7 +33,7 @@ from bot.domain.opportunities import (
     AnswerResult,
     Opportunity,
 )
-from bot.domain.timefmt import discord_timestamp
+from bot.domain.timefmt import discord_timestamp, full_and_relative
 from bot.guards import actor_guild_id, require_member, require_organiser
 from bot.networks import require_answerable_from
 from bot.strings import opportunities as text
@@ -80,7 +80,7 @@ def details_lines(opp: Opportunity, confirmed: int) -> list[str]:
     )
     if opp.when_at is not None:
         when = text.WHEN_AT.format(
-            when=discord_timestamp(opp.when_at, "F"), relative=discord_timestamp(opp.when_at, "R")
+            **full_and_relative(opp.when_at),
         )
         lines.append(text.WHEN.format(when=when))
     elif opp.when_text:
@@ -107,8 +107,7 @@ def details_lines(opp: Opportunity, confirmed: int) -> list[str]:
         if opp.closes_at is not None:
             lines.append(
                 text.CLOSES.format(
-                    when=discord_timestamp(opp.closes_at, "F"),
-                    relative=discord_timestamp(opp.closes_at, "R"),
+                    **full_and_relative(opp.closes_at),
                 )
             )
         else:
@@ -210,8 +209,7 @@ def posted_words(created: flows.Created) -> str:
     opp, published = created.opp, created.published
     closes_words = (
         text.POSTED_CLOSES.format(
-            when=discord_timestamp(opp.closes_at, "F"),
-            relative=discord_timestamp(opp.closes_at, "R"),
+            **full_and_relative(opp.closes_at),
         )
         if opp.closes_at
         else text.POSTED_NO_CLOSE

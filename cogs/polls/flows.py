@@ -127,15 +127,7 @@ def describe_ballot(poll: Poll, ballot: Ballot) -> str:
 
 def posted(poll: Poll) -> Posted:
     """The poll's home post, as the posting service knows it."""
-    return Posted(
-        KIND,
-        poll.id,
-        poll.guild_id,
-        poll.channel_id,
-        poll.message_id,
-        poll.post_outbox_id,
-        poll.network_id,
-    )
+    return Posted.of(KIND, poll)
 
 
 async def get_shared_poll(services: Services, poll_id: int, guild_id: int) -> Poll:

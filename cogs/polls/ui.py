@@ -20,7 +20,7 @@ from bot.domain.errors import Refusal
 from bot.domain.polls import Poll, PollSettings, clean_outcome
 from bot.domain.suppression import Shown
 from bot.domain.tally import TallyResult
-from bot.domain.timefmt import discord_timestamp
+from bot.domain.timefmt import discord_timestamp, full_and_relative
 from bot.guards import actor_guild_id, require_organiser
 from bot.strings import polls as text
 from bot.ui import DynamicView, SafeModal, embed
@@ -58,8 +58,7 @@ def poll_embed(poll: Poll, turnout: int, live: TallyResult | None) -> discord.Em
         if poll.closes_at is not None:
             lines.append(
                 text.OPEN_CLOSES.format(
-                    when=discord_timestamp(poll.closes_at, "F"),
-                    relative=discord_timestamp(poll.closes_at, "R"),
+                    **full_and_relative(poll.closes_at),
                 )
             )
         else:
@@ -262,8 +261,7 @@ def outcome_title(poll: Poll) -> str:
 def closes_words(poll: Poll) -> str:
     if poll.closes_at:
         return text.CREATED_CLOSES.format(
-            when=discord_timestamp(poll.closes_at, "F"),
-            relative=discord_timestamp(poll.closes_at, "R"),
+            **full_and_relative(poll.closes_at),
         )
     return text.CREATED_NO_CLOSE
 

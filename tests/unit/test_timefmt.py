@@ -6,6 +6,7 @@ import pytest
 
 from bot.domain.timefmt import (
     discord_timestamp,
+    full_and_relative,
     plain_date,
     plain_local,
     utc_to_wall,
@@ -58,3 +59,10 @@ def test_wall_time_policy_around_clock_changes():
     ordinary = datetime(2026, 12, 3, 18, 0)  # noqa: DTZ001 - a local wall time
     assert wall_time_exists(ordinary, LONDON) and not wall_time_is_ambiguous(ordinary, LONDON)
     assert wall_to_utc(ordinary, LONDON) == EVENING
+
+
+def test_full_and_relative_give_one_moment_both_ways():
+    moment = datetime(2026, 12, 3, 18, 0, tzinfo=UTC)
+    both = full_and_relative(moment)
+    stamp = int(moment.timestamp())
+    assert both == {"when": f"<t:{stamp}:F>", "relative": f"<t:{stamp}:R>"}

@@ -122,12 +122,14 @@ async def create(
             to_iso(now),
         ),
     )
-    found = await get(db, opp_id)
+    found = await get_opportunity(db, opp_id)
     assert found is not None
     return found
 
 
-async def get(db: Database, opp_id: int, guild_id: int | None = None) -> Opportunity | None:
+async def get_opportunity(
+    db: Database, opp_id: int, guild_id: int | None = None
+) -> Opportunity | None:
     """One opportunity; with `guild_id`, only if it belongs to that server."""
     row = await db.fetchone("SELECT * FROM opportunities WHERE id = ?", (opp_id,))
     if row is None or (guild_id is not None and row["guild_id"] != guild_id):
@@ -224,7 +226,7 @@ async def edit(db: Database, opp_id: int, **changes: Any) -> tuple[Opportunity, 
         raise ValueError(f"not editable: {sorted(unknown)}")
     values = {k: (to_iso(v) if isinstance(v, datetime) else v) for k, v in changes.items()}
     async with db.transaction():
-        current = await get(db, opp_id)
+        current = await get_opportunity(db, opp_id)
         if current is None or not current.is_open:
             raise LookupError("not open")
         if values:
@@ -232,7 +234,7 @@ async def edit(db: Database, opp_id: int, **changes: Any) -> tuple[Opportunity, 
             await db.execute(
                 f"UPDATE opportunities SET {assignments} WHERE id = :id", {**values, "id": opp_id}
             )
-        opp = await get(db, opp_id)
+        opp = await get_opportunity(db, opp_id)
         assert opp is not None
         promoted = await _promote(db, opp)
     return opp, promoted
@@ -241,7 +243,7 @@ async def edit(db: Database, opp_id: int, **changes: Any) -> tuple[Opportunity, 
 async def close(db: Database, opp_id: int, now: datetime) -> tuple[Opportunity, bool]:
     """Close (drawing the lottery first, if it is one). Idempotent: (opp, closed just now)."""
     async with db.transaction():
-        opp = await get(db, opp_id)
+        opp = await get_opportunity(db, opp_id)
         if opp is None:
             raise LookupError("no such opportunity")
         if opp.state != OPEN:
@@ -252,7 +254,7 @@ async def close(db: Database, opp_id: int, now: datetime) -> tuple[Opportunity, 
             "UPDATE opportunities SET state = ?, closed_at = ? WHERE id = ?",
             (CLOSED, to_iso(now), opp_id),
         )
-        closed = await get(db, opp_id)
+        closed = await get_opportunity(db, opp_id)
     assert closed is not None
     return closed, True
 
@@ -277,7 +279,7 @@ async def _draw(db: Database, opp: Opportunity, now: datetime) -> None:
 async def cancel(db: Database, opp_id: int, now: datetime) -> tuple[Opportunity, list[Reply]]:
     """Cancel; returns it and the people who had said yes (to be told). Idempotent."""
     async with db.transaction():
-        opp = await get(db, opp_id)
+        opp = await get_opportunity(db, opp_id)
         if opp is None:
             raise LookupError("no such opportunity")
         if opp.state == CANCELLED:
@@ -287,7 +289,7 @@ async def cancel(db: Database, opp_id: int, now: datetime) -> tuple[Opportunity,
             "UPDATE opportunities SET state = ?, closed_at = coalesce(closed_at, ?) WHERE id = ?",
             (CANCELLED, to_iso(now), opp_id),
         )
-        cancelled = await get(db, opp_id)
+        cancelled = await get_opportunity(db, opp_id)
     assert cancelled is not None
     return cancelled, yes
 
@@ -346,7 +348,7 @@ async def answer(
     if said not in (INTERESTED, DECLINED):
         raise ValueError(f"unknown answer {said!r}")
     async with db.transaction():
-        opp = await get(db, opp_id)
+        opp = await get_opportunity(db, opp_id)
         if opp is None:
             raise LookupError("no such opportunity")
         before = await reply_of_person(db, opp_id, user_id)
@@ -453,7 +455,7 @@ async def answers_of(db: Database, guild_id: int, user_id: int) -> list[MyAnswer
     )
     found = []
     for row in rows:
-        opp = await get(db, row["opportunity_id"])
+        opp = await get_opportunity(db, row["opportunity_id"])
         all_replies = await replies(db, row["opportunity_id"])
         mine = next(r for r in all_replies if r.key == (guild_id, user_id))
         assert opp is not None
@@ -563,7 +565,7 @@ async def erase_member(db: Database, guild_id: int, user_id: int, secret: bytes)
             (guild_id, user_id),
         )
         for row in held:
-            opp = await get(db, row["opportunity_id"])
+            opp = await get_opportunity(db, row["opportunity_id"])
             if opp is not None:
                 await _promote(db, opp)
         await db.execute(

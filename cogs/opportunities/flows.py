@@ -138,7 +138,7 @@ def posted(opp: Opportunity) -> Posted:
 
 
 async def get_opportunity(services: Services, opp_id: int) -> Opportunity:
-    opp = await repo.get(services.db, opp_id)
+    opp = await repo.get_opportunity(services.db, opp_id)
     if opp is None:
         raise Refusal(text.NOT_FOUND)
     return opp
@@ -146,7 +146,7 @@ async def get_opportunity(services: Services, opp_id: int) -> Opportunity:
 
 async def get_own_opportunity(services: Services, opp_id: int, guild_id: int) -> Opportunity:
     """One of this server's own opportunities (to edit, close or cancel)."""
-    opp = await repo.get(services.db, opp_id, guild_id)
+    opp = await repo.get_opportunity(services.db, opp_id, guild_id)
     if opp is None:
         raise Refusal(text.NOT_FOUND)
     return opp
@@ -154,7 +154,7 @@ async def get_own_opportunity(services: Services, opp_id: int, guild_id: int) ->
 
 async def get_rostered_opportunity(services: Services, opp_id: int, guild_id: int) -> Opportunity:
     """This server's own, or a network opportunity shared here while still linked."""
-    opp = await repo.get(services.db, opp_id)
+    opp = await repo.get_opportunity(services.db, opp_id)
     if opp is None or not await may_answer_from(
         services.db, opp.guild_id, opp.network_id, guild_id
     ):
@@ -281,7 +281,7 @@ async def post_opportunity(
         dedupe_key=f"opp-post:{opp.id}",
         ping_role_id=settings.announce_role_id if draft.ping else None,
     )
-    opp = await repo.get(db, opp.id) or opp
+    opp = await repo.get_opportunity(db, opp.id) or opp
     if closes_at is not None:
         await services.dispatcher.schedule(
             CLOSE_JOB, closes_at, {"opportunity_id": opp.id}, close_key(opp.id), opp.guild_id
@@ -296,7 +296,7 @@ async def post_opportunity(
 
 async def refresh_opportunity_posts(services: Services, render: Render, opp_id: int) -> None:
     """Show the current state (places left, closed, cancelled) on every copy of the post."""
-    opp = await repo.get(services.db, opp_id)
+    opp = await repo.get_opportunity(services.db, opp_id)
     if opp is None:
         return
     payload = render.post(opp, await repo.confirmed_count(services.db, opp.id))
@@ -311,7 +311,7 @@ async def queue_invitations(
 ) -> None:
     """Queue the invitation DMs as one batch (idempotent: each has a dedupe key)."""
     db = services.db
-    opp = await repo.get(db, opp_id)
+    opp = await repo.get_opportunity(db, opp_id)
     if opp is None or not opp.is_open:
         return
     # Each server's own consent, pause and notice apply to its members. A person
@@ -390,7 +390,7 @@ async def tell_organiser(
 ) -> None:
     """One line for the organiser when the invitations are done: in place within
     15 minutes of posting, else by DM (a service message); once only."""
-    opp = await repo.get(db, opp_id)
+    opp = await repo.get_opportunity(db, opp_id)
     if opp is None or not await repo.claim_summary(db, opp_id):
         return
     words = summary_words(opp, counts)

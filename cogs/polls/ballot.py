@@ -46,7 +46,7 @@ from bot.domain.polls import (
 from bot.errors import NotAllowed
 from bot.guards import actor_guild_id, require_member
 from bot.strings import polls as text
-from bot.ui import DynamicView, SafeItem, SafeModal, embed
+from bot.ui import DynamicView, SafeButton, SafeItem, SafeModal, embed
 from cogs.polls import flows
 from cogs.polls.flows import amount, cut, describe_ballot, kind_line, title_of
 
@@ -236,17 +236,11 @@ async def save_vote(interaction: discord.Interaction, poll_id: int, ballot: Ball
     bot.dispatch("poll_vote", poll.id)  # the cog updates the turnout shown
 
 
-class VoteButton(
-    SafeItem, discord.ui.DynamicItem[discord.ui.Button], template=r"poll:(?P<id>[0-9]+):vote"
-):
+class VoteButton(SafeButton, template=r"poll:(?P<id>[0-9]+):vote"):
     def __init__(self, poll_id: int) -> None:
         self.poll_id = poll_id
         super().__init__(
-            discord.ui.Button(
-                label=strings.VOTE,
-                style=discord.ButtonStyle.primary,
-                custom_id=f"poll:{poll_id}:vote",
-            )
+            f"poll:{poll_id}:vote", label=strings.VOTE, style=discord.ButtonStyle.primary
         )
 
     @classmethod
@@ -368,20 +362,14 @@ class RankSelect(
         await interaction.response.edit_message(embed=shown, view=view)
 
 
-class RankSaveButton(
-    SafeItem,
-    discord.ui.DynamicItem[discord.ui.Button],
-    template=r"poll:(?P<id>[0-9]+):rks:(?P<state>[0-9.-]+)",
-):
+class RankSaveButton(SafeButton, template=r"poll:(?P<id>[0-9]+):rks:(?P<state>[0-9.-]+)"):
     def __init__(self, poll_id: int, state: str, disabled: bool = False) -> None:
         self.poll_id, self.state = poll_id, state
         super().__init__(
-            discord.ui.Button(
-                label=text.SAVE_RANKING,
-                style=discord.ButtonStyle.primary,
-                custom_id=f"poll:{poll_id}:rks:{state}",
-                disabled=disabled,
-            )
+            f"poll:{poll_id}:rks:{state}",
+            label=text.SAVE_RANKING,
+            style=discord.ButtonStyle.primary,
+            disabled=disabled,
         )
 
     @classmethod
@@ -394,20 +382,14 @@ class RankSaveButton(
         await save_vote(interaction, poll.id, RankedBallot(ranking))
 
 
-class RankUndoButton(
-    SafeItem,
-    discord.ui.DynamicItem[discord.ui.Button],
-    template=r"poll:(?P<id>[0-9]+):rku:(?P<state>[0-9.-]+)",
-):
+class RankUndoButton(SafeButton, template=r"poll:(?P<id>[0-9]+):rku:(?P<state>[0-9.-]+)"):
     def __init__(self, poll_id: int, state: str, disabled: bool = False) -> None:
         self.poll_id, self.state = poll_id, state
         super().__init__(
-            discord.ui.Button(
-                label=text.UNDO,
-                style=discord.ButtonStyle.secondary,
-                custom_id=f"poll:{poll_id}:rku:{state}",
-                disabled=disabled,
-            )
+            f"poll:{poll_id}:rku:{state}",
+            label=text.UNDO,
+            style=discord.ButtonStyle.secondary,
+            disabled=disabled,
         )
 
     @classmethod
@@ -493,20 +475,14 @@ class PointsValueSelect(
         await interaction.response.edit_message(embed=shown, view=view)
 
 
-class PointsSaveButton(
-    SafeItem,
-    discord.ui.DynamicItem[discord.ui.Button],
-    template=r"poll:(?P<id>[0-9]+):ps:(?P<state>[0-9.-]+)",
-):
+class PointsSaveButton(SafeButton, template=r"poll:(?P<id>[0-9]+):ps:(?P<state>[0-9.-]+)"):
     def __init__(self, poll_id: int, state: str, disabled: bool = False) -> None:
         self.poll_id, self.state = poll_id, state
         super().__init__(
-            discord.ui.Button(
-                label=text.SAVE_POINTS,
-                style=discord.ButtonStyle.primary,
-                custom_id=f"poll:{poll_id}:ps:{state}",
-                disabled=disabled,
-            )
+            f"poll:{poll_id}:ps:{state}",
+            label=text.SAVE_POINTS,
+            style=discord.ButtonStyle.primary,
+            disabled=disabled,
         )
 
     @classmethod
@@ -519,20 +495,14 @@ class PointsSaveButton(
         await save_vote(interaction, poll.id, PointsBallot(points))
 
 
-class PointsResetButton(
-    SafeItem,
-    discord.ui.DynamicItem[discord.ui.Button],
-    template=r"poll:(?P<id>[0-9]+):p0",
-):
+class PointsResetButton(SafeButton, template=r"poll:(?P<id>[0-9]+):p0"):
     def __init__(self, poll_id: int, disabled: bool = False) -> None:
         self.poll_id = poll_id
         super().__init__(
-            discord.ui.Button(
-                label=text.START_AGAIN,
-                style=discord.ButtonStyle.secondary,
-                custom_id=f"poll:{poll_id}:p0",
-                disabled=disabled,
-            )
+            f"poll:{poll_id}:p0",
+            label=text.START_AGAIN,
+            style=discord.ButtonStyle.secondary,
+            disabled=disabled,
         )
 
     @classmethod
@@ -570,17 +540,11 @@ class ReasonModal(SafeModal, title=text.REASON_MODAL_TITLE):
         )
 
 
-class ReasonButton(
-    SafeItem, discord.ui.DynamicItem[discord.ui.Button], template=r"poll:(?P<id>[0-9]+):why"
-):
+class ReasonButton(SafeButton, template=r"poll:(?P<id>[0-9]+):why"):
     def __init__(self, poll_id: int) -> None:
         self.poll_id = poll_id
         super().__init__(
-            discord.ui.Button(
-                label=text.ADD_REASON,
-                style=discord.ButtonStyle.secondary,
-                custom_id=f"poll:{poll_id}:why",
-            )
+            f"poll:{poll_id}:why", label=text.ADD_REASON, style=discord.ButtonStyle.secondary
         )
 
     @classmethod

@@ -137,7 +137,7 @@ async def test_the_poster_leaving_keeps_the_opportunity_without_their_id(db):
     opp = await new(db)
     assert (await export_all(db, GUILD, 99))["opportunities"][0]["id"] == opp.id
     await erase_all(db, GUILD, 99, SECRET)
-    assert (await repo.get(db, opp.id)).posted_by is None
+    assert (await repo.get_opportunity(db, opp.id)).posted_by is None
 
 
 async def test_roster_reads_names_of_yes_only_and_retention_erases_replies(db):
@@ -155,4 +155,4 @@ async def test_roster_reads_names_of_yes_only_and_retention_erases_replies(db):
     assert await repo.sweep(db, GUILD, NOW - timedelta(days=1)) == 0  # closed after cutoff
     assert await repo.sweep(db, GUILD, NOW + timedelta(days=1)) == 2
     assert await repo.replies(db, opp.id) == []
-    assert (await repo.get(db, opp.id)).answers_erased_at is not None
+    assert (await repo.get_opportunity(db, opp.id)).answers_erased_at is not None

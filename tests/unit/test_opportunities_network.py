@@ -119,7 +119,7 @@ async def new(db, **kw):
         (HOME, NOW.isoformat()),
     )
     await db.execute("UPDATE opportunities SET network_id = 5 WHERE id = ?", (opp.id,))
-    found = await repo.get(db, opp.id)
+    found = await repo.get_opportunity(db, opp.id)
     assert found is not None and found.network_id == 5
     return found
 

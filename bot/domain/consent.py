@@ -34,5 +34,12 @@ DEFAULT_NOTICE = (
 )
 
 
+# Paragraphs written for the next edition of the built-in notice, staged here until
+# the wave of changes they describe has landed. The last change of the wave adds them
+# to DEFAULT_NOTICE and raises DEFAULT_NOTICE_EDITION once, so members are asked to
+# agree again once, not once per change. Keyed by topic; nobody is shown these yet.
+NEXT_EDITION_PARAGRAPHS: dict[str, str] = {}
+
+
 def default_notice() -> str:
     return DEFAULT_NOTICE

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import discord
 
+from bot import strings
 from bot.errors import answer_error
 
+MAX_CUSTOM_ID = 100  # Discord's limit on a component's custom id
 COLOUR = discord.Colour(0x2E6F95)  # a calm blue; never the only carrier of meaning (rule 13)
 
 
@@ -103,3 +106,117 @@ class SafeButton(SafeItem, discord.ui.DynamicItem[discord.ui.Button], template=r
             label=label, style=style, custom_id=custom_id, emoji=emoji, disabled=disabled
         )
         super().__init__(button, row=row)
+
+
+# -- presses on public posts ----------------------------------------------------------
+
+
+def on_own_message(interaction: discord.Interaction) -> bool:
+    """Whether the press was on a message only this person sees (ephemeral, or a DM).
+
+    Only such a message may be edited in answer to one person's press. A post in a
+    channel (a poll, an opportunity, a meeting, a network copy) is everyone's: what is
+    personal about a press on it goes in a new ephemeral reply.
+    """
+    message = interaction.message
+    if message is None:
+        return False
+    return message.flags.ephemeral or interaction.guild_id is None
+
+
+def pressed_button(interaction: discord.Interaction) -> str | None:
+    """The custom id of the button this interaction is a press of (None for anything else)."""
+    data = interaction.data or {}
+    if interaction.type is not discord.InteractionType.component:
+        return None
+    if data.get("component_type") != discord.ComponentType.button.value:
+        return None  # a select's values are not in its id, so it cannot be pressed again
+    custom_id = data.get("custom_id")
+    return custom_id if isinstance(custom_id, str) else None
+
+
+def dynamic_item_for(
+    client: discord.Client, custom_id: str
+) -> tuple[type[discord.ui.DynamicItem[Any]], re.Match[str]] | None:
+    """The DynamicItem class the cogs registered for `custom_id`, and its match."""
+    store = client._connection._view_store  # where add_dynamic_items keeps them
+    for pattern, factory in store._dynamic_items.items():
+        match = pattern.fullmatch(custom_id)
+        if match is not None:
+            return factory, match
+    return None
+
+
+async def carry_on(interaction: discord.Interaction, custom_id: str) -> bool:
+    """Do for this person what the button `custom_id` does, as if they pressed it now.
+
+    Used once this interaction has had its one response (e.g. after I agree on a
+    notice shown instead of a Vote): the button's own code runs, re-checking
+    everything (rule 7), and its answers go out as ephemeral followups. It was
+    not pressed on this message, so it sees no message (nothing edits one).
+    False if no item is registered for the id (nothing is done).
+    """
+    found = dynamic_item_for(interaction.client, custom_id)
+    if found is None:
+        return False
+    factory, match = found
+    carried: Any = CarriedOn(interaction, custom_id)
+    item = await factory.from_custom_id(carried, discord.ui.Button(custom_id=custom_id), match)
+    await item.callback(carried)
+    return True
+
+
+class CarriedOn:
+    """An interaction already answered, lent to a button's code that answers it again.
+
+    Everything reads through to the real interaction except: `message` is None (the
+    button was pressed elsewhere), `data` names that button, and `response` sends
+    every answer as an ephemeral followup (`FollowupResponse`).
+    """
+
+    def __init__(self, interaction: discord.Interaction, custom_id: str) -> None:
+        self._interaction = interaction
+        self.message = None
+        self.data = {"custom_id": custom_id, "component_type": discord.ComponentType.button.value}
+        self.response = FollowupResponse(interaction)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._interaction, name)
+
+
+class FollowupResponse:
+    """`interaction.response` for an interaction that has had its one response.
+
+    Discord allows one response per interaction and followups after it: a message
+    becomes an ephemeral followup, an edit becomes one too (the message it would
+    edit is not this person's to change), a defer is already done. A form can only
+    be a first response, so the person is asked to press again.
+    """
+
+    _SENDABLE = ("embed", "embeds", "file", "files", "view", "allowed_mentions", "suppress_embeds")
+
+    def __init__(self, interaction: discord.Interaction) -> None:
+        self._followup = interaction.followup
+
+    def is_done(self) -> bool:
+        return True
+
+    async def defer(self, **_: Any) -> None:
+        return None
+
+    async def send_message(self, content: Any = None, **kwargs: Any) -> None:
+        await self._send(content, kwargs)
+
+    async def edit_message(self, *, content: Any = None, **kwargs: Any) -> None:
+        await self._send(content, kwargs)
+
+    async def send_modal(self, modal: discord.ui.Modal) -> None:
+        await self._followup.send(strings.PRESS_AGAIN, ephemeral=True)
+
+    async def _send(self, content: Any, kwargs: dict[str, Any]) -> None:
+        sent = {
+            key: value
+            for key, value in kwargs.items()
+            if key in self._SENDABLE and value is not None and value is not discord.utils.MISSING
+        }
+        await self._followup.send(content, ephemeral=True, **sent)

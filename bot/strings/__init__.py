@@ -42,6 +42,7 @@ JOIN_FIRST = (
     "This is for members of Speak Back in this server. Taking part is always your "
     "choice. If you'd like to, use `/join` to read what joining means first."
 )
+PRESS_AGAIN = "Thank you. Please press that button again to carry on."
 COOLDOWN = "That was quick! Please try again in {seconds} {unit}."
 
 DM_AUTO_REPLY = (

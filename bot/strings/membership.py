@@ -53,6 +53,7 @@ RECONFIRMED = (
 )
 ALREADY_MEMBER = "You're already a member here. Here's how things are:"
 AFTER_NOTICE_RETRY = "Once you've agreed, please try again."
+AFTER_NOTICE_CARRY_ON = "Once you've agreed, we'll carry on with what you pressed."
 
 PREFS_SAVED = "Saved. You'll get messages about: {chosen}."
 PREFS_SAVED_NONE = "Saved. Speak Back won't send you any messages. You can still take part here."

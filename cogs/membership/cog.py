@@ -165,7 +165,10 @@ class MembershipCog(commands.Cog):
 async def present_notice_needed(interaction: discord.Interaction, error: BaseException) -> None:
     """The member guard's `NoticeNeeded`: show the new notice, with I agree / Not now."""
     assert isinstance(error, NoticeNeeded)
-    await ui.show_notice(interaction, error.settings, outdated=True, note=error.note)
+    # What they pressed carries on once they agree, so they need not press it again.
+    origin = ui.origin_to_carry(interaction, error.settings.notice_version)
+    note = text.AFTER_NOTICE_CARRY_ON if origin is not None else error.note
+    await ui.show_notice(interaction, error.settings, outdated=True, note=note, origin=origin)
 
 
 async def setup(bot: SpeakBack) -> None:

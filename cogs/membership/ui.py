@@ -35,7 +35,18 @@ from bot.domain.timefmt import discord_timestamp, plain_date
 from bot.domain.when import format_offsets, parse_offsets
 from bot.guards import actor_guild_id, require_member
 from bot.strings import membership as text
-from bot.ui import DynamicView, SafeButton, SafeItem, SafeModal, embed, shown
+from bot.ui import (
+    MAX_CUSTOM_ID,
+    DynamicView,
+    SafeButton,
+    SafeItem,
+    SafeModal,
+    carry_on,
+    embed,
+    on_own_message,
+    pressed_button,
+    shown,
+)
 from cogs.membership import flows
 
 if TYPE_CHECKING:
@@ -90,11 +101,29 @@ def _offsets_as_typed(offsets: tuple[timedelta, ...]) -> str:
 # -- views and embeds ---------------------------------------------------------------
 
 
-def notice_view(version: int) -> discord.ui.View:
+def notice_view(version: int, origin: str | None = None) -> discord.ui.View:
+    """I agree / Not now; I agree carries on with `origin` (a button's id) when given."""
     view = DynamicView()
-    view.add_item(AgreeButton(version))
+    view.add_item(
+        AgreeButton(version) if origin is None else AgreeAndCarryOnButton(version, origin)
+    )
     view.add_item(NotNowButton())
     return view
+
+
+def origin_to_carry(interaction: discord.Interaction, version: int) -> str | None:
+    """The button this person pressed, if I agree can carry on with it afterwards.
+
+    Only a button (a select's choice is not in its id), never I agree itself, and
+    only when `member:agree:<version>:<id>` fits Discord's 100 characters; otherwise
+    the notice keeps today's plain I agree and asks them to press again.
+    """
+    origin = pressed_button(interaction)
+    if origin is None or origin.startswith("member:agree:"):
+        return None
+    if len(AgreeAndCarryOnButton.custom_id_for(version, origin)) > MAX_CUSTOM_ID:
+        return None
+    return origin
 
 
 def notice_embed(settings: GuildSettings, *, outdated: bool) -> discord.Embed:
@@ -109,19 +138,29 @@ def notice_embed(settings: GuildSettings, *, outdated: bool) -> discord.Embed:
 
 
 async def show_notice(
-    interaction: discord.Interaction, settings: GuildSettings, *, outdated: bool, note: str = ""
+    interaction: discord.Interaction,
+    settings: GuildSettings,
+    *,
+    outdated: bool,
+    note: str = "",
+    origin: str | None = None,
 ) -> None:
-    """Answer with the notice and I agree / Not now (used by /join and the member guard)."""
+    """Answer with the notice and I agree / Not now (used by /join and the member guard).
+
+    Always privately: a press on a post in a channel gets a new ephemeral reply (the
+    post is everyone's and stays as it is); only a message that is this person's
+    own (an ephemeral screen) is replaced. `origin`: the button I agree carries on with.
+    """
     await flows.prepare_notice(services_of(interaction), settings)
     kwargs: dict[str, Any] = {
         "embed": notice_embed(settings, outdated=outdated),
-        "view": notice_view(settings.notice_version),
+        "view": notice_view(settings.notice_version, origin),
     }
     if note:
         kwargs["content"] = note
     if interaction.response.is_done():
         await interaction.followup.send(ephemeral=True, **kwargs)
-    elif interaction.type is discord.InteractionType.component:
+    elif interaction.type is discord.InteractionType.component and on_own_message(interaction):
         await interaction.response.edit_message(**{"content": note or None, **kwargs})
     else:
         await interaction.response.send_message(ephemeral=True, **kwargs)
@@ -268,33 +307,69 @@ class AgreeButton(SafeButton, template=r"member:agree:(?P<version>[0-9]+)"):
         return cls(int(match["version"]))
 
     async def on_press(self, interaction: discord.Interaction) -> None:
-        guild_id = actor_guild_id(interaction)
-        agreed = await flows.agree(
-            services_of(interaction),
-            guild_id,
-            interaction.user.id,
-            self.version,
-            secret=_bot(interaction).config.secret,
+        await agree(interaction, self.version)
+
+
+class AgreeAndCarryOnButton(
+    SafeButton, template=r"member:agree:(?P<version>[0-9]+):(?P<origin>.+)"
+):
+    """I agree on a notice shown instead of what the person pressed (`origin`, a button's
+    custom id): once agreed, that press carries on (their ballot opens, their Going is
+    saved) as ephemeral followups, so they need not find the post and press again."""
+
+    def __init__(self, version: int, origin: str) -> None:
+        super().__init__(
+            self.custom_id_for(version, origin),
+            label=strings.I_AGREE,
+            style=discord.ButtonStyle.primary,
         )
-        if agreed.result == "changed":
-            await show_notice(
-                interaction,
-                agreed.settings,
-                outdated=agreed.outdated,
-                note=text.NOTICE_CHANGED_WHILE_READING,
-            )
-            return
-        if agreed.status is not None:  # already a member, on this notice
-            status, view = status_message(agreed.status)
-            await interaction.response.edit_message(
-                content=text.ALREADY_MEMBER, embed=status, view=view
-            )
-            return
-        assert agreed.member is not None
-        words = text.WELCOME if agreed.result == "joined" else text.RECONFIRMED
+        self.version = version
+        self.origin = origin
+
+    @staticmethod
+    def custom_id_for(version: int, origin: str) -> str:
+        return f"member:agree:{version}:{origin}"
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match):  # type: ignore[override]
+        return cls(int(match["version"]), match["origin"])
+
+    async def on_press(self, interaction: discord.Interaction) -> None:
+        if await agree(interaction, self.version, self.origin):
+            await carry_on(interaction, self.origin)
+
+
+async def agree(interaction: discord.Interaction, version: int, origin: str | None = None) -> bool:
+    """I agree: record it and answer on the notice screen. True once they are on it."""
+    guild_id = actor_guild_id(interaction)
+    agreed = await flows.agree(
+        services_of(interaction),
+        guild_id,
+        interaction.user.id,
+        version,
+        secret=_bot(interaction).config.secret,
+    )
+    if agreed.result == "changed":
+        await show_notice(
+            interaction,
+            agreed.settings,
+            outdated=agreed.outdated,
+            note=text.NOTICE_CHANGED_WHILE_READING,
+            origin=origin,
+        )
+        return False
+    if agreed.status is not None:  # already a member, on this notice
+        status, view = status_message(agreed.status)
         await interaction.response.edit_message(
-            content=words, embed=None, view=preferences_view(agreed.member.consents)
+            content=text.ALREADY_MEMBER, embed=status, view=view
         )
+        return True
+    assert agreed.member is not None
+    words = text.WELCOME if agreed.result == "joined" else text.RECONFIRMED
+    await interaction.response.edit_message(
+        content=words, embed=None, view=preferences_view(agreed.member.consents)
+    )
+    return True
 
 
 class NotNowButton(SafeButton, template=r"member:notnow"):
@@ -551,6 +626,7 @@ class StayButton(SafeButton, template=r"member:stay"):
 
 DYNAMIC_ITEMS = (
     AgreeButton,
+    AgreeAndCarryOnButton,
     NotNowButton,
     ContactSelect,
     NoMessagesButton,

@@ -1,7 +1,7 @@
 """Custom ids are forever: a button on a month-old post must still reach the same item.
 
 Each literal id below was copied from main before the feature packages (one per
-template, and each variant of its arguments). If one stops routing, or routes to
+template, and each variant of its arguments); templates added since add theirs. If one stops routing, or routes to
 another item or other arguments, old posts break for the people who press them.
 """
 
@@ -34,6 +34,16 @@ ROUTES: list[tuple[str, str, dict[str, Any]]] = [
     ("meetdraft:12:post", "DraftButton", {"draft_id": 12, "action": "post"}),
     ("meetdraft:12:change", "DraftButton", {"draft_id": 12, "action": "change"}),
     ("member:agree:3", "AgreeButton", {"version": 3}),
+    (
+        "member:agree:3:poll:42:vote",
+        "AgreeAndCarryOnButton",
+        {"version": 3, "origin": "poll:42:vote"},
+    ),
+    (
+        "member:agree:3:meet:7:20261203T1800:going",
+        "AgreeAndCarryOnButton",
+        {"version": 3, "origin": "meet:7:20261203T1800:going"},
+    ),
     ("member:notnow", "NotNowButton", {}),
     ("member:prefs", "ContactSelect", {}),
     ("member:prefs:none", "NoMessagesButton", {}),

@@ -121,7 +121,12 @@ def origin_to_carry(interaction: discord.Interaction, version: int) -> str | Non
     origin = pressed_button(interaction)
     if origin is None or origin.startswith("member:agree:"):
         return None
-    if len(AgreeAndCarryOnButton.custom_id_for(version, origin)) > MAX_CUSTOM_ID:
+    return fitting(origin, version)
+
+
+def fitting(origin: str | None, version: int) -> str | None:
+    """`origin`, if I agree on notice `version` can carry it in its id (100 characters)."""
+    if origin is None or len(AgreeAndCarryOnButton.custom_id_for(version, origin)) > MAX_CUSTOM_ID:
         return None
     return origin
 
@@ -355,7 +360,7 @@ async def agree(interaction: discord.Interaction, version: int, origin: str | No
             agreed.settings,
             outdated=agreed.outdated,
             note=text.NOTICE_CHANGED_WHILE_READING,
-            origin=origin,
+            origin=fitting(origin, agreed.settings.notice_version),
         )
         return False
     if agreed.status is not None:  # already a member, on this notice

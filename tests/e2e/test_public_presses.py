@@ -154,3 +154,24 @@ async def test_a_notice_shown_from_join_still_agrees_with_the_old_plain_button(w
     assert agree["custom_id"] == "member:agree:1"
     welcome = await alice.click(notice, strings.I_AGREE)
     assert "Welcome" in welcome.text and welcome.followups == []
+
+
+async def test_a_notice_changed_while_reading_is_shown_again_and_still_carries_on(world):
+    (alice,) = seed_members(world, ["alice"])
+    echo = await world.mod.slash("meeting schedule", title="Catch-up", start="2026-12-03 18:00")
+    await world.mod.click(echo, meeting_text.POST_IT)
+    post = world.channel("general").last
+    await change_notice(world)
+    notice = await alice.click(post, strings.MAYBE)
+    form = await world.mod.slash("setup notice")
+    await world.mod.submit_modal(form, **{NOTICE_FIELD: "Newer still."})
+
+    again = await alice.click(notice, strings.I_AGREE)
+    assert again.kind == "update" and "Newer still." in again.text
+    assert member_text.NOTICE_CHANGED_WHILE_READING in again.text
+    assert again.followups == [] and rows(world, "SELECT count(*) FROM meeting_rsvps") == [(0,)]
+    agreed = await alice.click(again, strings.I_AGREE)
+    (saved,) = agreed.followups
+    assert "Saved: **Maybe**" in saved.text
+    assert rows(world, "SELECT status FROM meeting_rsvps") == [("maybe",)]
+    assert rows(world, "SELECT notice_version FROM members") == [(3,)]

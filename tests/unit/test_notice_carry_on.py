@@ -43,6 +43,7 @@ async def test_an_id_that_would_not_fit_keeps_todays_plain_agree():
     assert ui.origin_to_carry(press(too_long), 3) is None
     assert ui.origin_to_carry(press(fits), 10) is None  # a longer version number
     assert agree_id(ui.notice_view(3, None)) == "member:agree:3"
+    assert ui.fitting(fits, 3) == fits and ui.fitting(fits, 10) is None  # notice changed again
 
 
 def test_selects_commands_and_agree_itself_are_not_carried():

@@ -108,7 +108,14 @@ async def enqueue_edit(
     payload: dict[str, Any],
     now: datetime,
 ) -> None:
-    """Edits of one message coalesce into one row: the newest payload wins."""
+    """Edits of one message coalesce into one row: the newest payload wins.
+
+    An edit that would show what the message already shows (or is about to show) is
+    not queued: refreshing every post after, say, a /leave must not re-edit the ones
+    it did not change.
+    """
+    if await _shows_already(db, channel_id, message_id, payload):
+        return
     await db.execute(
         "INSERT INTO outbox (dedupe_key, kind, guild_id, channel_id, message_id, payload, "
         "not_before, created_at) VALUES (?, 'edit', ?, ?, ?, ?, ?, ?) "
@@ -125,6 +132,28 @@ async def enqueue_edit(
             now.isoformat(),
         ),
     )
+
+
+async def _shows_already(
+    db: Database, channel_id: int, message_id: int, payload: dict[str, Any]
+) -> bool:
+    """Whether the message's last sent or queued content is this payload already."""
+    wanted = json.loads(json.dumps(payload))
+    edit = await db.fetchone(
+        "SELECT payload, state FROM outbox WHERE dedupe_key = ?",
+        (f"edit:{channel_id}:{message_id}",),
+    )
+    if edit is not None:
+        return (
+            edit["state"] in ("pending", "sending", "sent")
+            and json.loads(edit["payload"]) == wanted
+        )
+    post = await db.fetchone(
+        "SELECT payload FROM outbox WHERE kind = 'post' AND state = 'sent' "
+        "AND channel_id = ? AND sent_message_id = ? ORDER BY id DESC LIMIT 1",
+        (channel_id, message_id),
+    )
+    return post is not None and json.loads(post["payload"]) == wanted
 
 
 async def claim_due(db: Database, now: datetime, limit: int) -> list[OutboxRow]:

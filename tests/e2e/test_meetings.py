@@ -504,3 +504,20 @@ async def test_leaving_takes_a_shown_name_off_the_post_at_once(world):
     assert f"<@{alice.id}>" not in world.channel("general").last.text
     assert "**Going:** 0" in world.channel("general").last.text
     assert rows(world, "SELECT count(*) FROM meeting_rsvps") == [(0,)]
+
+
+async def test_leaving_does_not_re_edit_a_meeting_post_it_does_not_change(world):
+    post = await schedule(world)
+    alice, bob = world.user("alice"), world.user("bob")
+    await join(alice)
+    await alice.click(post, strings.GOING)
+    await join(bob)  # bob answers nothing: no post shows him
+    await world.settle()
+    shown = world.channel("general").last.text
+    edits = "SELECT count(*), coalesce(sum(revision), 0) FROM outbox WHERE kind = 'edit'"
+    before = rows(world, edits)
+    leave = await bob.slash("leave")
+    await bob.click(leave, strings.LEAVE_AND_ERASE)
+    await world.settle()
+    assert rows(world, edits) == before  # no edit queued, so no request made
+    assert world.channel("general").last.text == shown

@@ -119,3 +119,34 @@ async def test_a_stall_does_not_let_the_slots_it_skipped_go_out_together():
     # seen). One of slack, as above: each stamp is taken a moment after its grant,
     # so on a busy machine two grants exactly a second apart can land in one window.
     assert worst <= 51
+
+
+async def test_an_edit_that_changes_nothing_is_not_queued(db):
+    # A post as sent, and an edit of it that would show exactly what it already shows
+    # (e.g. /leave by someone named on no post): no request is queued.
+    post = await outbox.enqueue(db, kind="post", payload={"n": 1}, now=NOW, channel_id=2)
+    [row] = await outbox.claim_due(db, NOW, 10)
+    assert row.id == post
+    await outbox.mark_sent(db, row, NOW, 3)
+    await outbox.enqueue_edit(db, guild_id=1, channel_id=2, message_id=3, payload={"n": 1}, now=NOW)
+    assert await outbox.claim_due(db, NOW, 10) == []
+    # a real change is queued, and once it is shown, the same change again is not
+    await outbox.enqueue_edit(db, guild_id=1, channel_id=2, message_id=3, payload={"n": 2}, now=NOW)
+    [edit] = await outbox.claim_due(db, NOW, 10)
+    assert edit.payload == {"n": 2}
+    await outbox.mark_sent(db, edit, NOW, 3)
+    await outbox.enqueue_edit(db, guild_id=1, channel_id=2, message_id=3, payload={"n": 2}, now=NOW)
+    assert await outbox.claim_due(db, NOW, 10) == []
+    # going back to what the post first showed is a change again
+    await outbox.enqueue_edit(db, guild_id=1, channel_id=2, message_id=3, payload={"n": 1}, now=NOW)
+    [back] = await outbox.claim_due(db, NOW, 10)
+    assert back.payload == {"n": 1}
+
+
+async def test_an_edit_that_failed_is_queued_again_even_with_the_same_payload(db):
+    await outbox.enqueue_edit(db, guild_id=1, channel_id=2, message_id=3, payload={"n": 1}, now=NOW)
+    [edit] = await outbox.claim_due(db, NOW, 10)
+    await outbox.mark(db, edit.id, "failed", "test")
+    await outbox.enqueue_edit(db, guild_id=1, channel_id=2, message_id=3, payload={"n": 1}, now=NOW)
+    [again] = await outbox.claim_due(db, NOW, 10)
+    assert again.payload == {"n": 1}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
+from collections.abc import Awaitable, Callable
 from datetime import datetime, time, timedelta
 from typing import Any, Literal
 
@@ -378,6 +379,44 @@ async def counts(db: Database, guild_id: int, now: datetime, notice_version: int
         await _group_counts(db, guild_id),
         awaiting_notice=row["awaiting"],
     )
+
+
+async def daily_snapshot(
+    db: Database, guild_id: int, day: str, take: Callable[[], Awaitable[dict[str, Any]]]
+) -> dict[str, Any]:
+    """Today's figures for /members count: taken on the first look of the day, then
+    the same all day (rule 9), so no two looks can be differenced."""
+    row = await db.fetchone(
+        "SELECT on_day, figures FROM member_count_snapshots WHERE guild_id = ?", (guild_id,)
+    )
+    if row is not None and row["on_day"] == day:
+        return json.loads(row["figures"])
+    figures = await take()
+    await db.execute(
+        "INSERT INTO member_count_snapshots (guild_id, on_day, figures) VALUES (?, ?, ?) "
+        "ON CONFLICT (guild_id) DO UPDATE SET on_day = excluded.on_day, figures = excluded.figures",
+        (guild_id, day, json.dumps(figures)),
+    )
+    return figures
+
+
+async def raw_counts(
+    db: Database, guild_id: int, now: datetime, notice_version: int
+) -> dict[str, Any]:
+    """Unsuppressed totals (members, paused, awaiting, groups): never shown as they are."""
+    row = await db.fetchone(
+        "SELECT count(*) AS members, "
+        "coalesce(sum(paused_at IS NOT NULL AND (paused_until IS NULL OR paused_until > ?)), 0) "
+        "AS paused, coalesce(sum(notice_version < ?), 0) AS awaiting "
+        "FROM members WHERE guild_id = ?",
+        (to_iso(now), notice_version, guild_id),
+    )
+    return {
+        "members": row["members"],
+        "paused": row["paused"],
+        "awaiting": row["awaiting"],
+        "groups": await _group_counts(db, guild_id),
+    }
 
 
 async def _group_counts(db: Database, guild_id: int) -> dict[str, int]:

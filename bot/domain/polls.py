@@ -29,14 +29,25 @@ from typing import Any
 from bot.domain.ballots import (
     MAX_POINTS,
     Ballot,
+    MultiBallot,
     PollKind,
     PollSetupError,
+    RankedBallot,
+    SingleBallot,
     poll_kind,
     validate_max_choices,
 )
 from bot.domain.errors import Refusal
-from bot.domain.suppression import Shown, SuppressedBreakdown, suppress_breakdown
-from bot.domain.tally import RunoffRound, TallyResult, tally
+from bot.domain.suppression import (
+    DEFAULT_THRESHOLD as MIN_TURNOUT,
+)
+from bot.domain.suppression import (
+    Shown,
+    SuppressedBreakdown,
+    hide_rows,
+    suppress_breakdown,
+)
+from bot.domain.tally import RunoffRound, TallyResult
 
 RESULTS_LIVE = "live"
 RESULTS_AT_CLOSE = "at_close"
@@ -346,6 +357,12 @@ class Breakdown:
     threshold: int
 
 
+def too_few_to_show(poll: Poll) -> bool:
+    """An anonymous poll with fewer than 5 ballots shows no per-option results (rule 9):
+    no totals, chart, headline, rounds, breakdown or ballot rows, only how many voted."""
+    return poll.anonymous and poll.result is not None and poll.result.ballots < MIN_TURNOUT
+
+
 def breakdown_group(stored: str | None) -> str:
     """The breakdown group for a self-described group captured at vote time."""
     if stored in ("lived_experience", "carer", "staff"):
@@ -369,13 +386,44 @@ def compute_breakdown(
     suppressed: SuppressedBreakdown = suppress_breakdown(
         {group: len(found) for group, found in by_group.items()}
     )
+    rows = {
+        figure.group: _row_cells(kind, options, by_group[figure.group])
+        for figure in suppressed.figures
+        if figure.shown is Shown.COUNT
+    }
+    hidden = hide_rows(rows, suppressed.threshold)
     groups = []
     for figure in suppressed.figures:
-        totals = None
-        if figure.shown is Shown.COUNT:
-            totals = tally(kind, options, by_group[figure.group]).totals
+        if figure.group in hidden:
+            groups.append(GroupResult(figure.group, Shown.PROTECTIVE, None, None))
+            continue
+        totals = rows.get(figure.group)
         groups.append(GroupResult(figure.group, figure.shown, figure.count, totals))
     return Breakdown(tuple(groups), suppressed.total, suppressed.threshold)
+
+
+def _row_cells(
+    kind: PollKind | str, options: Sequence[str], ballots: Sequence[Ballot]
+) -> tuple[int, ...]:
+    """A group's cells: people per option. Ranked polls count first preferences and
+    points polls voters per option (anyone giving it a point), never point totals."""
+    cells = [0] * len(options)
+    for ballot in ballots:
+        for index in _people_cells(ballot):
+            if 0 <= index < len(cells):
+                cells[index] += 1
+    return tuple(cells)
+
+
+def _people_cells(ballot: Ballot) -> set[int]:
+    """The options one person counts towards in a group row."""
+    if isinstance(ballot, SingleBallot):
+        return {ballot.choice}
+    if isinstance(ballot, MultiBallot):
+        return set(ballot.choices)
+    if isinstance(ballot, RankedBallot):
+        return set(ballot.ranking[:1])
+    return {index for index, points in ballot.points.items() if points > 0}
 
 
 def result_to_json(result: TallyResult) -> str:

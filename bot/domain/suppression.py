@@ -40,7 +40,7 @@ so callers may prefer to show no breakdown at all then (``all_small``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -152,3 +152,39 @@ def _figure_text(figure: GroupFigure, threshold: int, unit: str) -> str:
 
 def _amount(n: int, unit: str) -> str:
     return f"1 {unit[:-1]}" if n == 1 and unit.endswith("s") else f"{n} {unit}"
+
+
+def hide_rows(rows: Mapping[str, Sequence[int]], threshold: int = DEFAULT_THRESHOLD) -> set[str]:
+    """The rows of a group-by-option table that must not be shown (rule 9).
+
+    A row is hidden when any of its cells holds 1 to ``threshold - 1`` people (a
+    small number of a group chose that option) or when it is unanimous (everyone in
+    the group chose the same thing, so knowing someone is in the group tells you
+    their answer). If exactly one row is hidden, the smallest other row (fewest
+    people, first of equals) is hidden too, so the hidden one cannot be worked out
+    from the shown rows and the option totals.
+    """
+    hidden = {
+        group
+        for group, cells in rows.items()
+        if any(0 < cell < threshold for cell in cells) or _unanimous(cells)
+    }
+    if len(hidden) == 1:
+        others = [group for group in rows if group not in hidden]
+        if others:
+            hidden.add(min(others, key=lambda group: sum(rows[group])))
+    return hidden
+
+
+def _unanimous(cells: Sequence[int]) -> bool:
+    return sum(cells) > 0 and sum(1 for cell in cells if cell) == 1
+
+
+def small_count(n: int, threshold: int = DEFAULT_THRESHOLD) -> int | None:
+    """A single count about people: the number, or None for "fewer than 5"."""
+    return n if n >= threshold else None
+
+
+def count_text(n: int, threshold: int = DEFAULT_THRESHOLD) -> str:
+    """A single count about people in words: "12", or "fewer than 5"."""
+    return str(n) if n >= threshold else f"fewer than {threshold}"

@@ -200,7 +200,9 @@ COUNT_HIDDEN_EXTRA = "hidden, so a small group can't be worked out"
 COUNT_ALL_SMALL = "Every group has fewer than 5 members, so no breakdown is shown."
 COUNT_NOTE = (
     "Totals only: Speak Back never shows who is stepping back or who said no. "
-    "Groups under 5 are hidden, and so is the largest, so they can't be worked out."
+    "Groups under 5 are hidden, and so is the largest, so they can't be worked out. "
+    "Any total under 5 shows as fewer than 5. Figures are taken once a day, so looking "
+    "again today shows the same; changes show tomorrow."
 )
 
 # -- commands ------------------------------------------------------------------------

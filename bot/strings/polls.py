@@ -59,7 +59,7 @@ KIND_LINES = {
 CONTENT_NOTE = "**Content note:** {note}"
 ANONYMOUS_LINE = (
     "Anonymous: organisers only see totals, and once the poll closes, nobody can tell "
-    "how you voted."
+    "how you voted. If fewer than 5 people vote, no results are shown, only how many voted."
 )
 NAMED_LINE = "Named poll: organisers will see your name with your vote."
 OPEN_CLOSES = "Closes {when} ({relative})."
@@ -83,7 +83,8 @@ NETWORK_LINE = (
 BALLOT_TITLE = "Your vote: {question}"
 BALLOT_ANONYMOUS = (
     "This poll is **anonymous**: once the poll closes, nobody can tell how you voted. "
-    "Organisers only see totals."
+    "Organisers only see totals. If fewer than 5 people vote, no results are shown at all, "
+    "only how many voted."
 )
 BALLOT_NAMED = "This poll is **named**: organisers will see your name with your vote."
 BALLOT_CURRENT = "Your vote now: {choice}. Choosing again replaces it."
@@ -159,6 +160,9 @@ GROUP_LABELS = {
     "not_said": "Didn't say",
 }
 CHART_NOTE = "{count} {people} voted"
+TOO_FEW_TO_SHOW = (
+    "{count} {people} voted; too few to show results without revealing how people voted."
+)
 NOT_CLOSED_HIDDEN = "Results for this poll will be shown when it closes, {when}."
 NOT_CLOSED_HIDDEN_NO_TIME = "Results for this poll will be shown when an organiser closes it."
 LIVE_TITLE = "Counts so far: {question}"

@@ -20,7 +20,14 @@ from typing import Any, Literal
 
 from bot.delivery import Decision, RecipientPolicy, message_payload
 from bot.domain.consent import OPTIONAL_PURPOSES
-from bot.domain.members import Member, MemberCounts, contact_decision, is_paused, notice_is_current
+from bot.domain.members import (
+    Member,
+    MemberCounts,
+    contact_decision,
+    is_paused,
+    notice_is_current,
+    summarise_counts,
+)
 from bot.domain.settings import GuildSettings
 from bot.domain.when import parse_pause_until
 from bot.services import Services
@@ -270,12 +277,23 @@ async def build_export(
 
 
 async def count_members(services: Services, guild_id: int) -> tuple[MemberCounts, dict[str, int]]:
-    """Totals for /members count, and joins and leaves over the last 30 days."""
+    """Totals for /members count, and joins and leaves over the last 30 days.
+
+    From today's snapshot (the first look of the day), so two looks the same day are
+    identical and nobody's change can be read off the difference (rule 9)."""
     settings = await get_settings(services.db, guild_id)
     now = services.clock.now()
-    totals = await repo.counts(services.db, guild_id, now, settings.notice_version)
-    events = await repo.event_totals(services.db, guild_id, now - EVENT_WINDOW)
-    return totals, events
+
+    async def take() -> dict[str, Any]:
+        figures = await repo.raw_counts(services.db, guild_id, now, settings.notice_version)
+        figures["events"] = await repo.event_totals(services.db, guild_id, now - EVENT_WINDOW)
+        return figures
+
+    today = await repo.daily_snapshot(services.db, guild_id, now.date().isoformat(), take)
+    totals = summarise_counts(
+        today["members"], today["paused"], today["groups"], awaiting_notice=today["awaiting"]
+    )
+    return totals, today["events"]
 
 
 # -- the delivery recipient policy -----------------------------------------------------------

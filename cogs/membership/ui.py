@@ -30,7 +30,7 @@ from bot.domain.members import (
 )
 from bot.domain.quiet_hours import parse_quiet_hours
 from bot.domain.settings import GuildSettings, validate_timezone
-from bot.domain.suppression import Shown
+from bot.domain.suppression import Shown, count_text
 from bot.domain.timefmt import discord_timestamp, plain_date
 from bot.domain.when import format_offsets, parse_offsets
 from bot.guards import actor_guild_id, require_member
@@ -267,12 +267,12 @@ async def send_status(
 
 def describe_counts(counts: MemberCounts, events: dict[str, int]) -> str:
     lines = [
-        text.COUNT_LINES.format(
-            members=counts.members,
-            paused=counts.paused,
-            awaiting=counts.awaiting_notice,
-            joined=events["joined"],
-            left=events["left"],
+        text.COUNT_LINES.format(  # each a count about people: "fewer than 5" under 5
+            members=count_text(counts.members),
+            paused=count_text(counts.paused),
+            awaiting=count_text(counts.awaiting_notice),
+            joined=count_text(events["joined"]),
+            left=count_text(events["left"]),
         ),
         f"\n**{text.COUNT_GROUPS}**",
     ]

@@ -120,11 +120,12 @@ class PollGroup(app_commands.Group, name="poll", description=text.GROUP_DESCRIPT
         else:
             await interaction.response.defer(ephemeral=True, thinking=True)
             shown = await flows.closed_results(self.bot.services, found)
-            await interaction.followup.send(
-                embeds=ui.results_with_chart(found, shown.by_server, shown.chart),
-                file=ui.chart_file(shown.chart),
-                ephemeral=True,
-            )
+            embeds = ui.results_with_chart(found, shown.by_server, shown.chart)
+            chart = ui.chart_file(shown.chart)
+            if chart is None:
+                await interaction.followup.send(embeds=embeds, ephemeral=True)
+            else:
+                await interaction.followup.send(embeds=embeds, file=chart, ephemeral=True)
 
     @app_commands.command(name="export", description=text.EXPORT_DESCRIPTION, extras=ORGANISER)
     @app_commands.describe(poll=text.POLL_HELP)

@@ -17,6 +17,7 @@ import asyncio
 import csv
 import io
 import logging
+import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
@@ -43,6 +44,7 @@ from bot.domain.polls import (
     PollSettings,
     check_can_vote,
     fit_max_choices,
+    too_few_to_show,
 )
 from bot.domain.suppression import Shown
 from bot.domain.tally import TallyResult, tally
@@ -82,7 +84,7 @@ class Render(Protocol):
 
     def post(self, poll: Poll, turnout: int, live: TallyResult | None) -> Payload: ...
 
-    def results(self, poll: Poll, by_server: list[str] | None, chart: Chart) -> Payload: ...
+    def results(self, poll: Poll, by_server: list[str] | None, chart: Chart | None) -> Payload: ...
 
     def outcome_post(self, poll: Poll, body: str) -> Payload: ...
 
@@ -472,12 +474,19 @@ class Results:
     """The closed poll's results: the chart and the per-server lines."""
 
     poll: Poll
-    chart: Chart
+    chart: Chart | None  # None when too few voted in an anonymous poll (rule 9)
     by_server: list[str] | None
 
 
+def too_few_words(poll: Poll) -> str:
+    """What an anonymous poll with fewer than 5 ballots shows instead of its results."""
+    assert poll.result is not None
+    count = poll.result.ballots
+    return text.TOO_FEW_TO_SHOW.format(count=count, people=strings.people(count))
+
+
 async def closed_results(services: Services, poll: Poll) -> Results:
-    chart = await chart_of(poll)
+    chart = None if too_few_to_show(poll) else await chart_of(poll)
     return Results(poll, chart, await server_lines(services, poll))
 
 
@@ -650,6 +659,10 @@ def export_csv(
         result.ballots,
     )
     row()
+    if too_few_to_show(poll):
+        row()
+        row("result", too_few_words(poll))
+        return out.getvalue().encode("utf-8-sig")
     row("option_number", "option", result.value_label)
     for n, (option, total) in enumerate(zip(result.options, result.totals, strict=True), 1):
         row(n, option, total)
@@ -670,18 +683,33 @@ def export_csv(
                 row(label, text.EXPORT_HIDDEN)
     row()
     if poll.anonymous:
-        row("ballot", "choice", "reason")
-    else:
-        row("ballot", "name", "user_id", "choice", "reason")
+        # Reasons apart from choices, each list shuffled, so no reason points at a choice.
+        rng = random.SystemRandom()
+        choices = [_choice(poll, b) for b in ballots]
+        reasons = [b["reason"] for b in ballots if b["reason"]]
+        rng.shuffle(choices)
+        rng.shuffle(reasons)
+        row("ballot", "choice")
+        for n, choice in enumerate(choices, 1):
+            row(n, choice)
+        if reasons:
+            row()
+            row("reason")
+            for reason in reasons:
+                row(reason)
+        return out.getvalue().encode("utf-8-sig")
+    row("ballot", "name", "user_id", "choice", "reason")
     for b in ballots:
-        choice = describe_ballot(poll, ballot_from_json(poll.kind, b["choice"])).replace("**", "")
-        if poll.anonymous:
-            row(b["id"], choice, b["reason"] or "")
-        elif viewer_guild_id is not None and b.get("guild_id") not in (None, viewer_guild_id):
+        choice = _choice(poll, b)
+        if viewer_guild_id is not None and b.get("guild_id") not in (None, viewer_guild_id):
             row(b["id"], text.EXPORT_OTHER_SERVER, "", choice, b["reason"] or "")
         else:
             row(b["id"], b["voter_name"] or "", b["user_id"] or "", choice, b["reason"] or "")
     return out.getvalue().encode("utf-8-sig")
+
+
+def _choice(poll: Poll, ballot: dict[str, Any]) -> str:
+    return describe_ballot(poll, ballot_from_json(poll.kind, ballot["choice"])).replace("**", "")
 
 
 async def close_job(services: Services, render: Render, payload: dict[str, Any]) -> None:

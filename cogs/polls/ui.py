@@ -17,7 +17,7 @@ from bot import strings
 from bot.delivery import message_payload
 from bot.domain.ballots import parse_options, validate_question
 from bot.domain.errors import Refusal
-from bot.domain.polls import Poll, PollSettings, clean_outcome
+from bot.domain.polls import Poll, PollSettings, clean_outcome, too_few_to_show
 from bot.domain.suppression import Shown
 from bot.domain.tally import TallyResult
 from bot.domain.timefmt import discord_timestamp, full_and_relative
@@ -26,7 +26,7 @@ from bot.strings import polls as text
 from bot.ui import DynamicView, SafeModal, embed
 from cogs.polls import flows
 from cogs.polls.ballot import VoteButton, bot_of, server_name
-from cogs.polls.flows import Chart, amount, cut, kind_line, title_of
+from cogs.polls.flows import Chart, amount, cut, kind_line, title_of, too_few_words
 
 if TYPE_CHECKING:
     from bot.client import SpeakBack
@@ -100,6 +100,17 @@ def results_embeds(poll: Poll, by_server: list[str] | None = None) -> list[disco
     result = poll.result
     closed = discord_timestamp(poll.closed_at, "F") if poll.closed_at else ""
     count = result.ballots
+    if too_few_to_show(poll):
+        # No totals, headline, rounds or groups: with so few, they would give votes away.
+        words = too_few_words(poll)
+        if poll.answers_erased_at:
+            words += "\n\n" + text.ANSWERS_ERASED
+        main = embed(title_of(text.RESULTS_TITLE.format(question=poll.question)), words)
+        main.set_footer(text=text.POLL_FOOTER.format(id=poll.id))
+        embeds = [main]
+        if by_server:
+            embeds.append(embed(text.RESULTS_BY_SERVER, "\n".join(by_server)))
+        return embeds
     lines = [
         text.RESULTS_TURNOUT.format(count=count, people=strings.people(count), when=closed),
         "",
@@ -200,14 +211,17 @@ def breakdown_lines(poll: Poll) -> list[str]:
 
 
 def results_with_chart(
-    poll: Poll, by_server: list[str] | None, chart: Chart
+    poll: Poll, by_server: list[str] | None, chart: Chart | None
 ) -> list[discord.Embed]:
     embeds = results_embeds(poll, by_server)
-    embeds[0].set_image(url=f"attachment://{chart.file_name}")
+    if chart is not None:
+        embeds[0].set_image(url=f"attachment://{chart.file_name}")
     return embeds
 
 
-def chart_file(chart: Chart) -> discord.File:
+def chart_file(chart: Chart | None) -> discord.File | None:
+    if chart is None:
+        return None
     return discord.File(io.BytesIO(chart.png), filename=chart.file_name, description=chart.alt)
 
 
@@ -234,9 +248,10 @@ class PollRender:
     def post(self, poll: Poll, turnout: int, live: TallyResult | None) -> Payload:
         return poll_payload(poll, turnout, live)
 
-    def results(self, poll: Poll, by_server: list[str] | None, chart: Chart) -> Payload:
+    def results(self, poll: Poll, by_server: list[str] | None, chart: Chart | None) -> Payload:
         embeds = results_with_chart(poll, by_server, chart)
-        return message_payload(embeds=embeds, files=[(chart.file_name, chart.png, chart.alt)])
+        files = [] if chart is None else [(chart.file_name, chart.png, chart.alt)]
+        return message_payload(embeds=embeds, files=files)
 
     def outcome_post(self, poll: Poll, body: str) -> Payload:
         return message_payload(embeds=[embed(outcome_title(poll), body)])

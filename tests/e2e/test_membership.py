@@ -309,12 +309,32 @@ async def test_members_count_is_totals_only_for_organisers(world):
         await join(person, purposes=())
     await people[0].slash("me pause")
     reply = await organiser.slash("members count")
-    assert "**Members:** 6" in reply.text and "**Stepping back right now:** 1" in reply.text
-    assert "fewer than 5" in reply.text
+    assert "**Members:** 6" in reply.text
+    assert "**Stepping back right now:** fewer than 5" in reply.text  # never an exact 1
+    assert "**Joined in the last 30 days:** 6" in reply.text
+    assert "**Left in the last 30 days:** fewer than 5" in reply.text
     for person in people:
         assert person.name not in reply.text and str(person.id) not in reply.text
     refused = await people[1].slash("members count")
     assert "Only organisers" in refused.text
+
+
+async def test_two_members_count_looks_the_same_day_cannot_be_differenced(world):
+    """Issue 21 (3): looking before and after one person's change gave them away."""
+    organiser = world.user("olu", organiser=True)
+    await world.mod.slash("setup roles", organiser=world.role("Organisers"))
+    people = [world.user(f"p{i}") for i in range(6)]
+    for person in people[:5]:
+        await join(person, purposes=())
+    before = await organiser.slash("members count")
+    assert "**Members:** 5" in before.text
+    await join(people[5], purposes=())  # one person's change
+    await people[0].slash("me pause")
+    after = await organiser.slash("members count")
+    assert after.text == before.text  # the same day: the same figures
+    await world.advance(hours=24)
+    tomorrow = await organiser.slash("members count")
+    assert "**Members:** 6" in tomorrow.text and tomorrow.text != before.text
 
 
 async def test_help_shows_member_commands_only_to_members(world):

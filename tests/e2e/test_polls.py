@@ -106,7 +106,8 @@ def results_message(world, poll_id):
 async def test_single_anonymous_poll_from_creation_to_outcome(world):
     organiser = await set_up(world)
     alice, bob, carol = world.user("alice"), world.user("bob"), world.user("carol")
-    for person in (alice, bob, carol):
+    dev, erin = world.user("dev"), world.user("erin")
+    for person in (alice, bob, carol, dev, erin):
         await join(person)
     poll, poll_id = await create(world, organiser, kind="single", closes="in 2 days")
     assert strings.VOTE in poll.buttons
@@ -119,17 +120,19 @@ async def test_single_anonymous_poll_from_creation_to_outcome(world):
     assert "nobody can tell how you voted" in saved.text
     await vote_single(bob, poll, 2)
     await vote_single(carol, poll, 1)
-    assert rows(world, "SELECT count(*) FROM ballots") == [(3,)]
-    await turnout_shows(world, poll_id, "3 people have voted")
+    await vote_single(dev, poll, 3)
+    await vote_single(erin, poll, 2)
+    assert rows(world, "SELECT count(*) FROM ballots") == [(5,)]
+    await turnout_shows(world, poll_id, "5 people have voted")
 
     closed = await organiser.slash("poll close", poll=poll_id)
     assert "closed" in closed.text
     results = results_message(world, poll_id)
-    assert "Peer support groups came top with 2 votes" in results.text
+    assert "Peer support groups came top with 3 votes" in results.text
     [chart] = results.attachments
     assert chart.filename.endswith(".png") and chart.data.startswith(b"\x89PNG")
     assert chart.description.startswith("Bar chart of results")
-    assert "Peer support groups: 2 votes" in chart.description
+    assert "Peer support groups: 3 votes" in chart.description
     updated = poll_message(world, poll_id)
     assert strings.VOTE not in updated.buttons and "has closed" in updated.text
     assert rows(world, "SELECT count(*) FROM poll_secrets") == [(0,)]
@@ -138,9 +141,11 @@ async def test_single_anonymous_poll_from_creation_to_outcome(world):
     export = await organiser.slash("poll export", poll=poll_id)
     [csv_file] = export.attachments
     table = list(csv.reader(io.StringIO(csv_file.data.decode("utf-8-sig"))))
-    assert ["2", "Peer support groups", "2"] in table
-    assert not any(str(p.id) in csv_file.data.decode() for p in (alice, bob, carol))
-    assert not any(n in csv_file.data.decode().lower() for n in ("alice", "bob", "carol"))
+    assert ["2", "Peer support groups", "3"] in table
+    voters = (alice, bob, carol, dev, erin)
+    assert not any(str(p.id) in csv_file.data.decode() for p in voters)
+    names = ("alice", "bob", "carol", "dev", "erin")
+    assert not any(n in csv_file.data.decode().lower() for n in names)
 
     form = await organiser.slash("poll outcome", poll=poll_id)
     assert form.modal is not None
@@ -150,7 +155,7 @@ async def test_single_anonymous_poll_from_creation_to_outcome(world):
     assert posted.ephemeral
     outcome = world.channel("announcements").last
     assert "You said, we did" in outcome.text and "evening peer support" in outcome.text
-    for person in (alice, bob, carol):
+    for person in voters:
         assert any("evening peer support" in m.text for m in person.dms), person
     again = await organiser.slash("poll outcome", poll=poll_id)
     assert "already recorded" in again.text
@@ -161,7 +166,8 @@ async def test_changing_a_vote_counts_once_and_hidden_results_never_leak(world):
     alice, bob = world.user("alice"), world.user("bob")
     await join(alice)
     await join(bob)
-    poll, poll_id = await create(world, organiser, kind="single")
+    # named, so two ballots are enough to show results at close (anonymous needs 5)
+    poll, poll_id = await create(world, organiser, kind="single", anonymous=False)
     await vote_single(alice, poll, 1)
     changed = await vote_single(alice, poll, 3)
     assert "Your vote is changed" in changed.text and "Out-of-hours help" in changed.text
@@ -215,7 +221,8 @@ async def test_leaving_and_joining_again_keeps_one_anonymous_vote_and_says_so(wo
             await bob.click(leave, strings.LEAVE_AND_ERASE)
     assert leave.text == membership_text.NOT_A_MEMBER_ONLY_A_NOTE
     await organiser.slash("poll close", poll=poll_id)
-    assert "from 2 ballots" in results_message(world, poll_id).text
+    shown = results_message(world, poll_id).text
+    assert "2 people voted; too few to show results" in shown, shown
     assert rows(world, "SELECT count(*) FROM poll_left_voters") == [(0,)]
 
 
@@ -226,7 +233,9 @@ async def test_ranked_poll_with_25_long_options(world):
         await join(person)
     options = [f"{n:02d} " + "x" * 97 for n in range(25)]
     assert all(len(o) == 100 for o in options)
-    poll, poll_id = await create(world, organiser, kind="ranked", options="\n".join(options))
+    poll, poll_id = await create(
+        world, organiser, kind="ranked", options="\n".join(options), anonymous=False
+    )
 
     async def rank(person, picks):
         screen = await person.click(poll, strings.VOTE)
@@ -252,7 +261,7 @@ async def test_points_and_multi_ballots(world):
     organiser = await set_up(world)
     alice = world.user("alice")
     await join(alice)
-    poll, poll_id = await create(world, organiser, kind="points")
+    poll, poll_id = await create(world, organiser, kind="points", anonymous=False)
     screen = await alice.click(poll, strings.VOTE)
     screen = await alice.select(screen, text.SELECT_POINTS_OPTION, ["0"])
     values = next(c for c in _selects(screen.message))
@@ -296,9 +305,13 @@ async def test_points_and_multi_ballots(world):
 async def test_a_reason_can_follow_a_vote_and_reaches_the_export_without_a_name(world):
     organiser = await set_up(world)
     alice = world.user("alice")
-    await join(alice)
+    others = [world.user(name) for name in ("bob", "carol", "dev", "erin")]
+    for person in (alice, *others):
+        await join(person)
     poll, poll_id = await create(world, organiser, kind="single", reasons=True)
     assert text.REASONS_LINE in poll.text
+    for person in others:  # five in all: enough for an anonymous poll's results
+        await vote_single(person, poll, 2)
     saved = await vote_single(alice, poll, 1)
     assert text.ADD_REASON in saved.buttons
     form = await alice.click(saved, text.ADD_REASON)
@@ -310,6 +323,9 @@ async def test_a_reason_can_follow_a_vote_and_reaches_the_export_without_a_name(
     table = export.attachments[0].data.decode("utf-8-sig")
     assert "Waiting was the hardest part for me." in table
     assert "alice" not in table.lower() and str(alice.id) not in table
+    # reasons are a list of their own, apart from the choices
+    rows_ = list(csv.reader(io.StringIO(table)))
+    assert ["Waiting was the hardest part for me."] in rows_ and ["reason"] in rows_
 
 
 # -- refusals ------------------------------------------------------------------------
@@ -378,7 +394,9 @@ async def test_scheduled_close_runs_after_kill_and_downtime_exactly_once(world):
     alice, bob = world.user("alice"), world.user("bob")
     await join(alice)
     await join(bob)
-    poll, poll_id = await create(world, organiser, kind="ranked", closes="in 2 hours")
+    poll, poll_id = await create(
+        world, organiser, kind="ranked", closes="in 2 hours", anonymous=False
+    )
     screen = await alice.click(poll, strings.VOTE)
     screen = await alice.select(screen, text.SELECT_RANK.format(ordinal="1st"), ["1"])
     await world.restart_bot(kill=True)  # nothing of the open ballot is held in memory
@@ -549,3 +567,36 @@ async def test_results_by_group_hide_small_groups(world):
     assert "Lived experience: hidden" in shown  # else staff + carer = 12 - 7
     assert "Total: 12" in shown
     assert rows(world, "SELECT count(*) FROM ballots WHERE grp IS NOT NULL") == [(0,)]
+
+
+async def test_an_anonymous_poll_with_fewer_than_5_voters_publishes_no_results(world):
+    """Issue 21 (4): a one-voter anonymous poll published that person's vote."""
+    organiser = await set_up(world)
+    people = [world.user(name) for name in ("alice", "bob", "carol", "dev")]
+    for person in people:
+        await join(person)
+    one, one_id = await create(world, organiser, kind="single", reasons=True)
+    four, four_id = await create(world, organiser, question="Which day suits?", kind="single")
+    ballot = await people[0].click(one, strings.VOTE)
+    assert "fewer than 5 people vote, no results are shown" in ballot.text
+    await vote_single(people[0], one, 2)
+    for n, person in enumerate(people):
+        await vote_single(person, four, 1 + n % 2)
+    for poll_id, count in ((one_id, 1), (four_id, 4)):
+        await organiser.slash("poll close", poll=poll_id)
+        people_word = strings.people(count)
+        too_few = text.TOO_FEW_TO_SHOW.format(count=count, people=people_word)
+        results = results_message(world, poll_id)
+        asked = await people[0].slash("poll results", poll=poll_id)
+        export = await organiser.slash("poll export", poll=poll_id)
+        table = export.attachments[0].data.decode("utf-8-sig")
+        for shown in (results, asked):
+            assert too_few in shown.text, shown.text
+            assert not shown.attachments  # no chart
+            assert "Peer support groups" not in shown.text and "came top" not in shown.text
+            assert not re.search(r": \d+ votes?", shown.text), shown.text
+        assert too_few in table
+        rows_ = list(csv.reader(io.StringIO(table)))
+        assert ["option_number", "option", "votes"] not in rows_
+        assert not any(r[:1] == ["ballot"] for r in rows_), table
+        assert "Peer support groups" not in table and "Out-of-hours help" not in table

@@ -258,12 +258,16 @@ async def test_group_breakdown_is_frozen_with_suppression_and_groups_then_droppe
         {"lived_experience": 6, "carer": 1, "staff": 5, "not_said": 0}
     ).figures
     got = poll.breakdown.groups
+    # staff (5, every one chose option 2) is unanimous, so its row is hidden too
     assert [(g.group, g.shown, g.count) for g in got] == [
-        (f.group, f.shown, f.count) for f in expected
+        (f.group, Shown.PROTECTIVE if f.group == "staff" else f.shown, None)
+        if f.group == "staff"
+        else (f.group, f.shown, f.count)
+        for f in expected
     ]
     groups = {g.group: g for g in got}
     assert groups["carer"].count is None and groups["carer"].totals is None  # fewer than 5
-    assert sum(g.shown is Shown.COUNT for g in got) == 1  # one more hidden, by rule 9
+    assert sum(g.shown is Shown.COUNT for g in got) == 0  # one more hidden, and staff unanimous
     for group in got:
         if group.shown is Shown.COUNT:
             own = (6, 0, 0) if group.group == "lived_experience" else (0, 5, 0)

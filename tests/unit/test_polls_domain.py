@@ -6,8 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.domain.ballots import PollSetupError, RankedBallot, SingleBallot
+from bot.domain.ballots import PointsBallot, PollSetupError, RankedBallot, SingleBallot
 from bot.domain.errors import Refusal
+from bot.domain.polls import BREAKDOWN_GROUPS as BREAKDOWN_GROUP_NAMES
 from bot.domain.polls import (
     Poll,
     PollClosed,
@@ -137,7 +138,7 @@ def test_frozen_results_round_trip_exactly():
 
 
 def test_breakdown_lists_every_group_and_totals_only_shown_ones():
-    ballots = [(SingleBallot(0), "lived_experience")] * 7 + [(SingleBallot(1), "staff")] * 6
+    ballots = _split("lived_experience", 5, 5) + _split("staff", 6, 6) + _split("carer", 5, 6)
     ballots += [(SingleBallot(1), "prefer_not_to_say"), (SingleBallot(0), None)]
     breakdown = compute_breakdown("single", ["A", "B"], ballots)
     assert [g.group for g in breakdown.groups] == [
@@ -146,8 +147,46 @@ def test_breakdown_lists_every_group_and_totals_only_shown_ones():
         "staff",
         "not_said",
     ]
-    assert breakdown.total == 15
-    shown = [g for g in breakdown.groups if g.count is not None]
-    assert len(shown) == 1  # carer and not_said are small, so one larger group is hidden too
+    assert breakdown.total == 35
+    shown = [g.group for g in breakdown.groups if g.count is not None]
+    # not_said is small, so the largest group (staff) is hidden too
+    assert shown == ["lived_experience", "carer"]
     assert all((g.totals is None) == (g.count is None) for g in breakdown.groups)
     assert breakdown_from_json(breakdown_to_json(breakdown)) == breakdown
+
+
+def _split(group: str | None, a: int, b: int) -> list:
+    return [(SingleBallot(0), group)] * a + [(SingleBallot(1), group)] * b
+
+
+def test_a_unanimous_group_of_5_is_hidden_and_so_is_the_smallest_other_row():
+    """Issue 21 (4): 'Carer,5,5,0' told everyone how every carer voted."""
+    ballots = _split("lived_experience", 5, 5) + _split("staff", 6, 6) + _split("carer", 5, 0)
+    ballots += _split(None, 6, 5)
+    breakdown = compute_breakdown("single", ["A", "B"], ballots)
+    by_group = {g.group: g for g in breakdown.groups}
+    assert by_group["carer"].count is None and by_group["carer"].totals is None
+    # exactly one row hidden, so the smallest other (lived experience, 10) goes too
+    assert by_group["lived_experience"].totals is None
+    assert by_group["staff"].totals == (6, 6) and by_group["not_said"].totals == (6, 5)
+
+
+def test_a_group_cell_under_5_hides_the_row_and_ranked_rows_count_first_preferences():
+    ballots = [(RankedBallot((0, 1)), "staff")] * 6 + [(RankedBallot((1, 0)), "staff")] * 5
+    ballots += [(RankedBallot((0,)), "carer")] * 6 + [(RankedBallot((1,)), "carer")] * 3
+    ballots += _ranked("lived_experience", 5, 5) + _ranked(None, 8, 8)
+    breakdown = compute_breakdown("ranked", ["A", "B"], ballots)
+    by_group = {g.group: g for g in breakdown.groups}
+    assert by_group["carer"].totals is None  # 3 carers put B first
+    assert by_group["staff"].totals == (6, 5)  # first preferences, not every ranking
+
+
+def _ranked(group: str | None, a: int, b: int) -> list:
+    return [(RankedBallot((0, 1)), group)] * a + [(RankedBallot((1, 0)), group)] * b
+
+
+def test_points_group_rows_count_voters_per_option_never_points():
+    ballots = [(PointsBallot({0: 9, 1: 1}), g) for g in BREAKDOWN_GROUP_NAMES for _ in range(5)]
+    breakdown = compute_breakdown("points", ["A", "B"], ballots)
+    shown = [g.totals for g in breakdown.groups if g.totals is not None]
+    assert shown and all(t == (5, 5) for t in shown)

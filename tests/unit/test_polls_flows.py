@@ -91,7 +91,7 @@ class FakeRender:
         }
 
     def results(self, poll, by_server, chart):
-        return {"results": poll.id, "by_server": by_server, "chart": chart.file_name}
+        return {"results": poll.id, "by_server": by_server, "chart": chart and chart.file_name}
 
     def outcome_post(self, poll, body):
         return {"outcome": poll.id, "body": body}
@@ -224,7 +224,8 @@ async def test_votes_refresh_every_sent_copy_and_closing_posts_the_results_once(
     await flows.close_now(services, RENDER, poll)
     results = [p for p in services.delivery.posts if "results" in p["payload"]]
     assert [p["key"] for p in results] == [f"poll-results:{poll_id}"]
-    assert results[0]["payload"]["chart"] == f"poll-{poll_id}-results.png"
+    # two ballots in an anonymous poll: too few to show, so no chart (rule 9)
+    assert results[0]["payload"]["chart"] is None
     assert services.dispatcher.cancelled == [f"poll-close:{poll_id}"]
     assert services.delivery.edits[-1]["payload"]["open"] is False
     await flows.close_and_announce(services, RENDER, poll_id)  # the job, late: nothing new

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from bot.domain.suppression import (
     Shown,
     format_breakdown,
+    hide_rows,
     suppress_breakdown,
     suppress_small_groups,
 )
@@ -126,3 +127,45 @@ def test_no_small_group_can_be_worked_out_even_knowing_the_rule(counts):
     for figure in view.figures:
         if figure.shown is Shown.SMALL and counts[figure.group] > 0:
             assert len(possible[figure.group]) >= 2, (counts, possible)
+
+
+# -- rows of a group-by-option table (hide_rows) ---------------------------------------
+
+tables = st.lists(st.lists(st.integers(0, 9), min_size=2, max_size=2), min_size=2, max_size=3)
+
+
+def test_a_unanimous_row_of_five_is_hidden_and_takes_the_smallest_other_with_it():
+    rows = {"carer": (5, 0), "staff": (6, 7), "lived": (8, 9)}
+    assert hide_rows(rows) == {"carer", "staff"}
+    assert hide_rows({"a": (5, 6), "b": (7, 5)}) == set()
+    assert hide_rows({"a": (5, 6), "b": (7, 4)}) == {"a", "b"}  # 4 in a cell
+
+
+def _alternatives(rows: dict[str, tuple[int, ...]], hidden: set[str]):
+    """Every table a reader could not tell apart: the same shown rows, the same option
+    totals, and hide_rows hiding the same rows (the reader knows the rule)."""
+    names = sorted(hidden)
+    width = len(next(iter(rows.values())))
+    left = [sum(rows[n][i] for n in names) for i in range(width)]
+    cells = [range(left[i] + 1) for i in range(width)]
+    for choice in product(*[product(*cells) for _ in names[:-1]]):
+        last = tuple(left[i] - sum(c[i] for c in choice) for i in range(width))
+        if any(v < 0 for v in last):
+            continue
+        other = dict(rows) | dict(zip(names, [*choice, last], strict=True))
+        if hide_rows(other) == hidden:
+            yield other
+
+
+@settings(max_examples=300, deadline=None)
+@given(tables)
+def test_no_hidden_cell_can_be_worked_out_from_shown_rows_and_totals(cells):
+    rows = {f"g{n}": tuple(row) for n, row in enumerate(cells)}
+    hidden = hide_rows(rows)
+    assert len(hidden) != 1  # one hidden row is its column totals minus the shown rows
+    for name in hidden:
+        for i, value in enumerate(rows[name]):
+            if value == 0:
+                continue  # a zero points at nobody
+            seen = {alt[name][i] for alt in _alternatives(rows, hidden)}
+            assert seen != {value}, (rows, name, i)

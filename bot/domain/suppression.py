@@ -163,6 +163,9 @@ def hide_rows(rows: Mapping[str, Sequence[int]], threshold: int = DEFAULT_THRESH
     their answer). If exactly one row is hidden, the smallest other row (fewest
     people, first of equals) is hidden too, so the hidden one cannot be worked out
     from the shown rows and the option totals.
+
+    Pass only rows of groups shown as a count (5 or more people): smaller groups
+    are already hidden by ``suppress_breakdown``.
     """
     hidden = {
         group

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.domain.errors import Refusal
+from bot.domain.text import same_text_key
 
 MIN_OPTIONS = 2
 MAX_OPTIONS = 25
@@ -264,11 +265,12 @@ def parse_options(text: str) -> list[str]:
     Kindly: leading and trailing spaces and list bullets ("- ", "* ", "• ") are
     trimmed, and empty lines anywhere are skipped (people press Enter twice).
     Refused, naming the line as the person sees it in the box: fewer than 2 or
-    more than 25 options, an option over 100 characters, and an option that repeats
-    an earlier one (ignoring capitals and spacing).
+    more than 25 options, an option over 100 characters, and an option that reads
+    the same as an earlier one (``same_text_key``: capitals, spacing, accents typed
+    either way, full-width letters). Options are kept as typed.
     """
     options: list[str] = []
-    first_seen: dict[str, int] = {}
+    first_seen: dict[str, tuple[int, str]] = {}
     for line_number, raw in enumerate(text.splitlines(), start=1):
         option = _clean_line(raw)
         if not option:
@@ -278,13 +280,15 @@ def parse_options(text: str) -> list[str]:
                 f"Line {line_number} is {len(option)} characters long. Please shorten it to "
                 f"{MAX_OPTION_LENGTH} or fewer: “{option[:40]}…”"
             )
-        key = _comparison_key(option)
+        key = same_text_key(option)
         if key in first_seen:
+            earlier_line, earlier = first_seen[key]
             raise PollSetupError(
-                f"Line {line_number} (“{option}”) is the same as line {first_seen[key]}. "
+                f"Line {line_number} (“{option}”) reads the same as line {earlier_line} "
+                f"(“{earlier}”), so people could not tell them apart. "
                 "Please remove one of them or reword it."
             )
-        first_seen[key] = line_number
+        first_seen[key] = (line_number, option)
         options.append(option)
     _check_option_count(len(options))
     return options
@@ -296,10 +300,6 @@ def _clean_line(raw: str) -> str:
         if line.startswith(bullet):
             return line[len(bullet) :].strip()
     return "" if line in {"-", "*", "•", "·"} else line
-
-
-def _comparison_key(option: str) -> str:
-    return " ".join(option.casefold().split())
 
 
 def _check_option_count(count: int) -> None:

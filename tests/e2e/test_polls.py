@@ -379,6 +379,12 @@ async def test_bad_input_is_refused_kindly_and_nothing_is_posted(world):
     await organiser.slash("poll create", kind="single")
     dup = await organiser.submit_modal(question="Which?", options="Tea\n\n tea \nCoffee")
     assert "same as line 1" in dup.text
+    # Look-alikes read as one: "Café" typed with a combining accent, in capitals, full width
+    await organiser.slash("poll create", kind="single")
+    look_alike = await organiser.submit_modal(
+        question="Which?", options="Caf\u00e9\nTea\nCafe\u0301\nCAF\u00c9\n\uff23\uff41\uff46\u00e9"
+    )
+    assert "Line 3" in look_alike.text and "reads the same as line 1 (“Café”)" in look_alike.text
     one = await organiser.slash("poll create", kind="single")
     one = await organiser.submit_modal(one, question="Which?", options="Only one")
     assert "at least 2 options" in one.text

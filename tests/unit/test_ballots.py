@@ -121,7 +121,10 @@ def test_blank_lines_and_stray_spaces_are_tidied_kindly():
 
 
 def test_a_duplicate_is_refused_naming_both_lines():
-    with pytest.raises(PollSetupError, match=r"Line 4 \(“peer  SUPPORT”\) is the same as line 1"):
+    with pytest.raises(
+        PollSetupError,
+        match=r"Line 4 \(“peer  SUPPORT”\) reads the same as line 1 \(“Peer support”\)",
+    ):
         parse_options("Peer support\nCrisis line\n\npeer  SUPPORT")
 
 

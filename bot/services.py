@@ -59,6 +59,9 @@ class Services:
         applied = await db.migrate()
         if applied:
             log.info("Database migrated: %s", ", ".join(applied))
+            # A migration may drop what is no longer kept (per-person join/leave
+            # rows): fold the WAL in, so no old copy of those pages stays in it.
+            await db.checkpoint()
         moved = await follow_default_notice(db, clock.now())
         if moved:
             log.info("The built-in notice changed: %d server(s) will ask members again", moved)

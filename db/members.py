@@ -1,4 +1,4 @@
-"""Members, their consent ledger, profiles and pseudonymous joined/left events.
+"""Members, their consent ledger, profiles, and daily counts of joins and leaves.
 
 Other features ask here: `is_member`, `get_member` (then
 `bot.domain.members.can_contact`), `contactable_user_ids` for a fan-out, and
@@ -22,7 +22,6 @@ from bot.domain.members import (
     Profile,
     offsets_from_text,
     offsets_to_text,
-    pseudonym,
     summarise_counts,
 )
 from bot.domain.quiet_hours import QuietHours
@@ -222,30 +221,31 @@ async def _ledger(
     )
 
 
-async def record_event(
-    db: Database, guild_id: int, user_id: int, event: str, now: datetime, secret: bytes
-) -> None:
-    """A pseudonymous joined/left event: a keyed hash and the day, never the Discord id."""
+async def count_event(db: Database, guild_id: int, event: str, now: datetime) -> None:
+    """Add one to today's count of joins or leaves in this server: a number, no person."""
+    if event not in ("joined", "left"):
+        raise ValueError(f"unknown membership event {event!r}")
+    joined = int(event == "joined")
     await db.execute(
-        "INSERT INTO membership_events (guild_id, subject, event, on_day) VALUES (?, ?, ?, ?)",
-        (guild_id, pseudonym(secret, guild_id, user_id), event, now.date().isoformat()),
+        "INSERT INTO membership_daily_counts (guild_id, on_day, joins, leaves) "
+        "VALUES (?, ?, ?, ?) ON CONFLICT (guild_id, on_day) DO UPDATE SET "
+        "joins = joins + excluded.joins, leaves = leaves + excluded.leaves",
+        (guild_id, now.date().isoformat(), joined, 1 - joined),
     )
-
-
-async def events_for(db: Database, guild_id: int, user_id: int, secret: bytes) -> list[dict]:
-    """This person's pseudonymous events (for their own export)."""
-    rows = await db.fetchall(
-        "SELECT event, on_day FROM membership_events WHERE guild_id = ? AND subject = ? "
-        "ORDER BY id",
-        (guild_id, pseudonym(secret, guild_id, user_id)),
-    )
-    return [dict(row) for row in rows]
 
 
 async def agree(
-    db: Database, guild_id: int, user_id: int, *, notice_version: int, now: datetime, secret: bytes
+    db: Database,
+    guild_id: int,
+    user_id: int,
+    *,
+    notice_version: int,
+    now: datetime,
+    secret: bytes | None = None,
 ) -> JoinResult:
-    """Record agreement to the notice: a new member joins, or a member re-confirms."""
+    """Record agreement to the notice: a new member joins, or a member re-confirms.
+
+    (`secret` is no longer used: joins are counted by day, with no keyed hash.)"""
     async with db.transaction():
         await ensure_settings_row(db, guild_id, now)  # what the notice version stands for
         current = await db.fetchval(
@@ -260,7 +260,7 @@ async def agree(
                 "VALUES (?, ?, ?, ?)",
                 (guild_id, user_id, to_iso(now), notice_version),
             )
-            await record_event(db, guild_id, user_id, "joined", now, secret)
+            await count_event(db, guild_id, "joined", now)
         else:
             await db.execute(
                 "UPDATE members SET notice_version = ? WHERE guild_id = ? AND user_id = ?",
@@ -430,13 +430,13 @@ async def _group_counts(db: Database, guild_id: int) -> dict[str, int]:
 
 
 async def event_totals(db: Database, guild_id: int, since: datetime) -> dict[str, int]:
-    rows = await db.fetchall(
-        "SELECT event, count(*) AS n FROM membership_events "
-        "WHERE guild_id = ? AND on_day >= ? GROUP BY event",
+    """Joins and leaves in this server from the day of `since` on (unsuppressed)."""
+    row = await db.fetchone(
+        "SELECT coalesce(sum(joins), 0) AS joined, coalesce(sum(leaves), 0) AS left_ "
+        "FROM membership_daily_counts WHERE guild_id = ? AND on_day >= ?",
         (guild_id, since.date().isoformat()),
     )
-    found = {row["event"]: row["n"] for row in rows}
-    return {"joined": found.get("joined", 0), "left": found.get("left", 0)}
+    return {"joined": row["joined"], "left": row["left_"]}
 
 
 # -- leaving ---------------------------------------------------------------------
@@ -445,7 +445,7 @@ async def event_totals(db: Database, guild_id: int, since: datetime) -> dict[str
 async def leave(db: Database, guild_id: int, user_id: int, now: datetime, secret: bytes) -> bool:
     """Erase everything about this person in this server, at once, in one transaction.
 
-    Only a pseudonymous "left" event remains (if they were a member). Returns
+    Only one more in today's count of leaves remains (if they were a member). Returns
     whether they were a member.
     """
     from db.personal_data import erase_all
@@ -454,7 +454,7 @@ async def leave(db: Database, guild_id: int, user_id: int, now: datetime, secret
         was_member = await is_member(db, guild_id, user_id)
         await erase_all(db, guild_id, user_id, secret)
         if was_member:
-            await record_event(db, guild_id, user_id, "left", now, secret)
+            await count_event(db, guild_id, "left", now)
     # Until a checkpoint the WAL still holds the pages as they were, with the keys
     # that linked this person's anonymous ballots to them: "unlinked at once" needs
     # those copies gone too (closing a poll does the same, rule 8). The erasure has

@@ -7,8 +7,6 @@ functions what may happen.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Literal
@@ -61,17 +59,6 @@ class Member:
     paused_until: datetime | None = None
     """When a pause ends by itself; None with paused_at set = until they resume."""
     profile: Profile = field(default_factory=Profile)
-
-
-# -- pseudonymous ledger ------------------------------------------------------
-
-
-def pseudonym(secret: bytes, guild_id: int, user_id: int) -> str:
-    """HMAC-SHA256 over "guild_id:user_id": lets us count joins and leaves, no raw id."""
-    if not secret:
-        raise ValueError("a secret key is needed for pseudonymous records")
-    message = f"{guild_id}:{user_id}".encode()
-    return hmac.new(secret, message, hashlib.sha256).hexdigest()
 
 
 # -- stepping back and being contacted ------------------------------------------

@@ -257,9 +257,8 @@ async def build_export(
     """Everything held about a person here, as a JSON file (None: nothing is held)."""
     db, now = services.db, services.clock.now()
     tables = await export_all(db, guild_id, user_id)
-    events = await repo.events_for(db, guild_id, user_id, secret)
     counted = await counted_after_leaving(db, guild_id, user_id, secret)
-    if not any(tables.values()) and not events and not counted:
+    if not any(tables.values()) and not counted:
         return None
     document = {
         "about": text.EXPORT_ABOUT,
@@ -267,7 +266,6 @@ async def build_export(
         "user_id": str(user_id),
         "exported_at": now.isoformat(),
         "tables": tables,
-        "membership_events": events,
         "anonymous_votes_counted_after_leaving": counted,
     }
     return json.dumps(document, indent=2, ensure_ascii=False, default=str).encode()

@@ -81,7 +81,7 @@ async def test_join_shows_the_notice_and_only_agreeing_makes_a_member(world):
     assert rows(world, "SELECT count(*) FROM members") == [(1,)]
     consents = rows(world, "SELECT purpose, granted, notice_version FROM member_consents")
     assert consents == [("membership", 1, 1), ("dm_reminders", 1, 1), ("dm_outcomes", 1, 1)]
-    assert rows(world, "SELECT event FROM membership_events") == [("joined",)]
+    assert rows(world, "SELECT joins, leaves FROM membership_daily_counts") == [(1, 0)]
 
 
 async def test_not_now_stores_nothing(world):
@@ -222,7 +222,7 @@ async def test_export_contains_everything_about_me_and_nobody_else(world):
     assert all(c["at"] and c["notice_version"] == 1 for c in tables["member_consents"])
     assert tables["member_profiles"][0]["access_needs"] == "captions"
     assert len(tables["outbox"]) == 1
-    assert document["membership_events"] == [{"event": "joined", "on_day": "2026-12-01"}]
+    assert "membership_events" not in document  # joins are counted by day, about nobody
     assert str(bob.id) not in attachment.data.decode()
     # every row about alice in every personal table is in the file
     for table in ("members", "member_consents", "member_profiles", "outbox"):
@@ -230,7 +230,7 @@ async def test_export_contains_everything_about_me_and_nobody_else(world):
         assert len(tables[table]) == held, table
 
 
-async def test_leaving_erases_at_once_and_keeps_only_a_pseudonymous_event(world):
+async def test_leaving_erases_at_once_and_keeps_only_a_count_of_leaves(world):
     alice, bob = world.user("alice"), world.user("bob")
     await join(alice, purposes=("dm_reminders",))
     await join(bob)
@@ -245,11 +245,7 @@ async def test_leaving_erases_at_once_and_keeps_only_a_pseudonymous_event(world)
     done = await alice.click(confirm, strings.LEAVE_AND_ERASE)
     assert "erased" in done.text
     assert where_id_appears(world, alice.id) == []
-    assert rows(world, "SELECT event FROM membership_events ORDER BY id") == [
-        ("joined",),
-        ("joined",),
-        ("left",),
-    ]
+    assert rows(world, "SELECT joins, leaves FROM membership_daily_counts") == [(2, 1)]
     assert where_id_appears(world, bob.id)  # nobody else touched
     again = await alice.slash("join")
     assert strings.I_AGREE in again.buttons

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
-from bot.domain.members import can_contact, pseudonym
+from bot.domain.members import can_contact
 from bot.domain.quiet_hours import QuietHours
 from bot.domain.suppression import Shown
 from db import members
@@ -31,7 +31,7 @@ async def join(db, user_id, guild_id=GUILD, version=1, when=NOW):
     )
 
 
-async def test_joining_records_consent_and_a_pseudonymous_event(db):
+async def test_joining_records_consent_and_one_more_in_todays_count(db):
     assert not await members.is_member(db, GUILD, ALICE)
     assert await join(db, ALICE) == "joined"
     assert await members.is_member(db, GUILD, ALICE)
@@ -40,17 +40,15 @@ async def test_joining_records_consent_and_a_pseudonymous_event(db):
     assert history == [
         {"purpose": "membership", "granted": 1, "notice_version": 1, "at": NOW.isoformat()}
     ]
-    events = await db.fetchall("SELECT * FROM membership_events")
-    assert [(e["event"], e["subject"]) for e in events] == [
-        ("joined", pseudonym(SECRET, GUILD, ALICE))
-    ]
+    counts = await db.fetchall("SELECT * FROM membership_daily_counts")
+    assert [tuple(c) for c in counts] == [(GUILD, "2026-12-01", 1, 0)]
 
 
 async def test_joining_again_changes_nothing(db):
     await join(db, ALICE)
     assert await join(db, ALICE) == "already"
     assert len(await members.consent_history(db, GUILD, ALICE)) == 1
-    assert await db.fetchval("SELECT count(*) FROM membership_events") == 1
+    assert await db.fetchval("SELECT joins FROM membership_daily_counts") == 1
 
 
 async def test_messages_are_off_until_chosen_and_the_ledger_keeps_changes(db):
@@ -186,7 +184,7 @@ async def test_counts_are_totals_with_small_groups_hidden(db):
     assert (await members.counts(db, GUILD, NOW, notice_version=2)).awaiting_notice == 20
 
 
-async def test_leaving_erases_everything_and_keeps_only_a_left_event(db):
+async def test_leaving_erases_everything_and_keeps_only_one_more_in_the_leaves(db):
     await join(db, ALICE)
     await join(db, BOB)
     await members.set_contact_preferences(db, GUILD, ALICE, frozenset({"dm_outcomes"}), NOW)
@@ -196,16 +194,27 @@ async def test_leaving_erases_everything_and_keeps_only_a_left_event(db):
     for table in members.PERSONAL_TABLES:
         assert await db.fetchval(f"SELECT count(*) FROM {table} WHERE user_id = ?", (ALICE,)) == 0
     assert await members.is_member(db, GUILD, BOB)
-    assert await members.events_for(db, GUILD, ALICE, SECRET) == [
-        {"event": "joined", "on_day": "2026-12-01"},
-        {"event": "left", "on_day": "2026-12-01"},
-    ]
+    counts = await db.fetchall("SELECT * FROM membership_daily_counts")
+    assert [tuple(c) for c in counts] == [(GUILD, "2026-12-01", 2, 1)]
     assert await members.event_totals(db, GUILD, NOW - timedelta(days=30)) == {
         "joined": 2,
         "left": 1,
     }
     assert not await members.leave(db, GUILD, ALICE, NOW, SECRET)
-    assert await db.fetchval("SELECT count(*) FROM membership_events WHERE event='left'") == 1
+    assert await db.fetchval("SELECT leaves FROM membership_daily_counts") == 1
+
+
+async def test_event_totals_add_up_the_days_from_the_window_start(db):
+    await join(db, ALICE, when=NOW - timedelta(days=40))  # before the window
+    await join(db, BOB, when=NOW - timedelta(days=3))
+    await members.leave(db, GUILD, BOB, NOW, SECRET)
+    await join(db, BOB, when=NOW)
+    await join(db, ALICE, guild_id=OTHER_GUILD)  # another server's
+    assert await members.event_totals(db, GUILD, NOW - timedelta(days=30)) == {
+        "joined": 2,
+        "left": 1,
+    }
+    assert await members.event_totals(db, 99, NOW) == {"joined": 0, "left": 0}
 
 
 async def test_cascade_erases_consents_and_profile_with_the_member(db):

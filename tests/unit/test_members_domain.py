@@ -1,4 +1,4 @@
-"""Membership rules: contact, stepping back, the pseudonymous ledger, profile values."""
+"""Membership rules: contact, stepping back, profile values."""
 
 from datetime import UTC, datetime, time, timedelta
 
@@ -17,7 +17,6 @@ from bot.domain.members import (
     is_paused,
     offsets_from_text,
     offsets_to_text,
-    pseudonym,
     validate_group,
     validate_purposes,
 )
@@ -130,17 +129,6 @@ def test_decisions_skip_what_may_not_be_sent():
     assert nobody.action == "skip"
     asked = contact_decision(None, "service", NOW, notice_version=1, server_timezone="UTC")
     assert asked.action == "send"
-
-
-def test_pseudonym_is_a_keyed_hash_without_the_raw_id():
-    user_id = 123456789012345678
-    value = pseudonym(SECRET, 1, user_id)
-    assert len(value) == 64 and str(user_id) not in value
-    assert value == pseudonym(SECRET, 1, user_id)
-    assert value != pseudonym(SECRET, 2, user_id)
-    assert value != pseudonym(b"o" * 40, 1, user_id)
-    with pytest.raises(ValueError):
-        pseudonym(b"", 1, user_id)
 
 
 def test_profile_text_is_trimmed_and_empty_means_not_given():

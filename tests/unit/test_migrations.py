@@ -44,6 +44,50 @@ async def test_upgrading_gives_every_server_with_members_a_settings_row(tmp_path
         await db.close()
 
 
+async def test_join_and_leave_history_becomes_daily_counts_with_no_identifier(tmp_path):
+    # Each event used to be a row under a keyed hash of the person, kept for ever.
+    [daily] = [m for m in load_migrations() if m.name.endswith("_membership_daily_counts.sql")]
+    db = await Database.open(tmp_path / "a.db")
+    try:
+        await db.migrate([m for m in load_migrations() if m.version < daily.version])
+        alice, bob, carol = ("a" * 64, "b" * 64, "c" * 64)  # HMAC-SHA256 hex, as stored
+        await db.executemany(
+            "INSERT INTO membership_events (guild_id, subject, event, on_day) VALUES (?, ?, ?, ?)",
+            [
+                (5, alice, "joined", "2026-11-01"),
+                (5, bob, "joined", "2026-11-01"),
+                (5, alice, "left", "2026-11-01"),
+                (5, carol, "joined", "2026-11-03"),
+                (5, alice, "joined", "2026-11-03"),
+                (5, carol, "left", "2026-11-20"),
+                (6, alice, "joined", "2026-11-01"),
+            ],
+        )
+        await db.migrate()
+        counts = await db.fetchall(
+            "SELECT guild_id, on_day, joins, leaves FROM membership_daily_counts "
+            "ORDER BY guild_id, on_day"
+        )
+        assert [tuple(r) for r in counts] == [
+            (5, "2026-11-01", 2, 1),
+            (5, "2026-11-03", 2, 0),
+            (5, "2026-11-20", 0, 1),
+            (6, "2026-11-01", 1, 0),
+        ]
+        columns = [
+            c["name"] for c in await db.fetchall("PRAGMA table_info(membership_daily_counts)")
+        ]
+        assert columns == ["guild_id", "on_day", "joins", "leaves"]
+        tables = {r[0] for r in await db.fetchall("SELECT name FROM sqlite_master")}
+        assert "membership_events" not in tables
+        await db.checkpoint()
+    finally:
+        await db.close()
+    # Not a trace of any pseudonym left in the file (secure_delete zeroes freed pages).
+    data = (tmp_path / "a.db").read_bytes()
+    assert all(subject.encode() not in data for subject in (alice, bob, carol))
+
+
 async def test_pragmas_are_on(tmp_path):
     db = await Database.open(tmp_path / "a.db")
     try:

@@ -10,7 +10,8 @@ import sys
 from collections.abc import Sequence
 
 from bot.config import Config, ConfigError, ensure_secret, load_config, load_dotenv_file
-from bot.log import setup_logging
+from bot.files import owner_only_umask
+from bot.log import redact_also, setup_logging
 
 log = logging.getLogger("speakback")
 GIL_SWITCH_INTERVAL = 0.0005  # seconds; see _run
@@ -35,14 +36,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 2
+    owner_only_umask()  # before any file is opened: the database, WAL, SHM, secret: 0600
     load_dotenv_file()
     needs_token = args.command in ("run", "sync", "check")
     try:
-        config = ensure_secret(load_config(require_token=needs_token))
+        config = load_config(require_token=needs_token)
+        setup_logging(config.log_level, config.token, config.secret)
+        config = ensure_secret(config)
     except ConfigError as error:
         print(error, file=sys.stderr)
         return 1
-    setup_logging(config.log_level, config.token)
+    redact_also(config.secret)  # one read from its file
     handlers = {"run": _run, "migrate": _migrate, "sync": _sync, "check": _check}
     try:
         return handlers[args.command](config)

@@ -16,6 +16,8 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlparse
 
+from bot.files import private_directory, tighten
+
 DEFAULT_API_BASE = "https://discord.com/api/v10"
 DEFAULT_DATABASE_PATH = "data/speakback.db"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
@@ -119,7 +121,8 @@ def ensure_secret(config: Config) -> Config:
     if config.secret:
         return config
     path = config.database_path.parent / SECRET_FILE_NAME
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_directory(path.parent)
+    tighten(path, "secret file")
     if not path.exists():
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, stat.S_IRUSR | stat.S_IWUSR)
         with os.fdopen(fd, "w") as fh:

@@ -78,16 +78,24 @@ async def answer_error(interaction: discord.Interaction, error: BaseException) -
     text, reference = user_message_for(error)
     if reference is not None:
         command = interaction.command.qualified_name if interaction.command else None
+        # Never who pressed it (no personal data in logs), nor the part of a custom id
+        # that carries a ballot being filled in: which item and which step is enough.
         log.error(
-            "Unexpected error [ref %s] (command=%s, custom_id=%s, user=%s, guild=%s)",
+            "Unexpected error [ref %s] (command=%s, component=%s, guild=%s)",
             reference,
             command,
-            (interaction.data or {}).get("custom_id"),
-            interaction.user.id if interaction.user else None,
+            _component_kind((interaction.data or {}).get("custom_id")),
             interaction.guild_id,
             exc_info=error,
         )
     await reply_ephemeral(interaction, text)
+
+
+def _component_kind(custom_id: object) -> str | None:
+    """`poll:12:rk:0.3` -> `poll:12:rk`: the item and the step, not what was chosen."""
+    if not isinstance(custom_id, str):
+        return None
+    return ":".join(custom_id.split(":")[:3])
 
 
 async def reply_ephemeral(interaction: discord.Interaction, text: str, **kwargs: object) -> None:

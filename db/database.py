@@ -23,6 +23,8 @@ from typing import Any, TypeVar
 
 import aiosqlite
 
+from bot.files import create_private_file, private_directory, tighten
+
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
@@ -128,6 +130,17 @@ def _checkpoint(conn: sqlite3.Connection, patience_ms: int) -> bool:
     return bool(busy)
 
 
+def _owner_only(path: Path) -> None:
+    """Before opening: the folder made 0700 if new (only reported if it exists and is
+    open to others), the database, WAL and SHM tightened to 0600 if they are wider, and
+    a new database created 0600, which SQLite then gives its WAL and SHM files too."""
+    private_directory(path.parent)
+    tighten(path, "database")
+    for suffix in ("-wal", "-shm", "-journal"):
+        tighten(path.with_name(path.name + suffix), "database file")
+    create_private_file(path)
+
+
 def _only_comments(text: str) -> bool:
     return all(not ln.strip() or ln.strip().startswith("--") for ln in text.splitlines())
 
@@ -145,7 +158,7 @@ class Database:
     async def open(cls, path: str | Path) -> Database:
         path = Path(path)
         if str(path) != ":memory:":
-            path.parent.mkdir(parents=True, exist_ok=True)
+            _owner_only(path)
         conn = await aiosqlite.connect(path, isolation_level=None)
         conn.row_factory = sqlite3.Row
         for pragma in PRAGMAS:

@@ -516,7 +516,7 @@ class World:
         followup_timeout: float = 15.0,
     ) -> None:
         self.root = Path(root)
-        self.root.mkdir(parents=True, exist_ok=True)
+        self.root.mkdir(mode=0o700, parents=True, exist_ok=True)  # as the bot's own folder
         self.emulator = Emulator(now, ack_deadline=ack_deadline, rate_limits=rate_limits)
         self.state = self.emulator.state
         self.bot_command = list(bot_command or SPEAKBACK)

@@ -1,4 +1,6 @@
 import os
+import sqlite3
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -51,3 +53,39 @@ def test_a_bad_value_is_one_line_naming_the_variable(tmp_path):
     )
     assert result.returncode == 1
     assert result.stderr.strip().count("\n") == 0 and "DEV_GUILD_ID" in result.stderr
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_new_files_are_owner_only_and_a_new_folder_is_0700(tmp_path):
+    database = tmp_path / "data" / "speak" / "speakback.db"
+    result = _run(["migrate"], {"DATABASE_PATH": str(database)}, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert _mode(tmp_path / "data") == _mode(database.parent) == 0o700
+    assert _mode(database) == 0o600
+    assert _mode(database.parent / "speakback.secret") == 0o600
+    assert "open to other accounts" not in result.stderr  # it made the folder itself
+
+
+def test_a_readable_database_and_secret_are_tightened_and_the_folder_only_reported(tmp_path):
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    folder.chmod(0o755)
+    database = folder / "speakback.db"
+    sqlite3.connect(database).close()
+    (folder / "speakback.secret").write_text("f" * 64)
+    for path in (database, folder / "speakback.secret", folder / "speakback.db-wal"):
+        path.touch()
+        path.chmod(0o644)
+    result = _run(["migrate"], {"DATABASE_PATH": str(database)}, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert _mode(database) == _mode(folder / "speakback.secret") == 0o600
+    assert not (folder / "speakback.db-wal").exists() or _mode(folder / "speakback.db-wal") == 0o600
+    assert _mode(folder) == 0o755  # never changed
+    log = result.stderr
+    assert f"The database {database} could be read by other accounts" in log
+    assert f"The secret file {folder / 'speakback.secret'} could be read" in log
+    assert f"The folder {folder} is open to other accounts" in log
+    assert "f" * 64 not in log

@@ -48,6 +48,18 @@ Speak Back needs a bot token, and DISCORD_TOKEN is not set.
 See "Create your bot" in README.md for the details."""
 
 
+class Secret(bytes):
+    """The bot's key: used as bytes, but never shown by ``str``, ``repr`` or a log's ``%s``.
+
+    It is handed to functions a library may log with their arguments (aiosqlite
+    does at DEBUG), so printing it must not reveal it, whatever the log level."""
+
+    def __repr__(self) -> str:
+        return "Secret(<hidden>)"
+
+    __str__ = __repr__
+
+
 class ConfigError(Exception):
     """A setting is missing or malformed. The message is one line for a person."""
 
@@ -110,7 +122,7 @@ def load_config(env: Mapping[str, str] | None = None, *, require_token: bool = T
         database_path=database_path,
         api_base=api_base,
         dev_guild_id=dev_guild_id,
-        secret=secret if secret is not None else b"",
+        secret=Secret(secret if secret is not None else b""),
         log_level=log_level,
         test_control=_parse_test_control(env),
     )
@@ -133,7 +145,7 @@ def ensure_secret(config: Config) -> Config:
         raise ConfigError(
             f"The secret file {path} is damaged: delete it only if no data exists yet."
         )
-    return _replace(config, secret=value.encode())
+    return _replace(config, secret=Secret(value.encode()))
 
 
 def _replace(config: Config, **changes: object) -> Config:

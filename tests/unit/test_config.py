@@ -128,3 +128,34 @@ def test_explicit_secret_wins_and_no_file_is_written(tmp_path):
     )
     assert config.secret == secret.encode()
     assert not (tmp_path / "speakback.secret").exists()
+
+
+def test_the_secret_works_as_bytes_but_never_prints(tmp_path):
+    import hashlib
+    import hmac
+    import logging
+    from functools import partial
+
+    secret = "q" * 40
+    config = load_config(
+        {
+            "DISCORD_TOKEN": TOKEN,
+            "DATABASE_PATH": str(tmp_path / "d.db"),
+            "SPEAKBACK_SECRET": secret,
+        }
+    )
+    assert config.secret == secret.encode()
+    assert hmac.new(config.secret, b"x", hashlib.sha256).digest()
+    # what aiosqlite would log at DEBUG: the call with its arguments
+    call = partial(print, 1, config.secret)
+    shown = (
+        logging.LogRecord(
+            "aiosqlite", logging.DEBUG, __file__, 1, "executing %s %r", (call, config.secret), None
+        ).getMessage()
+        + f"{config.secret}"
+    )
+    assert secret not in shown and "<hidden>" in shown
+    generated = ensure_secret(
+        load_config({"DISCORD_TOKEN": TOKEN, "DATABASE_PATH": str(tmp_path / "d.db")})
+    )
+    assert len(generated.secret) == 64 and generated.secret.decode() not in repr(generated.secret)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from bot.delivery import Decision, RecipientPolicy, message_payload
+from bot.delivery import AUTO_REPLY, Decision, RecipientPolicy, message_payload
 from bot.domain.consent import OPTIONAL_PURPOSES
 from bot.domain.members import (
     Member,
@@ -309,7 +309,9 @@ def recipient_policy(db: Database) -> RecipientPolicy:
 
     async def decide(guild_id: int | None, user_id: int, purpose: str, now: datetime) -> Decision:
         if guild_id is None:
-            return Decision.send() if purpose == "service" else Decision.skip("no server")
+            if purpose in ("service", AUTO_REPLY):
+                return Decision.send()
+            return Decision.skip("no server")
         member = await repo.get_member(db, guild_id, user_id)
         settings = await get_settings(db, guild_id)
         decision = contact_decision(

@@ -15,6 +15,13 @@ from bot.log import redact_also, setup_logging
 
 log = logging.getLogger("speakback")
 GIL_SWITCH_INTERVAL = 0.0005  # seconds; see _run
+SECRET_CHANGED = (
+    "Speak Back did not start: its secret key (SPEAKBACK_SECRET, or the file "
+    "speakback.secret beside the database) is not the key that {count} open anonymous "
+    "poll(s) were set up with. With another key, people who voted could not change their "
+    "vote, and could vote twice. Please put the old key back and start again; the key can "
+    "be changed once those polls have closed."
+)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -138,10 +145,24 @@ def _apply_api_base(config: Config) -> None:
     discord.http.Route.BASE = config.api_base
 
 
+async def _adopt_secret(config: Config) -> None:
+    """Migrate the database and check the bot's secret (see `db.polls.adopt_bot_secret`)."""
+    from db.database import Database
+    from db.polls import adopt_bot_secret
+
+    db = await Database.open(config.database_path)
+    try:
+        await db.migrate()
+        await adopt_bot_secret(db, config.secret)
+    finally:
+        await db.close()
+
+
 def _run(config: Config) -> int:
     import discord
 
     from bot.client import SpeakBack
+    from db.polls import SecretChanged
 
     _apply_api_base(config)
     # The database runs on aiosqlite's thread. While the event loop is busy (500
@@ -152,6 +173,14 @@ def _run(config: Config) -> int:
     sys.setswitchinterval(GIL_SWITCH_INTERVAL)
 
     async def go() -> int:
+        # Before connecting: a changed secret with an anonymous poll open is refused.
+        try:
+            await _adopt_secret(config)
+        except SecretChanged as error:
+            message = SECRET_CHANGED.format(count=error.open_polls)
+            log.error(message)
+            print(message, file=sys.stderr)
+            return 2
         bot = SpeakBack(config)
         loop = asyncio.get_running_loop()
         stop = asyncio.Event()
@@ -174,6 +203,11 @@ def _run(config: Config) -> int:
                 if isinstance(error, discord.PrivilegedIntentsRequired):
                     print("Discord refused an intent this bot asked for.", file=sys.stderr)
                     return 1
+                if isinstance(error, SecretChanged):
+                    message = SECRET_CHANGED.format(count=error.open_polls)
+                    log.error(message)
+                    print(message, file=sys.stderr)
+                    return 2
                 if error is not None:
                     log.error("The bot stopped", exc_info=error)
                     return 1

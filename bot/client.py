@@ -104,6 +104,7 @@ class SpeakBack(commands.Bot):
             dispatch=self.dispatch,
             allowed_mentions=self.allowed_mentions,
             server_name=self.server_name,
+            secret=self.config.secret,
         )
         self.services = services
         self.db, self.dispatcher, self.delivery = (

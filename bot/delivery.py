@@ -56,6 +56,7 @@ EDIT_MIN_INTERVAL = 1.0  # seconds between edits of one message (bursts coalesce
 MAX_ATTEMPTS = 5
 DMS_CLOSED = 50007
 STALE_CHANNEL = (10003, 50001)  # Unknown Channel, Missing Access: not ours (any more)
+AUTO_REPLY = "auto_reply"  # the purpose of the automatic reply to a DM: deleted once sent
 
 
 # -- what features build -----------------------------------------------------
@@ -235,14 +236,15 @@ class Delivery:
         user_id: int,
         purpose: str,
         payload: dict[str, Any],
-        dedupe_key: str,
+        dedupe_key: str | None,
         batch: str | None = None,
         urgent: bool = False,
         retry_blocked: bool = False,
         not_before: datetime | None = None,
         expires_at: datetime | None = None,
     ) -> int | None:
-        """Queue a DM. Returns the row id, or None if this dedupe_key was queued before.
+        """Queue a DM. Returns the row id, or None if this dedupe_key was queued before
+        (kept 7 days: a feature records "at most once" on its item; None: no key).
 
         `expires_at`: past this time the DM is skipped instead of sent (a reminder
         for a meeting that has begun is no use).
@@ -421,6 +423,10 @@ class Delivery:
         except Exception:
             log.exception("Outbox %s (%s) failed unexpectedly", row.id, row.kind)
             await outbox.mark(self.db, row.id, "failed", "unexpected error (see log)")
+        if row.kind == "dm" and row.purpose == AUTO_REPLY:
+            # An automatic reply to a DM (it belongs to no server): once finished it is
+            # kept no longer; the six-hour window is a keyed hash (dm_auto_replies).
+            await outbox.forget_finished(self.db, row.id)
         if row.batch is not None:
             await self._maybe_finish_batch(row.batch)
 

@@ -3,7 +3,9 @@
 - When the bot is removed from a server (GUILD_DELETE that is not an outage), that
   server's data is erased 30 days later unless the bot comes back first.
 - Every day, answers to items closed longer ago than the server's retention
-  setting are erased by the sweepers features register here.
+  setting are erased by the sweepers features register here; finished outbox rows
+  older than 7 days are pruned (`db.outbox.prune`), and expired automatic-reply
+  windows are forgotten.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from datetime import datetime, timedelta
 from dateutil.relativedelta import relativedelta
 
 from bot.dispatcher import Dispatcher
-from db import guilds, jobs
+from db import guilds, jobs, outbox
 from db.database import Database
 from db.jobs import Job
 from db.settings import get_settings
@@ -25,6 +27,9 @@ log = logging.getLogger("speakback.retention")
 ERASE_AFTER_REMOVAL = timedelta(days=30)
 SWEEP_EVERY = timedelta(days=1)
 KEEP_FINISHED_JOBS = timedelta(days=30)
+KEEP_SENT_MESSAGES = timedelta(
+    days=7
+)  # Discord's nonce check lasts minutes; /status looks back days
 
 # (db, guild_id, cutoff) -> rows erased; cutoff: items closed before it lose their answers
 Sweeper = Callable[[Database, int, datetime], Awaitable[int]]
@@ -93,6 +98,10 @@ class Retention:
             for sweeper in self._sweepers:
                 total += await sweeper(self.db, guild_id, cutoff)
         await jobs.forget_finished(self.db, now - KEEP_FINISHED_JOBS)
+        pruned = await outbox.prune(self.db, now - KEEP_SENT_MESSAGES)
+        await outbox.forget_expired_auto_replies(self.db, now)
+        if pruned:
+            log.info("Retention sweep pruned %d finished message(s) older than 7 days", pruned)
         if total:
             log.info("Retention sweep erased %d answer(s) to long-closed items", total)
         await self._schedule_sweep(now + SWEEP_EVERY)

@@ -23,6 +23,7 @@ from bot.dispatcher import Dispatcher
 from bot.posts import Posts
 from bot.retention import Retention
 from db.database import Database
+from db.polls import SecretChanged, adopt_bot_secret
 from db.settings import follow_default_notice
 
 if TYPE_CHECKING:
@@ -53,8 +54,12 @@ class Services:
         dispatch: Callable[..., None],
         allowed_mentions: discord.AllowedMentions | None,
         server_name: Callable[[int], str],
+        secret: bytes,
     ) -> Services:
-        """Open (and migrate) the database, then build each service on what it uses."""
+        """Open (and migrate) the database, then build each service on what it uses.
+
+        Raises `db.polls.SecretChanged` (the database is closed first) if the bot's
+        secret changed while an anonymous poll is open."""
         db = await Database.open(database_path)
         applied = await db.migrate()
         if applied:
@@ -62,6 +67,15 @@ class Services:
             # A migration may drop what is no longer kept (per-person join/leave
             # rows): fold the WAL in, so no old copy of those pages stays in it.
             await db.checkpoint()
+        try:
+            adopted = await adopt_bot_secret(db, secret)
+        except SecretChanged:
+            await db.close()
+            raise
+        if adopted == "first":
+            log.info("Open anonymous ballots are keyed with the bot's secret as well")
+        elif adopted == "changed":
+            log.warning("The bot's secret changed; no anonymous poll was open, so none is affected")
         moved = await follow_default_notice(db, clock.now())
         if moved:
             log.info("The built-in notice changed: %d server(s) will ask members again", moved)

@@ -185,10 +185,39 @@ async def set_message_id(db: Database, opp_id: int, message_id: int) -> None:
     )
 
 
-async def set_fan_out(db: Database, opp_id: int, invited: int, skipped: int) -> None:
-    await db.execute(
-        "UPDATE opportunities SET invited = ?, skipped_by_preference = ? WHERE id = ?",
-        (invited, skipped, opp_id),
+async def set_fan_out(db: Database, opp_id: int, invited: int, skipped: int) -> bool:
+    """Record the invitations as queued; False (nothing changed) if they were before."""
+    return (
+        await db.execute(
+            "UPDATE opportunities SET invited = ?, skipped_by_preference = ? "
+            "WHERE id = ? AND invited IS NULL",
+            (invited, skipped, opp_id),
+        )
+        > 0
+    )
+
+
+async def claim_draw_told(db: Database, opp_id: int, now: datetime) -> bool:
+    """True once: a drawn lottery's entrants are told their places at most one time."""
+    return (
+        await db.execute(
+            "UPDATE opportunities SET draw_told_at = ? WHERE id = ? AND draw_told_at IS NULL",
+            (to_iso(now), opp_id),
+        )
+        > 0
+    )
+
+
+async def claim_promotion_told(db: Database, opp_id: int, reply: Reply) -> bool:
+    """True once per promotion (a reply's queue position): told at most one time."""
+    seq = reply.seq if reply.seq is not None else 0
+    return (
+        await db.execute(
+            "UPDATE opportunity_replies SET promotion_told_seq = ? WHERE opportunity_id = ? "
+            "AND guild_id = ? AND user_id = ? AND promotion_told_seq IS NOT ?",
+            (seq, opp_id, reply.guild_id, reply.user_id, seq),
+        )
+        > 0
     )
 
 
@@ -400,7 +429,10 @@ async def _upsert(
         "INSERT INTO opportunity_replies (opportunity_id, guild_id, user_id, state, place, seq, "
         "show_name_to_host, answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
         "ON CONFLICT (opportunity_id, guild_id, user_id) DO UPDATE SET state = excluded.state, "
-        "place = excluded.place, seq = excluded.seq, answered_at = excluded.answered_at",
+        "place = excluded.place, seq = excluded.seq, answered_at = excluded.answered_at, "
+        # a place given up and asked for again: a later promotion is news again
+        "promotion_told_seq = CASE WHEN excluded.place = 'confirmed' "
+        "THEN promotion_told_seq END",
         (opp_id, guild_id, user_id, state, place, seq, int(show_name_to_host), to_iso(now)),
     )
 

@@ -7,6 +7,8 @@ nonce (its id), so Discord returns the first message instead of a duplicate.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -17,6 +19,13 @@ from db.database import Database
 PERSONAL_TABLES = ("outbox", "dm_blocked")
 
 FINAL_STATES = ("sent", "skipped", "undeliverable", "failed", "cancelled")
+_FINAL = "('sent', 'skipped', 'undeliverable', 'failed', 'cancelled')"
+# The id (the message's nonce) of a new row: above every id ever used, deleted ones
+# too (a trigger keeps the largest deleted id in meta), so no nonce is used twice.
+NEXT_ID = (
+    "(SELECT max(coalesce((SELECT max(id) FROM outbox), 0), coalesce((SELECT CAST(value AS "
+    "INTEGER) FROM meta WHERE key = 'outbox_last_id'), 0)) + 1)"
+)
 
 
 @dataclass(frozen=True)
@@ -76,10 +85,10 @@ async def enqueue(
 ) -> int | None:
     """Add a row; returns its id, or None if this dedupe_key was already enqueued."""
     return await db.fetchval(
-        "INSERT INTO outbox (dedupe_key, kind, guild_id, user_id, channel_id, message_id, "
+        "INSERT INTO outbox (id, dedupe_key, kind, guild_id, user_id, channel_id, message_id, "
         "purpose, batch, payload, urgent, retry_blocked, not_before, created_at, expires_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(dedupe_key) DO NOTHING "
-        "RETURNING id",
+        f"VALUES ({NEXT_ID}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT(dedupe_key) DO NOTHING RETURNING id",
         (
             dedupe_key,
             kind,
@@ -117,8 +126,8 @@ async def enqueue_edit(
     if await _shows_already(db, channel_id, message_id, payload):
         return
     await db.execute(
-        "INSERT INTO outbox (dedupe_key, kind, guild_id, channel_id, message_id, payload, "
-        "not_before, created_at) VALUES (?, 'edit', ?, ?, ?, ?, ?, ?) "
+        "INSERT INTO outbox (id, dedupe_key, kind, guild_id, channel_id, message_id, payload, "
+        f"not_before, created_at) VALUES ({NEXT_ID}, ?, 'edit', ?, ?, ?, ?, ?, ?) "
         "ON CONFLICT(dedupe_key) DO UPDATE SET payload = excluded.payload, "
         "revision = revision + 1, attempts = 0, "
         "state = CASE WHEN state = 'sending' THEN 'sending' ELSE 'pending' END",
@@ -257,6 +266,78 @@ async def next_not_before(db: Database) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
+# -- keeping only what is needed (rule 14) ------------------------------------
+
+
+async def prune(db: Database, cutoff: datetime) -> int:
+    """Finished rows older than `cutoff` (the sweeper passes 7 days ago) go.
+
+    DMs and edits are deleted whatever way they finished: "at most once" is recorded
+    on each item (a lottery's `draw_told_at`, a poll's outcome, a meeting's reminded
+    mark...), not on these rows. A sent post keeps its pointer (which message it
+    became: items and their results are found through it) but not its content; a
+    post that never went is deleted. Returns how many rows were deleted.
+    """
+    when = cutoff.isoformat()
+    async with db.transaction():
+        deleted = await db.execute(
+            f"DELETE FROM outbox WHERE state IN {_FINAL} AND coalesce(sent_at, created_at) < ? "
+            "AND (kind IN ('dm', 'edit') OR state != 'sent')",
+            (when,),
+        )
+        await db.execute(
+            "UPDATE outbox SET payload = '{}', detail = NULL WHERE kind = 'post' "
+            "AND state = 'sent' AND sent_at < ? AND payload != '{}'",
+            (when,),
+        )
+    return deleted
+
+
+async def forget_finished(db: Database, row_id: int) -> None:
+    """Delete a row once it is finished (an automatic reply to a DM, kept no longer)."""
+    await db.execute(f"DELETE FROM outbox WHERE id = ? AND state IN {_FINAL}", (row_id,))
+
+
+# -- automatic replies to DMs ----------------------------------------------------
+
+
+def auto_reply_key(secret: bytes, user_id: int) -> str:
+    """A keyed hash of the person (HMAC with the bot's own secret): it says "replied to
+    lately" without naming anyone to someone holding the database alone."""
+    if len(secret) < 16:
+        raise ValueError("the bot's secret must be at least 16 bytes")
+    return hmac.new(secret, f"dm-auto-reply:{user_id}".encode(), hashlib.sha256).hexdigest()
+
+
+async def claim_auto_reply(
+    db: Database, secret: bytes, user_id: int, now: datetime, until: datetime
+) -> bool:
+    """True if no automatic reply went to this person in the current window: the new
+    window (until `until`) is recorded, and the caller sends one."""
+    key = auto_reply_key(secret, user_id)
+    async with db.transaction():
+        current = await db.fetchval("SELECT until FROM dm_auto_replies WHERE user_key = ?", (key,))
+        if current is not None and datetime.fromisoformat(current) > now:
+            return False
+        await db.execute(
+            "INSERT INTO dm_auto_replies (user_key, until) VALUES (?, ?) "
+            "ON CONFLICT (user_key) DO UPDATE SET until = excluded.until",
+            (key, until.isoformat()),
+        )
+    return True
+
+
+async def auto_reply_until(db: Database, secret: bytes, user_id: int) -> datetime | None:
+    value = await db.fetchval(
+        "SELECT until FROM dm_auto_replies WHERE user_key = ?", (auto_reply_key(secret, user_id),)
+    )
+    return datetime.fromisoformat(value) if value else None
+
+
+async def forget_expired_auto_replies(db: Database, now: datetime) -> int:
+    return await db.execute("DELETE FROM dm_auto_replies WHERE until <= ?", (now.isoformat(),))
+
+
 # -- DMs found closed ------------------------------------------------------
 
 
@@ -310,3 +391,10 @@ async def export_member(
 async def erase_member(db: Database, guild_id: int, user_id: int, secret: bytes) -> None:
     await db.execute("DELETE FROM outbox WHERE guild_id = ? AND user_id = ?", (guild_id, user_id))
     await clear_dm_blocked(db, guild_id, user_id)
+    # Automatic replies belong to no server: leaving any server erases them.
+    await db.execute(
+        "DELETE FROM outbox WHERE guild_id IS NULL AND user_id = ? AND kind = 'dm'", (user_id,)
+    )
+    await db.execute(
+        "DELETE FROM dm_auto_replies WHERE user_key = ?", (auto_reply_key(secret, user_id),)
+    )

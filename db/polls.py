@@ -42,6 +42,7 @@ from bot.domain.polls import (
     CountedBeforeLeaving,
     Poll,
     PollSettings,
+    ballot_key,
     breakdown_from_json,
     breakdown_to_json,
     check_can_vote,
@@ -52,13 +53,14 @@ from bot.domain.polls import (
     new_secret,
     result_from_json,
     result_to_json,
+    secret_fingerprint,
     unlinked_voter_key,
     voter_key,
 )
 from bot.domain.tally import tally
 from db.database import Database, from_iso, to_iso
 from db.members import member_from_rows, member_rows
-from db.settings import get_settings
+from db.settings import get_meta, get_settings, set_meta
 
 PERSONAL_TABLES = ("poll_voters", "ballots")
 
@@ -310,8 +312,11 @@ def _ballot_of(
     conn: sqlite3.Connection, poll_id: int, home_guild_id: int, user_id: int, app_secret: bytes
 ) -> tuple[tuple[str, str | None] | None, bool]:
     """`ballot_of` in the database thread: one statement after the secret."""
-    found = conn.execute("SELECT secret FROM poll_secrets WHERE poll_id = ?", (poll_id,))
-    secret = found.fetchone()
+    secret = conn.execute(
+        "SELECT s.secret, p.anonymous FROM poll_secrets s JOIN polls p ON p.id = s.poll_id "
+        "WHERE s.poll_id = ?",
+        (poll_id,),
+    ).fetchone()
     if secret is None:
         return None, False
     row = conn.execute(
@@ -320,7 +325,7 @@ def _ballot_of(
         "FROM (SELECT 1) LEFT JOIN ballots b ON b.poll_id = ?1 AND b.voter_key = ?2",
         (
             poll_id,
-            voter_key(secret[0], home_guild_id, user_id),
+            ballot_key(secret[0], app_secret, bool(secret[1]), home_guild_id, user_id),
             left_voter_key(secret[0], app_secret, home_guild_id, user_id),
         ),
     ).fetchone()
@@ -397,7 +402,7 @@ def _cast_vote_in(conn: sqlite3.Connection, *vote: Any) -> bool:
         (
             new_id,
             poll_id,
-            voter_key(row["secret"], row["guild_id"], user_id),
+            ballot_key(row["secret"], app_secret, row["anonymous"], row["guild_id"], user_id),
             guild_id if named else None,
             user_id if named else None,
             voter_name if named else None,
@@ -414,7 +419,7 @@ def _cast_vote_in(conn: sqlite3.Connection, *vote: Any) -> bool:
 
 
 async def set_reason(
-    db: Database, poll_id: int, user_id: int, reason: str | None, now: datetime
+    db: Database, poll_id: int, user_id: int, reason: str | None, now: datetime, secret: bytes
 ) -> bool:
     """Add or change the reason on this member's ballot. False if they have no ballot."""
     async with db.transaction():
@@ -422,12 +427,13 @@ async def set_reason(
         if poll is None:
             return False
         check_can_vote(poll, now)
-        secret = await _secret(db, poll_id)
-        if secret is None:
+        poll_secret = await _secret(db, poll_id)
+        if poll_secret is None:
             return False
+        key = ballot_key(poll_secret, secret, poll.anonymous, poll.guild_id, user_id)
         changed = await db.execute(
             "UPDATE ballots SET reason = ? WHERE poll_id = ? AND voter_key = ?",
-            (reason, poll_id, voter_key(secret, poll.guild_id, user_id)),
+            (reason, poll_id, key),
         )
     return changed > 0
 
@@ -577,6 +583,71 @@ async def sweep(db: Database, guild_id: int, cutoff: datetime) -> int:
     return erased
 
 
+# -- the bot's own secret ---------------------------------------------------------
+
+SECRET_FINGERPRINT = "secret_fingerprint"
+
+
+class SecretChanged(Exception):
+    """The bot's secret is not the one open anonymous polls were keyed with."""
+
+    def __init__(self, open_polls: int) -> None:
+        super().__init__(f"{open_polls} open anonymous poll(s) were keyed with another secret")
+        self.open_polls = open_polls
+
+
+async def open_anonymous_count(db: Database) -> int:
+    return await db.fetchval(
+        "SELECT count(*) FROM polls p JOIN poll_secrets s ON s.poll_id = p.id WHERE p.anonymous = 1"
+    )
+
+
+async def adopt_bot_secret(db: Database, secret: bytes) -> str:
+    """At start-up: check the bot's secret against the fingerprint kept in `meta`.
+
+    - "same": nothing to do.
+    - "first": no fingerprint yet (a new database, or one from before anonymous
+      ballots were keyed with the bot's secret): the open anonymous polls' ballots
+      are keyed again, from `voter_key` to `ballot_key`, for each person recorded as
+      having voted (the secret is known now; nothing else is needed), and the
+      fingerprint is stored, in one transaction.
+    - "changed": a different secret, and no anonymous poll is open, so nothing is
+      orphaned; the new fingerprint is stored.
+    Raises SecretChanged if the secret changed while an anonymous poll is open: its
+    ballots could not be found again (voters could not change their vote, and could
+    vote twice).
+    """
+    fingerprint = secret_fingerprint(secret)
+    async with db.transaction():
+        stored = await get_meta(db, SECRET_FINGERPRINT)
+        if stored == fingerprint:
+            return "same"
+        if stored is not None:
+            still_open = await open_anonymous_count(db)
+            if still_open:
+                raise SecretChanged(still_open)
+            await set_meta(db, SECRET_FINGERPRINT, fingerprint)
+            return "changed"
+        for poll in await db.fetchall(
+            "SELECT p.id, p.guild_id, s.secret FROM polls p "
+            "JOIN poll_secrets s ON s.poll_id = p.id WHERE p.anonymous = 1"
+        ):
+            voters = await db.fetchall(
+                "SELECT DISTINCT user_id FROM poll_voters WHERE poll_id = ?", (poll["id"],)
+            )
+            for (user_id,) in voters:
+                await db.execute(
+                    "UPDATE ballots SET voter_key = ? WHERE poll_id = ? AND voter_key = ?",
+                    (
+                        ballot_key(poll["secret"], secret, True, poll["guild_id"], user_id),
+                        poll["id"],
+                        voter_key(poll["secret"], poll["guild_id"], user_id),
+                    ),
+                )
+        await set_meta(db, SECRET_FINGERPRINT, fingerprint)
+    return "first"
+
+
 # -- personal data registry --------------------------------------------------------
 
 
@@ -596,17 +667,29 @@ async def export_member(db: Database, guild_id: int, user_id: int) -> dict[str, 
             (guild_id, user_id),
         )
     ]
-    for row in voted:
-        if not row["anonymous"] or row["state"] != "open":
-            continue
-        secret = await _secret(db, row["poll_id"])
-        found = secret and await db.fetchone(
-            "SELECT poll_id, choice, reason FROM ballots WHERE poll_id = ? AND voter_key = ?",
-            (row["poll_id"], voter_key(secret, row["home"], user_id)),
-        )
-        if found:
-            ballots.append({**dict(found), "note": "anonymous: unlinked from you at close"})
     return {"poll_voters": [dict(row) for row in voted], "ballots": ballots}
+
+
+async def open_anonymous_ballots(
+    db: Database, guild_id: int, user_id: int, secret: bytes
+) -> list[dict[str, Any]]:
+    """For this person's own export: their ballots in open anonymous polls counted in
+    this server. Found only with the bot's secret (`ballot_key`), so not in
+    `export_member`, which reads the database alone."""
+    found = []
+    for row in await db.fetchall(
+        "SELECT s.poll_id, s.secret, p.guild_id AS home FROM poll_voters v "
+        "JOIN polls p ON p.id = v.poll_id JOIN poll_secrets s ON s.poll_id = p.id "
+        "WHERE v.guild_id = ? AND v.user_id = ? AND p.anonymous = 1 ORDER BY v.poll_id",
+        (guild_id, user_id),
+    ):
+        ballot = await db.fetchone(
+            "SELECT poll_id, choice, reason FROM ballots WHERE poll_id = ? AND voter_key = ?",
+            (row["poll_id"], ballot_key(row["secret"], secret, True, row["home"], user_id)),
+        )
+        if ballot is not None:
+            found.append({**dict(ballot), "note": "anonymous: unlinked from you at close"})
+    return found
 
 
 async def counted_after_leaving(
@@ -677,7 +760,7 @@ async def erase_member(db: Database, guild_id: int, user_id: int, secret: bytes)
                 (
                     unlinked_voter_key(),
                     row["poll_id"],
-                    voter_key(row["secret"], row["home"], user_id),
+                    ballot_key(row["secret"], secret, True, row["home"], user_id),
                 ),
             )
             if unlinked:  # it still counts: coming back must not cast a second one

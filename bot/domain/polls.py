@@ -201,6 +201,34 @@ def voter_key(secret: bytes, guild_id: int, user_id: int) -> str:
     return _keyed(secret, f"{guild_id}:{user_id}")
 
 
+def ballot_key(
+    poll_secret: bytes, app_secret: bytes, anonymous: bool, guild_id: int, user_id: int
+) -> str:
+    """The key an open ballot is found by (to change a vote).
+
+    Named polls: `voter_key` (the ballot names its voter anyway). Anonymous polls:
+    HMAC-SHA256 with the bot's own secret (`SPEAKBACK_SECRET` or the secret file,
+    kept outside the database) over `voter_key`. The poll's secret lives in the
+    database while the poll is open, so a copy of the database alone could compute
+    `voter_key` for every member and match it; without the bot's secret it can
+    match nothing. A copy of the data folder with the secret file can, until close.
+    """
+    inner = voter_key(poll_secret, guild_id, user_id)
+    if not anonymous:
+        return inner
+    if len(app_secret) < 16:
+        raise ValueError("the bot's secret must be at least 16 bytes")
+    return hmac.new(app_secret, f"ballot:{inner}".encode(), hashlib.sha256).hexdigest()
+
+
+def secret_fingerprint(app_secret: bytes) -> str:
+    """A keyed fingerprint of the bot's secret, kept in the database (`meta`), so that
+    start-up can tell the secret changed without storing anything that reveals it."""
+    if len(app_secret) < 16:
+        raise ValueError("the bot's secret must be at least 16 bytes")
+    return hmac.new(app_secret, b"speakback:secret-fingerprint", hashlib.sha256).hexdigest()
+
+
 def unlinked_voter_key() -> str:
     """What an anonymous ballot's key becomes when its voter leaves while the poll is
     open: random, the same shape as `voter_key`, so nothing marks the ballot as a

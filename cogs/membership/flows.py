@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from bot.delivery import Decision, RecipientPolicy, message_payload
+from bot.delivery import AUTO_REPLY, Decision, RecipientPolicy, message_payload
 from bot.domain.consent import OPTIONAL_PURPOSES
 from bot.domain.members import (
     Member,
@@ -36,7 +36,7 @@ from db import members as repo
 from db.database import Database
 from db.outbox import dm_blocked_since
 from db.personal_data import export_all
-from db.polls import counted_after_leaving
+from db.polls import counted_after_leaving, open_anonymous_ballots
 from db.settings import ensure_settings_row, get_settings
 
 EVENT_WINDOW = timedelta(days=30)
@@ -257,6 +257,11 @@ async def build_export(
     """Everything held about a person here, as a JSON file (None: nothing is held)."""
     db, now = services.db, services.clock.now()
     tables = await export_all(db, guild_id, user_id)
+    # Open anonymous ballots are found only with the bot's secret (db.polls.ballot_key).
+    tables["ballots"] = [
+        *tables.get("ballots", []),
+        *await open_anonymous_ballots(db, guild_id, user_id, secret),
+    ]
     counted = await counted_after_leaving(db, guild_id, user_id, secret)
     if not any(tables.values()) and not counted:
         return None
@@ -302,7 +307,9 @@ def recipient_policy(db: Database) -> RecipientPolicy:
 
     async def decide(guild_id: int | None, user_id: int, purpose: str, now: datetime) -> Decision:
         if guild_id is None:
-            return Decision.send() if purpose == "service" else Decision.skip("no server")
+            if purpose in ("service", AUTO_REPLY):
+                return Decision.send()
+            return Decision.skip("no server")
         member = await repo.get_member(db, guild_id, user_id)
         settings = await get_settings(db, guild_id)
         decision = contact_decision(

@@ -343,7 +343,11 @@ async def queue_invitations(
 
     # One transaction: the batch becomes visible whole, so it cannot be
     # "finished" before its last invitation is queued.
+    # "Once" is the item's own record (`invited`, set here), not the outbox's keys,
+    # which are pruned after 7 days.
     async with db.transaction():
+        if not await repo.set_fan_out(db, opp.id, len(chosen), skipped):
+            return  # queued before (the job ran again)
         await services.delivery.dm_many(
             (
                 Letter(
@@ -357,7 +361,6 @@ async def queue_invitations(
             purpose=PURPOSE,
             batch=batch_of(opp.id),
         )
-        await repo.set_fan_out(db, opp.id, len(chosen), skipped)
     if not chosen:
         await tell_organiser(
             opp.id, {}, db=db, clock=services.clock, delivery=services.delivery, followups=followups
@@ -511,18 +514,20 @@ async def tell_promoted(
 ) -> None:
     """A place came free: tell each promoted member, if they allow opportunity DMs."""
     payload = render.note(text.PROMOTED_TITLE, text.PROMOTED.format(title=opp.title))
-    await services.delivery.dm_many(
-        (
-            Letter(
-                guild_id=reply.guild_id,
-                user_id=reply.user_id,
-                payload=payload,
-                dedupe_key=f"opp:{opp.id}:promoted:{reply.guild_id}:{reply.user_id}:{reply.seq}",
-            )
-            for reply in promoted
-        ),
-        purpose=PURPOSE,
-    )
+    async with services.db.transaction():  # told once: recorded on the reply itself
+        told = [r for r in promoted if await repo.claim_promotion_told(services.db, opp.id, r)]
+        await services.delivery.dm_many(
+            (
+                Letter(
+                    guild_id=reply.guild_id,
+                    user_id=reply.user_id,
+                    payload=payload,
+                    dedupe_key=f"opp:{opp.id}:promoted:{reply.guild_id}:{reply.user_id}:{reply.seq}",
+                )
+                for reply in told
+            ),
+            purpose=PURPOSE,
+        )
 
 
 # -- editing, closing, cancelling -----------------------------------------------------
@@ -615,7 +620,19 @@ async def close_and_announce(services: Services, render: Render, opp_id: int) ->
     except LookupError:
         return None
     if opp.state == CLOSED and opp.is_lottery and opp.drawn_at is not None:
-        replies = await repo.replies(services.db, opp.id)
+        await tell_drawn(services, render, opp)
+    await refresh_opportunity_posts(services, render, opp.id)
+    return opp
+
+
+async def tell_drawn(services: Services, render: Render, opp: Opportunity) -> None:
+    """Tell each entrant of a drawn lottery their place, once: `draw_told_at` on the
+    opportunity is set in the transaction that queues the DMs."""
+    db = services.db
+    async with db.transaction():
+        if not await repo.claim_draw_told(db, opp.id, services.clock.now()):
+            return
+        replies = await repo.replies(db, opp.id)
         title = text.DRAW_TITLE.format(title=opp.title)
 
         def body(reply: Reply) -> str:
@@ -638,8 +655,6 @@ async def close_and_announce(services: Services, render: Render, opp_id: int) ->
             ),
             purpose=PURPOSE,
         )
-    await refresh_opportunity_posts(services, render, opp.id)
-    return opp
 
 
 async def close_job(services: Services, render: Render, payload: dict[str, Any]) -> None:

@@ -534,7 +534,7 @@ class ReasonModal(SafeModal, title=text.REASON_MODAL_TITLE):
         bot = bot_of(interaction)
         poll = await open_poll_for(interaction, self.poll_id)
         reason = clean_reason(self.reason.value)
-        await flows.save_reason(bot.services, poll, interaction.user.id, reason)
+        await flows.save_reason(bot.services, poll, interaction.user.id, reason, bot.config.secret)
         await interaction.response.send_message(
             text.REASON_SAVED if reason else text.REASON_CLEARED, ephemeral=True
         )

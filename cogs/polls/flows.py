@@ -387,8 +387,12 @@ async def current_reason(services: Services, poll: Poll, user_id: int, secret: b
     return mine[1]
 
 
-async def save_reason(services: Services, poll: Poll, user_id: int, reason: str | None) -> None:
-    saved = await repo.set_reason(services.db, poll.id, user_id, reason, services.clock.now())
+async def save_reason(
+    services: Services, poll: Poll, user_id: int, reason: str | None, secret: bytes
+) -> None:
+    saved = await repo.set_reason(
+        services.db, poll.id, user_id, reason, services.clock.now(), secret
+    )
     if not saved:
         raise Refusal(text.REASON_NO_BALLOT)
 

@@ -14,14 +14,12 @@ from bot.domain.access import is_moderator, is_organiser
 from bot.guards import actor_of
 from bot.help import commands_by_audience
 from bot.strings import support as text
-from cogs.support import ui
+from cogs.support import flows, ui
 from db.members import is_member
 from db.settings import get_settings
 
 if TYPE_CHECKING:
     from bot.client import SpeakBack
-
-DM_REPLY_EVERY_SECONDS = 6 * 60 * 60  # answer a person's DMs at most once in six hours
 
 
 class SupportCog(commands.Cog):
@@ -62,16 +60,12 @@ class SupportCog(commands.Cog):
     async def on_message(self, message: discord.Message) -> None:
         if message.guild is not None or message.author.bot:
             return
-        # One automatic reply per person per six-hour window: the dedupe key makes
-        # a second DM in the same window (or a redelivered event) a no-op.
-        window = int(self.bot.clock.now().timestamp()) // DM_REPLY_EVERY_SECONDS
-        await self.bot.delivery.dm(
-            guild_id=None,
-            user_id=message.author.id,
-            purpose="service",
-            payload=message_payload(strings.DM_AUTO_REPLY),
-            dedupe_key=f"dm-auto-reply:{message.author.id}:{window}",
-            urgent=True,
+        # One automatic reply per person per six hours (a redelivered event too).
+        await flows.auto_reply(
+            self.bot.services,
+            message.author.id,
+            message_payload(strings.DM_AUTO_REPLY),
+            secret=self.bot.config.secret,
         )
 
 

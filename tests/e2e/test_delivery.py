@@ -216,3 +216,26 @@ async def test_a_kept_dm_channel_discord_no_longer_knows_is_opened_again(world):
     assert [m.content for m in alice.dms][-1:] == ["Still reaches you"]
     [(kept,)] = db_rows(world, "SELECT dm_channel_id FROM members WHERE user_id = ?", (alice.id,))
     assert kept not in (None, 1234)  # the real channel, kept for next time
+
+
+async def test_finished_messages_leave_the_outbox_after_7_days(world):
+    """Kept a while (Discord's duplicate check, /status), then gone (rule 14)."""
+    from bot import strings
+
+    alice = world.user("alice")
+    await alice.click(await alice.slash("join"), strings.I_AGREE)
+    words = "The draw for Interview panel: you have a place"
+    await world.bot.control(
+        "POST",
+        "/test/dm",
+        {"guild_id": world.guild().id, "user_id": alice.id, "content": words, "urgent": True},
+    )
+    await world.settle()
+    assert alice.dms[-1].content == words
+    assert db_rows(world, "SELECT count(*) FROM outbox WHERE kind = 'dm'") == [(1,)]
+    await world.advance(days=6)
+    assert db_rows(world, "SELECT count(*) FROM outbox WHERE kind = 'dm'") == [(1,)]
+    await world.advance(days=2)
+    assert db_rows(world, "SELECT count(*) FROM outbox WHERE kind = 'dm'") == [(0,)]
+    assert db_rows(world, "SELECT count(*) FROM outbox WHERE payload LIKE '%draw%'") == [(0,)]
+    assert alice.dms[-1].content == words  # what was sent stays with the person, in Discord

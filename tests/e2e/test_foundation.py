@@ -98,6 +98,30 @@ async def test_a_dm_to_the_bot_gets_one_kind_automatic_reply(world):
     assert len(alice.dms) == 2
 
 
+def db_rows(world, sql, params=()):
+    with sqlite3.connect(world.root / "speakback.db") as conn:
+        return conn.execute(sql, params).fetchall()
+
+
+async def test_an_automatic_reply_is_kept_no_longer_and_leaving_erases_its_window(world):
+    """The reply's outbox row goes once sent; the six-hour window is a keyed hash of
+    the person, which /leave (in any server) erases (rule 14)."""
+    alice = world.user("alice")
+    await alice.click(await alice.slash("join"), strings.I_AGREE)
+    await alice.dm_bot("it's 2am and I can't sleep")
+    assert [m.content for m in alice.dms] == [strings.DM_AUTO_REPLY]
+    assert db_rows(world, "SELECT count(*) FROM outbox WHERE guild_id IS NULL") == [(0,)]
+    [(user_key, _until)] = db_rows(world, "SELECT user_key, until FROM dm_auto_replies")
+    assert str(alice.id) not in user_key
+    leave = await alice.slash("leave")
+    await alice.click(leave, strings.LEAVE_AND_ERASE)
+    assert db_rows(world, "SELECT count(*) FROM dm_auto_replies") == [(0,)]
+    await alice.dm_bot("hello?")  # the window went with her data: a new reply
+    assert len(alice.dms) == 2
+    await world.advance(days=1)  # the daily sweep forgets windows that ended
+    assert db_rows(world, "SELECT count(*) FROM dm_auto_replies") == [(0,)]
+
+
 async def test_buttons_on_earlier_messages_work_after_a_kill_9(world):
     alice = world.user("alice")
     notice = await alice.slash("join")

@@ -21,6 +21,7 @@ from datetime import timedelta
 
 from bot import strings
 from bot.delivery import EDIT_MIN_INTERVAL
+from bot.domain.polls import ballot_key, voter_key
 from bot.strings import membership as membership_text
 from bot.strings import polls as text
 from tests.database import rows, seed_members
@@ -187,6 +188,21 @@ async def test_changing_a_vote_counts_once_and_hidden_results_never_leak(world):
     assert "Out-of-hours help came top with 2 votes, from 2 ballots" in results.text
     after = await bob.slash("poll results", poll=poll_id)
     assert "Out-of-hours help: 2 votes" in after.text and after.attachments
+
+
+async def test_an_anonymous_voter_can_change_their_vote_after_a_restart(world):
+    """Open ballots are keyed with the bot's secret too; a restart reads it again."""
+    organiser = await set_up(world)
+    alice = world.user("alice")
+    await join(alice)
+    poll, _ = await create(world, organiser, kind="single", anonymous=True)
+    await vote_single(alice, poll, 1)
+    await world.restart_bot(kill=True)
+    ballot = await alice.click(poll, strings.VOTE)
+    assert "Your vote now: **Waiting times**" in ballot.text
+    changed = await vote_single(alice, poll, 3)
+    assert "Your vote is changed" in changed.text and "Out-of-hours help" in changed.text
+    assert rows(world, "SELECT choice FROM ballots") == [("2",)]
 
 
 async def test_leaving_and_joining_again_keeps_one_anonymous_vote_and_says_so(world):
@@ -501,11 +517,16 @@ async def test_after_close_the_database_file_links_no_ballot_to_a_voter(world):
     for n, person in enumerate(people, start=1):  # person n chooses option n, in this order
         await vote_single(person, poll, n)
     [(secret,)] = rows(world, "SELECT secret FROM poll_secrets")
-    keys = [
-        hmac.new(secret, f"{world.guild().id}:{p.id}".encode(), hashlib.sha256).hexdigest()
-        for p in people
-    ]
-    assert {k for (k,) in rows(world, "SELECT voter_key FROM ballots")} == set(keys)
+    # A copy of the database alone (the poll's secret included) links no open ballot:
+    # every member id tried against every ballot key matches none.
+    member_ids = [u for (u,) in rows(world, "SELECT user_id FROM members")]
+    stored = {k for (k,) in rows(world, "SELECT voter_key FROM ballots")}
+    guesses = {voter_key(secret, world.guild().id, u) for u in member_ids}
+    assert len(stored) == 6 and not stored & guesses
+    # With the bot's secret (outside the database) each ballot is found again.
+    bot_secret = world.bot.env["SPEAKBACK_SECRET"].encode()
+    keys = [ballot_key(secret, bot_secret, True, world.guild().id, p.id) for p in people]
+    assert stored == set(keys)
     # The last voter leaves while it is open: their ballot gets a random key, and a note
     # (a different keyed hash) says their vote is counted. Neither may outlive the close.
     leaver = people[-1]
@@ -520,7 +541,7 @@ async def test_after_close_the_database_file_links_no_ballot_to_a_voter(world):
     await organiser.slash("poll close", poll=poll_id)
     blob = file_bytes(world)
     assert secret not in blob, "the poll secret is gone from the file, its free pages and the WAL"
-    for key in [*keys, random_key, left_key]:
+    for key in [*keys, *guesses, random_key, left_key]:
         assert key.encode() not in blob and bytes.fromhex(key) not in blob
     ballots = rows(
         world, "SELECT id, voter_key, guild_id, user_id, voter_name, grp, choice FROM ballots"

@@ -89,3 +89,44 @@ def test_a_readable_database_and_secret_are_tightened_and_the_folder_only_report
     assert f"The secret file {folder / 'speakback.secret'} could be read" in log
     assert f"The folder {folder} is open to other accounts" in log
     assert "f" * 64 not in log
+
+
+def test_run_refuses_a_changed_secret_while_an_anonymous_poll_is_open(tmp_path):
+    import asyncio
+    from datetime import UTC, datetime
+
+    from bot.domain.polls import check_settings
+    from db import polls
+    from db.database import Database
+
+    path = tmp_path / "d.db"
+
+    async def open_poll() -> None:
+        db = await Database.open(path)
+        await db.migrate()
+        await polls.adopt_bot_secret(db, b"a" * 40)
+        settings = check_settings(
+            kind="single", max_choices=None, anonymous=True, results="at_close",
+            closes_at=None, content_note=None, reasons=False,
+        )  # fmt: skip
+        await polls.create_poll(
+            db, guild_id=1, channel_id=2, question="Which?", options=["A", "B"],
+            settings=settings, max_choices=None, now=datetime(2026, 12, 1, tzinfo=UTC),
+        )  # fmt: skip
+        await db.close()
+
+    asyncio.run(open_poll())
+    result = _run(
+        ["run"],
+        {
+            "DISCORD_TOKEN": "MTIz.abc.defghijklmnop",
+            "DATABASE_PATH": str(path),
+            "SPEAKBACK_SECRET": "b" * 40,
+            "DISCORD_API_BASE": "http://127.0.0.1:9/api/v10",  # never reached
+        },
+        tmp_path,
+    )
+    assert result.returncode == 2, result.stderr
+    assert "did not start" in result.stderr and "put the old key back" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert "b" * 40 not in result.stderr + result.stdout

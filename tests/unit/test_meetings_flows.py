@@ -16,7 +16,7 @@ from bot.posts import Posts
 from bot.retention import Retention
 from bot.services import Services
 from cogs.meetings import flows
-from db import jobs, members
+from db import jobs, members, outbox
 from db.database import Database
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -162,6 +162,26 @@ async def test_answering_plans_one_job_per_reminder_minute_and_each_reminder_goe
         f"remind:{mid}:{occ.key}:60:{GUILD}:{BOB}",
     ]
     assert await pending_keys(services) == [f"meeting:{mid}:roll:{occ.key}"]
+
+
+async def test_a_reminder_job_run_again_after_the_outbox_is_pruned_sends_nothing(services):
+    """ "Once" is the occurrence's reminded mark, not the outbox's dedupe keys (pruned
+    after 7 days)."""
+    shared = await posted_meeting(services)
+    mid, occ = shared.meeting.id, shared.occ
+    await flows.answer(services, Drawn(), mid, occ.key, GUILD, BOB, "going", None)
+    services.clock.set(START - timedelta(hours=24))
+    assert await services.dispatcher.run_due() == 1
+    assert len(await dms(services, BOB)) == 1
+    now = services.clock.now()
+    await services.db.execute("UPDATE outbox SET state = 'sent', sent_at = ?", (now.isoformat(),))
+    await outbox.prune(services.db, now + timedelta(seconds=1))  # as if 7 days had passed
+    assert await dms(services, BOB) == []
+    again = jobs.Job(
+        0, flows.REMINDER_JOB, "again", GUILD, {"meeting_id": mid, "occ_key": occ.key}, now, 1
+    )
+    await flows.send_due_reminders(services, Drawn(), again, now)
+    assert await dms(services, BOB) == []
 
 
 async def test_an_edit_tells_each_person_going_once_and_replans(services):

@@ -13,7 +13,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.domain.polls import CountedBeforeLeaving, PollClosed, check_settings, voter_key
+from bot.domain.polls import (
+    CountedBeforeLeaving,
+    PollClosed,
+    ballot_key,
+    check_settings,
+    voter_key,
+)
 from bot.domain.suppression import Shown, suppress_breakdown
 from db import members, polls
 from db.database import Database
@@ -189,6 +195,7 @@ async def _run_election(tmp_path, name, order, monkeypatch, changes):
         current["voter"] = user_id
         await vote(db, poll_id, user_id, choice_of[user_id])
     keys = [voter_key(secret, GUILD, u) for u in VOTERS]
+    keys += [ballot_key(secret, SECRET, True, GUILD, u) for u in VOTERS]
     await polls.close_poll(db, poll_id, NOW + timedelta(days=1))
     await polls.compact(db)
     ids = [r["id"] for r in await db.fetchall("SELECT id FROM ballots")]
@@ -306,7 +313,11 @@ async def test_leaving_erases_named_votes_and_unlinks_anonymous_ones(db):
         await vote(db, poll_id, bob, "1")
     exported = await export_all(db, GUILD, alice)
     assert {r["poll_id"] for r in exported["poll_voters"]} == {named, anonymous}
-    assert {r["poll_id"] for r in exported["ballots"]} == {named, anonymous}
+    assert {r["poll_id"] for r in exported["ballots"]} == {named}
+    # An open anonymous ballot is found only with the bot's secret (not in the tables).
+    mine = await polls.open_anonymous_ballots(db, GUILD, alice, SECRET)
+    assert [(r["poll_id"], r["choice"]) for r in mine] == [(anonymous, "0")]
+    assert await polls.open_anonymous_ballots(db, GUILD, alice, b"another bot's secret!") == []
     assert str(bob) not in json.dumps(exported)
     await erase_all(db, GUILD, alice, SECRET)
     assert await db.fetchval("SELECT count(*) FROM ballots WHERE poll_id = ?", (named,)) == 1
@@ -340,7 +351,7 @@ async def test_leaving_and_joining_again_cannot_cast_a_second_anonymous_ballot(d
     ]
     assert await polls.counted_after_leaving(db, GUILD + 1, alice, SECRET) == []  # another server's
     assert await polls.counted_after_leaving(db, GUILD, carol, SECRET) == []
-    assert (await export_all(db, GUILD, carol))["ballots"][0]["choice"] == "2"
+    assert (await polls.open_anonymous_ballots(db, GUILD, carol, SECRET))[0]["choice"] == "2"
     closed, _ = await polls.close_poll(db, poll_id, NOW + timedelta(hours=1))
     assert closed.turnout == 3 and closed.result.totals == (1, 1, 1)
     assert await db.fetchval("SELECT count(*) FROM poll_left_voters") == 0  # gone with the key
@@ -446,3 +457,102 @@ async def test_ballot_ids_are_random_and_carry_no_order(db):
     assert all(len(i) == 32 and int(i, 16) >= 0 for i in ids)
     with pytest.raises(sqlite3.OperationalError):
         await db.fetchval("SELECT rowid FROM ballots")
+
+
+# -- open ballots keyed with the bot's own secret too -------------------------------
+
+
+async def test_a_database_copy_without_the_bot_secret_links_no_open_ballot(db, tmp_path):
+    """The poll's secret is in the database while it is open; the bot's is not. Trying
+    every member id against every ballot key of a copy, with what the copy holds,
+    matches nothing; with the bot's secret each voter's ballot is found."""
+    await join(db, *VOTERS)
+    poll_id = await new_poll(db, anonymous=True)
+    for n, user_id in enumerate(VOTERS):
+        await vote(db, poll_id, user_id, str(n % 3))
+    await db.checkpoint()
+    copy = sqlite3.connect(tmp_path / "polls.db")
+    try:
+        (poll_secret,) = copy.execute("SELECT secret FROM poll_secrets").fetchone()
+        stored = {k for (k,) in copy.execute("SELECT voter_key FROM ballots")}
+        guilds = {g for (g,) in copy.execute("SELECT DISTINCT guild_id FROM members")}
+        ids = [u for (u,) in copy.execute("SELECT user_id FROM members")]
+    finally:
+        copy.close()
+    assert len(stored) == len(VOTERS)
+    for guild_id in guilds:
+        for user_id in ids:
+            for text in (f"{guild_id}:{user_id}", f"{user_id}", f"ballot:{guild_id}:{user_id}"):
+                guess = hmac.new(poll_secret, text.encode(), hashlib.sha256).hexdigest()
+                assert guess not in stored
+                again = hmac.new(poll_secret, guess.encode(), hashlib.sha256).hexdigest()
+                assert again not in stored
+    found = {ballot_key(poll_secret, SECRET, True, GUILD, u) for u in VOTERS}
+    assert found == stored
+    # A named poll's ballot names its voter anyway: its key needs only the poll's secret.
+    named = await new_poll(db, anonymous=False)
+    await vote(db, named, VOTERS[0], "1")
+    named_secret = await db.fetchval("SELECT secret FROM poll_secrets WHERE poll_id = ?", (named,))
+    assert (
+        await db.fetchval(
+            "SELECT choice FROM ballots WHERE poll_id = ? AND voter_key = ?",
+            (named, voter_key(named_secret, GUILD, VOTERS[0])),
+        )
+        == "1"
+    )
+
+
+async def test_a_voter_changes_their_anonymous_vote_after_a_restart(tmp_path):
+    path = tmp_path / "restart.db"
+    db = await Database.open(path)
+    await db.migrate()
+    assert await polls.adopt_bot_secret(db, SECRET) == "first"
+    await join(db, VOTERS[0])
+    poll_id = await new_poll(db, anonymous=True)
+    assert await vote(db, poll_id, VOTERS[0], "0") is False
+    await db.close()
+    db = await Database.open(path)  # a restart: nothing but the file and the bot's secret
+    try:
+        assert await polls.adopt_bot_secret(db, SECRET) == "same"
+        poll = await polls.get_poll(db, poll_id)
+        assert (await polls.ballot_of(db, poll, VOTERS[0], SECRET))[0] == ("0", None)
+        assert await vote(db, poll_id, VOTERS[0], "2") is True  # changed, not a second one
+        assert await db.fetchval("SELECT count(*) FROM ballots") == 1
+        assert await polls.set_reason(db, poll_id, VOTERS[0], "because", NOW, SECRET)
+    finally:
+        await db.close()
+
+
+async def test_start_up_keys_older_open_ballots_again_then_refuses_a_changed_secret(db):
+    """A database from before: open anonymous ballots under the poll's secret alone, no
+    fingerprint. The first start keys them again (voters can still change their vote);
+    a later start with another secret is refused while an anonymous poll is open."""
+    alice, bob = VOTERS[:2]
+    await join(db, alice, bob)
+    poll_id = await new_poll(db, anonymous=True)
+    await vote(db, poll_id, alice, "0")
+    await vote(db, poll_id, bob, "1")
+    poll_secret = await db.fetchval("SELECT secret FROM poll_secrets WHERE poll_id = ?", (poll_id,))
+    for user_id in (alice, bob):  # as the older code stored them
+        await db.execute(
+            "UPDATE ballots SET voter_key = ? WHERE voter_key = ?",
+            (
+                voter_key(poll_secret, GUILD, user_id),
+                ballot_key(poll_secret, SECRET, True, GUILD, user_id),
+            ),
+        )
+    assert await polls.adopt_bot_secret(db, SECRET) == "first"
+    poll = await polls.get_poll(db, poll_id)
+    assert (await polls.ballot_of(db, poll, alice, SECRET))[0] == ("0", None)
+    assert await vote(db, poll_id, bob, "2") is True
+    assert await db.fetchval("SELECT count(*) FROM ballots") == 2
+    assert await polls.adopt_bot_secret(db, SECRET) == "same"
+    other = b"o" * 40
+    with pytest.raises(polls.SecretChanged) as refused:
+        await polls.adopt_bot_secret(db, other)
+    assert refused.value.open_polls == 1
+    assert await polls.adopt_bot_secret(db, SECRET) == "same"  # nothing was changed
+    await polls.close_poll(db, poll_id, NOW + timedelta(hours=1))
+    assert await polls.adopt_bot_secret(db, other) == "changed"  # no open poll: fine
+    fingerprint = await db.fetchval("SELECT value FROM meta WHERE key = 'secret_fingerprint'")
+    assert other.decode() not in fingerprint and fingerprint != other.hex()

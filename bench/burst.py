@@ -110,7 +110,12 @@ async def run(root: Path, scale: h.Scale) -> h.Figure:
         for name, bot in (("baseline", shaped), ("bare bot", bare)):
             hello = await bot.user("host").slash("hello")
             assert hello.message is not None
-            bursts[name] = (bot, [bot.user(f"member{i}") for i in range(n)], hello.message, "Say hi")
+            bursts[name] = (
+                bot,
+                [bot.user(f"member{i}") for i in range(n)],
+                hello.message,
+                "Say hi",
+            )
         people = seed_members(world, n, purposes=h.EVERY_DM)
         bursts["Speak Back"] = (world, people, await h.create_poll(world), "Vote")
         await h.reset_lag(world)

@@ -155,8 +155,9 @@ class Gateway:
             "geo_ordered_rtc_regions": [],
         }
         await self._send(session, "READY", ready)
+        only = None if session.intents & GUILD_PRESENCES else self.state.bot.id
         for guild in present:
-            await self._send(session, "GUILD_CREATE", guild.create_payload(self.state.now))
+            await self._send(session, "GUILD_CREATE", guild.create_payload(self.state.now, only))
         self._update_connected()
         return session
 

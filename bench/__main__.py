@@ -23,7 +23,7 @@ import traceback
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import badinput, burst, fanout, outage, startup, writes
+from bench import badinput, burst, fanout, outage, shard, startup, writes
 from bench import harness as h
 
 RESULTS = Path(__file__).with_name("results.json")
@@ -35,6 +35,7 @@ FIGURES = {
     4: outage.run,
     5: startup.run,
     7: badinput.run,
+    8: shard.run,
 }
 TITLES = {
     1: "Interaction burst",
@@ -44,6 +45,7 @@ TITLES = {
     5: "Start-up",
     6: "Event-loop health",
     7: "Bad input",
+    8: "One shard's worth of servers",
 }
 
 

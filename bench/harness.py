@@ -50,6 +50,9 @@ class Scale:
     startup_polls: int
     startup_members: int
     bad_inputs: int  # figure 7: generated interactions
+    shard_servers: int  # figure 8: servers in one process (its baseline has 10)
+    shard_members: int  # figure 8: members over all those servers
+    shard_networks: int  # figure 8: linked networks of 5 servers each
 
     def describe(self) -> dict[str, int | str]:
         return asdict(self)
@@ -68,6 +71,9 @@ FULL = Scale(
     startup_polls=10_000,
     startup_members=50_000,
     bad_inputs=5000,
+    shard_servers=2_500,
+    shard_members=100_000,
+    shard_networks=20,
 )
 # A shorter run (about 4 minutes): the N except 3,000 reminders in figure 4.
 QUICK = Scale(
@@ -83,6 +89,9 @@ QUICK = Scale(
     startup_polls=10_000,
     startup_members=50_000,
     bad_inputs=5000,
+    shard_servers=2_500,
+    shard_members=100_000,
+    shard_networks=20,
 )
 SMOKE = Scale(
     name="smoke",
@@ -97,6 +106,9 @@ SMOKE = Scale(
     startup_polls=50,
     startup_members=200,
     bad_inputs=60,
+    shard_servers=40,
+    shard_members=800,
+    shard_networks=2,
 )
 SCALES = {s.name: s for s in (FULL, QUICK, SMOKE)}
 

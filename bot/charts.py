@@ -15,16 +15,16 @@ from __future__ import annotations
 import io
 import textwrap
 from collections.abc import Sequence
-
-import matplotlib
-
-matplotlib.use("Agg")
-
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
+from typing import TYPE_CHECKING
 
 from bot.strings import charts as words
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+# matplotlib is imported when the first chart is drawn, not at start-up: importing it
+# takes about 1.5 s on a small machine, every start, for a bot that may draw a chart a
+# day (figure 8 in docs/benchmarks.md).
 
 BAR_COLOUR = "#1d4e89"  # contrast 8.6:1 on white
 TEXT_COLOUR = "#111111"
@@ -55,6 +55,12 @@ def render_results_chart(
     """A horizontal bar chart of ``values`` per option, as PNG bytes."""
     if len(labels) != len(values):
         raise ValueError("labels and values must be the same length")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     wrapped = [wrap_label(f"{n}. {label}") for n, label in enumerate(labels, start=1)]
     figure = Figure(figsize=_figure_size(wrapped, title), dpi=DPI, layout="constrained")
     FigureCanvasAgg(figure)
@@ -82,6 +88,8 @@ def _draw(
     value_label: str,
     note: str | None,
 ) -> None:
+    from matplotlib.ticker import MaxNLocator
+
     axes = figure.add_subplot()
     positions = list(range(len(wrapped)))
     bars = axes.barh(positions, values, color=BAR_COLOUR, edgecolor=TEXT_COLOUR, height=0.7)

@@ -67,9 +67,12 @@ def extension_names(config: Config | None = None) -> list[str]:
     return [TEST_CONTROL, *FEATURES] if test_control else list(FEATURES)
 
 
-class SpeakBack(commands.Bot):
+class SpeakBack(commands.AutoShardedBot):
+    """Sharded as Discord recommends (one shard up to 2,500 servers), or SHARD_COUNT."""
+
     def __init__(self, config: Config, clock: Clock | None = None) -> None:
         super().__init__(
+            shard_count=config.shard_count,
             command_prefix=commands.when_mentioned,
             intents=build_intents(),
             allowed_mentions=discord.AllowedMentions.none(),
@@ -93,6 +96,7 @@ class SpeakBack(commands.Bot):
         self.retention: Retention = None  # type: ignore[assignment]
         self.posts: Posts = None  # type: ignore[assignment]
         self.synced_ready = asyncio.Event()
+        self.identify_concurrency = 1  # Discord's session_start_limit.max_concurrency
 
     # -- start-up -----------------------------------------------------------
 
@@ -113,19 +117,31 @@ class SpeakBack(commands.Bot):
             services.delivery,
         )
         self.retention, self.posts = services.retention, services.posts
-        if self.config.uses_custom_api:
-            await self._use_custom_gateway()
+        await self._read_gateway()
         for name in extension_names(self.config):  # features register job handlers here
             await self.load_extension(name)
         await services.start()
         await self.sync_commands_if_changed()
 
-    async def _use_custom_gateway(self) -> None:
-        # The non-sharded client dials DEFAULT_GATEWAY, and falls back to it after an
-        # invalidated session, so point the default itself at the API's gateway.
-        _, url, _ = await self.http.get_bot_gateway()
-        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(url)
-        log.info("Using gateway %s", url)
+    async def _read_gateway(self) -> None:
+        _, url, limits = await self.http.get_bot_gateway()
+        self.identify_concurrency = max(1, int(limits.get("max_concurrency", 1)))
+        if self.config.uses_custom_api:
+            # A fixed SHARD_COUNT dials DEFAULT_GATEWAY, and every shard falls back to it
+            # after an invalidated session, so point the default itself at the API's.
+            discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(url)
+            log.info("Using gateway %s", url)
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        # Discord lets `max_concurrency` shards identify in each 5-second window (shards
+        # 0..n-1 together, then n..2n-1, ...); discord.py's own hook waits 5 s before
+        # every shard but the first, whatever Discord allows.
+        if initial or shard_id is None or shard_id % self.identify_concurrency:
+            return
+        await asyncio.sleep(5.0)
+
+    async def on_shard_ready(self, shard_id: int) -> None:
+        log.info("Shard %d of %d is ready", shard_id + 1, self.shard_count or 1)
 
     async def on_ready(self) -> None:
         # What is loaded by now (libraries, cogs, the guild cache) lives about as long

@@ -23,6 +23,7 @@ DEFAULT_DATABASE_PATH = "data/speakback.db"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 SECRET_FILE_NAME = "speakback.secret"
 MIN_SECRET_LENGTH = 32
+MAX_SHARDS = 1024
 
 # Scopes and the permission integer the README's invite URL uses:
 # View Channels (1<<10), Send Messages (1<<11), Embed Links (1<<14),
@@ -82,6 +83,7 @@ class Config:
     secret: bytes = field(repr=False)
     log_level: str
     test_control: TestControl | None = None
+    shard_count: int | None = None  # None: as many as Discord recommends
 
     @property
     def uses_custom_api(self) -> bool:
@@ -117,6 +119,7 @@ def load_config(env: Mapping[str, str] | None = None, *, require_token: bool = T
     if log_level not in LOG_LEVELS:
         raise ConfigError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)} (got {log_level!r}).")
     secret = _parse_secret(env.get("SPEAKBACK_SECRET", ""))
+    shard_count = _parse_shard_count(env.get("SHARD_COUNT", ""))
     return Config(
         token=token,
         database_path=database_path,
@@ -125,6 +128,7 @@ def load_config(env: Mapping[str, str] | None = None, *, require_token: bool = T
         secret=Secret(secret if secret is not None else b""),
         log_level=log_level,
         test_control=_parse_test_control(env),
+        shard_count=shard_count,
     )
 
 
@@ -174,6 +178,19 @@ def _parse_snowflake(name: str, raw: str) -> int | None:
         raise ConfigError(
             f"{name} must be a Discord server ID: 17 to 20 digits, e.g. 123456789012345678 "
             f"(got {raw!r})."
+        )
+    return int(raw)
+
+
+def _parse_shard_count(raw: str) -> int | None:
+    raw = raw.strip().lower()
+    if raw in ("", "auto"):
+        return None
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_SHARDS:
+        raise ConfigError(
+            f"SHARD_COUNT must be a whole number from 1 to {MAX_SHARDS}, or auto to use as "
+            f"many shards as Discord recommends (got {raw!r}). Most bots need no setting: "
+            "Discord asks for a second shard only past 2,500 servers."
         )
     return int(raw)
 

@@ -133,7 +133,7 @@ async def start_control_server(bot: SpeakBack, port: int) -> web.AppRunner:
     app = web.Application()
 
     async def health(_: web.Request) -> web.Response:
-        return web.json_response({"ready": bot.is_fully_ready})
+        return web.json_response({"ready": bot.is_fully_ready, "guilds": len(bot.guilds)})
 
     async def clock(request: web.Request) -> web.Response:
         body = await request.json()

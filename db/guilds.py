@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from db.database import Database
@@ -12,6 +13,17 @@ async def mark_present(db: Database, guild_id: int, name: str | None, now: datet
         "INSERT INTO guild_presence (guild_id, name, joined_at) VALUES (?, ?, ?) "
         "ON CONFLICT(guild_id) DO UPDATE SET name = excluded.name, removed_at = NULL",
         (guild_id, name, now.isoformat()),
+    )
+
+
+async def mark_all_present(
+    db: Database, present: Iterable[tuple[int, str | None]], now: datetime
+) -> None:
+    """`mark_present` for every server the bot is in, in one statement (at start-up)."""
+    await db.executemany(
+        "INSERT INTO guild_presence (guild_id, name, joined_at) VALUES (?, ?, ?) "
+        "ON CONFLICT(guild_id) DO UPDATE SET name = excluded.name, removed_at = NULL",
+        [(guild_id, name, now.isoformat()) for guild_id, name in present],
     )
 
 

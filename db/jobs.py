@@ -55,6 +55,11 @@ async def cancel(db: Database, key: str) -> bool:
     return await db.execute("DELETE FROM jobs WHERE key = ? AND state = 'pending'", (key,)) > 0
 
 
+async def pending_keys(db: Database, kind: str) -> set[str]:
+    rows = await db.fetchall("SELECT key FROM jobs WHERE kind = ? AND state = 'pending'", (kind,))
+    return {row[0] for row in rows}
+
+
 async def next_due(db: Database) -> datetime | None:
     value = await db.fetchval("SELECT min(due_at) FROM jobs WHERE state = 'pending'")
     return datetime.fromisoformat(value) if value else None

@@ -56,12 +56,16 @@ class StatusCog(commands.Cog):
 
     @commands.Cog.listener()
     async def on_guild_available(self, guild: discord.Guild) -> None:
+        if not self.bot.is_ready():
+            return  # start-up: on_ready marks every server at once
         await flows.bot_present(self.services, guild.id, guild.name)
 
     @commands.Cog.listener()
     async def on_ready(self) -> None:
+        here = [(g.id, g.name) for g in self.bot.guilds]
+        await flows.all_present(self.services, here)
         # A removal while the bot was offline arrives as no GUILD_CREATE at all.
-        await flows.note_removals_while_away(self.services, (g.id for g in self.bot.guilds))
+        await flows.note_removals_while_away(self.services, (guild_id for guild_id, _ in here))
 
     @commands.Cog.listener()
     async def on_guild_remove(self, guild: discord.Guild) -> None:

@@ -49,6 +49,10 @@ async def bot_present(services: Services, guild_id: int, name: str) -> None:
     await services.retention.bot_present(guild_id, name, services.clock.now())
 
 
+async def all_present(services: Services, present: Iterable[tuple[int, str]]) -> None:
+    await services.retention.all_present(list(present), services.clock.now())
+
+
 async def bot_removed(services: Services, guild_id: int) -> None:
     await services.retention.bot_removed(guild_id, services.clock.now())
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from bench import badinput, burst, fanout, outage, startup, writes
+from bench import badinput, burst, fanout, outage, shard, startup, writes
 from bench import harness as h
 from bench.__main__ import event_loop_health, table
 from tests.emulator.process import ECHO_BOT
@@ -114,3 +114,9 @@ async def test_the_ballot_shaped_baseline_answers_say_hi_once_with_an_embed_and_
         assert [c["type"] for c in walk(reply.message.components) if c["type"] == 3] == [3]
     await world.settle()
     assert "Traceback" not in world.bot_log()  # answered by the DynamicItem alone
+
+
+async def test_one_shards_worth_every_server_ready_every_press_answered_nothing_lost(tmp_path):
+    figure = await shard.run(tmp_path, SMOKE)
+    assert_invariants(figure)  # servers ready, presses answered, invitations once each
+    assert figure.sizes["servers"] == SMOKE.shard_servers

@@ -141,6 +141,24 @@ async def test_a_removed_server_is_erased_after_30_days_and_not_before(world):
             assert left == [(0,)], f"{table} still has rows of the removed server"
 
 
+async def test_a_server_that_took_the_bot_back_while_it_was_offline_is_kept(world):
+    # At start-up every server is marked present at once (on_ready, not one write per
+    # GUILD_CREATE): one the bot was removed from and re-invited to while it was down
+    # must still have its erase cancelled.
+    await world.mod.slash("setup timezone", zone="Europe/Dublin")
+    guild_id = world.guild().id
+    await world.remove_bot_from_guild()
+    world.guild().model.bot_present = True  # invited again while the bot is offline
+    await world.restart_bot()
+    await world.advance(days=31)
+    assert db_rows(
+        world, "SELECT count(*) FROM guild_settings WHERE guild_id = ?", (guild_id,)
+    ) == [(1,)]
+    assert db_rows(
+        world, "SELECT removed_at FROM guild_presence WHERE guild_id = ?", (guild_id,)
+    ) == [(None,)]
+
+
 async def test_user_text_with_everyone_or_a_role_mention_never_pings(world):
     organisers = world.role("Organisers")
     form = await world.mod.slash("setup support")

@@ -5,7 +5,7 @@ the same test-control contract as Speak Back (`/health`, `/settle`, `/clock`).
 
 With ECHO_HI_AS_BALLOT=1 its "Say hi" button is answered the way Speak Back answers
 *Vote*, still without a database: routed as a `DynamicItem`, with an embed and a select
-(`python -m bench.burst_compare`, which measures what Speak Back adds to that).
+(figure 1's baseline in `make bench`: what Speak Back adds to that work).
 
     python -m tests.emulator.echo_bot   # env: DISCORD_TOKEN, DISCORD_API_BASE,
                                         # SPEAKBACK_TEST_CONTROL_PORT, GUILD_READY_TIMEOUT

@@ -245,8 +245,11 @@ class Guild:
             "application_id": None,
         }
 
-    def create_payload(self, joined_at: datetime) -> dict[str, Any]:
-        """GUILD_CREATE: the guild plus channels, members and the extra gateway fields."""
+    def create_payload(self, joined_at: datetime, only: int | None = None) -> dict[str, Any]:
+        """GUILD_CREATE: the guild plus channels, members (only the user `only`, if given:
+        what a bot without the presences intent receives) and the extra gateway fields."""
+        members = [self.members[only]] if only in self.members else []
+        shown = self.members.values() if only is None else members
         data = self.payload()
         data.update(
             {
@@ -255,7 +258,7 @@ class Guild:
                 "unavailable": False,
                 "member_count": len(self.members),
                 "voice_states": [],
-                "members": [m.payload() for m in self.members.values()],
+                "members": [m.payload() for m in shown],
                 "channels": [c.payload() for c in self.channels.values()],
                 "threads": [],
                 "presences": [],

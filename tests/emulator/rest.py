@@ -133,8 +133,18 @@ class Rest:
         return 200, {"url": self.em.gateway_url}
 
     async def gateway_bot(self, call: Call) -> tuple[int, Any]:
-        limit = {"total": 1000, "remaining": 999, "reset_after": 86_400_000, "max_concurrency": 1}
-        return 200, {"url": self.em.gateway_url, "shards": 1, "session_start_limit": limit}
+        state = self.em.state
+        limit = {
+            "total": 1000,
+            "remaining": 999,
+            "reset_after": 86_400_000,
+            "max_concurrency": state.max_concurrency,
+        }
+        return 200, {
+            "url": self.em.gateway_url,
+            "shards": state.recommended_shards,
+            "session_start_limit": limit,
+        }
 
     async def me(self, call: Call) -> tuple[int, Any]:
         return 200, self.state.bot.payload() | {"verified": True, "mfa_enabled": False}

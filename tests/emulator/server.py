@@ -369,7 +369,7 @@ class Emulator:
 
     async def add_bot_to_guild(self, guild: Guild) -> None:
         guild.bot_present = True
-        if self.gateway.current is not None:
+        if self.gateway.session_for(guild.id) is not None:
             await self.dispatch("GUILD_CREATE", guild.create_payload(self.state.now))
 
     async def wait_quiet(self, quiet: float = 0.05, give_up_after: float = 10.0) -> None:

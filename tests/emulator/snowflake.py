@@ -22,3 +22,13 @@ class Snowflakes:
         candidate = max(ms, 0) << 22
         self._last = max(self._last + 1, candidate)
         return self._last
+
+    def next_own_millisecond(self, when: datetime) -> int:
+        """An id in a millisecond of its own, as servers made at different times have.
+
+        Sharding reads the millisecond (`(guild_id >> 22) % shards`), so servers made
+        together in one driven instant would otherwise all land on one shard.
+        """
+        ms = int(when.timestamp() * 1000) - DISCORD_EPOCH_MS
+        self._last = max(((self._last >> 22) + 1) << 22, max(ms, 0) << 22)
+        return self._last

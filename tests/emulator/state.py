@@ -61,6 +61,9 @@ class State:
         self.commands: dict[int | None, list[dict[str, Any]]] = {}  # None = global
         self.scheduled_events: dict[int, dict[str, Any]] = {}
         self._nonces: dict[tuple[int, str], tuple[float, Message]] = {}
+        # What GET /gateway/bot recommends: shards, and how many may identify at once.
+        self.recommended_shards = 1
+        self.max_concurrency = 1
 
     # -- identity -----------------------------------------------------------
 
@@ -78,7 +81,9 @@ class State:
         return user
 
     def add_guild(self, name: str, owner: User | None = None) -> Guild:
-        gid = self.new_id()
+        # With several shards, servers need creation times apart to spread over them.
+        sharded = self.recommended_shards > 1
+        gid = self.ids.next_own_millisecond(self.now) if sharded else self.new_id()
         if owner is None:
             owner = self.add_user(f"{name.split()[0].lower()}-owner")
         guild = Guild(gid, name, owner.id, created_at=self.now)

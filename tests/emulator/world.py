@@ -514,11 +514,15 @@ class World:
         env: dict[str, str] | None = None,
         quiet: float = 0.05,
         followup_timeout: float = 15.0,
+        shards: int = 1,
+        max_concurrency: int = 1,
     ) -> None:
         self.root = Path(root)
         self.root.mkdir(mode=0o700, parents=True, exist_ok=True)  # as the bot's own folder
         self.emulator = Emulator(now, ack_deadline=ack_deadline, rate_limits=rate_limits)
         self.state = self.emulator.state
+        self.state.recommended_shards = shards
+        self.state.max_concurrency = max_concurrency
         self.bot_command = list(bot_command or SPEAKBACK)
         self.quiet = quiet
         self.followup_timeout = followup_timeout

@@ -45,6 +45,9 @@ def test_token_is_not_in_repr():
         ("DISCORD_API_BASE", "discord.com/api", "DISCORD_API_BASE"),
         ("LOG_LEVEL", "verbose", "LOG_LEVEL"),
         ("SPEAKBACK_SECRET", "short", "SPEAKBACK_SECRET"),
+        ("SHARD_COUNT", "two", "whole number"),
+        ("SHARD_COUNT", "0", "whole number"),
+        ("SHARD_COUNT", "5000", "whole number"),
     ],
 )
 def test_bad_values_get_one_line_naming_the_variable(name, value, expected_words):
@@ -54,6 +57,13 @@ def test_bad_values_get_one_line_naming_the_variable(name, value, expected_words
     message = str(caught.value)
     assert name in message and expected_words in message
     assert "\n" not in message
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"), [("", None), ("auto", None), (" AUTO ", None), ("4", 4)]
+)
+def test_shard_count_is_automatic_unless_a_number_is_given(raw, expected):
+    assert load_config({"DISCORD_TOKEN": TOKEN, "SHARD_COUNT": raw}).shard_count == expected
 
 
 def test_custom_api_base_is_trimmed_and_flagged():

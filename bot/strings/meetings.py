@@ -15,7 +15,7 @@ ICS_DESCRIPTION = "Get a calendar file (.ics) for a meeting or its whole series"
 LIST_DESCRIPTION = "See upcoming meetings, soonest first, with your answer"
 
 TITLE_HELP = "What the meeting is called, e.g. `Champions catch-up`"
-START_HELP = "When it starts, e.g. `2026-12-03 18:00` or `next tuesday 6pm` (server time)"
+START_HELP = "When it starts, e.g. `3 Dec 18:00` or `next tuesday 6pm` (server time)"
 DURATION_HELP = "How long, in minutes (default 60)"
 PLACE_HELP = "Where: a room, an address or a video link"
 REPEAT_HELP = "none (default), weekly, fortnightly, or monthly on the same weekday"

@@ -58,6 +58,25 @@ DRAFT_GONE = (
     "This meeting was already posted, or the draft has expired. "
     "Use `/meeting schedule` to start again."
 )
+DRAFT_ASKING = (
+    "Please answer the question on the read-back first (morning or evening, or which "
+    "length). Nothing was posted."
+)
+ECHO_NOTE = "_{note}_"
+ECHO_AM_PM = (
+    "**Starts:** {clock} could be morning or evening. Please choose:\n"
+    "- **{am}**: {am_plain}\n- **{pm}**: {pm_plain}\nNothing is posted until you choose."
+)
+ECHO_TWO_LENGTHS = (
+    "**Length:** the time you typed is {typed} long, but the duration you gave is "
+    "{given}. Which is right? Nothing is posted until you choose."
+)
+PICK_RANGE = "{length}, as typed in the time"
+PICK_GIVEN = "{length}, the duration given"
+EDIT_TWO_LENGTHS = (
+    "The time you typed is {typed} long, but the duration you gave is {given}. Please give "
+    "one of them, or make them match. Nothing was changed."
+)
 DRAFT_PAST = (
     "The start time has passed while this was waiting. Please press **Change** and give "
     "a later time. Nothing was posted."

@@ -49,7 +49,7 @@ from bot.domain.opportunities import (
     summarise_fan_out,
     waitlist_position,
 )
-from bot.domain.when import WhenError, parse_when
+from bot.domain.when import DAY_FIRST, Reading, WhenError, definite, read_time
 from bot.networks import audience, may_answer_from, per_server_lines
 from bot.posts import Posted, Published, Target, message_link
 from bot.strings import opportunities as text
@@ -184,17 +184,40 @@ async def find_shared_opportunities(
 # -- posting ----------------------------------------------------------------------------
 
 
-def read_when(value: str | None, zone: str, now: datetime) -> tuple[str | None, datetime | None]:
-    """A date we can show as a timestamp, or plain words ("Tuesdays in January")."""
+def read_when(
+    value: str | None, zone: str, now: datetime, date_order: str = DAY_FIRST
+) -> tuple[str | None, datetime | None]:
+    """A date we can show as a timestamp, or plain words ("Tuesdays in January").
+    Read by the one reader; only what it cannot read at all is kept as words."""
+    reading = read_when_typed(value, zone, now, date_order)
+    if reading is None:
+        cleaned = clean_text(value, what="time", limit=MAX_WHEN_TEXT)
+        return cleaned, None
+    return None, definite(reading, value or "")
+
+
+def read_when_typed(
+    value: str | None, zone: str, now: datetime, date_order: str = DAY_FIRST
+) -> Reading | None:
+    """`when:` read as a time, or None when it is words we keep as typed. A time we
+    understood but cannot use (passed, too far, a range) is refused kindly."""
     cleaned = clean_text(value, what="time", limit=MAX_WHEN_TEXT)
     if cleaned is None:
-        return None, None
+        return None
     try:
-        return None, parse_when(cleaned, zone, now)
+        return read_time(cleaned, zone, now, date_order=date_order)
     except WhenError as error:
-        if error.kind == "past":
-            raise
-        return cleaned, None
+        if error.kind in ("unreadable", "no_time"):
+            return None
+        raise
+
+
+def read_closes(
+    value: str | None, zone: str, now: datetime, date_order: str = DAY_FIRST
+) -> Reading | None:
+    if not value:
+        return None
+    return read_time(value, zone, now, date_order=date_order)
 
 
 @dataclass(frozen=True)
@@ -239,11 +262,10 @@ async def post_opportunity(
     description = clean_text(
         draft.description, what="description", limit=MAX_DESCRIPTION, required=True
     )
-    when_text, when_at = read_when(draft.when, settings.timezone, now)
+    when_text, when_at = read_when(draft.when, settings.timezone, now, settings.date_order)
     places = check_places(draft.places)
-    closes_at = check_closes(
-        parse_when(draft.closes, settings.timezone, now) if draft.closes else None, now
-    )
+    closes = read_closes(draft.closes, settings.timezone, now, settings.date_order)
+    closes_at = check_closes(definite(closes, draft.closes or "") if closes else None, now)
     allocation = check_allocation(draft.allocation, places, closes_at)
     # Home is the announcements channel, else here.
     channel_id = settings.announcements_channel_id or here_channel_id
@@ -572,7 +594,9 @@ async def edit_opportunity(
             asked.description, what="description", limit=MAX_DESCRIPTION, required=True
         )
     if asked.when is not None:
-        changes["when_text"], changes["when_at"] = read_when(asked.when, settings.timezone, now)
+        changes["when_text"], changes["when_at"] = read_when(
+            asked.when, settings.timezone, now, settings.date_order
+        )
     if asked.places is not None:
         confirmed = await repo.confirmed_count(db, opp.id)
         changes["places"] = check_new_places(opp, asked.places, confirmed)
@@ -583,7 +607,9 @@ async def edit_opportunity(
             asked.content_note, what="content note", limit=MAX_SHORT_NOTE
         )
     if asked.closes is not None:
-        changes["closes_at"] = check_closes(parse_when(asked.closes, settings.timezone, now), now)
+        closes = read_closes(asked.closes, settings.timezone, now, settings.date_order)
+        assert closes is not None
+        changes["closes_at"] = check_closes(definite(closes, asked.closes), now)
     if asked.clear is not None:
         changes |= clear_changes(opp, asked.clear, set(changes))
     if not changes:

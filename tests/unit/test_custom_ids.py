@@ -33,6 +33,8 @@ ROUTES: list[tuple[str, str, dict[str, Any]]] = [
     ("meetname:7:off", "NameButton", {"meeting_id": 7, "show": False}),
     ("meetdraft:12:post", "DraftButton", {"draft_id": 12, "action": "post"}),
     ("meetdraft:12:change", "DraftButton", {"draft_id": 12, "action": "change"}),
+    ("meetpick:12:am", "MeetingPickButton", {"draft_id": 12, "choice": "am"}),
+    ("meetpick:12:given", "MeetingPickButton", {"draft_id": 12, "choice": "given"}),
     ("member:agree:3", "AgreeButton", {"version": 3}),
     (
         "member:agree:3:poll:42:vote",
@@ -63,6 +65,8 @@ ROUTES: list[tuple[str, str, dict[str, Any]]] = [
     ("opp:7:name:keep:99", "NameButton", {"opp_id": 7, "choice": "keep", "guild_id": 99}),
     ("opp:7:roster", "RosterButton", {"opp_id": 7}),
     ("poll:42:vote", "VoteButton", {"poll_id": 42}),
+    ("polldraft:9:post", "PollDraftButton", {"draft_id": 9, "action": "post"}),
+    ("polldraft:9:pm", "PollDraftButton", {"draft_id": 9, "action": "pm"}),
     ("poll:42:single", "SingleSelect", {"poll_id": 42}),
     ("poll:42:multi", "MultiSelect", {"poll_id": 42}),
     ("poll:42:rk:1.3-2", "RankSelect", {"poll_id": 42, "state": "1.3-2"}),

@@ -58,6 +58,19 @@ async def take_draft(
         return data
 
 
+async def latest_field(
+    db: Database, kind: str, guild_id: int, user_id: int, key: str, value: str, wanted: str
+) -> str:
+    """`wanted` from this organiser's newest draft whose `key` is `value` ("" if none)."""
+    stored = await db.fetchval(
+        f"SELECT json_extract(data, '$.' || ?) FROM {KINDS[kind]} "
+        "WHERE guild_id = ? AND user_id = ? AND json_extract(data, '$.' || ?) = ? "
+        "ORDER BY id DESC LIMIT 1",
+        (wanted, guild_id, user_id, key, value),
+    )
+    return stored or ""
+
+
 # -- personal data registry ----------------------------------------------------------------
 
 

@@ -107,9 +107,10 @@ async def test_an_interested_press_after_a_notice_change_leaves_the_opportunity_
 ):
     await world.mod.slash("setup channel", announcements=world.channel("announcements"))
     (alice,) = seed_members(world, ["alice"])
-    await world.mod.slash(
+    readback = await world.mod.slash(
         "opportunity post", title="Co-deliver staff training", description="Half a day."
     )
+    await world.mod.click(readback, "Post it")
     post = world.channel("announcements").last
     await change_notice(world)
     before = looks(post)

@@ -141,3 +141,59 @@ async def test_a_meeting_typed_as_a_range_is_a_start_and_a_length_and_asks_when_
     posted = await world.mod.click(evening, meeting_text.POST_IT)
     assert "Posted" in posted.text
     assert rows(world, "SELECT start_local FROM meetings") == [("2026-12-03T18:30:00",)]
+
+
+async def test_an_opportunity_is_read_back_and_change_opens_a_form_of_five(world):
+    organiser = await set_up(world)
+    channel = world.channel("announcements")
+    before = len(channel.messages)
+    readback = await organiser.slash(
+        "opportunity post",
+        title="Interview panel",
+        description="Sit on a panel.",
+        when="10/12 2pm",
+        places=3,
+        payment="GBP 25 voucher",
+        content_note="talk of restraint",
+        closes="friday 5pm",
+    )
+    assert "as I read it" in readback.text
+    assert "Thursday 10 December 2026, 2:00pm (Europe/London)" in readback.text  # day first
+    assert "**Places:** 3" in readback.text and "GBP 25 voucher" in readback.text
+    assert "**Content note:** talk of restraint" in readback.text
+    assert "**Replies close:** Friday 4 December 2026, 5:00pm" in readback.text
+    assert readback.buttons == ["Post it", "Change"]
+    assert len(channel.messages) == before
+    assert rows(world, "SELECT count(*) FROM opportunity_drafts") == [(1,)]
+
+    change = await organiser.click(readback, "Change")
+    assert change.modal is not None
+    inputs = [c for row in change.modal["components"] for c in row.get("components", [])]
+    assert [c["custom_id"] for c in inputs] == [
+        "title", "description", "when", "closes", "content_note"
+    ]  # fmt: skip
+    changed = await organiser.submit_modal(change, when="Tuesdays in January", closes="")
+    assert "Tuesdays in January (shown as you wrote it)" in changed.text
+    assert "no closing date" in changed.text
+    assert len(channel.messages) == before
+
+    done = await organiser.click(changed, "Post it")
+    assert "being posted" in done.text
+    assert rows(world, "SELECT title, when_text, places, closes_at FROM opportunities") == [
+        ("Interview panel", "Tuesdays in January", 3, None)
+    ]
+    assert rows(world, "SELECT count(*) FROM opportunity_drafts") == [(0,)]
+
+
+async def test_without_a_description_a_form_opens_and_keeps_line_breaks(world):
+    organiser = await set_up(world)
+    form = await organiser.slash("opportunity post", title="Reading group", when="thursday 6.30")
+    assert form.modal is not None and form.modal["title"] == "Describe the opportunity"
+    readback = await organiser.submit_modal(description="First line.\nSecond line.")
+    assert readback.buttons == ["6:30am", "6:30pm", "Change"]  # a bare hour: which?
+    evening = await organiser.click(readback, "6:30pm")
+    assert "Thursday 3 December 2026, 6:30pm" in evening.text
+    await organiser.click(evening, "Post it")
+    assert rows(world, "SELECT description FROM opportunities") == [("First line.\nSecond line.",)]
+    again = await organiser.slash("opportunity post", title="Reading group", places=2)
+    assert again.modal is not None  # nothing kept: that draft was posted

@@ -64,6 +64,8 @@ ROUTES: list[tuple[str, str, dict[str, Any]]] = [
     ("opp:7:name:share", "NameButton", {"opp_id": 7, "choice": "share", "guild_id": None}),
     ("opp:7:name:keep:99", "NameButton", {"opp_id": 7, "choice": "keep", "guild_id": 99}),
     ("opp:7:roster", "RosterButton", {"opp_id": 7}),
+    ("oppdraft:5:post", "OppDraftButton", {"draft_id": 5, "action": "post"}),
+    ("oppdraft:5:am", "OppDraftButton", {"draft_id": 5, "action": "am"}),
     ("poll:42:vote", "VoteButton", {"poll_id": 42}),
     ("polldraft:9:post", "PollDraftButton", {"draft_id": 9, "action": "post"}),
     ("polldraft:9:pm", "PollDraftButton", {"draft_id": 9, "action": "pm"}),

@@ -27,6 +27,7 @@ from bench import harness as h
 from tests.database import seed_members
 from tests.emulator import interactions as ix
 from tests.emulator.interactions import Interaction
+from tests.emulator.render import walk
 from tests.emulator.world import Person, World
 
 
@@ -72,14 +73,23 @@ async def run(root: Path, members: int) -> dict[str, Any]:
         reader = people[1]
         first_request = len(world.requests)
 
-        post = slash_interaction(
-            world,
-            organiser,
+        readback = await organiser.slash(
             "opportunity post",
             title="Co-deliver staff training",
             description="Help run a half-day session for ward staff on listening well.",
             places=6,
             payment="£25 an hour plus travel",
+        )
+        assert readback.message is not None, readback.text
+        post_it = next(
+            b["custom_id"] for b in walk(readback.message.components) if b.get("label") == "Post it"
+        )
+        post = h.component_interaction(
+            world,
+            organiser,
+            readback.message,
+            {"custom_id": post_it, "component_type": 2},
+            "press Post it",
         )
         started = time.monotonic()
         post_ack = await fire(world, post)

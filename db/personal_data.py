@@ -29,6 +29,7 @@ MODULES = [
     "db.polls",
     "db.meetings",
     "db.opportunities",
+    "db.drafts",
 ]
 """Erased in reverse order, so `db.members` (which others may reference) goes last."""
 

@@ -109,6 +109,22 @@ async def create_poll(
     return poll_id
 
 
+async def edit_open_poll(db: Database, poll_id: int, **changes: Any) -> bool:
+    """Change an open poll's closing time or content note; False if it has closed."""
+    allowed = {"closes_at", "content_note"}
+    if not changes or set(changes) - allowed:
+        raise ValueError(f"only {sorted(allowed)} can be edited")
+    values = {k: to_iso(v) if k == "closes_at" else v for k, v in changes.items()}
+    assignments = ", ".join(f"{name} = :{name}" for name in values)
+    return (
+        await db.execute(
+            f"UPDATE polls SET {assignments} WHERE id = :id AND state = 'open'",
+            {**values, "id": poll_id},
+        )
+        > 0
+    )
+
+
 async def set_post_outbox(db: Database, poll_id: int, row_id: int | None) -> None:
     await db.execute("UPDATE polls SET post_outbox_id = ? WHERE id = ?", (row_id, poll_id))
 

@@ -20,6 +20,7 @@ _COLUMNS = (
     "notice_version",
     "split_by_group",
     "retention_months",
+    "date_order",
 )
 
 

@@ -52,10 +52,11 @@ async def scene_network_poll(t: Transcript, world: World) -> None:
 
     olu = world.user("olu", organiser=True)
     form = await t.slash(olu, "poll create", kind="single", network=True)
-    await t.submit(
+    readback = await t.submit(
         olu, form, "the question and three options",
         question="What should the network work on this year?", options=OPTIONS,
     )  # fmt: skip
+    await t.click(olu, readback, "Post it")
     here = home.channel("announcements").last
     poll_id = int(re.search(r"Poll (\d+)", here.text).group(1))
     await world.settle()

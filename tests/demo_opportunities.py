@@ -17,7 +17,7 @@ async def scene_opportunity(t: Transcript, world: World) -> None:
     t.scene("An invitation to co-deliver staff training: saying no costs nothing")
     olu = world.user("olu", organiser=True)
     alice, bea, cal = world.user("alice"), world.user("bea"), world.user("cal")
-    await t.slash(
+    readback = await t.slash(
         olu,
         "opportunity post",
         title="Co-deliver risk training for new staff",
@@ -27,6 +27,7 @@ async def scene_opportunity(t: Transcript, world: World) -> None:
         payment="GBP 60 voucher for the half day, plus travel. Tell us if vouchers affect your benefits.",
         content_note="mentions self-harm",
     )
+    await t.click(olu, readback, "Post it")
     post = world.channel("announcements").last
     await t.click(alice, post, "I'm interested")
     await t.click(bea, post, "Not this time")

@@ -30,10 +30,11 @@ async def scene_poll(t: Transcript, world: World) -> None:
         await person.click(notice, "I agree")
     t.show_new()
     form = await t.slash(olu, "poll create", kind="single", closes="in 2 days")
-    await t.submit(
+    readback = await t.submit(
         olu, form, "the question and three options", question="What should we improve first?",
         options=OPTIONS,
     )  # fmt: skip
+    await t.click(olu, readback, "Post it")
     poll = world.channel("announcements").last
     ballot = await t.click(alice, poll, "Vote")
     await t.select(alice, ballot, _select_id(ballot), ["1"], "Evening peer support groups")

@@ -29,6 +29,7 @@ class GuildSettings:
     notice_version: int = 1
     split_by_group: bool = False
     retention_months: int = DEFAULT_RETENTION_MONTHS
+    date_order: str = "day_first"  # how numeric dates are read (bot.domain.when)
     extra: dict[str, object] = field(default_factory=dict, compare=False)
 
 

@@ -15,7 +15,7 @@ ICS_DESCRIPTION = "Get a calendar file (.ics) for a meeting or its whole series"
 LIST_DESCRIPTION = "See upcoming meetings, soonest first, with your answer"
 
 TITLE_HELP = "What the meeting is called, e.g. `Champions catch-up`"
-START_HELP = "When it starts, e.g. `2026-12-03 18:00` or `next tuesday 6pm` (server time)"
+START_HELP = "When it starts, e.g. `3 Dec 18:00` or `next tuesday 6pm` (server time)"
 DURATION_HELP = "How long, in minutes (default 60)"
 PLACE_HELP = "Where: a room, an address or a video link"
 REPEAT_HELP = "none (default), weekly, fortnightly, or monthly on the same weekday"
@@ -57,6 +57,25 @@ ECHO_NETWORK = (
 DRAFT_GONE = (
     "This meeting was already posted, or the draft has expired. "
     "Use `/meeting schedule` to start again."
+)
+DRAFT_ASKING = (
+    "Please answer the question on the read-back first (morning or evening, or which "
+    "length). Nothing was posted."
+)
+ECHO_NOTE = "_{note}_"
+ECHO_AM_PM = (
+    "**Starts:** {clock} could be morning or evening. Please choose:\n"
+    "- **{am}**: {am_plain}\n- **{pm}**: {pm_plain}\nNothing is posted until you choose."
+)
+ECHO_TWO_LENGTHS = (
+    "**Length:** the time you typed is {typed} long, but the duration you gave is "
+    "{given}. Which is right? Nothing is posted until you choose."
+)
+PICK_RANGE = "{length}, as typed in the time"
+PICK_GIVEN = "{length}, the duration given"
+EDIT_TWO_LENGTHS = (
+    "The time you typed is {typed} long, but the duration you gave is {given}. Please give "
+    "one of them, or make them match. Nothing was changed."
 )
 DRAFT_PAST = (
     "The start time has passed while this was waiting. Please press **Change** and give "

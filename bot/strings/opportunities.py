@@ -15,8 +15,8 @@ LIST_DESCRIPTION = "See the opportunities open now"
 ME_DESCRIPTION = "Your answers to opportunities, and your places"
 
 TITLE_HELP = "A short title, e.g. Co-deliver staff training on listening"
-DESCRIPTION_HELP = "What it involves, who it suits, how much time it takes"
-WHEN_HELP = "When it happens, e.g. `2026-12-10 14:00` or `Tuesdays in January`"
+DESCRIPTION_HELP = "What it involves (leave out to write it in a form, with line breaks)"
+WHEN_HELP = "When it happens, e.g. `10 Dec 2pm` or `Tuesdays in January`"
 PLACES_HELP = "How many people are needed (leave out for no limit)"
 ALLOCATION_HELP = "first_come: in order of replies; lottery: drawn at the closing date"
 PAYMENT_HELP = "Payment or expenses, e.g. `£25 an hour plus travel` or `unpaid`"
@@ -47,6 +47,43 @@ NOTICE_CHANGED = (
 )
 SEE_ROSTER = "See who said yes"
 FROM_SERVER = "{title} (from {server})"  # a network opportunity in the roster's list
+
+# -- the read-back before posting ---------------------------------------------------
+POST_IT = "Post it"
+CHANGE = "Change"
+READBACK_INTRO = "Here is your opportunity as I read it. Please check it before posting."
+READBACK_WHEN_AT = "**When:** {plain}\nThat is {when} ({relative}) in your own time."
+READBACK_WHEN_WORDS = "**When:** {words} (shown as you wrote it)"
+READBACK_NO_WHEN = "**When:** not given"
+READBACK_CLOSES = "**Replies close:** {plain}\nThat is {when} ({relative}) in your own time."
+READBACK_NO_CLOSE = "**Replies close:** no closing date: open until you use `/opportunity close`."
+READBACK_AM_PM = (
+    "**{what}:** {clock} could be morning or evening. Please choose:\n"
+    "- **{am}**: {am_plain}\n- **{pm}**: {pm_plain}\nNothing is posted until you choose."
+)
+READBACK_WHAT = {"when": "When", "closes": "Replies close"}
+READBACK_NOTE = "_{note}_"
+READBACK_NO_NOTE = "**Content note:** none"
+READBACK_WHERE = "It will be posted in <#{channel}>, and members who chose opportunity messages will be invited by DM."
+READBACK_NETWORK = "It will be shared with every server in your network too."
+READBACK_PING = "It will ping the server's announcement role."
+READBACK_OTHER = (
+    "To change places, allocation or payment, run `/opportunity post` again: "
+    "the description you wrote is kept."
+)
+DRAFT_GONE = (
+    "This opportunity was already posted, or the draft has expired. "
+    "Use `/opportunity post` to start again."
+)
+DRAFT_ASKING = "Please choose morning or evening for the time first. Nothing was posted."
+DESCRIPTION_MODAL_TITLE = "Describe the opportunity"
+CHANGE_MODAL_TITLE = "Change your opportunity"
+FIELD_TITLE = "Title"
+FIELD_DESCRIPTION = "Description (line breaks are kept)"
+FIELD_DESCRIPTION_PLACEHOLDER = "What it involves, who it suits, how much time it takes"
+FIELD_WHEN = "When (a time, or words)"
+FIELD_CLOSES = "Replies close (empty: no closing date)"
+FIELD_CONTENT_NOTE = "Content note (optional)"
 
 # -- posting ----------------------------------------------------------------------
 POSTED = "Your opportunity is being posted in <#{channel}>. {closes}{lottery}"

@@ -13,7 +13,7 @@ KIND_HELP = "single: choose one; multi: choose several; ranked: put in order; po
 MAX_CHOICES_HELP = "multi only: how many options each person may choose"
 ANONYMOUS_HELP = "Anonymous (default): once it closes, nobody can tell how anyone voted"
 RESULTS_HELP = "Show counts while open (named polls only), or only at close (default)"
-CLOSES_HELP = "When it closes, e.g. `friday 5pm` or `2026-12-03 18:00` (server time)"
+CLOSES_HELP = "When it closes, e.g. `friday 5pm` or `3 Dec 18:00` (server time)"
 CONTENT_NOTE_HELP = "A short content note shown before the poll"
 REASONS_HELP = "Let people add a reason with their vote"
 NETWORK_HELP = "Post to every server in your network; members vote in their own server"
@@ -47,6 +47,47 @@ CLOSES_PASSED = (
     "The closing time passed while the form was open. Please start again "
     "with a later time. Nothing was posted."
 )
+
+# -- the read-back before posting ------------------------------------------------
+POST_IT = "Post it"
+CHANGE = "Change"
+READBACK_INTRO = "Here is your poll as I read it. Please check it before posting."
+READBACK_CLOSES = "**Closes:** {plain}\nThat is {when} ({relative}) in your own time."
+READBACK_NO_CLOSE = "**Closes:** no closing time: it stays open until you use `/poll close`."
+READBACK_AM_PM = (
+    "**Closes:** {clock} could be morning or evening. Please choose:\n"
+    "- **{am}**: {am_plain}\n- **{pm}**: {pm_plain}\nNothing is posted until you choose."
+)
+READBACK_NOTE = "_{note}_"
+READBACK_CONTENT_NOTE = "**Content note:** {note}"
+READBACK_WHERE = "It will be posted in <#{channel}>."
+READBACK_NETWORK = "It will be shared with every server in your network too."
+READBACK_PING = "It will ping the server's announcement role."
+DRAFT_GONE = (
+    "This poll was already posted, or the draft has expired. Use `/poll create` to start again."
+)
+DRAFT_ASKING = "Please choose morning or evening for the closing time first. Nothing was posted."
+DRAFT_CLOSES_PASSED = (
+    "The closing time has passed while this was waiting. Please press **Change** and give "
+    "a later time. Nothing was posted."
+)
+CHANGE_MODAL_TITLE = "Change your poll"
+CLOSES_LABEL = "Closes (leave empty for no closing time)"
+CONTENT_NOTE_LABEL = "Content note (optional)"
+CONTENT_NOTE_PLACEHOLDER = "e.g. mentions of self-harm"
+
+# -- /poll edit -----------------------------------------------------------------
+EDIT_DESCRIPTION = "Organisers: move an open poll's closing time or change its content note"
+EDIT_CLOSES_HELP = "The new closing time, e.g. `friday 5pm` (server time)"
+EDIT_CONTENT_NOTE_HELP = "A new content note; `none` removes it"
+EDIT_CLEAR_WORDS = ("none", "-", "remove", "clear")
+EDIT_NOTHING = "Please give a new `closes`, a `content_note`, or both. Nothing was changed."
+EDIT_TOO_SOON = (
+    "Please give a closing time at least 10 minutes from now, so people who are voting "
+    "can finish. To close it now, use `/poll close`. Nothing was changed."
+)
+EDITED = "Saved. The poll's post now shows the change; nobody was sent a message."
+EDITED_CLOSES = " It closes {when} ({relative})."
 
 # -- the poll message ----------------------------------------------------------
 KIND_LINES = {

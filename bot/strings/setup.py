@@ -8,6 +8,7 @@ SHOW_LINES = (
     "**Announcements channel:** {announcements}\n"
     "**Moderators channel:** {moderators}\n"
     "**Time zone:** {timezone}\n"
+    "**Dates in numbers:** {date_order}\n"
     "**Results split by group:** {split}\n"
     "**Keep answers to closed items for:** {retention} months\n"
     "**Membership notice:** version {notice_version} ({notice_kind})\n"
@@ -70,6 +71,16 @@ CHANNEL_ANNOUNCEMENTS_OPTION = "Polls, opportunities and meetings are posted her
 CHANNEL_MODERATORS_OPTION = "Optional: where requests that need a moderator's approval go"
 TIMEZONE_DESCRIPTION = "Set the time zone that typed times are read in"
 TIMEZONE_ZONE_OPTION = "A time zone name such as Europe/London (pick from the list)"
+DATE_ORDER_OPTION = "How people here write dates in numbers: 01/02 as 1 February, or as 2 January"
+DATE_ORDERS = {
+    "day_first": "day first (01/02 is 1 February)",
+    "month_first": "month first (01/02 is 2 January)",
+}
+TIMEZONE_NOTHING = "Please choose a `zone`, a `date_order`, or both. Nothing was changed."
+DATE_ORDER_SAVED = {
+    "day_first": "Saved. Dates in numbers are read day first: 01/02 is 1 February.",
+    "month_first": "Saved. Dates in numbers are read month first: 01/02 is 2 January.",
+}
 SUPPORT_DESCRIPTION = "Write what people see with /support"
 NOTICE_DESCRIPTION = "Write the membership notice (members re-confirm)"
 RESULTS_DESCRIPTION = "Show poll results by self-described group"

@@ -94,7 +94,7 @@ class MeetingGroup(app_commands.Group, name="meeting", description=text.GROUP_DE
             ping=ping,
         )
         await interaction.response.send_message(
-            embed=echo_embed(draft.data), view=draft_view(draft.id), ephemeral=True
+            embed=echo_embed(draft.data), view=draft_view(draft.id, draft.data), ephemeral=True
         )
 
     @app_commands.command(name="edit", description=text.EDIT_DESCRIPTION, extras=ORGANISER)

@@ -61,7 +61,8 @@ from bot.domain.recurrence import (
     occurrence_on,
 )
 from bot.domain.settings import GuildSettings
-from bot.domain.when import parse_day, parse_offsets, parse_when
+from bot.domain.timefmt import utc_to_wall
+from bot.domain.when import Reading, WhenError, definite, parse_day, parse_offsets, read_time
 from bot.networks import audience, may_answer_from, per_server_lines, require_answerable_from
 from bot.posts import Posted, Published
 from bot.services import Services
@@ -187,9 +188,10 @@ def draft_data(
     ping: bool,
     channel_id: int,
     network: bool = False,
+    asks: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     series = Series.from_start_utc(start_utc, zone, rule, duration)
-    return {
+    return (asks or {}) | {
         "network": network,
         "title": title,
         "place": place,
@@ -254,18 +256,21 @@ async def start_draft(
     channel_id = settings.announcements_channel_id or here_channel_id
     if channel_id is None:
         raise Refusal(text.NO_CHANNEL)
+    reading = read_start(start, settings.timezone, services.clock.now(), settings.date_order)
+    minutes, asks = length_and_asks(reading, duration, settings.timezone)
     data = draft_data(
         title=validate_title(title),
-        start_utc=parse_when(start, settings.timezone, services.clock.now()),
+        start_utc=reading.at,
         zone=settings.timezone,
         rule=repeat,
-        duration=validate_duration(duration),
+        duration=minutes,
         place=validate_place(place),
         offsets=parse_offsets(reminders) if reminders is not None else DEFAULT_OFFSETS,
         discord_event=discord_event,
         ping=ping,
         channel_id=channel_id,
         network=network,
+        asks=asks,
     )
     draft_id = await repo.create_draft(
         services.db, settings.guild_id, user_id, data, services.clock.now()
@@ -291,21 +296,75 @@ async def change_draft(
     if not typed.isdigit():
         raise Refusal(text.DURATION_UNREADABLE)
     zone = data["zone"]
+    order = (await get_settings(services.db, guild_id)).date_order
+    reading = read_start(start, zone, services.clock.now(), order)
+    given: int | None = int(typed)
+    if reading.length is not None and given == data["duration"]:
+        given = None  # the length field left as it was: the range typed says how long
+    minutes, asks = length_and_asks(reading, given, zone)
     changed = draft_data(
         title=validate_title(title),
-        start_utc=parse_when(start, zone, services.clock.now()),
+        start_utc=reading.at,
         zone=zone,
         rule=data["rule"],
-        duration=validate_duration(int(typed)),
+        duration=minutes,
         place=validate_place(place),
         offsets=parse_offsets(reminders),
         discord_event=bool(data.get("discord_event")),
         ping=bool(data.get("ping")),
         channel_id=int(data["channel_id"]),
         network=bool(data.get("network")),
+        asks=asks,
     )
     await repo.update_draft(services.db, draft_id, changed)
     return Draft(draft_id, changed)
+
+
+def read_start(start: str, zone: str, now: datetime, date_order: str) -> Reading:
+    """A meeting's start as typed: one reader for every typed time; a range is a start
+    and a length (`6-8pm`, `18:00-20:00`)."""
+    return read_time(start, zone, now, date_order=date_order, ranges=True)
+
+
+def length_and_asks(
+    reading: Reading, duration: int | None, zone: str
+) -> tuple[int, dict[str, Any]]:
+    """The meeting's length, and what the read-back must ask before **Post it**: morning
+    or evening for a bare 1 to 7 o'clock, and which length when a typed range and
+    `duration:` differ. Also the note the read-back shows (a date rolled on a year)."""
+    asks: dict[str, Any] = {}
+    if reading.note:
+        asks["note"] = reading.note
+    if reading.other is not None:
+        asks["ask_am_pm"] = [
+            utc_to_wall(reading.at, zone).isoformat(),
+            utc_to_wall(reading.other, zone).isoformat(),
+        ]
+    minutes = validate_duration(duration)
+    if reading.length is not None:
+        typed = validate_duration(int(reading.length.total_seconds()) // 60)
+        if duration is None or duration == typed:
+            minutes = typed
+        else:
+            asks["ask_length"] = [typed, minutes]
+    return minutes, asks
+
+
+DRAFT_ASKS = ("ask_am_pm", "ask_length")
+
+
+async def pick_in_draft(
+    services: Services, draft_id: int, guild_id: int, user_id: int, choice: str
+) -> Draft:
+    """A press on the read-back's question: `am` / `pm` (which start), or `range` /
+    `given` (the typed range's length, or the `duration:` given)."""
+    data = await get_draft(services, draft_id, guild_id, user_id)
+    if choice in ("am", "pm") and "ask_am_pm" in data:
+        data["start_local"] = data.pop("ask_am_pm")[0 if choice == "am" else 1]
+    elif choice in ("range", "given") and "ask_length" in data:
+        data["duration"] = data.pop("ask_length")[0 if choice == "range" else 1]
+    await repo.update_draft(services.db, draft_id, data)
+    return Draft(draft_id, data)
 
 
 @dataclass(frozen=True)
@@ -326,6 +385,8 @@ async def publish_draft(
     guild_id = settings.guild_id
     data = await get_draft(services, draft_id, guild_id, user_id)
     now = services.clock.now()
+    if any(ask in data for ask in DRAFT_ASKS):
+        raise Refusal(text.DRAFT_ASKING)
     if first_occurrence(draft_series(data)).start_utc <= now:
         raise Refusal(text.DRAFT_PAST)
     channel_id = int(data["channel_id"])
@@ -730,7 +791,19 @@ async def plan_edit(
     rule = repeat or old.rule
     minutes = validate_duration(duration) if duration is not None else old.duration_minutes
     if start is not None:
-        start_utc = parse_when(start, zone, now)
+        order = (await get_settings(services.db, guild_id)).date_order
+        reading = read_start(start, zone, now, order)
+        start_utc = definite(reading, start)  # no read-back here to ask morning or evening
+        if reading.length is not None:
+            typed = validate_duration(int(reading.length.total_seconds()) // 60)
+            if duration is not None and duration != typed:
+                raise WhenError(
+                    "length",
+                    text.EDIT_TWO_LENGTHS.format(
+                        typed=text.length(typed), given=text.length(duration)
+                    ),
+                )
+            minutes = typed
         new = Series.from_start_utc(start_utc, zone, rule, minutes)
     else:
         new = Series(old.start_local, old.zone, rule, minutes)
@@ -800,7 +873,8 @@ async def plan_cancel(
     # `date:`: that date only; the series goes on.
     if not found.recurring:
         raise Refusal(text.DATE_ONE_OFF.format(title=found.title))
-    day = parse_day(typed_date, found.series.zone, now)  # the meeting's own calendar
+    order = (await get_settings(services.db, guild_id)).date_order
+    day = parse_day(typed_date, found.series.zone, now, date_order=order)  # its own calendar
     dropped = occurrence_on(found.series, day, now)
     if dropped is None:
         coming = next_occurrences(found.series, now, 3)

@@ -19,7 +19,13 @@ from bot import strings
 from bot.delivery import message_payload
 from bot.domain.meetings import Meeting, Tally, upcoming_occurrence
 from bot.domain.recurrence import Occurrence, describe, first_occurrence, occurrence_for_key
-from bot.domain.timefmt import discord_timestamp, full_and_relative, plain_date, plain_local
+from bot.domain.timefmt import (
+    discord_timestamp,
+    full_and_relative,
+    plain_date,
+    plain_local,
+    wall_to_utc,
+)
 from bot.domain.when import format_offsets
 from bot.guards import require_member, require_organiser
 from bot.strings import meetings as text
@@ -68,16 +74,34 @@ def echo_embed(data: dict[str, Any]) -> discord.Embed:
     series = flows.draft_series(data)
     start = first_occurrence(series).start_utc
     offsets = flows.draft_offsets(data)
-    lines = [
-        text.ECHO_INTRO,
-        "",
-        text.ECHO_START.format(
-            plain=plain_local(start, series.zone),
-            **full_and_relative(start),
-        ),
-        text.ECHO_REPEAT.format(rule=describe(series)),
-        text.ECHO_LENGTH.format(length=text.length(series.duration_minutes)),
-    ]
+    lines = [text.ECHO_INTRO, ""]
+    if data.get("note"):
+        lines.append(text.ECHO_NOTE.format(note=data["note"]))
+    if "ask_am_pm" in data:
+        am, pm = (wall_time(data, i) for i in (0, 1))
+        lines.append(
+            text.ECHO_AM_PM.format(
+                clock=clock_words(am, series.zone)[:-2],
+                am=clock_words(am, series.zone),
+                pm=clock_words(pm, series.zone),
+                am_plain=plain_local(am, series.zone),
+                pm_plain=plain_local(pm, series.zone),
+            )
+        )
+    else:
+        lines.append(
+            text.ECHO_START.format(
+                plain=plain_local(start, series.zone), **full_and_relative(start)
+            )
+        )
+    lines.append(text.ECHO_REPEAT.format(rule=describe(series)))
+    if "ask_length" in data:
+        typed, given = data["ask_length"]
+        lines.append(
+            text.ECHO_TWO_LENGTHS.format(typed=text.length(typed), given=text.length(given))
+        )
+    else:
+        lines.append(text.ECHO_LENGTH.format(length=text.length(series.duration_minutes)))
     if data.get("place"):
         lines.append(text.ECHO_PLACE.format(place=data["place"]))
     lines.append(text.ECHO_REMINDERS.format(offsets=format_offsets(list(offsets))))
@@ -89,9 +113,36 @@ def echo_embed(data: dict[str, Any]) -> discord.Embed:
     return embed(cut(data["title"], 256), "\n".join(lines))
 
 
-def draft_view(draft_id: int) -> discord.ui.View:
+def wall_time(data: dict[str, Any], which: int) -> datetime:
+    """The morning (0) or evening (1) start the read-back asks about, as an instant."""
+    wall = datetime.fromisoformat(data["ask_am_pm"][which])
+    return wall_to_utc(wall, data["zone"])
+
+
+def clock_words(instant: datetime, zone: str) -> str:
+    """E.g. "6:30pm", in the meeting's zone."""
+    return plain_local(instant, zone).split(", ")[-1].split(" (")[0]
+
+
+def draft_view(draft_id: int, data: dict[str, Any] | None = None) -> discord.ui.View:
+    """**Post it** / **Change**; while the read-back asks something, its answers instead
+    of **Post it** (nothing is posted until one is pressed)."""
     view = DynamicView()
-    view.add_item(DraftButton(draft_id, "post"))
+    data = data or {}
+    if "ask_am_pm" in data:
+        for which, choice in enumerate(("am", "pm")):
+            label = clock_words(wall_time(data, which), data["zone"])
+            view.add_item(MeetingPickButton(draft_id, choice, label))
+    elif "ask_length" in data:
+        typed, given = data["ask_length"]
+        view.add_item(
+            MeetingPickButton(draft_id, "range", text.PICK_RANGE.format(length=text.length(typed)))
+        )
+        view.add_item(
+            MeetingPickButton(draft_id, "given", text.PICK_GIVEN.format(length=text.length(given)))
+        )
+    else:
+        view.add_item(DraftButton(draft_id, "post"))
     view.add_item(DraftButton(draft_id, "change"))
     return view
 
@@ -492,11 +543,43 @@ class ChangeDraftModal(SafeModal, title=text.CHANGE_MODAL_TITLE):
             reminders=self.reminders.value,
         )
         await interaction.response.edit_message(
-            embed=echo_embed(draft.data), view=draft_view(draft.id)
+            embed=echo_embed(draft.data), view=draft_view(draft.id, draft.data)
         )
 
 
-DYNAMIC_ITEMS = (AnswerButton, SeriesButton, NameButton, DraftButton)
+class MeetingPickButton(
+    SafeButton, template=r"meetpick:(?P<id>[0-9]+):(?P<choice>am|pm|range|given)"
+):
+    """An answer to the read-back's question (morning or evening; which length)."""
+
+    def __init__(self, draft_id: int, choice: str, label: str = "") -> None:
+        self.draft_id = draft_id
+        self.choice = choice
+        super().__init__(
+            f"meetpick:{draft_id}:{choice}",
+            label=label or choice,
+            style=discord.ButtonStyle.primary,
+        )
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match):  # type: ignore[override]
+        return cls(int(match["id"]), match["choice"])
+
+    async def on_press(self, interaction: discord.Interaction[SpeakBack]) -> None:
+        _actor, settings = await require_organiser(interaction)
+        draft = await flows.pick_in_draft(
+            services_of(interaction),
+            self.draft_id,
+            settings.guild_id,
+            interaction.user.id,
+            self.choice,
+        )
+        await interaction.response.edit_message(
+            embed=echo_embed(draft.data), view=draft_view(draft.id, draft.data)
+        )
+
+
+DYNAMIC_ITEMS = (AnswerButton, SeriesButton, NameButton, DraftButton, MeetingPickButton)
 
 
 # -- organiser replies ----------------------------------------------------------------------

@@ -208,7 +208,11 @@ async def pause(services: Services, member: Member, until: str | None) -> Pause:
     settings = await get_settings(services.db, member.guild_id)
     zone = member.profile.timezone or settings.timezone
     now = services.clock.now()
-    ends = parse_pause_until(until, zone, now) if until and until.strip() else None
+    ends = (
+        parse_pause_until(until, zone, now, date_order=settings.date_order)
+        if until and until.strip()
+        else None
+    )
     await repo.pause(services.db, member.guild_id, member.user_id, now, ends)
     return Pause(ends, zone)
 

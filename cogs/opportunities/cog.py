@@ -54,7 +54,7 @@ class OpportunityGroup(app_commands.Group, name="opportunity", description=text.
         self,
         interaction: discord.Interaction[SpeakBack],
         title: str,
-        description: str,
+        description: str | None = None,
         when: str | None = None,
         places: int | None = None,
         allocation: str = FIRST_COME,
@@ -77,19 +77,16 @@ class OpportunityGroup(app_commands.Group, name="opportunity", description=text.
             network,
             ping,
         )
-        created = await flows.post_opportunity(
-            ui.services_of(interaction),
-            ui.RENDER,
-            settings,
-            actor.user_id,
-            interaction.channel_id,
-            draft,
-            followups=self.followups,
-            tell=ui.in_place(interaction),
+        services = ui.services_of(interaction)
+        if description is None:  # a form for it, where line breaks are kept
+            await flows.check_before_form(services, settings, interaction.channel_id, draft)
+            kept = await flows.latest_description(services, settings.guild_id, actor.user_id, title)
+            await interaction.response.send_modal(ui.DescriptionModal(draft, kept))
+            return
+        found = await flows.start_draft(
+            services, settings, actor.user_id, interaction.channel_id, draft
         )
-        await interaction.response.send_message(
-            ui.posted_words(created), view=ui.roster_button_view(created.opp.id), ephemeral=True
-        )
+        await ui.show_readback(interaction, found, settings.timezone, edit=False)
 
     @app_commands.command(name="roster", description=text.ROSTER_DESCRIPTION, extras=ORGANISER)
     @app_commands.describe(opportunity=text.OPPORTUNITY_HELP)

@@ -15,7 +15,7 @@ the posts, from a callback the caller gives.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -49,10 +49,11 @@ from bot.domain.opportunities import (
     summarise_fan_out,
     waitlist_position,
 )
-from bot.domain.when import WhenError, parse_when
+from bot.domain.when import DAY_FIRST, Reading, WhenError, definite, read_time
 from bot.networks import audience, may_answer_from, per_server_lines
 from bot.posts import Posted, Published, Target, message_link
 from bot.strings import opportunities as text
+from db import drafts as drafts_db
 from db import members as members_db
 from db import opportunities as repo
 from db import outbox as outbox_db
@@ -184,25 +185,51 @@ async def find_shared_opportunities(
 # -- posting ----------------------------------------------------------------------------
 
 
-def read_when(value: str | None, zone: str, now: datetime) -> tuple[str | None, datetime | None]:
-    """A date we can show as a timestamp, or plain words ("Tuesdays in January")."""
+def read_when(
+    value: str | None, zone: str, now: datetime, date_order: str = DAY_FIRST
+) -> tuple[str | None, datetime | None]:
+    """A date we can show as a timestamp, or plain words ("Tuesdays in January").
+    Read by the one reader; only what it cannot read at all is kept as words."""
+    reading = read_when_typed(value, zone, now, date_order)
+    if reading is None:
+        cleaned = clean_text(value, what="time", limit=MAX_WHEN_TEXT)
+        return cleaned, None
+    return None, definite(reading, value or "")
+
+
+def read_when_typed(
+    value: str | None, zone: str, now: datetime, date_order: str = DAY_FIRST
+) -> Reading | None:
+    """`when:` read as a time, or None when it is words we keep as typed. A time we
+    understood but cannot use (passed, too far, a range) is refused kindly."""
     cleaned = clean_text(value, what="time", limit=MAX_WHEN_TEXT)
     if cleaned is None:
-        return None, None
+        return None
     try:
-        return None, parse_when(cleaned, zone, now)
+        return read_time(cleaned, zone, now, date_order=date_order)
     except WhenError as error:
-        if error.kind == "past":
-            raise
-        return cleaned, None
+        if error.kind in ("unreadable", "no_time"):
+            return None
+        raise
+
+
+def read_closes(
+    value: str | None, zone: str, now: datetime, date_order: str = DAY_FIRST
+) -> Reading | None:
+    if not value:
+        return None
+    return read_time(value, zone, now, date_order=date_order)
 
 
 @dataclass(frozen=True)
 class Draft:
-    """What the organiser typed into /opportunity post (checked by `post_opportunity`)."""
+    """What the organiser typed into /opportunity post (checked by `understand`).
+
+    `picks`: morning (`am`) or evening (`pm`) chosen on the read-back, by field
+    (`when`, `closes`), for a time typed as a bare 1 to 7 o'clock."""
 
     title: str
-    description: str
+    description: str | None
     when: str | None
     places: int | None
     allocation: str
@@ -211,6 +238,96 @@ class Draft:
     closes: str | None
     network: bool
     ping: bool
+    picks: dict[str, str] = field(default_factory=dict)
+
+    def to_data(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> Draft:
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+
+@dataclass(frozen=True)
+class Asked:
+    """A time the read-back asks about: morning or evening."""
+
+    field: str  # "when" or "closes"
+    morning: datetime
+    evening: datetime
+
+
+@dataclass(frozen=True)
+class Understood:
+    """A draft as read: every value checked, as it would be posted."""
+
+    title: str
+    description: str
+    when_text: str | None
+    when_at: datetime | None
+    places: int | None
+    allocation: str
+    payment: str | None
+    content_note: str | None
+    closes_at: datetime | None
+    channel_id: int
+    notes: tuple[str, ...] = ()
+    asked: Asked | None = None
+
+
+def _picked(
+    reading: Reading | None, name: str, draft: Draft
+) -> tuple[datetime | None, Asked | None]:
+    if reading is None:
+        return None, None
+    if reading.other is None:
+        return reading.at, None
+    pick = draft.picks.get(name)
+    if pick == "am":
+        return reading.at, None
+    if pick == "pm":
+        return reading.other, None
+    return reading.at, Asked(name, reading.at, reading.other)
+
+
+def understand(
+    settings: GuildSettings, here_channel_id: int | None, draft: Draft, now: datetime
+) -> Understood:
+    """Read and check everything typed (nothing is saved or posted). Kind refusals."""
+    title = clean_text(draft.title, what="title", limit=MAX_TITLE, required=True)
+    description = clean_text(
+        draft.description, what="description", limit=MAX_DESCRIPTION, required=True
+    )
+    zone, order = settings.timezone, settings.date_order
+    when = read_when_typed(draft.when, zone, now, order)
+    when_at, when_asked = _picked(when, "when", draft)
+    when_text = clean_text(draft.when, what="time", limit=MAX_WHEN_TEXT) if when is None else None
+    places = check_places(draft.places)
+    closes = read_closes(draft.closes, zone, now, order)
+    closes_at, closes_asked = _picked(closes, "closes", draft)
+    closes_at = check_closes(closes_at, now)
+    allocation = check_allocation(draft.allocation, places, closes_at)
+    # Home is the announcements channel, else here.
+    channel_id = settings.announcements_channel_id or here_channel_id
+    if channel_id is None:
+        raise Refusal(text.NO_CHANNEL)
+    assert title is not None and description is not None
+    notes = tuple(r.note for r in (when, closes) if r is not None and r.note)
+    return Understood(
+        title=title,
+        description=description,
+        when_text=when_text,
+        when_at=when_at,
+        places=places,
+        allocation=allocation,
+        payment=clean_text(draft.payment, what="payment note", limit=MAX_SHORT_NOTE),
+        content_note=clean_text(draft.content_note, what="content note", limit=MAX_SHORT_NOTE),
+        closes_at=closes_at,
+        channel_id=channel_id,
+        notes=notes,
+        asked=when_asked or closes_asked,
+    )
 
 
 @dataclass(frozen=True)
@@ -218,6 +335,142 @@ class Created:
     opp: Opportunity
     channel_id: int
     published: Published
+
+
+# -- the read-back before posting (drafts) ---------------------------------------------
+
+DRAFT = "opportunity"  # in db.drafts
+
+
+@dataclass(frozen=True)
+class Readback:
+    id: int
+    draft: Draft
+    understood: Understood
+    network: bool
+    ping: bool
+
+
+async def _readback(
+    services: Services, draft_id: int, settings: GuildSettings, data: dict[str, Any]
+) -> Readback:
+    draft = Draft.from_data(data)
+    understood = understand(settings, data.get("here_channel_id"), draft, services.clock.now())
+    return Readback(draft_id, draft, understood, draft.network, draft.ping)
+
+
+async def start_draft(
+    services: Services,
+    settings: GuildSettings,
+    user_id: int,
+    here_channel_id: int | None,
+    draft: Draft,
+) -> Readback:
+    """`/opportunity post`: read and check what was typed, keep it to read back."""
+    if draft.network:  # kindly refused now if this server is in no network
+        await audience(services.db, settings.guild_id, True)
+    understand(settings, here_channel_id, draft, services.clock.now())
+    data = draft.to_data() | {"here_channel_id": here_channel_id}
+    now = services.clock.now()
+    draft_id = await drafts_db.create_draft(
+        services.db, DRAFT, settings.guild_id, user_id, data, now
+    )
+    return await _readback(services, draft_id, settings, data)
+
+
+async def check_before_form(
+    services: Services, settings: GuildSettings, here_channel_id: int | None, draft: Draft
+) -> None:
+    """Refuse bad options before the description form opens (nothing typed is lost)."""
+    if draft.network:
+        await audience(services.db, settings.guild_id, True)
+    understand(settings, here_channel_id, replace(draft, description="-"), services.clock.now())
+
+
+async def get_draft(
+    services: Services, draft_id: int, settings: GuildSettings, user_id: int
+) -> Readback:
+    data = await drafts_db.get_draft(services.db, DRAFT, draft_id, settings.guild_id, user_id)
+    if data is None:
+        raise Refusal(text.DRAFT_GONE)
+    return await _readback(services, draft_id, settings, data)
+
+
+async def latest_description(services: Services, guild_id: int, user_id: int, title: str) -> str:
+    """The description this organiser last typed for an unposted opportunity of this
+    title: running the command again (to change another option) keeps it."""
+    return await drafts_db.latest_field(
+        services.db, DRAFT, guild_id, user_id, "title", title.strip(), "description"
+    )
+
+
+async def change_draft(
+    services: Services,
+    draft_id: int,
+    settings: GuildSettings,
+    user_id: int,
+    **typed: str | None,
+) -> Readback:
+    """**Change**: the form's fields (title, description, when, closes, content note)
+    replace the draft's; a new time is asked about afresh."""
+    data = await drafts_db.get_draft(services.db, DRAFT, draft_id, settings.guild_id, user_id)
+    if data is None:
+        raise Refusal(text.DRAFT_GONE)
+    changed = data | {k: (v if v and v.strip() else None) for k, v in typed.items()}
+    changed["title"] = typed.get("title") or ""
+    changed["picks"] = {
+        k: v for k, v in (data.get("picks") or {}).items() if changed.get(k) == data.get(k)
+    }
+    understand(
+        settings, data.get("here_channel_id"), Draft.from_data(changed), services.clock.now()
+    )
+    await drafts_db.update_draft(services.db, DRAFT, draft_id, changed)
+    return await _readback(services, draft_id, settings, changed)
+
+
+async def pick_in_draft(
+    services: Services, draft_id: int, settings: GuildSettings, user_id: int, choice: str
+) -> Readback:
+    """Morning or evening for the time the read-back asks about."""
+    data = await drafts_db.get_draft(services.db, DRAFT, draft_id, settings.guild_id, user_id)
+    if data is None:
+        raise Refusal(text.DRAFT_GONE)
+    found = await _readback(services, draft_id, settings, data)
+    asked = found.understood.asked
+    if asked is None:
+        return found
+    data = data | {"picks": (data.get("picks") or {}) | {asked.field: choice}}
+    await drafts_db.update_draft(services.db, DRAFT, draft_id, data)
+    return await _readback(services, draft_id, settings, data)
+
+
+async def publish_draft(
+    services: Services,
+    render: Render,
+    draft_id: int,
+    settings: GuildSettings,
+    user_id: int,
+    *,
+    followups: Followups,
+    tell: Tell,
+) -> Created:
+    """**Post it**: checked again now, then posted once."""
+    found = await get_draft(services, draft_id, settings, user_id)
+    if found.understood.asked is not None:
+        raise Refusal(text.DRAFT_ASKING)
+    taken = await drafts_db.take_draft(services.db, DRAFT, draft_id, settings.guild_id, user_id)
+    if taken is None:
+        raise Refusal(text.DRAFT_GONE)
+    return await post_opportunity(
+        services,
+        render,
+        settings,
+        user_id,
+        taken.get("here_channel_id"),
+        Draft.from_data(taken),
+        followups=followups,
+        tell=tell,
+    )
 
 
 async def post_opportunity(
@@ -235,33 +488,22 @@ async def post_opportunity(
     schedule its close, and queue the invitations (a job, so this stays quick)."""
     db, now = services.db, services.clock.now()
     reach = await audience(db, settings.guild_id, True) if draft.network else None
-    title = clean_text(draft.title, what="title", limit=MAX_TITLE, required=True)
-    description = clean_text(
-        draft.description, what="description", limit=MAX_DESCRIPTION, required=True
-    )
-    when_text, when_at = read_when(draft.when, settings.timezone, now)
-    places = check_places(draft.places)
-    closes_at = check_closes(
-        parse_when(draft.closes, settings.timezone, now) if draft.closes else None, now
-    )
-    allocation = check_allocation(draft.allocation, places, closes_at)
-    # Home is the announcements channel, else here.
-    channel_id = settings.announcements_channel_id or here_channel_id
-    if channel_id is None:
-        raise Refusal(text.NO_CHANNEL)
-    assert title is not None and description is not None
+    checked = understand(settings, here_channel_id, draft, now)
+    if checked.asked is not None:
+        raise Refusal(text.DRAFT_ASKING)
+    closes_at, channel_id = checked.closes_at, checked.channel_id
     opp = await repo.create(
         db,
         guild_id=settings.guild_id,
         channel_id=channel_id,
-        title=title,
-        description=description,
-        when_text=when_text,
-        when_at=when_at,
-        places=places,
-        allocation=allocation,
-        payment=clean_text(draft.payment, what="payment note", limit=MAX_SHORT_NOTE),
-        content_note=clean_text(draft.content_note, what="content note", limit=MAX_SHORT_NOTE),
+        title=checked.title,
+        description=checked.description,
+        when_text=checked.when_text,
+        when_at=checked.when_at,
+        places=checked.places,
+        allocation=checked.allocation,
+        payment=checked.payment,
+        content_note=checked.content_note,
         closes_at=closes_at,
         seed=new_seed(),
         posted_by=posted_by,
@@ -577,7 +819,9 @@ async def edit_opportunity(
             asked.description, what="description", limit=MAX_DESCRIPTION, required=True
         )
     if asked.when is not None:
-        changes["when_text"], changes["when_at"] = read_when(asked.when, settings.timezone, now)
+        changes["when_text"], changes["when_at"] = read_when(
+            asked.when, settings.timezone, now, settings.date_order
+        )
     if asked.places is not None:
         confirmed = await repo.confirmed_count(db, opp.id)
         changes["places"] = check_new_places(opp, asked.places, confirmed)
@@ -588,7 +832,9 @@ async def edit_opportunity(
             asked.content_note, what="content note", limit=MAX_SHORT_NOTE
         )
     if asked.closes is not None:
-        changes["closes_at"] = check_closes(parse_when(asked.closes, settings.timezone, now), now)
+        closes = read_closes(asked.closes, settings.timezone, now, settings.date_order)
+        assert closes is not None
+        changes["closes_at"] = check_closes(definite(closes, asked.closes), now)
     if asked.clear is not None:
         changes |= clear_changes(opp, asked.clear, set(changes))
     if not changes:

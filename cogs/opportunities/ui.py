@@ -10,6 +10,8 @@ month-old posts must keep working (tests/unit/test_custom_ids.py).
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -27,17 +29,18 @@ from bot.domain.opportunities import (
     INTERESTED,
     MAX_DESCRIPTION,
     MAX_SHORT_NOTE,
+    MAX_TITLE,
     MAX_WHEN_TEXT,
     OPEN,
     WAITLISTED,
     AnswerResult,
     Opportunity,
 )
-from bot.domain.timefmt import discord_timestamp, full_and_relative
+from bot.domain.timefmt import discord_timestamp, full_and_relative, plain_local
 from bot.guards import actor_guild_id, require_member, require_organiser
 from bot.networks import require_answerable_from
 from bot.strings import opportunities as text
-from bot.ui import DynamicView, SafeButton, embed, shown
+from bot.ui import DynamicView, SafeButton, SafeModal, embed, shown
 from cogs.opportunities import flows
 from db import opportunities as repo
 
@@ -439,7 +442,239 @@ class RosterButton(SafeButton, template=r"opp:(?P<id>[0-9]+):roster"):
         await show_roster(interaction, self.opp_id)
 
 
-DYNAMIC_ITEMS = (YesButton, NoButton, NameButton, RosterButton)
+# -- the read-back before posting --------------------------------------------------------
+
+
+def followups_of(interaction: discord.Interaction) -> flows.Followups:
+    """The cog's held interactions (to answer the fan-out summary in place)."""
+    cog = interaction.client.get_cog("OpportunitiesCog")  # type: ignore[attr-defined]
+    return cog.followups
+
+
+def clock_words(instant: datetime, zone: str) -> str:
+    """E.g. "6:30pm", in the zone the time was typed in."""
+    return plain_local(instant, zone).split(", ")[-1].split(" (")[0]
+
+
+def readback_embed(found: flows.Readback, zone: str) -> discord.Embed:
+    """What was understood (when, places, payment, content note, closing), before posting."""
+    seen = found.understood
+    lines = [text.READBACK_INTRO, ""]
+    lines += [text.READBACK_NOTE.format(note=note) for note in seen.notes]
+    asked = seen.asked
+    if asked is not None:
+        lines.append(
+            text.READBACK_AM_PM.format(
+                what=text.READBACK_WHAT[asked.field],
+                clock=clock_words(asked.morning, zone)[:-2],
+                am=clock_words(asked.morning, zone),
+                pm=clock_words(asked.evening, zone),
+                am_plain=plain_local(asked.morning, zone),
+                pm_plain=plain_local(asked.evening, zone),
+            )
+        )
+    if asked is None or asked.field != "when":
+        if seen.when_at is not None:
+            lines.append(
+                text.READBACK_WHEN_AT.format(
+                    plain=plain_local(seen.when_at, zone), **full_and_relative(seen.when_at)
+                )
+            )
+        elif seen.when_text:
+            lines.append(text.READBACK_WHEN_WORDS.format(words=shown(seen.when_text)))
+        else:
+            lines.append(text.READBACK_NO_WHEN)
+    if seen.places is None:
+        lines.append(text.NO_LIMIT)
+    elif seen.allocation == FIRST_COME:
+        lines.append(text.PLACES_FIRST_COME.format(places=seen.places))
+    else:
+        lines.append(text.PLACES_LOTTERY.format(places=seen.places))
+    lines.append(
+        text.PAYMENT.format(payment=shown(seen.payment, MAX_SHORT_NOTE))
+        if seen.payment
+        else text.NO_PAYMENT
+    )
+    lines.append(
+        text.CONTENT_NOTE.format(note=shown(seen.content_note, MAX_SHORT_NOTE))
+        if seen.content_note
+        else text.READBACK_NO_NOTE
+    )
+    if asked is None or asked.field != "closes":
+        if seen.closes_at is not None:
+            lines.append(
+                text.READBACK_CLOSES.format(
+                    plain=plain_local(seen.closes_at, zone), **full_and_relative(seen.closes_at)
+                )
+            )
+        else:
+            lines.append(text.READBACK_NO_CLOSE)
+    lines += ["", shown(seen.description, 1500), ""]
+    lines.append(text.READBACK_WHERE.format(channel=seen.channel_id))
+    if found.network:
+        lines.append(text.READBACK_NETWORK)
+    if found.ping:
+        lines.append(text.READBACK_PING)
+    lines += ["", text.READBACK_OTHER]
+    return embed(cut(seen.title, 256), cut("\n".join(lines), 4096))
+
+
+def draft_view(found: flows.Readback, zone: str) -> discord.ui.View:
+    """**Post it** / **Change**; while morning or evening is asked, those two instead of
+    **Post it** (nothing is posted until one is pressed)."""
+    view = DynamicView()
+    asked = found.understood.asked
+    if asked is not None:
+        view.add_item(OppDraftButton(found.id, "am", clock_words(asked.morning, zone)))
+        view.add_item(OppDraftButton(found.id, "pm", clock_words(asked.evening, zone)))
+    else:
+        view.add_item(OppDraftButton(found.id, "post"))
+    view.add_item(OppDraftButton(found.id, "change"))
+    return view
+
+
+async def show_readback(
+    interaction: discord.Interaction, found: flows.Readback, zone: str, *, edit: bool
+) -> None:
+    if edit:
+        await interaction.response.edit_message(
+            embed=readback_embed(found, zone), view=draft_view(found, zone)
+        )
+    else:
+        await interaction.response.send_message(
+            embed=readback_embed(found, zone), view=draft_view(found, zone), ephemeral=True
+        )
+
+
+class OppDraftButton(SafeButton, template=r"oppdraft:(?P<id>[0-9]+):(?P<action>post|change|am|pm)"):
+    """The read-back's buttons: **Post it**, **Change**, and morning or evening."""
+
+    LABELS = {"post": text.POST_IT, "change": text.CHANGE}
+
+    def __init__(self, draft_id: int, action: str, label: str = "") -> None:
+        self.draft_id = draft_id
+        self.action = action
+        super().__init__(
+            f"oppdraft:{draft_id}:{action}",
+            label=label or self.LABELS.get(action, action),
+            style=discord.ButtonStyle.success
+            if action == "post"
+            else discord.ButtonStyle.primary
+            if action in ("am", "pm")
+            else discord.ButtonStyle.secondary,
+        )
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match):  # type: ignore[override]
+        return cls(int(match["id"]), match["action"])
+
+    async def on_press(self, interaction: discord.Interaction) -> None:
+        actor, settings = await require_organiser(interaction)
+        services = services_of(interaction)
+        if self.action == "change":
+            found = await flows.get_draft(services, self.draft_id, settings, actor.user_id)
+            await interaction.response.send_modal(ChangeOpportunityModal(found))
+            return
+        if self.action in ("am", "pm"):
+            found = await flows.pick_in_draft(
+                services, self.draft_id, settings, actor.user_id, self.action
+            )
+            await show_readback(interaction, found, settings.timezone, edit=True)
+            return
+        created = await flows.publish_draft(
+            services,
+            RENDER,
+            self.draft_id,
+            settings,
+            actor.user_id,
+            followups=followups_of(interaction),
+            tell=in_place(interaction),
+        )
+        await interaction.response.edit_message(
+            content=posted_words(created), embed=None, view=roster_button_view(created.opp.id)
+        )
+
+
+def _input(
+    custom_id: str, label: str, limit: int, default: str | None, *, long: bool = False,
+    required: bool = False, placeholder: str | None = None,
+) -> discord.ui.TextInput:  # fmt: skip
+    return discord.ui.TextInput(
+        custom_id=custom_id,
+        label=label,
+        style=discord.TextStyle.paragraph if long else discord.TextStyle.short,
+        max_length=limit,
+        required=required,
+        default=default or None,
+        placeholder=placeholder,
+    )
+
+
+class DescriptionModal(SafeModal, title=text.DESCRIPTION_MODAL_TITLE):
+    """`/opportunity post` without `description:`: a form for it, line breaks kept."""
+
+    def __init__(self, draft: flows.Draft, kept: str) -> None:
+        super().__init__(timeout=3600)
+        self.draft = draft
+        self.description = _input(
+            "description",
+            text.FIELD_DESCRIPTION,
+            MAX_DESCRIPTION,
+            kept,
+            long=True,
+            required=True,
+            placeholder=text.FIELD_DESCRIPTION_PLACEHOLDER,
+        )
+        self.add_item(self.description)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        actor, settings = await require_organiser(interaction)
+        draft = replace(self.draft, description=self.description.value)
+        found = await flows.start_draft(
+            services_of(interaction), settings, actor.user_id, interaction.channel_id, draft
+        )
+        await show_readback(interaction, found, settings.timezone, edit=False)
+
+
+class ChangeOpportunityModal(SafeModal, title=text.CHANGE_MODAL_TITLE):
+    """**Change**: title, description, when, closes and content note (a form holds 5)."""
+
+    def __init__(self, found: flows.Readback) -> None:
+        super().__init__(timeout=3600)
+        self.draft_id = found.id
+        draft = found.draft
+        self.fields = {
+            "title": _input("title", text.FIELD_TITLE, MAX_TITLE, draft.title, required=True),
+            "description": _input(
+                "description",
+                text.FIELD_DESCRIPTION,
+                MAX_DESCRIPTION,
+                draft.description,
+                long=True,
+                required=True,
+            ),
+            "when": _input("when", text.FIELD_WHEN, MAX_WHEN_TEXT, draft.when),
+            "closes": _input("closes", text.FIELD_CLOSES, 80, draft.closes),
+            "content_note": _input(
+                "content_note", text.FIELD_CONTENT_NOTE, MAX_SHORT_NOTE, draft.content_note
+            ),
+        }
+        for item in self.fields.values():
+            self.add_item(item)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        actor, settings = await require_organiser(interaction)
+        found = await flows.change_draft(
+            services_of(interaction),
+            self.draft_id,
+            settings,
+            actor.user_id,
+            **{name: item.value for name, item in self.fields.items()},
+        )
+        await show_readback(interaction, found, settings.timezone, edit=True)
+
+
+DYNAMIC_ITEMS = (YesButton, NoButton, NameButton, RosterButton, OppDraftButton)
 
 
 # -- the roster -------------------------------------------------------------------------

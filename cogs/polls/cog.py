@@ -19,7 +19,6 @@ from discord.ext import commands
 from bot.domain.ballots import PollKind
 from bot.domain.errors import Refusal
 from bot.domain.polls import check_settings
-from bot.domain.when import parse_when
 from bot.guards import actor_guild_id, require_organiser
 from bot.networks import audience
 from bot.strings import polls as text
@@ -78,7 +77,8 @@ class PollGroup(app_commands.Group, name="poll", description=text.GROUP_DESCRIPT
         if network:  # refuses kindly, before the form, if this server is in no network
             await audience(self.bot.db, settings.guild_id, True)
         now = self.bot.clock.now()
-        closes_at = parse_when(closes, settings.timezone, now) if closes else None
+        reading = flows.read_closes(closes, settings.timezone, now, settings.date_order)
+        closes_at = reading.at if reading else None
         chosen = check_settings(
             kind=kind,
             max_choices=max_choices,
@@ -88,7 +88,29 @@ class PollGroup(app_commands.Group, name="poll", description=text.GROUP_DESCRIPT
             content_note=content_note,
             reasons=reasons,
         )
-        await interaction.response.send_modal(ui.CreatePollModal(chosen, ping, network))
+        typed = closes.strip() if closes else None
+        await interaction.response.send_modal(
+            ui.CreatePollModal(chosen, ping, network, flows.closes_fields(reading, typed))
+        )
+
+    @app_commands.command(name="edit", description=text.EDIT_DESCRIPTION, extras=ORGANISER)
+    @app_commands.describe(
+        poll=text.POLL_HELP, closes=text.EDIT_CLOSES_HELP, content_note=text.EDIT_CONTENT_NOTE_HELP
+    )
+    @app_commands.autocomplete(poll=ui.open_polls)
+    async def edit(
+        self,
+        interaction: discord.Interaction[SpeakBack],
+        poll: int,
+        closes: str | None = None,
+        content_note: str | None = None,
+    ) -> None:
+        _actor, settings = await require_organiser(interaction)
+        found = await ui.own_poll(interaction, poll)
+        edited = await flows.edit_poll(
+            self.bot.services, ui.RENDER, found, settings, closes=closes, content_note=content_note
+        )
+        await interaction.response.send_message(ui.edited_words(edited), ephemeral=True)
 
     @app_commands.command(name="close", description=text.CLOSE_DESCRIPTION, extras=ORGANISER)
     @app_commands.describe(poll=text.POLL_HELP)
@@ -163,10 +185,10 @@ class PollsCog(commands.Cog):
             bot.retention.add_sweeper(repo.sweep)
 
     async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(*BALLOT_ITEMS)
+        self.bot.add_dynamic_items(*BALLOT_ITEMS, ui.PollDraftButton)
 
     async def cog_unload(self) -> None:
-        self.bot.remove_dynamic_items(*BALLOT_ITEMS)
+        self.bot.remove_dynamic_items(*BALLOT_ITEMS, ui.PollDraftButton)
         self.bot.tree.remove_command("poll")
 
     @commands.Cog.listener()

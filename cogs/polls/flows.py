@@ -20,6 +20,7 @@ import logging
 import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
 from bot import strings
@@ -43,17 +44,21 @@ from bot.domain.polls import (
     Poll,
     PollSettings,
     check_can_vote,
+    check_settings,
     fit_max_choices,
     too_few_to_show,
 )
+from bot.domain.settings import GuildSettings
 from bot.domain.suppression import Shown
 from bot.domain.tally import TallyResult, tally
+from bot.domain.when import Reading, parse_when, read_time
 from bot.networks import audience, may_answer_from, per_server_lines, require_answerable_from
 from bot.posts import Payload, Posted, Published, Target, message_link
 from bot.strings import polls as text
+from db import drafts as drafts_db
 from db import members as members_db
 from db import polls as repo
-from db.database import Database
+from db.database import Database, from_iso, to_iso
 from db.settings import get_settings
 
 if TYPE_CHECKING:
@@ -269,6 +274,226 @@ async def publish_poll(
         ping_role_id=ping_role_id,
     )
     return Created(poll, published)
+
+
+# -- the read-back before posting (drafts) ---------------------------------------------
+
+DRAFT = "poll"  # in db.drafts
+EDIT_MIN_AHEAD = timedelta(minutes=10)
+
+
+def settings_to_data(settings: PollSettings) -> dict[str, Any]:
+    return {
+        "kind": settings.kind.value,
+        "max_choices": settings.max_choices,
+        "anonymous": settings.anonymous,
+        "results": settings.results,
+        "closes_at": to_iso(settings.closes_at),
+        "content_note": settings.content_note,
+        "reasons": settings.reasons,
+    }
+
+
+def draft_settings(data: dict[str, Any]) -> PollSettings:
+    return PollSettings(
+        kind=PollKind(data["kind"]),
+        max_choices=data["max_choices"],
+        anonymous=bool(data["anonymous"]),
+        results=data["results"],
+        closes_at=from_iso(data["closes_at"]),
+        content_note=data["content_note"],
+        reasons=bool(data["reasons"]),
+    )
+
+
+def closes_fields(reading: Reading | None, typed: str | None) -> dict[str, Any]:
+    """What the draft keeps of a typed closing time: the time, the note the read-back
+    shows (a date rolled on a year), and morning or evening to ask about."""
+    if reading is None:
+        return {"closes_at": None, "closes_typed": None, "note": None, "ask_am_pm": None}
+    return {
+        "closes_at": to_iso(reading.at),
+        "closes_typed": typed,
+        "note": reading.note,
+        "ask_am_pm": [to_iso(reading.at), to_iso(reading.other)] if reading.other else None,
+    }
+
+
+def read_closes(typed: str | None, zone: str, now: datetime, date_order: str) -> Reading | None:
+    """A poll's closing time, by the one reader (None: no closing time)."""
+    if typed is None or not typed.strip():
+        return None
+    return read_time(typed, zone, now, date_order=date_order)
+
+
+@dataclass(frozen=True)
+class PollDraft:
+    id: int
+    data: dict[str, Any]
+
+    @property
+    def settings(self) -> PollSettings:
+        return draft_settings(self.data)
+
+    @property
+    def asking(self) -> bool:
+        return bool(self.data.get("ask_am_pm"))
+
+
+async def start_draft(
+    services: Services,
+    guild_id: int,
+    user_id: int,
+    channel_id: int | None,
+    *,
+    question: str,
+    options: list[str],
+    settings: PollSettings,
+    closes: dict[str, Any],
+    network: bool,
+    ping: bool,
+) -> PollDraft:
+    """The form's answers, kept until **Post it** (nothing is posted yet)."""
+    if channel_id is None:
+        raise Refusal(text.NO_CHANNEL)
+    data = settings_to_data(settings) | closes
+    data |= {
+        "question": question,
+        "options": options,
+        "network": network,
+        "ping": ping,
+        "channel_id": channel_id,
+    }
+    now = services.clock.now()
+    draft_id = await drafts_db.create_draft(services.db, DRAFT, guild_id, user_id, data, now)
+    return PollDraft(draft_id, data)
+
+
+async def get_draft(services: Services, draft_id: int, guild_id: int, user_id: int) -> PollDraft:
+    data = await drafts_db.get_draft(services.db, DRAFT, draft_id, guild_id, user_id)
+    if data is None:
+        raise Refusal(text.DRAFT_GONE)
+    return PollDraft(draft_id, data)
+
+
+async def change_draft(
+    services: Services,
+    draft_id: int,
+    guild_id: int,
+    user_id: int,
+    *,
+    question: str,
+    options: list[str],
+    closes: str,
+    content_note: str,
+) -> PollDraft:
+    """**Change**: the form's fields replace the draft's (checked as when it was made)."""
+    draft = await get_draft(services, draft_id, guild_id, user_id)
+    guild = await get_settings(services.db, guild_id)
+    reading = read_closes(closes, guild.timezone, services.clock.now(), guild.date_order)
+    old = draft.settings
+    checked = check_settings(
+        kind=old.kind.value,
+        max_choices=old.max_choices,
+        anonymous=old.anonymous,
+        results=old.results,
+        closes_at=reading.at if reading else None,
+        content_note=content_note or None,
+        reasons=old.reasons,
+    )
+    data = draft.data | settings_to_data(checked) | closes_fields(reading, closes.strip() or None)
+    data |= {"question": question, "options": options}
+    await drafts_db.update_draft(services.db, DRAFT, draft_id, data)
+    return PollDraft(draft_id, data)
+
+
+async def pick_in_draft(
+    services: Services, draft_id: int, guild_id: int, user_id: int, choice: str
+) -> PollDraft:
+    """Morning (`am`) or evening (`pm`), for a closing time typed as a bare 1 to 7 o'clock."""
+    draft = await get_draft(services, draft_id, guild_id, user_id)
+    data = dict(draft.data)
+    asked = data.get("ask_am_pm")
+    if asked:
+        data["closes_at"] = asked[0 if choice == "am" else 1]
+        data["ask_am_pm"] = None
+        await drafts_db.update_draft(services.db, DRAFT, draft_id, data)
+    return PollDraft(draft_id, data)
+
+
+async def publish_draft(
+    services: Services, render: Render, draft_id: int, guild: GuildSettings, user_id: int
+) -> Created:
+    """**Post it**: the poll as read back, posted once."""
+    draft = await get_draft(services, draft_id, guild.guild_id, user_id)
+    if draft.asking:
+        raise Refusal(text.DRAFT_ASKING)
+    closes_at = draft.settings.closes_at
+    if closes_at is not None and closes_at <= services.clock.now():
+        raise PollSetupError(text.DRAFT_CLOSES_PASSED)
+    taken = await drafts_db.take_draft(services.db, DRAFT, draft_id, guild.guild_id, user_id)
+    if taken is None:
+        raise Refusal(text.DRAFT_GONE)
+    return await publish_poll(
+        services,
+        render,
+        guild_id=guild.guild_id,
+        channel_id=int(taken["channel_id"]),
+        question=taken["question"],
+        options=list(taken["options"]),
+        settings=draft_settings(taken),
+        network=bool(taken["network"]),
+        ping_role_id=guild.announce_role_id if taken["ping"] else None,
+    )
+
+
+# -- /poll edit --------------------------------------------------------------------------
+
+
+async def edit_poll(
+    services: Services,
+    render: Render,
+    poll: Poll,
+    guild: GuildSettings,
+    *,
+    closes: str | None,
+    content_note: str | None,
+) -> Poll:
+    """Move an open poll's close or change its content note; the posts show it and
+    nobody is sent a message. A close in the past or within 10 minutes is refused."""
+    if not poll.is_open:
+        raise Refusal(text.ALREADY_CLOSED)
+    if closes is None and content_note is None:
+        raise Refusal(text.EDIT_NOTHING)
+    now = services.clock.now()
+    changes: dict[str, Any] = {}
+    if closes is not None:
+        at = parse_when(closes, guild.timezone, now, date_order=guild.date_order)
+        if at <= now + EDIT_MIN_AHEAD:
+            raise Refusal(text.EDIT_TOO_SOON)
+        changes["closes_at"] = at
+    if content_note is not None:
+        cleared = content_note.strip().lower() in text.EDIT_CLEAR_WORDS
+        note = check_settings(
+            kind=poll.kind.value,
+            max_choices=None,
+            anonymous=False,
+            results="at_close",
+            closes_at=None,
+            content_note=None if cleared else content_note,
+            reasons=False,
+        ).content_note
+        changes["content_note"] = note
+    if not await repo.edit_open_poll(services.db, poll.id, **changes):
+        raise Refusal(text.ALREADY_CLOSED)
+    if "closes_at" in changes:
+        await services.dispatcher.schedule(
+            CLOSE_JOB, changes["closes_at"], {"poll_id": poll.id}, close_key(poll.id), poll.guild_id
+        )
+    await refresh_poll_posts(services, render, poll.id)
+    edited = await repo.get_poll(services.db, poll.id)
+    assert edited is not None
+    return edited
 
 
 # -- votes ----------------------------------------------------------------------------

@@ -20,10 +20,10 @@ from bot.domain.errors import Refusal
 from bot.domain.polls import Poll, PollSettings, clean_outcome, too_few_to_show
 from bot.domain.suppression import Shown
 from bot.domain.tally import TallyResult
-from bot.domain.timefmt import discord_timestamp, full_and_relative
+from bot.domain.timefmt import as_zone, discord_timestamp, full_and_relative, plain_local
 from bot.guards import actor_guild_id, require_organiser
 from bot.strings import polls as text
-from bot.ui import DynamicView, SafeModal, embed
+from bot.ui import DynamicView, SafeButton, SafeModal, embed
 from cogs.polls import flows
 from cogs.polls.ballot import VoteButton, bot_of, server_name
 from cogs.polls.flows import Chart, amount, cut, kind_line, title_of, too_few_words
@@ -342,11 +342,14 @@ def open_polls_embed(bot: SpeakBack, found: flows.OpenPolls, guild_id: int) -> d
 
 
 class CreatePollModal(SafeModal, title=text.MODAL_TITLE):
-    def __init__(self, settings: PollSettings, ping: bool, network: bool = False) -> None:
+    def __init__(
+        self, settings: PollSettings, ping: bool, network: bool, closes: dict[str, Any]
+    ) -> None:
         super().__init__()
         self.settings = settings
         self.ping = ping
         self.network = network
+        self.closes = closes
         self.question = discord.ui.TextInput(
             custom_id="question",
             label=text.QUESTION_LABEL,
@@ -367,20 +370,204 @@ class CreatePollModal(SafeModal, title=text.MODAL_TITLE):
         _actor, guild_settings = await require_organiser(interaction)
         question = validate_question(self.question.value)
         options = parse_options(self.options.value)
-        channel_id = guild_settings.announcements_channel_id or interaction.channel_id
-        created = await flows.publish_poll(
+        draft = await flows.start_draft(
             bot_of(interaction).services,
-            RENDER,
-            guild_id=guild_settings.guild_id,
-            channel_id=channel_id,
+            guild_settings.guild_id,
+            interaction.user.id,
+            guild_settings.announcements_channel_id or interaction.channel_id,
             question=question,
             options=options,
             settings=self.settings,
+            closes=self.closes,
             network=self.network,
-            ping_role_id=guild_settings.announce_role_id if self.ping else None,
+            ping=self.ping,
         )
+        await interaction.response.send_message(
+            embed=readback_embed(draft, guild_settings.timezone),
+            view=draft_view(draft, guild_settings.timezone),
+            ephemeral=True,
+        )
+
+
+# -- the read-back before posting -------------------------------------------------------
+
+
+def clock_words(instant: datetime, zone: str) -> str:
+    """E.g. "6:30pm", in the zone the time was typed in."""
+    return plain_local(instant, zone).split(", ")[-1].split(" (")[0]
+
+
+def readback_embed(draft: flows.PollDraft, zone: str) -> discord.Embed:
+    """What was understood, before anything is posted (as meetings do)."""
+    data, settings = draft.data, draft.settings
+    lines = [text.READBACK_INTRO, ""]
+    if data.get("note"):
+        lines.append(text.READBACK_NOTE.format(note=data["note"]))
+    asked = data.get("ask_am_pm")
+    if asked:
+        am, pm = (datetime.fromisoformat(t) for t in asked)
+        lines.append(
+            text.READBACK_AM_PM.format(
+                clock=clock_words(am, zone)[:-2],
+                am=clock_words(am, zone),
+                pm=clock_words(pm, zone),
+                am_plain=plain_local(am, zone),
+                pm_plain=plain_local(pm, zone),
+            )
+        )
+    elif settings.closes_at is not None:
+        lines.append(
+            text.READBACK_CLOSES.format(
+                plain=plain_local(settings.closes_at, zone), **full_and_relative(settings.closes_at)
+            )
+        )
+    else:
+        lines.append(text.READBACK_NO_CLOSE)
+    if settings.content_note:
+        lines.append(text.READBACK_CONTENT_NOTE.format(note=settings.content_note))
+    kind = text.KIND_LINES[settings.kind.value]
+    if settings.kind.value == "multi" and settings.max_choices:
+        kind = text.KIND_LINES["multi_limited"].format(n=settings.max_choices)
+    lines += [
+        "",
+        kind,
+        text.ANONYMOUS_LINE if settings.anonymous else text.NAMED_LINE,
+    ]
+    if settings.reasons:
+        lines.append(text.REASONS_LINE)
+    lines.append("")
+    lines += [f"{n}. {option}" for n, option in enumerate(data["options"], start=1)]
+    lines += ["", text.READBACK_WHERE.format(channel=data["channel_id"])]
+    if data.get("network"):
+        lines.append(text.READBACK_NETWORK)
+    if data.get("ping"):
+        lines.append(text.READBACK_PING)
+    return embed(title_of(data["question"]), cut("\n".join(lines), EMBED_DESCRIPTION))
+
+
+def draft_view(draft: flows.PollDraft, zone: str) -> discord.ui.View:
+    """**Post it** / **Change**; while morning or evening is asked, those two instead of
+    **Post it** (nothing is posted until one is pressed)."""
+    view = DynamicView()
+    asked = draft.data.get("ask_am_pm")
+    if asked:
+        for choice, when in zip(("am", "pm"), asked, strict=True):
+            label = clock_words(datetime.fromisoformat(when), zone)
+            view.add_item(PollDraftButton(draft.id, choice, label))
+    else:
+        view.add_item(PollDraftButton(draft.id, "post"))
+    view.add_item(PollDraftButton(draft.id, "change"))
+    return view
+
+
+class PollDraftButton(
+    SafeButton, template=r"polldraft:(?P<id>[0-9]+):(?P<action>post|change|am|pm)"
+):
+    """The read-back's buttons: **Post it**, **Change**, and morning or evening."""
+
+    LABELS = {"post": text.POST_IT, "change": text.CHANGE}
+
+    def __init__(self, draft_id: int, action: str, label: str = "") -> None:
+        self.draft_id = draft_id
+        self.action = action
+        super().__init__(
+            f"polldraft:{draft_id}:{action}",
+            label=label or self.LABELS.get(action, action),
+            style=discord.ButtonStyle.success
+            if action == "post"
+            else discord.ButtonStyle.primary
+            if action in ("am", "pm")
+            else discord.ButtonStyle.secondary,
+        )
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match):  # type: ignore[override]
+        return cls(int(match["id"]), match["action"])
+
+    async def on_press(self, interaction: discord.Interaction) -> None:
+        _actor, guild = await require_organiser(interaction)
+        services = bot_of(interaction).services
+        user_id = interaction.user.id
+        if self.action == "change":
+            draft = await flows.get_draft(services, self.draft_id, guild.guild_id, user_id)
+            await interaction.response.send_modal(ChangePollModal(draft, guild.timezone))
+            return
+        if self.action in ("am", "pm"):
+            draft = await flows.pick_in_draft(
+                services, self.draft_id, guild.guild_id, user_id, self.action
+            )
+            await interaction.response.edit_message(
+                embed=readback_embed(draft, guild.timezone), view=draft_view(draft, guild.timezone)
+            )
+            return
+        created = await flows.publish_draft(services, RENDER, self.draft_id, guild, user_id)
         words = created_words(created, created.poll.channel_id)
-        await interaction.response.send_message(words, ephemeral=True)
+        await interaction.response.edit_message(content=words, embed=None, view=None)
+
+
+class ChangePollModal(SafeModal, title=text.CHANGE_MODAL_TITLE):
+    """**Change**: the question, the options, the closing time and the content note."""
+
+    def __init__(self, draft: flows.PollDraft, zone: str) -> None:
+        super().__init__(timeout=3600)
+        self.draft_id = draft.id
+        data, settings = draft.data, draft.settings
+        closes = data.get("closes_typed") or ""
+        if settings.closes_at is not None and not data.get("ask_am_pm"):
+            closes = f"{settings.closes_at.astimezone(as_zone(zone)):%Y-%m-%d %H:%M}"
+        self.question = discord.ui.TextInput(
+            custom_id="question",
+            label=text.QUESTION_LABEL,
+            max_length=250,
+            default=data["question"],
+        )
+        self.options = discord.ui.TextInput(
+            custom_id="options",
+            label=text.OPTIONS_LABEL,
+            style=discord.TextStyle.paragraph,
+            max_length=4000,
+            default="\n".join(data["options"]),
+        )
+        self.closes = discord.ui.TextInput(
+            custom_id="closes",
+            label=text.CLOSES_LABEL,
+            required=False,
+            max_length=80,
+            default=closes or None,
+        )
+        self.content_note = discord.ui.TextInput(
+            custom_id="content_note",
+            label=text.CONTENT_NOTE_LABEL,
+            required=False,
+            max_length=200,
+            placeholder=text.CONTENT_NOTE_PLACEHOLDER,
+            default=settings.content_note or None,
+        )
+        for item in (self.question, self.options, self.closes, self.content_note):
+            self.add_item(item)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        _actor, guild = await require_organiser(interaction)
+        draft = await flows.change_draft(
+            bot_of(interaction).services,
+            self.draft_id,
+            guild.guild_id,
+            interaction.user.id,
+            question=validate_question(self.question.value),
+            options=parse_options(self.options.value),
+            closes=self.closes.value,
+            content_note=self.content_note.value,
+        )
+        await interaction.response.edit_message(
+            embed=readback_embed(draft, guild.timezone), view=draft_view(draft, guild.timezone)
+        )
+
+
+def edited_words(poll: Poll) -> str:
+    words = text.EDITED
+    if poll.closes_at is not None:
+        words += text.EDITED_CLOSES.format(**full_and_relative(poll.closes_at))
+    return words
 
 
 class OutcomeModal(SafeModal, title=text.OUTCOME_MODAL_TITLE):

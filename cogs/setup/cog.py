@@ -103,18 +103,35 @@ class SetupGroup(app_commands.Group, name="setup", description=text.GROUP_DESCRI
         )
 
     @app_commands.command(name="timezone", description=text.TIMEZONE_DESCRIPTION)
-    @app_commands.describe(zone=text.TIMEZONE_ZONE_OPTION)
-    async def timezone(self, interaction: discord.Interaction[SpeakBack], zone: str) -> None:
-        zone = validate_timezone(zone)
-        await update_settings(
+    @app_commands.describe(zone=text.TIMEZONE_ZONE_OPTION, date_order=text.DATE_ORDER_OPTION)
+    @app_commands.choices(
+        date_order=[app_commands.Choice(name=n, value=v) for v, n in text.DATE_ORDERS.items()]
+    )
+    async def timezone(
+        self,
+        interaction: discord.Interaction[SpeakBack],
+        zone: str | None = None,
+        date_order: str | None = None,
+    ) -> None:
+        if zone is None and date_order is None:
+            raise Refusal(text.TIMEZONE_NOTHING)
+        changes: dict[str, str] = {}
+        if zone is not None:
+            changes["timezone"] = validate_timezone(zone)
+        if date_order is not None:
+            changes["date_order"] = date_order
+        saved = await update_settings(
             interaction.client.db,
             interaction.guild_id,
             interaction.client.clock.now(),
-            timezone=zone,
+            **changes,
         )
-        await interaction.response.send_message(
-            text.TIMEZONE_SAVED.format(zone=zone), ephemeral=True
-        )
+        words = []
+        if zone is not None:
+            words.append(text.TIMEZONE_SAVED.format(zone=saved.timezone))
+        if date_order is not None:
+            words.append(text.DATE_ORDER_SAVED[saved.date_order])
+        await interaction.response.send_message(" ".join(words), ephemeral=True)
 
     @timezone.autocomplete("zone")
     async def timezone_autocomplete(

@@ -37,6 +37,7 @@ def describe_settings(settings: GuildSettings) -> str:
         announcements=mention("channel", settings.announcements_channel_id),
         moderators=mention("channel", settings.moderators_channel_id),
         timezone=settings.timezone,
+        date_order=text.DATE_ORDERS.get(settings.date_order, settings.date_order),
         split=text.YES if settings.split_by_group else text.NO,
         retention=settings.retention_months,
         notice_version=settings.notice_version,

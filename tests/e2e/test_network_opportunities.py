@@ -38,7 +38,7 @@ async def name_myself(person, guild, name: str, needs: str | None = None) -> Non
 
 
 async def post(world, organiser, title: str, **options):
-    done = await organiser.slash(
+    readback = await organiser.slash(
         "opportunity post",
         in_guild=world.guild(LEEDS),
         title=title,
@@ -46,6 +46,7 @@ async def post(world, organiser, title: str, **options):
         network=True,
         **options,
     )
+    done = await organiser.click(readback, "Post it")
     assert done.ephemeral and "being posted" in done.text, done.text
     last = world.guild(LEEDS).channel("announcements").last
     return done, int(re.search(r"Opportunity (\d+)", last.text).group(1))

@@ -33,7 +33,10 @@ async def create(world, organiser, **options):
         "poll create", in_guild=world.guild(LEEDS), kind="single", network=True, **options
     )
     assert form.modal is not None, form.text
-    done = await organiser.submit_modal(question="What should we improve first?", options=OPTIONS)
+    readback = await organiser.submit_modal(
+        question="What should we improve first?", options=OPTIONS
+    )
+    done = await organiser.click(readback, "Post it")
     assert done.ephemeral and "being posted" in done.text, done.text
     last = world.guild(LEEDS).channel("announcements").last
     return done, int(re.search(r"Poll (\d+)", last.text).group(1))

@@ -39,9 +39,11 @@ async def set_up(world: World):
 
 
 async def post(world: World, organiser, title="Co-deliver staff training", **options):
-    done = await organiser.slash(
+    readback = await organiser.slash(
         "opportunity post", title=title, description=DESCRIPTION, **options
     )
+    assert readback.ephemeral and "as I read it" in readback.text, readback.text
+    done = await organiser.click(readback, "Post it")
     assert done.ephemeral and "being posted" in done.text, done.text
     message = world.channel("announcements").last
     opp_id = int(re.search(r"Opportunity (\d+)", message.text).group(1))

@@ -51,7 +51,9 @@ async def create(
 ):
     form = await organiser.slash("poll create", **named)
     assert form.modal is not None, form.text
-    done = await organiser.submit_modal(question=question, options=options)
+    readback = await organiser.submit_modal(question=question, options=options)
+    assert readback.ephemeral and text.READBACK_INTRO in readback.text, readback.text
+    done = await organiser.click(readback, text.POST_IT)
     assert done.ephemeral and "being posted" in done.text, done.text
     poll = world.channel("announcements").last
     poll_id = int(re.search(r"Poll (\d+)", poll.text).group(1))

@@ -53,9 +53,10 @@ async def test_a_vote_press_after_a_notice_change_leaves_the_poll_post_alone(wor
     await world.mod.slash("setup channel", announcements=world.channel("announcements"))
     (alice,) = seed_members(world, ["alice"])
     form = await world.mod.slash("poll create", kind="single")
-    await world.mod.submit_modal(
+    readback = await world.mod.submit_modal(
         question="What should we improve first?", options="Waiting times\nPeer support"
     )
+    await world.mod.click(readback, "Post it")
     assert form.modal is not None
     post = world.channel("announcements").last
     poll_id = int(re.search(r"Poll (\d+)", post.text).group(1))
@@ -83,7 +84,10 @@ async def test_an_open_ballot_is_the_persons_own_screen_and_becomes_the_notice(w
     await world.mod.slash("setup channel", announcements=world.channel("announcements"))
     (bob,) = seed_members(world, ["bob"])
     await world.mod.slash("poll create", kind="single")
-    await world.mod.submit_modal(question="Which first?", options="Waiting times\nPeer support")
+    readback = await world.mod.submit_modal(
+        question="Which first?", options="Waiting times\nPeer support"
+    )
+    await world.mod.click(readback, "Post it")
     post = world.channel("announcements").last
     ballot = await bob.click(post, strings.VOTE)
     await change_notice(world)
@@ -103,9 +107,10 @@ async def test_an_interested_press_after_a_notice_change_leaves_the_opportunity_
 ):
     await world.mod.slash("setup channel", announcements=world.channel("announcements"))
     (alice,) = seed_members(world, ["alice"])
-    await world.mod.slash(
+    readback = await world.mod.slash(
         "opportunity post", title="Co-deliver staff training", description="Half a day."
     )
+    await world.mod.click(readback, "Post it")
     post = world.channel("announcements").last
     await change_notice(world)
     before = looks(post)

@@ -68,7 +68,7 @@ def test_garbage_is_refused_kindly_with_a_working_example(text):
         parse_when(text, LONDON, NOW)
     assert caught.value.kind == "unreadable"
     assert "I couldn't read" in str(caught.value)
-    assert "`2026-12-03 18:00`" in str(caught.value) and "`next tuesday 6pm`" in str(caught.value)
+    assert "`3 Dec 18:00`" in str(caught.value) and "`next tuesday 6pm`" in str(caught.value)
     assert isinstance(caught.value, Refusal)
 
 

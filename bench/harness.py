@@ -396,7 +396,9 @@ async def create_poll(
     fields = [c.get("component") or c["components"][0] for c in form.modal.get("components") or []]
     answers = {fields[0]["custom_id"]: "What should we work on first?"}
     answers[fields[1]["custom_id"]] = "\n".join(options)
-    await world.mod.submit_modal(form, **answers)
+    read_back = await world.mod.submit_modal(form, **answers)
+    if read_back is not None and "Post it" in (read_back.buttons or []):
+        await world.mod.click(read_back, "Post it")  # what was understood, then posted
     await world.settle()
     for message in reversed(world.messages):
         try:

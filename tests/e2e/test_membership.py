@@ -152,7 +152,7 @@ async def test_a_past_pause_date_is_refused_kindly(world):
     alice = world.user("alice")
     await join(alice)
     reply = await alice.slash("me pause", until="2020-01-01")
-    assert "already passed" in reply.text and reply.ephemeral
+    assert "which has passed" in reply.text and reply.ephemeral
     assert rows(world, "SELECT paused_at FROM members") == [(None,)]
 
 

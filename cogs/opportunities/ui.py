@@ -36,6 +36,7 @@ from bot.domain.opportunities import (
     AnswerResult,
     Opportunity,
 )
+from bot.domain.suppression import suppress_counts
 from bot.domain.timefmt import discord_timestamp, full_and_relative, plain_local
 from bot.guards import actor_guild_id, require_member, require_organiser
 from bot.networks import require_answerable_from
@@ -713,14 +714,17 @@ def roster_embed(seen: flows.RosterSeen) -> discord.Embed:
         if not entries:
             lines.append(text.ROSTER_NOBODY)
         lines.append("")
-    if roster.unnamed_yes:
-        lines += [text.ROSTER_UNNAMED.format(count=roster.unnamed_yes), ""]
+    if seen.unnamed:
+        lines += [seen.unnamed, ""]
     if seen.by_server:
         lines += [text.ROSTER_BY_SERVER, *seen.by_server, ""]
     if opp.answers_erased_at is not None:
         lines.append(text.ROSTER_ERASED)
     else:
-        lines.append(text.ROSTER_TOTALS.format(declined=roster.declined, no_reply=roster.no_reply))
+        totals = suppress_counts({"declined": roster.declined, "no_reply": roster.no_reply})
+        lines.append(text.ROSTER_TOTALS.format(**totals))
+        if totals != {"declined": str(roster.declined), "no_reply": str(roster.no_reply)}:
+            lines.append(text.ROSTER_SMALL)
     lines += ["", text.ROSTER_PRIVACY]
     title = text.ROSTER_TITLE.format(title=opp.title)
     if not opp.is_open:

@@ -99,10 +99,6 @@ SUMMARY = (
     "Invitations for **{title}**: sent: {sent}; skipped by preference: {skipped}; "
     "undeliverable: {undeliverable}; waiting for quiet hours to end: {waiting}."
 )
-SUMMARY_SMALL = (
-    " (Figures under 5 show as fewer than 5, and then one more is not shown, so "
-    "nobody can be worked out from them.)"
-)
 SUMMARY_NONE = (
     "Invitations for **{title}**: none sent. No members here have chosen to get "
     "opportunity messages ({skipped} skipped by preference). The post is still there for "
@@ -202,10 +198,6 @@ ROSTER_UNNAMED_HIDDEN = (
     "shown, so the small servers' figures below can't be worked out from it."
 )
 ROSTER_TOTALS = "**Totals only:** not this time: {declined}; no reply: {no_reply}."
-ROSTER_SMALL = (
-    "Figures under 5 show as fewer than 5, and then one more is not shown, "
-    "so nobody can be worked out from them."
-)
 ROSTER_PRIVACY = (
     "Names are shown only for people who said yes. Please keep access needs private "
     "and use them only to make this activity work."

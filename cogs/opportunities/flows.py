@@ -622,10 +622,8 @@ def summary_words(opp: Opportunity, counts: dict[str, int]) -> str:
         "waiting": summary.waiting,
     }
     shown = suppress_counts(figures)
-    words = text.SUMMARY.format(title=opp.title, **shown)
-    if shown != {name: str(n) for name, n in figures.items()}:
-        words += text.SUMMARY_SMALL
-    return words
+    note = strings.small_figures_note(shown, figures)
+    return text.SUMMARY.format(title=opp.title, **shown) + (f" {note}" if note else "")
 
 
 async def tell_organiser(

@@ -721,10 +721,11 @@ def roster_embed(seen: flows.RosterSeen) -> discord.Embed:
     if opp.answers_erased_at is not None:
         lines.append(text.ROSTER_ERASED)
     else:
-        totals = suppress_counts({"declined": roster.declined, "no_reply": roster.no_reply})
+        figures = {"declined": roster.declined, "no_reply": roster.no_reply}
+        totals = suppress_counts(figures)
         lines.append(text.ROSTER_TOTALS.format(**totals))
-        if totals != {"declined": str(roster.declined), "no_reply": str(roster.no_reply)}:
-            lines.append(text.ROSTER_SMALL)
+        if note := strings.small_figures_note(totals, figures):
+            lines.append(note)
     lines += ["", text.ROSTER_PRIVACY]
     title = text.ROSTER_TITLE.format(title=opp.title)
     if not opp.is_open:

@@ -134,7 +134,7 @@ async def test_a_full_round_shows_the_organiser_only_who_said_yes(world):
     assert "A quiet room, please" in roster.text
     # bob and carol: totals only, and in a three-person server never exact (rule 9)
     assert "not this time: fewer than 5; no reply: fewer than 5." in roster.text
-    assert text.ROSTER_SMALL in roster.text
+    assert strings.SMALL_FIGURES in roster.text
 
     await olu.slash("opportunity close", opportunity=opp_id)
     await world.advance(days=10)
@@ -208,6 +208,9 @@ async def test_closed_dms_paused_and_not_chosen(world):
         in done.followups[-1].text
     )
     assert world.count_status(403) == 1
+    # /status gives moderators delivery counts about people, never exact under 5.
+    status = await world.mod.slash("status")
+    assert "(closed DMs, this server): fewer than 5" in status.text
     assert len(gina.dms) == 1
     assert erin.dms == [] and finn.dms == [] and dana.dms == []
 

@@ -5,8 +5,8 @@ from types import SimpleNamespace
 
 import pytest
 
+from bot import strings
 from bot.clock import DrivenClock
-from bot.strings import opportunities as text
 from cogs.opportunities import flows, ui
 from db import opportunities as repo
 from db.database import Database
@@ -87,7 +87,8 @@ async def test_within_fifteen_minutes_the_summary_answers_the_command(setup):
     assert followup.sent == [
         "Invitations for **Panel**: sent: fewer than 5; skipped by preference: not shown; "
         "undeliverable: fewer than 5; waiting for quiet hours to end: fewer than 5."
-        + text.SUMMARY_SMALL
+        + " "
+        + strings.SMALL_FIGURES_AND_ONE_MORE
     ]
     assert summary.delivery.dms == []
 

@@ -34,7 +34,7 @@ from bot.services import Services
 from bot.strings import membership as text
 from db import members as repo
 from db.database import Database
-from db.outbox import dm_blocked_since
+from db.outbox import auto_reply_until, dm_blocked_since
 from db.personal_data import export_all
 from db.polls import counted_after_leaving, open_anonymous_ballots
 from db.settings import ensure_settings_row, get_settings
@@ -267,7 +267,11 @@ async def build_export(
         *await open_anonymous_ballots(db, guild_id, user_id, secret),
     ]
     counted = await counted_after_leaving(db, guild_id, user_id, secret)
-    if not any(tables.values()) and not counted:
+    # The six-hour window of automatic DM replies (a keyed hash, in no server).
+    window = await auto_reply_until(db, secret, user_id)
+    if window is not None and window <= now:
+        window = None
+    if not any(tables.values()) and not counted and window is None:
         return None
     document = {
         "about": text.EXPORT_ABOUT,
@@ -276,6 +280,7 @@ async def build_export(
         "exported_at": now.isoformat(),
         "tables": tables,
         "anonymous_votes_counted_after_leaving": counted,
+        "automatic_reply_window_until": window.isoformat() if window else None,
     }
     return json.dumps(document, indent=2, ensure_ascii=False, default=str).encode()
 

@@ -124,6 +124,13 @@ async def measure(root: Path, servers: int, members: int, networks: int) -> dict
         h.migrate(db_path(world))
         seed(world, people)
         await link(world, networks, world.now)
+        return await _measure(world, people, servers)
+    finally:
+        await world.close()
+
+
+async def _measure(world: World, people: dict[int, list[Person]], servers: int) -> dict[str, float]:
+    with h.world_frozen():  # the emulated world is not what the collector should scan
         await start(world, servers)  # the first start also syncs commands
         ready = await start(world, servers)
         ready_servers = (await world.bot.control("GET", "/health"))["guilds"]
@@ -172,8 +179,6 @@ async def measure(root: Path, servers: int, members: int, networks: int) -> dict
             "global_429s": world.global_429s,
             "problems": len(world.emulator.problems()),
         }
-    finally:
-        await world.close()
 
 
 async def run(root: Path, scale: h.Scale) -> h.Figure:

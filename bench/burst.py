@@ -34,7 +34,9 @@ P99_FACTOR = 1.5
 ACK_DEADLINE = 3.0
 
 
-async def press_all(world, people, message, label: str, spread: float | None = None):
+async def press_all(
+    world, people, message, label: str, spread: float | None = None, *, collect: bool = True
+):
     custom_id = h.button_id(message, label)
     made = [
         h.component_interaction(
@@ -42,7 +44,7 @@ async def press_all(world, people, message, label: str, spread: float | None = N
         )
         for person in people
     ]
-    with h.instrument_steady():
+    with h.instrument_steady(collect=collect):
         await h.fire_spread(world, made, SPREAD if spread is None else spread)
         await world.settle()
     return made

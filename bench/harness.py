@@ -379,13 +379,16 @@ def bot_cpu_seconds(world: World, *, event_loop_only: bool = False) -> float:
 
 
 @contextlib.contextmanager
-def instrument_steady():
+def instrument_steady(*, collect: bool = True):
     """No garbage collection in this process (the emulator: the measuring instrument)
     while timing: a full collection of its own records pauses it for up to ~130 ms,
     and that would show up as the bot's latency, or bunch the requests that arrived
-    meanwhile into one rate-limit window. `timeit` does the same. Nestable."""
+    meanwhile into one rate-limit window. `timeit` does the same. Nestable: an inner
+    block with `collect=False` does not collect first (figure 8 collects once before
+    its fan-out starts, never while the bot is sending)."""
     was_enabled = gc.isenabled()
-    gc.collect()
+    if collect:
+        gc.collect()
     gc.disable()
     try:
         yield

@@ -401,11 +401,12 @@ def instrument_steady(*, collect: bool = True):
 def world_frozen():
     """The harness's heap as it stands (a built world: its users, members, guilds)
     moved out of this process's cycle collector until the block ends, as the bot does
-    with its own cache once ready. `instrument_steady` collects before every timed
-    burst; over figure 8's 2,500 servers and 100,000 members that collection took
-    about 180 ms of CPU against 27 ms for 10 servers, and it ran while the bot's
-    network fan-out was still sending, so the emulator (the instrument) stopped
-    answering the bot mid fan-out, by an amount that grew with the world it emulates."""
+    with its own cache once ready, so a collection (`instrument_steady`) scans only
+    what is new. Over figure 8's 2,500 servers and 100,000 members a collection took
+    about 180 ms of CPU against 27 ms for 10 servers, during which the emulator (the
+    instrument, in this process) answers nothing: a pause that grew with the world
+    it emulates, and that figure 8 once took between rounds while the bot's network
+    fan-out was still sending (docs/benchmarks.md, "Figure 8")."""
     gc.collect()
     gc.freeze()
     try:

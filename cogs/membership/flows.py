@@ -28,6 +28,7 @@ from bot.domain.members import (
     notice_is_current,
     summarise_counts,
 )
+from bot.domain.service_messages import PURPOSE_ABOUT_YES, service_decision
 from bot.domain.settings import GuildSettings
 from bot.domain.when import parse_pause_until
 from bot.services import Services
@@ -309,13 +310,30 @@ async def count_members(services: Services, guild_id: int) -> tuple[MemberCounts
 def recipient_policy(db: Database) -> RecipientPolicy:
     """Whether a DM may go to a person now: send, wait (quiet hours), or skip."""
 
-    async def decide(guild_id: int | None, user_id: int, purpose: str, now: datetime) -> Decision:
+    async def decide(
+        guild_id: int | None,
+        user_id: int,
+        purpose: str,
+        now: datetime,
+        starts_at: datetime | None = None,
+    ) -> Decision:
         if guild_id is None:
             if purpose in ("service", AUTO_REPLY):
                 return Decision.send()
             return Decision.skip("no server")
         member = await repo.get_member(db, guild_id, user_id)
         settings = await get_settings(db, guild_id)
+        if purpose == PURPOSE_ABOUT_YES:
+            about = service_decision(
+                member, now, server_timezone=settings.timezone, starts_at=starts_at
+            )
+            if about.action == "hold":
+                return Decision.hold(about.reason)
+            if about.action == "defer" and about.not_before is not None:
+                return Decision.defer(about.not_before, about.reason)
+            if about.action == "skip":
+                return Decision.skip(about.reason)
+            return Decision.send()
         decision = contact_decision(
             member,
             purpose,

@@ -7,6 +7,7 @@ from types import SimpleNamespace
 import pytest
 
 from bot.clock import DrivenClock
+from bot.dispatcher import Dispatcher
 from cogs.membership import flows
 from db import members
 from db.database import Database
@@ -29,7 +30,10 @@ class Events:
 async def services(tmp_path):
     database = await Database.open(tmp_path / "m.db")
     await database.migrate()
-    yield SimpleNamespace(db=database, clock=DrivenClock(NOW))
+    clock = DrivenClock(NOW)
+    dispatcher = Dispatcher(database, clock)
+    dispatcher.register(flows.PAUSE_END_JOB, lambda job, now: None)
+    yield SimpleNamespace(db=database, clock=clock, dispatcher=dispatcher)
     await database.close()
 
 
@@ -65,8 +69,9 @@ async def test_choices_pausing_and_resuming(services):
     member = await members.get_member(services.db, GUILD, ALICE)
     again = await flows.set_contact_preferences(services, member, frozenset({"dm_outcomes"}))
     assert again.paused
-    consents = await flows.resume(services, again.member)
-    assert consents is not None and flows.optional_choices(consents) == {"dm_outcomes"}
+    resumed = await flows.resume(services, again.member)
+    assert resumed is not None and flows.optional_choices(resumed.consents) == {"dm_outcomes"}
+    assert resumed.caught_up.empty  # nothing was held or posted meanwhile
 
 
 async def test_details_are_saved_and_other_features_told(services):

@@ -12,6 +12,11 @@ from zoneinfo import ZoneInfo
 
 from db.database import Database, to_iso
 
+# The post's message: kept on the item once known, else the outbox row that sent it.
+_MESSAGE = (
+    "coalesce(message_id, (SELECT sent_message_id FROM outbox WHERE outbox.id = post_outbox_id))"
+)
+
 
 @dataclass(frozen=True)
 class PostedItem:
@@ -29,19 +34,19 @@ async def posted_since(
     after = to_iso(since)
     found: list[tuple[str, PostedItem]] = []
     for row in await db.fetchall(
-        "SELECT title, channel_id, message_id, created_at FROM opportunities "
+        f"SELECT title, channel_id, {_MESSAGE} AS message_id, created_at FROM opportunities "
         "WHERE guild_id = ? AND state = 'open' AND created_at >= ?",
         (guild_id, after),
     ):
         found.append((row["created_at"], _item("opportunity", row["title"], guild_id, row)))
     for row in await db.fetchall(
-        "SELECT question, channel_id, message_id, created_at FROM polls "
+        f"SELECT question, channel_id, {_MESSAGE} AS message_id, created_at FROM polls "
         "WHERE guild_id = ? AND state = 'open' AND created_at >= ?",
         (guild_id, after),
     ):
         found.append((row["created_at"], _item("poll", row["question"], guild_id, row)))
     for row in await db.fetchall(
-        "SELECT title, channel_id, message_id, created_at, start_local, zone, rule, "
+        f"SELECT title, channel_id, {_MESSAGE} AS message_id, created_at, start_local, zone, rule, "
         "duration_minutes FROM meetings "
         "WHERE guild_id = ? AND state = 'scheduled' AND created_at >= ?",
         (guild_id, after),

@@ -1,13 +1,14 @@
 """Membership's flows run without Discord: joining, choices, leaving, the export, the policy."""
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from types import SimpleNamespace
 
 import pytest
 
 from bot.clock import DrivenClock
 from bot.dispatcher import Dispatcher
+from bot.domain.quiet_hours import QuietHours
 from cogs.membership import flows
 from db import members
 from db.database import Database
@@ -123,3 +124,21 @@ async def test_the_recipient_policy(services):
     await flows.pause(services, member, None)
     later = NOW + timedelta(minutes=1)
     assert (await decide(GUILD, ALICE, "dm_reminders", later)).action == "skip"
+
+
+async def test_the_recipient_policy_for_service_messages(services):
+    decide = flows.recipient_policy(services.db)
+    assert (await decide(GUILD, ALICE, "about_yes", NOW)).action == "skip"  # not a member
+    await flows.agree(services, GUILD, ALICE, 1, secret=SECRET)  # chose no DM kinds
+    assert (await decide(GUILD, ALICE, "about_yes", NOW)).action == "send"
+    await members.update_profile(
+        services.db, GUILD, ALICE, NOW, quiet_hours=QuietHours(time(8, 0), time(20, 0))
+    )
+    waits = await decide(GUILD, ALICE, "about_yes", NOW)  # 09:00: quiet until 20:00
+    assert waits.action == "defer" and waits.until == NOW.replace(hour=20)
+    soon = NOW + timedelta(hours=2)  # the thing starts before quiet hours end
+    assert (await decide(GUILD, ALICE, "about_yes", NOW, soon)).action == "send"
+    member = await members.get_member(services.db, GUILD, ALICE)
+    await flows.pause(services, member, None)
+    later = NOW + timedelta(minutes=1)
+    assert (await decide(GUILD, ALICE, "about_yes", later, soon)).action == "hold"

@@ -328,6 +328,7 @@ async def leave(
 ) -> bool:
     """Leave and erase at once; other features hear `member_left` (e.g. names leave posts)."""
     was_member = await repo.leave(services.db, guild_id, user_id, services.clock.now(), secret)
+    await services.dispatcher.cancel(pause_end_key(guild_id, user_id))  # holds their id
     if was_member:
         dispatch("member_left", guild_id, user_id)
     return was_member

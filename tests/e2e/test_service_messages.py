@@ -209,3 +209,27 @@ async def test_the_organisers_count_equals_the_dms_sent(world):
     assert all(len(p.dms) == 2 for p in open_now)
     assert all(p.dms == [] for p in paused + closed)
     assert world.count_status(403) == 2  # recorded once: no second attempt
+
+
+async def test_quiet_hours_hold_a_service_message_unless_the_thing_starts_first(world):
+    post_message = await schedule(world, start="2026-12-03 18:00")
+    alice, bob = world.user("alice"), world.user("bob")
+    for person in (alice, bob):
+        await join(person)
+        await person.click(post_message, strings.GOING)
+    await alice.submit_modal(
+        await alice.click(await alice.slash("me settings"), member_text.EDIT_DETAILS),
+        quiet_hours="08:00-20:00",  # it is 09:00: quiet until 20:00
+    )
+    [choice] = await world.mod.autocomplete("meeting edit", "meeting", "catch")
+    # Moved to 19:00 today: it starts before her quiet hours end, so she is told now.
+    await world.mod.slash("meeting edit", meeting=choice.value, start="2026-12-01 19:00")
+    await world.settle()
+    assert len(alice.dms) == 1 and len(bob.dms) == 1
+    # Moved to next week: that can wait until her quiet hours end.
+    await world.mod.slash("meeting edit", meeting=choice.value, start="2026-12-08 18:00")
+    await world.settle()
+    assert len(alice.dms) == 1 and len(bob.dms) == 2
+    await world.set_time(datetime(2026, 12, 1, 20, 0, tzinfo=UTC))
+    await world.settle()
+    assert len(alice.dms) == 2 and "Changed: Champions catch-up" in alice.dms[-1].text

@@ -101,6 +101,7 @@ async def require_member(
     *,
     allow_outdated_notice: bool = False,
     found: tuple[Member | None, int] | None = None,
+    guild_id: int | None = None,
 ) -> Member:
     """The member behind this interaction, re-checked now (rule 7).
 
@@ -109,9 +110,11 @@ async def require_member(
     anything else happens; pass `allow_outdated_notice=True` for things a
     person may always do (see, export or erase their data, step back).
     `found` is (member, notice version) when the caller has just read them
-    together with what it needs (`db.members.member_and_notice` shape).
+    together with what it needs (`db.members.member_and_notice` shape). `guild_id` is
+    the server chosen for a command used in a DM (else the interaction's own).
     """
-    guild_id = actor_guild_id(interaction)
+    if guild_id is None:
+        guild_id = actor_guild_id(interaction)
     bot: SpeakBack = interaction.client  # type: ignore[assignment]
     if found is None:
         found = await member_and_notice(bot.db, guild_id, interaction.user.id)

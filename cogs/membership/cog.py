@@ -27,23 +27,6 @@ MEMBER = {"audience": "member"}
 ORGANISER = {"audience": "organiser"}
 
 
-async def confirm_leave(interaction: discord.Interaction[SpeakBack]) -> None:
-    """/leave and /me delete: one confirmation, then erase at once."""
-    bot, guild_id = interaction.client, actor_guild_id(interaction)
-    held = await flows.before_leaving(
-        ui.services_of(interaction), guild_id, interaction.user.id, secret=bot.config.secret
-    )
-    if held == "confirm":
-        await interaction.response.send_message(
-            text.LEAVE_CONFIRM, view=ui.leave_view(), ephemeral=True
-        )
-        return
-    words = (
-        text.NOT_A_MEMBER_ONLY_A_NOTE if held == "only_a_note" else text.NOT_A_MEMBER_NOTHING_HELD
-    )
-    await interaction.response.send_message(words, ephemeral=True)
-
-
 class MembersGroup(app_commands.Group, name="members", description=text.MEMBERS_DESCRIPTION):
     def __init__(self) -> None:
         super().__init__(guild_only=True, extras=ORGANISER)
@@ -113,19 +96,31 @@ class MembershipCog(commands.Cog):
         else:
             await ui.send_status(interaction, joining.status, text.ALREADY_MEMBER)
 
+    # /leave and /me also work in a DM with the bot (a server shared with it is needed):
+    # someone who would rather not open the server can still see, export, step back or
+    # leave. `ui.server_for` asks which server when they are a member of several.
+
     @app_commands.command(name="leave", description=text.LEAVE_DESCRIPTION, extras=MEMBER)
-    @app_commands.guild_only()
+    @app_commands.allowed_contexts(guilds=True, dms=True)
     async def leave(self, interaction: discord.Interaction[SpeakBack]) -> None:
-        await confirm_leave(interaction)
+        await self._in_server(interaction, "leave")
+
+    async def _in_server(
+        self, interaction: discord.Interaction[SpeakBack], action: str, until: str | None = None
+    ) -> None:
+        guild_id = await ui.server_for(interaction, action, until)
+        if guild_id is not None:
+            await ui.me_in_server(interaction, action, guild_id, until)
 
     # -- /me ...  (callbacks bound to this cog by hand: the group is shared) ------------
 
     async def show(self, interaction: discord.Interaction[SpeakBack]) -> None:
-        member = await require_member(interaction, allow_outdated_notice=True)
-        status = await flows.get_member_status(ui.services_of(interaction), member)
-        await ui.send_status(interaction, status)
+        await self._in_server(interaction, "show")
 
     async def settings(self, interaction: discord.Interaction[SpeakBack]) -> None:
+        if interaction.guild_id is None:
+            await interaction.response.send_message(text.DM_ONLY_IN_SERVER, ephemeral=True)
+            return
         member = await require_member(interaction)
         await interaction.response.send_message(
             text.SETTINGS_INTRO, view=ui.settings_view(member), ephemeral=True
@@ -135,31 +130,16 @@ class MembershipCog(commands.Cog):
     async def pause(
         self, interaction: discord.Interaction[SpeakBack], until: str | None = None
     ) -> None:
-        member = await require_member(interaction, allow_outdated_notice=True)
-        paused = await flows.pause(ui.services_of(interaction), member, until)
-        await interaction.response.send_message(ui.pause_words(paused), ephemeral=True)
+        await self._in_server(interaction, "pause", until.strip() if until else None)
 
     async def resume(self, interaction: discord.Interaction[SpeakBack]) -> None:
-        member = await require_member(interaction, allow_outdated_notice=True)
-        consents = await flows.resume(ui.services_of(interaction), member)
-        await interaction.response.send_message(ui.resume_words(consents), ephemeral=True)
+        await self._in_server(interaction, "resume")
 
     async def export(self, interaction: discord.Interaction[SpeakBack]) -> None:
-        data = await flows.build_export(
-            ui.services_of(interaction),
-            actor_guild_id(interaction),
-            interaction.user.id,
-            secret=interaction.client.config.secret,
-        )
-        if data is None:
-            await interaction.response.send_message(text.NOTHING_HELD, ephemeral=True)
-            return
-        await interaction.response.send_message(
-            text.EXPORT_DONE, file=ui.export_file(data), ephemeral=True
-        )
+        await self._in_server(interaction, "export")
 
     async def delete(self, interaction: discord.Interaction[SpeakBack]) -> None:
-        await confirm_leave(interaction)
+        await self._in_server(interaction, "leave")
 
 
 async def present_notice_needed(interaction: discord.Interaction, error: BaseException) -> None:

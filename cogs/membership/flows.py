@@ -139,6 +139,11 @@ async def is_member(services: Services, guild_id: int, user_id: int) -> bool:
     return await repo.is_member(services.db, guild_id, user_id)
 
 
+async def member_guilds(services: Services, user_id: int) -> list[int]:
+    """The servers this person is a member in (a command used in a DM asks which)."""
+    return await repo.member_guilds(services.db, user_id)
+
+
 # -- choices: messages, group, details ---------------------------------------------------
 
 
@@ -248,8 +253,17 @@ async def before_leaving(
 async def leave(
     services: Services, guild_id: int, user_id: int, *, secret: bytes, dispatch: Dispatch
 ) -> bool:
-    """Leave and erase at once; other features hear `member_left` (e.g. names leave posts)."""
-    was_member = await repo.leave(services.db, guild_id, user_id, services.clock.now(), secret)
+    """Leave and erase at once. What leaving changes in other features (names leave
+    posts: queued edits) commits in the same transaction as the erasure; afterwards they
+    hear `member_left` (e.g. meetings re-plan reminders)."""
+
+    async def then() -> None:
+        await services.run_leave_hooks(guild_id, user_id)
+
+    was_member = await repo.leave(
+        services.db, guild_id, user_id, services.clock.now(), secret, then=then
+    )
+    services.fault_point("after_erasure")
     if was_member:
         dispatch("member_left", guild_id, user_id)
     return was_member

@@ -108,6 +108,7 @@ def member_from_rows(guild_id: int, user_id: int, found: MemberRows) -> tuple[Me
         paused_at=from_iso(row["paused_at"]),
         paused_until=from_iso(row["paused_until"]),
         profile=profile,
+        gone_since=from_iso(row["presence_gone"]),
     )
     return member, notice
 
@@ -119,13 +120,14 @@ def member_from_rows(guild_id: int, user_id: int, found: MemberRows) -> tuple[Me
 _MEMBER_SQL = (
     "SELECT s.notice_version AS server_notice, m.*, p.preferred_name, "
     "p.self_described_group, p.access_needs, p.timezone, p.quiet_start, p.quiet_end, "
-    "p.reminder_offsets, (SELECT json_group_array(purpose) FROM ("
+    "p.reminder_offsets, g.gone_since AS presence_gone, (SELECT json_group_array(purpose) FROM ("
     + _granted_sql("k.guild_id", "k.user_id")
     + ")) AS granted_purposes "
     "FROM (SELECT ? AS guild_id, ? AS user_id) AS k "
     "LEFT JOIN guild_settings s ON s.guild_id = k.guild_id "
     "LEFT JOIN members m ON m.guild_id = k.guild_id AND m.user_id = k.user_id "
-    "LEFT JOIN member_profiles p ON p.guild_id = k.guild_id AND p.user_id = k.user_id"
+    "LEFT JOIN member_profiles p ON p.guild_id = k.guild_id AND p.user_id = k.user_id "
+    "LEFT JOIN member_presence g ON g.guild_id = k.guild_id AND g.user_id = k.user_id"
 )
 
 
@@ -494,21 +496,27 @@ async def gone_since(db: Database, guild_id: int, user_id: int) -> datetime | No
 
 
 async def gone_before(db: Database, cutoff: datetime) -> list[tuple[int, int]]:
-    """Members first found gone before `cutoff` (to be erased)."""
+    """Members first found gone at or before `cutoff` (to be erased)."""
     rows = await db.fetchall(
         "SELECT guild_id, user_id FROM member_presence WHERE gone_since IS NOT NULL "
-        "AND gone_since < ? ORDER BY guild_id, user_id",
+        "AND gone_since <= ? ORDER BY guild_id, user_id",
         (to_iso(cutoff),),
     )
     return [(row[0], row[1]) for row in rows]
 
 
-KNOWN_GONE_SQL = (
-    "EXISTS (SELECT 1 FROM member_presence gone WHERE gone.guild_id = {guild} "
-    "AND gone.user_id = {user} AND gone.gone_since IS NOT NULL)"
-)
-"""SQL true for a member known to have left the server; `guild` and `user` are SQL
-expressions (columns of the enclosing query). Rosters leave such people out."""
+async def known_gone(db: Database, guild_ids: tuple[int, ...]) -> set[tuple[int, int]]:
+    """(guild_id, user_id) of members of these servers known to have left the server:
+    rosters leave them out until they come back or are erased."""
+    if not guild_ids:
+        return set()
+    marks = ",".join("?" * len(guild_ids))
+    rows = await db.fetchall(
+        "SELECT guild_id, user_id FROM member_presence "
+        f"WHERE gone_since IS NOT NULL AND guild_id IN ({marks})",
+        guild_ids,
+    )
+    return {(row[0], row[1]) for row in rows}
 
 
 async def member_guilds(db: Database, user_id: int) -> list[int]:

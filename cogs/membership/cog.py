@@ -8,6 +8,7 @@ shown (the new notice, with I agree / Not now).
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -16,12 +17,19 @@ from discord.ext import commands
 
 from bot.commands import me_group
 from bot.errors import present_with
-from bot.guards import NoticeNeeded, actor_guild_id, require_member, require_organiser
+from bot.guards import (
+    NoticeNeeded,
+    actor_guild_id,
+    require_member,
+    require_organiser,
+    still_in_server,
+)
 from bot.strings import membership as text
 from cogs.membership import flows, ui
 
 if TYPE_CHECKING:
     from bot.client import SpeakBack
+    from db.jobs import Job
 
 MEMBER = {"audience": "member"}
 ORGANISER = {"audience": "organiser"}
@@ -74,6 +82,26 @@ class MembershipCog(commands.Cog):
         delivery = getattr(self.bot, "delivery", None)
         if delivery is not None:
             delivery.set_recipient_policy(flows.recipient_policy(self.bot.db))
+        services = getattr(self.bot, "services", None)
+        if services is not None:  # not in command-only loads
+            services.dispatcher.register(flows.PRESENCE_SWEEP_JOB, self._presence_sweep)
+            await flows.ensure_presence_sweep(services, services.clock.now())
+
+    async def _presence_sweep(self, job: Job, now: datetime) -> None:
+        """Who is still in their server (Discord's member endpoint), and erasure 30 days
+        after someone was first found gone (issue 19)."""
+        assert self.bot.services is not None
+
+        async def lookup(guild_id: int, user_id: int) -> bool | None:
+            return await still_in_server(self.bot, guild_id, user_id)
+
+        await flows.sweep_presence(
+            self.bot.services,
+            lookup,
+            now,
+            secret=self.bot.config.secret,
+            dispatch=self.bot.dispatch,
+        )
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(*ui.DYNAMIC_ITEMS)

@@ -113,3 +113,96 @@ async def test_a_kill_9_after_the_erasure_commits_leaves_no_name_on_any_post(wor
     assert "**Going:** 0" in world.channel("general").last.text
     for message in world.channel("general").messages:
         assert str(alice.id) not in message.text
+
+
+# -- leaving the Discord server (problem 3) ------------------------------------------------
+
+
+async def set_up_opportunity(world: World, places: int = 2):
+    await world.mod.slash("setup roles", organiser=world.role("Organisers"))
+    await world.mod.slash("setup channel", announcements=world.channel("announcements"))
+    olu = world.user("olu", organiser=True)
+    readback = await olu.slash(
+        "opportunity post",
+        title="Co-deliver staff training",
+        description="Help us run a half-day session for ward staff on listening well.",
+        places=places,
+    )
+    await olu.click(readback, "Post it")
+    post = world.channel("announcements").last
+    [(opp_id,)] = rows(world, "SELECT id FROM opportunities")
+    return olu, post, opp_id
+
+
+def presence(world: World) -> list[tuple]:
+    return rows(world, "SELECT user_id, gone_since IS NOT NULL FROM member_presence")
+
+
+async def test_a_member_who_left_the_server_is_off_the_roster_cannot_take_a_place_and_is_erased(
+    world,
+):
+    alice, bob = world.user("alice"), world.user("bob")
+    await join(alice)
+    await join(bob)
+    olu, post, opp_id = await set_up_opportunity(world)
+    details = await alice.slash("me settings")
+    await alice.click(details, text.EDIT_DETAILS)
+    await alice.submit_modal(preferred_name="Ali", access_needs="A quiet room, please")
+    said_yes = await alice.click(post, strings.INTERESTED)
+    assert "You have a place" in said_yes.text
+    roster = await olu.slash("opportunity roster", opportunity=opp_id)
+    assert "Ali" in roster.text
+
+    world.remove_from_server(alice)
+    world.remove_from_server(bob)
+    [invitation] = [m for m in bob.dms if strings.INTERESTED in m.buttons]
+    refused = await bob.click(invitation, strings.INTERESTED)  # an old invitation DM
+    assert refused.text == text.LEFT_THE_SERVER
+    assert rows(world, "SELECT user_id FROM opportunity_replies") == [(alice.id,)]
+    asked = world.requests_to("GET", "/members/{user_id}")
+    assert [r.status for r in asked if str(bob.id) in r.path] == [404]  # Discord was asked
+
+    await world.advance(days=1)  # the daily sweep asks Discord about each member
+    assert sorted(presence(world)) == sorted([(alice.id, 1), (bob.id, 1)])
+    roster = await olu.slash("opportunity roster", opportunity=opp_id)
+    assert "Ali" not in roster.text and "A quiet room" not in roster.text
+    assert f"<@{alice.id}>" not in roster.text
+
+    await world.advance(days=28)  # 29 days after the sweep found alice gone: kept
+    assert {u for _g, u in members(world)} == {alice.id, bob.id}
+    await world.advance(days=2)  # 30 days after first found gone: erased, as /leave does
+    assert members(world) == []
+    assert rows(world, "SELECT count(*) FROM opportunity_replies") == [(0,)]
+    assert rows(world, "SELECT count(*) FROM member_presence") == [(0,)]
+
+
+async def test_someone_who_comes_back_and_uses_the_bot_is_not_erased(world):
+    alice = world.user("alice")
+    await join(alice)
+    world.remove_from_server(alice)
+    await world.advance(days=1)
+    assert presence(world) == [(alice.id, 1)]
+    world.add_to_server(alice)
+    await alice.slash("me show")  # using the bot in that server again
+    assert presence(world) == [(alice.id, 0)]
+    await world.advance(days=31)
+    assert members(world) == [(world.guild().id, alice.id)]
+
+
+async def test_closed_dms_never_mark_anyone_gone(world):
+    alice = world.user("alice")
+    await join(alice)
+    world.set_dms_closed(alice)
+    await world.bot.control(
+        "POST",
+        "/test/dm",
+        {
+            "guild_id": world.guild().id,
+            "user_id": alice.id,
+            "content": "Hello",
+            "purpose": "service",
+        },
+    )
+    await world.advance(days=40)
+    assert members(world) == [(world.guild().id, alice.id)]
+    assert presence(world) == [(alice.id, 0)]

@@ -643,6 +643,12 @@ class World:
         model = (guild or self.guilds[0]).model
         model.members.pop(person.id, None)
 
+    def add_to_server(self, person: Person, guild: GuildRef | None = None) -> None:
+        """The person (back) in the server, with no roles."""
+        ref = guild or self.guilds[0]
+        if person.id not in ref.model.members:
+            self.state.add_member(ref.model, person.model, [])
+
     def set_dms_closed(self, person: Person, closed: bool = True) -> None:
         person.model.dms_closed = closed
 

@@ -38,7 +38,15 @@ DEFAULT_NOTICE = (
 # the wave of changes they describe has landed. The last change of the wave adds them
 # to DEFAULT_NOTICE and raises DEFAULT_NOTICE_EDITION once, so members are asked to
 # agree again once, not once per change. Keyed by topic; nobody is shown these yet.
-NEXT_EDITION_PARAGRAPHS: dict[str, str] = {}
+NEXT_EDITION_PARAGRAPHS: dict[str, str] = {
+    "leaving": (
+        "**If you leave the server:** `/leave` also works in a DM with Speak Back. If you "
+        "leave this Discord server without it, Speak Back notices within about a week "
+        "and erases what it holds about you here 30 days after it first noticed, unless "
+        "you come back and use it here again first. Until then you are left off "
+        "organisers' lists."
+    ),
+}
 
 
 def default_notice() -> str:

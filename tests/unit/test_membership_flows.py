@@ -29,7 +29,18 @@ class Events:
 async def services(tmp_path):
     database = await Database.open(tmp_path / "m.db")
     await database.migrate()
-    yield SimpleNamespace(db=database, clock=DrivenClock(NOW))
+    left: list[tuple[int, int]] = []
+
+    async def run_leave_hooks(guild_id, user_id):
+        left.append((guild_id, user_id))
+
+    yield SimpleNamespace(
+        db=database,
+        clock=DrivenClock(NOW),
+        left=left,
+        run_leave_hooks=run_leave_hooks,
+        fault_point=lambda name: None,
+    )
     await database.close()
 
 
@@ -95,7 +106,27 @@ async def test_leaving_erases_tells_others_and_leaves_nothing_to_export(services
     assert events.told == [("member_left", GUILD, ALICE)]
     assert not await flows.leave(services, GUILD, ALICE, secret=SECRET, dispatch=events)
     assert events.told == [("member_left", GUILD, ALICE)]  # told once
+    assert services.left == [(GUILD, ALICE)]  # what leaving changes elsewhere ran once
     assert not await flows.is_member(services, GUILD, ALICE)
+
+
+async def test_what_leaving_changes_elsewhere_commits_with_the_erasure_or_not_at_all(services):
+    """The post edits a feature queues on leaving share the erasure's transaction: if
+    queueing them fails, nothing is erased (and the person can simply try again)."""
+    await flows.agree(services, GUILD, ALICE, 1, secret=SECRET)
+
+    async def failing(guild_id, user_id):
+        await services.db.execute(
+            "INSERT INTO jobs (kind, key, payload, due_at) VALUES ('x', 'queued-in-leave', '{}', ?)",
+            (NOW.isoformat(),),
+        )
+        raise RuntimeError("the edit could not be queued")
+
+    services.run_leave_hooks = failing
+    with pytest.raises(RuntimeError):
+        await flows.leave(services, GUILD, ALICE, secret=SECRET, dispatch=Events())
+    assert await flows.is_member(services, GUILD, ALICE)
+    assert await services.db.fetchval("SELECT count(*) FROM jobs") == 0
 
 
 async def test_member_totals(services):

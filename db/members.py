@@ -460,17 +460,24 @@ async def members_to_check(
 
 
 async def record_presence(
-    db: Database, guild_id: int, user_id: int, *, present: bool, now: datetime
+    db: Database, guild_id: int, user_id: int, *, present: bool | None, now: datetime
 ) -> None:
-    """What Discord's member endpoint said. Gone: `gone_since` keeps the first time it
-    was found; present: cleared. Nothing is recorded for someone who is not a member."""
+    """What Discord's member endpoint said. Gone (False): `gone_since` keeps the first
+    time it was found; present (True): cleared; could not tell (None): only when it was
+    asked, so the sweep moves on. Nothing is recorded for someone who is not a member."""
+    gone = "?" if present is False else "NULL"
+    keep = {
+        True: "NULL",
+        False: "coalesce(member_presence.gone_since, excluded.gone_since)",
+        None: "member_presence.gone_since",
+    }[present]
+    params: tuple[Any, ...] = (to_iso(now),) + ((to_iso(now),) if present is False else ())
     await db.execute(
         "INSERT INTO member_presence (guild_id, user_id, checked_at, gone_since) "
-        "SELECT guild_id, user_id, ?, ? FROM members WHERE guild_id = ? AND user_id = ? "
+        f"SELECT guild_id, user_id, ?, {gone} FROM members WHERE guild_id = ? AND user_id = ? "
         "ON CONFLICT (guild_id, user_id) DO UPDATE SET checked_at = excluded.checked_at, "
-        "gone_since = CASE WHEN excluded.gone_since IS NULL THEN NULL "
-        "ELSE coalesce(member_presence.gone_since, excluded.gone_since) END",
-        (to_iso(now), None if present else to_iso(now), guild_id, user_id),
+        f"gone_since = {keep}",
+        (*params, guild_id, user_id),
     )
 
 

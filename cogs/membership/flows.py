@@ -275,8 +275,8 @@ PRESENCE_SWEEP_JOB = "presence_sweep"
 SWEEP_EVERY = timedelta(days=1)
 CHECK_EVERY = timedelta(days=7)  # each member is asked about at most weekly
 ERASE_AFTER_GONE = timedelta(days=30)
-SWEEP_BATCH = 50  # members asked about per run; more waiting -> another run soon
-SWEEP_PAUSE = timedelta(minutes=1)  # between runs of one day's checks (paced)
+SWEEP_BATCH = 20  # members asked about per run (the dispatcher waits meanwhile)
+SWEEP_PAUSE = timedelta(minutes=1)  # more waiting: the next batch this soon (paced)
 
 Lookup = Callable[[int, int], Awaitable[bool | None]]
 """(guild_id, user_id) -> True in the server, False gone (404 Unknown Member only),
@@ -307,9 +307,8 @@ async def sweep_presence(
     db = services.db
     batch = await repo.members_to_check(db, now - CHECK_EVERY, SWEEP_BATCH + 1)
     for guild_id, user_id in batch[:SWEEP_BATCH]:
-        present = await lookup(guild_id, user_id)
-        if present is not None:
-            await repo.record_presence(db, guild_id, user_id, present=present, now=now)
+        present = await lookup(guild_id, user_id)  # None (could not tell): asked, no change
+        await repo.record_presence(db, guild_id, user_id, present=present, now=now)
     for guild_id, user_id in await repo.gone_before(db, now - ERASE_AFTER_GONE):
         await leave(services, guild_id, user_id, secret=secret, dispatch=dispatch)
     when = now + (SWEEP_PAUSE if len(batch) > SWEEP_BATCH else SWEEP_EVERY)

@@ -245,7 +245,11 @@ async def test_gone_keeps_the_first_time_found_and_present_clears_it(db):
     assert not await members.seen_in_server(db, GUILD, ALICE)
     assert await members.gone_since(db, GUILD, ALICE) is None
     await members.record_presence(db, GUILD, ALICE, present=False, now=later)
+    await members.record_presence(db, GUILD, ALICE, present=None, now=later)  # can't tell
+    assert await members.gone_since(db, GUILD, ALICE) == later  # unchanged
     await members.record_presence(db, GUILD, ALICE, present=True, now=later)
+    assert await members.gone_since(db, GUILD, ALICE) is None
+    await members.record_presence(db, GUILD, ALICE, present=None, now=later)
     assert await members.gone_since(db, GUILD, ALICE) is None
 
 

@@ -149,3 +149,50 @@ async def test_the_recipient_policy(services):
     await flows.pause(services, member, None)
     later = NOW + timedelta(minutes=1)
     assert (await decide(GUILD, ALICE, "dm_reminders", later)).action == "skip"
+
+
+class Planned:
+    """A stand-in dispatcher: what the sweep planned next."""
+
+    def __init__(self):
+        self.jobs = []
+
+    async def schedule(self, kind, due_at, payload, key, guild_id=None):
+        self.jobs.append((kind, due_at))
+
+
+async def test_the_presence_sweep_is_paced_and_erases_thirty_days_after_first_found_gone(
+    services,
+):
+    services.dispatcher = Planned()
+    people = list(range(1000, 1000 + flows.SWEEP_BATCH + 3))
+    for user_id in people:
+        await flows.agree(services, GUILD, user_id, 1, secret=SECRET)
+    asked = []
+
+    async def lookup(guild_id, user_id):
+        asked.append(user_id)
+        return None if user_id == people[1] else user_id != people[0]  # people[0] has left
+
+    await flows.sweep_presence(services, lookup, NOW, secret=SECRET, dispatch=Events())
+    assert len(asked) == flows.SWEEP_BATCH  # one batch, then the next soon
+    assert services.dispatcher.jobs == [(flows.PRESENCE_SWEEP_JOB, NOW + flows.SWEEP_PAUSE)]
+    await flows.sweep_presence(
+        services, lookup, NOW + flows.SWEEP_PAUSE, secret=SECRET, dispatch=Events()
+    )
+    assert sorted(asked) == people  # everyone asked once: "could not tell" counts as asked
+    assert services.dispatcher.jobs[-1] == (
+        flows.PRESENCE_SWEEP_JOB,
+        NOW + flows.SWEEP_PAUSE + flows.SWEEP_EVERY,
+    )
+
+    almost = NOW + flows.ERASE_AFTER_GONE - timedelta(seconds=1)
+    await flows.sweep_presence(services, lookup, almost, secret=SECRET, dispatch=Events())
+    assert await flows.is_member(services, GUILD, people[0])
+    events = Events()
+    await flows.sweep_presence(
+        services, lookup, NOW + flows.ERASE_AFTER_GONE, secret=SECRET, dispatch=events
+    )
+    assert not await flows.is_member(services, GUILD, people[0])
+    assert events.told == [("member_left", GUILD, people[0])]
+    assert await flows.is_member(services, GUILD, people[1])  # "could not tell" is not gone

@@ -643,15 +643,12 @@ class LeaveServerButton(SafeButton, template=r"member:leave:(?P<guild>[0-9]+)"):
         )
         words = text.LEFT if was_member else text.LEFT_NOT_MEMBER
         words = (
-            text.DM_FOR_SERVER.format(server=shown(bot.server_name(self.guild_id))) + " " + words
+            text.DM_FOR_SERVER.format(server=shown(bot.server_name(self.guild_id))) + "\n" + words
         )
         await interaction.response.edit_message(content=words, embed=None, view=None)
 
 
 # -- /leave and /me from a DM: which server? ---------------------------------------------
-
-IN_A_DM = ("show", "export", "leave", "pause", "resume")
-"""What /me (and /leave) can do from a DM with the bot, for a server the person chooses."""
 
 
 async def server_for(
@@ -683,7 +680,7 @@ def _for_server(interaction: discord.Interaction, guild_id: int, words: str | No
     if interaction.guild_id is not None:
         return words
     label = text.DM_FOR_SERVER.format(server=shown(_bot(interaction).server_name(guild_id)))
-    return f"{label} {words}" if words else label
+    return f"{label}\n{words}" if words else label
 
 
 async def confirm_leave(interaction: discord.Interaction, guild_id: int) -> None:

@@ -163,6 +163,24 @@ class Reply:
     def followups(self) -> list[Message]:
         return [m for m in self.interaction.followups if not m.deleted]
 
+    async def wait_followups(self, count: int = 1, within: float = 10.0) -> list[Message]:
+        """The follow-ups, once at least `count` have arrived. For answers the bot sends
+        after its first response (e.g. a press carried on after I agree), which a busy
+        machine can delay past the quiet period that ends a click."""
+        deadline = time.monotonic() + within
+        while len(self.followups) < count:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise ScenarioError(f"{len(self.followups)} follow-ups within {within:g} s")
+            self.interaction.activity.clear()
+            if len(self.followups) >= count:
+                break
+            try:
+                await asyncio.wait_for(self.interaction.activity.wait(), min(remaining, 0.1))
+            except TimeoutError:
+                continue
+        return self.followups
+
     @property
     def content(self) -> str:
         return self.message.content if self.message else ""

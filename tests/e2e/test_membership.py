@@ -342,6 +342,16 @@ async def test_help_shows_member_commands_only_to_members(world):
     assert "/me show" in after.text
 
 
+async def test_help_in_a_dm_says_member_commands_are_listed_in_the_server(world):
+    """In a DM nobody is a member of anything, so it must not say "you haven't joined"."""
+    dee = world.user("dee")
+    await join(dee)
+    in_dm = await dee.slash("help", in_dm=True)
+    assert "haven't joined" not in in_dm.text
+    assert "listed when you use `/help` in the server" in in_dm.text
+    assert "/support" in in_dm.text and "/me show" not in in_dm.text
+
+
 NASTY = [
     "@everyone @here <@&1> <@1> **bold** __u__ ~~s~~ `code` ||spoiler|| # heading",
     "[link](https://example.com) > quote\n- list\n```py\nprint(1)\n```",

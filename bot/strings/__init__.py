@@ -79,3 +79,15 @@ def noun(count: int, one: str, many: str) -> str:
 def people(count: int) -> str:
     """The word "person" or "people", for `count` of them."""
     return noun(count, "person", "people")
+
+
+# What a typed time zone was read as (bot/domain/settings.read_timezone), servers and
+# members alike.
+ZONE_NOTES = {
+    "uk_time": ("Read as UK time, which moves to BST in summer; for fixed GMT choose `Etc/GMT`."),
+    "fixed_offset": (
+        "Saved as you asked, but **{zone}** is a fixed offset: it never moves for summer "
+        "time, so if your clocks change, times will be an hour out for part of the year. "
+        "For local time choose a place name such as `Europe/London`."
+    ),
+}

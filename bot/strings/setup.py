@@ -32,6 +32,7 @@ CHANNEL_NO_ACCESS = (
     "I can't post in {channel}: I need to see the channel and send messages, embeds "
     "and files there. Please check its permissions and try again. Nothing was changed."
 )
+UK_TIME_CHOICE = "Europe/London (UK time, moves to BST in summer)"
 TIMEZONE_SAVED = (
     "Saved. This server's time zone is now **{zone}**. Times people type are read in it."
 )

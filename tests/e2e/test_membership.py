@@ -188,6 +188,15 @@ async def test_settings_save_profile_and_bad_input_is_explained(world):
     assert rows(world, "SELECT quiet_start FROM member_profiles") == [("22:00",)]
 
 
+async def test_a_member_typing_uk_as_their_time_zone_gets_uk_time_and_is_told(world):
+    alice = world.user("alice")
+    await join(alice)
+    form = await alice.click(await alice.slash("me settings"), text.EDIT_DETAILS)
+    saved = await alice.submit_modal(form, timezone="UK")
+    assert strings.ZONE_NOTES["uk_time"] in saved.text
+    assert rows(world, "SELECT timezone FROM member_profiles") == [("Europe/London",)]
+
+
 async def test_quiet_hours_hold_a_dm_until_morning(world):
     alice = world.user("alice")
     await join(alice)

@@ -25,6 +25,7 @@ from bot.domain.settings import (
 from bot.guards import require_moderator
 from bot.strings import setup as text
 from cogs.setup import ui
+from db.networks import network_of
 from db.settings import get_settings, update_settings
 
 if TYPE_CHECKING:
@@ -45,8 +46,15 @@ class SetupGroup(app_commands.Group, name="setup", description=text.GROUP_DESCRI
 
     @app_commands.command(name="show", description=text.SHOW_DESCRIPTION)
     async def show(self, interaction: discord.Interaction[SpeakBack]) -> None:
-        settings = await get_settings(interaction.client.db, interaction.guild_id)
-        await interaction.response.send_message(embed=ui.settings_embed(settings), ephemeral=True)
+        db = interaction.client.db
+        settings = await get_settings(db, interaction.guild_id)
+        network = await network_of(db, interaction.guild_id)
+        attention = ui.needs_attention(
+            interaction.guild, settings, network.name if network is not None else None
+        )
+        await interaction.response.send_message(
+            embed=ui.settings_embed(settings, attention), ephemeral=True
+        )
 
     @app_commands.command(name="roles", description=text.ROLES_DESCRIPTION)
     @app_commands.describe(
@@ -61,6 +69,10 @@ class SetupGroup(app_commands.Group, name="setup", description=text.GROUP_DESCRI
         for role in (organiser, announce):
             if role is not None and role.is_default():
                 raise Refusal(text.EVERYONE_ROLE)
+        if announce is not None:
+            settings = await get_settings(interaction.client.db, interaction.guild_id)
+            channel_id = settings.announcements_channel_id
+            ui.check_can_ping(announce, announce.guild.get_channel(channel_id or 0))
         await update_settings(
             interaction.client.db,
             interaction.guild_id,

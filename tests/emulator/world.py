@@ -114,11 +114,27 @@ class GuildRef:
             await self.world.emulator.dispatch("CHANNEL_CREATE", channel.payload())
         return ChannelRef(self.world, channel)
 
-    async def add_role(self, name: str, permissions: int = 0) -> RoleRef:
-        role = self.world.state.add_role(self.model, name, permissions)
+    async def add_role(
+        self, name: str, permissions: int = 0, *, mentionable: bool = False
+    ) -> RoleRef:
+        role = self.world.state.add_role(self.model, name, permissions, mentionable=mentionable)
         if self.world.bot_connected and self.model.bot_present:
             data = {"guild_id": str(self.id), "role": role.payload()}
             await self.world.emulator.dispatch("GUILD_ROLE_CREATE", data)
+        return RoleRef(self.world, role)
+
+    async def update_role(
+        self, name: str, *, permissions: int | None = None, mentionable: bool | None = None
+    ) -> RoleRef:
+        """Change a role as a moderator would in Server Settings > Roles."""
+        role = self.role(name).model
+        if permissions is not None:
+            role.permissions = permissions
+        if mentionable is not None:
+            role.mentionable = mentionable
+        if self.world.bot_connected and self.model.bot_present:
+            data = {"guild_id": str(self.id), "role": role.payload()}
+            await self.world.emulator.dispatch("GUILD_ROLE_UPDATE", data)
         return RoleRef(self.world, role)
 
     @property
@@ -597,7 +613,8 @@ class World:
             self.state.add_channel(guild, channel)
         self.state.add_role(guild, "Moderators", MODERATOR_PERMISSIONS)
         for role in DEFAULT_ROLES:
-            self.state.add_role(guild, role)
+            # A role made for announcements has "Allow anyone to @mention" turned on.
+            self.state.add_role(guild, role, mentionable=role == "Announcements")
         return GuildRef(self, guild)
 
     async def add_guild(self, name: str) -> GuildRef:

@@ -53,6 +53,8 @@ class Member:
     joined_at: datetime
     notice_version: int
     """The notice version this member last agreed to."""
+    notice_revision: int | None = None
+    """The notice wording this member last saw (None: the first wording)."""
     consents: frozenset[str] = frozenset({PURPOSE_MEMBERSHIP})
     """Purposes currently granted (the latest ledger entry per purpose)."""
     paused_at: datetime | None = None

@@ -99,6 +99,16 @@ class MembershipCog(commands.Cog):
             group.remove_command(command.name)
         self.bot.tree.remove_command("members")
 
+    # -- after a real change to the notice ------------------------------------------
+
+    @commands.Cog.listener()
+    async def on_notice_changed(self, guild_id: int, version: int) -> None:
+        services = self.bot.services
+        assert services is not None
+        await flows.tell_notice_changed(
+            services, guild_id, version, ui.notice_changed_payload(guild_id)
+        )
+
     # -- /join and /leave -----------------------------------------------------------
 
     @app_commands.command(name="join", description=text.JOIN_DESCRIPTION)

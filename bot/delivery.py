@@ -56,6 +56,8 @@ EDIT_MIN_INTERVAL = 1.0  # seconds between edits of one message (bursts coalesce
 MAX_ATTEMPTS = 5
 DMS_CLOSED = 50007
 STALE_CHANNEL = (10003, 50001)  # Unknown Channel, Missing Access: not ours (any more)
+HOLD_RECHECK = timedelta(days=1)  # a held DM is looked at again this often (or released)
+HOLD_LIMIT = timedelta(days=30)  # and dropped after waiting this long
 AUTO_REPLY = "auto_reply"  # the purpose of the automatic reply to a DM: deleted once sent
 
 
@@ -93,6 +95,12 @@ class Decision:
     @classmethod
     def defer(cls, until: datetime, reason: str) -> Decision:
         return cls("defer", reason, until)
+
+    @classmethod
+    def hold(cls, reason: str) -> Decision:
+        """Wait until the person can receive it (e.g. they agree to a new notice); checked
+        again daily, released at once by `db.outbox.release_waiting`, urgent or not."""
+        return cls("hold", reason)
 
 
 RecipientPolicy = Callable[[int | None, int, str, datetime], Awaitable[Decision]]
@@ -451,6 +459,12 @@ class Delivery:
         decision = await self._policy(row.guild_id, row.user_id, row.purpose, now)
         if decision.action == "skip":
             await outbox.mark(self.db, row.id, "skipped", decision.reason)
+            return
+        if decision.action == "hold":
+            if now - row.created_at >= HOLD_LIMIT:
+                await outbox.mark(self.db, row.id, "skipped", f"waited too long: {decision.reason}")
+            else:
+                await outbox.hold(self.db, row.id, now + HOLD_RECHECK, decision.reason or "")
             return
         if decision.action == "defer" and not row.urgent and decision.until is not None:
             await outbox.defer(self.db, row.id, decision.until, decision.reason)

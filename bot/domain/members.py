@@ -97,9 +97,26 @@ def can_contact(member: Member | None, purpose: str, now: datetime, notice_versi
     )
 
 
+def waits_for_notice(
+    member: Member | None, purpose: str, now: datetime, notice_version: int
+) -> bool:
+    """Would this DM go, but for a new notice the member has not agreed to yet?
+
+    Such a message waits (it is not dropped): once they agree it goes, unless it is
+    too late to be useful by then. Someone stepping back, or who did not choose the
+    purpose, gets nothing, as before."""
+    if member is None or purpose not in OPTIONAL_PURPOSES:
+        return False
+    return (
+        purpose in member.consents
+        and not notice_is_current(member, notice_version)
+        and not is_paused(member, now)
+    )
+
+
 @dataclass(frozen=True)
 class ContactDecision:
-    action: Literal["send", "defer", "skip"]
+    action: Literal["send", "defer", "skip", "hold"]
     reason: str
     not_before: datetime | None = None
 
@@ -113,11 +130,14 @@ def contact_decision(
     server_timezone: str,
     urgent: bool = False,
 ) -> ContactDecision:
-    """What the outbox does with a DM at send time: send, wait for quiet hours, or skip."""
+    """What the outbox does with a DM at send time: send, wait for quiet hours, skip,
+    or hold it until the person can receive it (a new notice to agree to)."""
     if member is None:
         if purpose == PURPOSE_SERVICE:
             return ContactDecision("send", "asked for")
         return ContactDecision("skip", "not a member")
+    if waits_for_notice(member, purpose, now, notice_version):
+        return ContactDecision("hold", "notice not confirmed")
     if not can_contact(member, purpose, now, notice_version):
         return ContactDecision("skip", _why_not(member, purpose, now, notice_version))
     if purpose == PURPOSE_SERVICE or urgent:

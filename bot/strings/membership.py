@@ -147,6 +147,8 @@ EXPORT_FILENAME = "speak-back-my-data.json"
 EXPORT_ABOUT = (
     "Everything Speak Back holds about you in one server. 'tables' has every row about "
     "you, by table; consents are listed with the time and notice version of each choice. "
+    "'notice_wording_last_seen' is the wording of the notice you last saw: its version, "
+    "revision and when it was saved (revision null: the first wording). "
     "'dm_channel_id' is the ID of your direct-message chat with the bot, kept so its "
     "messages to you need one request to Discord, not two; it goes when you leave. "
     "'anonymous_votes_counted_after_leaving' lists open anonymous polls you voted in "

@@ -36,7 +36,7 @@ from bot.strings import membership as text
 from db import members as repo
 from db.database import Database
 from db.meetings import members_with_reminders_planned
-from db.outbox import dm_blocked_since
+from db.outbox import dm_blocked_since, release_waiting
 from db.personal_data import export_all
 from db.polls import counted_after_leaving, open_anonymous_ballots
 from db.settings import ensure_settings_row, get_settings, revision_saved_at
@@ -142,6 +142,9 @@ async def agree(
     if result == "already":
         status = await get_member_status(services, member, settings)
         return Agreement("already", settings, member, status=status)
+    # Messages that waited for this agreement (a reminder, an invitation) go now.
+    if await release_waiting(db, guild_id, user_id, services.clock.now()):
+        services.delivery.wake()
     return Agreement(result, settings, member)
 
 
@@ -330,6 +333,15 @@ async def build_export(
         "tables": tables,
         "anonymous_votes_counted_after_leaving": counted,
     }
+    seen = tables.get("members") or []
+    if seen:
+        revision = seen[0].get("notice_revision")
+        saved = await revision_saved_at(db, guild_id, revision)
+        document["notice_wording_last_seen"] = {
+            "notice_version": seen[0].get("notice_version"),
+            "revision": revision,
+            "saved_at": saved.isoformat() if saved else None,
+        }
     return json.dumps(document, indent=2, ensure_ascii=False, default=str).encode()
 
 
@@ -380,6 +392,8 @@ def recipient_policy(db: Database) -> RecipientPolicy:
             return Decision.defer(decision.not_before, decision.reason)
         if decision.action == "skip":
             return Decision.skip(decision.reason)
+        if decision.action == "hold":
+            return Decision.hold(decision.reason)
         return Decision.send()
 
     return decide

@@ -4,7 +4,7 @@
 -- first as a proposal (saved_at NULL) and takes effect only when a moderator
 -- confirms it after seeing what it changes. No person's id is kept here.
 CREATE TABLE notice_revisions (
-    id             INTEGER PRIMARY KEY,           -- revisions are numbered in save order
+    id             INTEGER PRIMARY KEY AUTOINCREMENT, -- in save order, never reused
     guild_id       INTEGER NOT NULL,
     notice_version INTEGER NOT NULL,              -- the consent version this text is worded for
     kind           TEXT    NOT NULL CHECK (kind IN ('wording', 'change')),

@@ -8,6 +8,7 @@ parses, guards, makes one call to `flows`, and answers.
 from __future__ import annotations
 
 import io
+import re
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -178,6 +179,19 @@ async def show_notice(
         await interaction.response.edit_message(**{"content": note or None, **kwargs})
     else:
         await interaction.response.send_message(ephemeral=True, **kwargs)
+
+
+def read_again_view(interaction: discord.Interaction) -> discord.ui.View | None:
+    """After Not now in a DM: Read the notice again, for the server the DM's I agree named."""
+    message = interaction.message
+    for row in message.components if message is not None else []:
+        for child in getattr(row, "children", []):
+            found = re.fullmatch(r"member:agree-in:([0-9]+):[0-9]+", child.custom_id or "")
+            if found:
+                view = DynamicView()
+                view.add_item(ReadNoticeButton(int(found[1])))
+                return view
+    return None
 
 
 def notice_changed_payload(guild_id: int) -> dict[str, Any]:
@@ -498,6 +512,12 @@ class NotNowButton(SafeButton, template=r"member:notnow"):
         return cls()
 
     async def on_press(self, interaction: discord.Interaction) -> None:
+        if interaction.guild_id is None:
+            # A notice opened in a DM is only ever shown to a member (Read the notice).
+            await interaction.response.edit_message(
+                content=text.NOT_NOW_MEMBER, embed=None, view=read_again_view(interaction)
+            )
+            return
         guild_id = actor_guild_id(interaction)
         member = await flows.is_member(services_of(interaction), guild_id, interaction.user.id)
         words = text.NOT_NOW_MEMBER if member else text.NOT_NOW_NEW

@@ -49,10 +49,6 @@ SUPPORT_SAVED = "Saved. This is what people now see with `/support`:"
 
 NOTICE_MODAL_TITLE = "Membership notice"
 NOTICE_FIELD_LABEL = "What joining means (stored, why, who sees)"
-NOTICE_SAVED = (
-    "Saved as version {version}. Members will be asked to read and agree to it the next "
-    "time they use Speak Back; until then they get no messages from the bot."
-)
 
 YES = "yes"
 NO = "no"

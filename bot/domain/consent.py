@@ -38,7 +38,14 @@ DEFAULT_NOTICE = (
 # the wave of changes they describe has landed. The last change of the wave adds them
 # to DEFAULT_NOTICE and raises DEFAULT_NOTICE_EDITION once, so members are asked to
 # agree again once, not once per change. Keyed by topic; nobody is shown these yet.
-NEXT_EDITION_PARAGRAPHS: dict[str, str] = {}
+NEXT_EDITION_PARAGRAPHS: dict[str, str] = {
+    "notice_edits": (
+        "**When this notice changes:** if moderators only fix its wording, your agreement "
+        "stands and nothing you asked for stops; we note which wording you last saw. If "
+        "they change what it says, we ask you to agree again, and messages you chose wait "
+        "until you do. If you have reminders coming, we tell you once."
+    ),
+}
 
 
 def default_notice() -> str:

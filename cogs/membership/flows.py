@@ -174,7 +174,14 @@ async def tell_notice_changed(
     """After a real change: one service message (rule 15) to each member with reminders
     planned, so they can read the new notice and keep them. Once per member and
     version (the dedupe key). Returns how many were queued."""
-    people = await members_with_reminders_planned(services.db, guild_id)
+    db, now = services.db, services.clock.now()
+    people = []
+    for user_id in await members_with_reminders_planned(db, guild_id):
+        member = await repo.get_member(db, guild_id, user_id)
+        # Nobody stepping back is messaged (rule 3; their reminders are off anyway):
+        # the notice is shown to them first when they come back and use Speak Back.
+        if member is not None and not is_paused(member, now):
+            people.append(user_id)
     letters = [
         Letter(
             guild_id=guild_id,

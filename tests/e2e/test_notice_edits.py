@@ -115,7 +115,10 @@ async def test_a_real_change_asks_to_confirm_then_tells_members_with_reminders_o
     await join(alice)  # reminders chosen, Going: she is told
     await join(bob)  # reminders chosen, nothing planned: not told
     await join(carol, purposes=("dm_outcomes",))  # Going, no reminders: not told
-    await going_to_a_meeting(world, alice, carol)
+    dave = world.user("dave")
+    await join(dave)  # reminders chosen, Going, but stepping back: not told (rule 3)
+    await going_to_a_meeting(world, alice, carol, dave)
+    await dave.slash("me pause")
 
     check = await edit_notice(
         world, "change", change=lambda text: text + " We now also keep payment details."
@@ -130,7 +133,7 @@ async def test_a_real_change_asks_to_confirm_then_tells_members_with_reminders_o
     # Nothing is saved, and nobody told, before the moderator confirms.
     assert rows(world, "SELECT notice_version, notice_text FROM guild_settings") == [(1, None)]
     await world.settle()
-    assert all(told_of_change(p) == [] for p in (alice, bob, carol))
+    assert all(told_of_change(p) == [] for p in (alice, bob, carol, dave))
 
     saved = await world.mod.click(check, setup_text.NOTICE_SAVE)
     assert "Saved as version 2" in saved.text and saved.buttons == []
@@ -138,6 +141,7 @@ async def test_a_real_change_asks_to_confirm_then_tells_members_with_reminders_o
     (told,) = told_of_change(alice)
     assert told.buttons == [member_text.READ_THE_NOTICE]
     assert told_of_change(bob) == [] and told_of_change(carol) == []
+    assert told_of_change(dave) == []
 
     # Her 24-hour reminder comes due before she agrees: it waits, and /status counts
     # it only as a suppressed server-wide total.

@@ -183,3 +183,15 @@ async def test_keeping_the_current_notice_changes_nothing(world):
     assert told_of_change(alice) == []
     await world.set_time(MEETING - timedelta(hours=24))
     assert len(reminders(alice)) == 1
+
+
+async def test_save_checks_again_that_the_presser_is_still_a_moderator(world):
+    check = await edit_notice(world, "change", change=lambda text: "Something else entirely.")
+    world.mod.take_role(world.guild().moderator_role)
+    refused = await world.mod.click(check, setup_text.NOTICE_SAVE)
+    assert refused.ephemeral and "Manage Server" in refused.text
+    assert rows(world, "SELECT count(*) FROM notice_revisions WHERE saved_at IS NOT NULL") == [(0,)]
+    assert rows(world, "SELECT count(*) FROM guild_settings WHERE notice_version > 1") == [(0,)]
+    world.mod.give_role(world.guild().moderator_role)
+    saved = await world.mod.click(check, setup_text.NOTICE_SAVE)
+    assert "Saved as version 2" in saved.text

@@ -6,8 +6,15 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.domain.consent import DEFAULT_NOTICE_EDITION
-from bot.domain.notice_edits import EDIT_CHANGE, EDIT_WORDING, still_current
+from bot.domain.notice_edits import (
+    EDIT_CHANGE,
+    EDIT_WORDING,
+    NOTICE_CHANGED_JOB,
+    notice_changed_key,
+    still_current,
+)
 from bot.domain.settings import GuildSettings
+from db import jobs
 from db.database import Database, to_iso
 
 _COLUMNS = (
@@ -73,11 +80,34 @@ async def follow_default_notice(
     moves to a new notice version, so its members are asked to agree again (rule 1).
     Returns how many servers moved. (A server with its own notice keeps its version:
     its text has not changed.)"""
-    return await db.execute(
-        "UPDATE guild_settings SET notice_version = notice_version + 1, "
-        "default_notice_edition = ?, updated_at = ? "
-        "WHERE notice_text IS NULL AND default_notice_edition <> ?",
-        (edition, now.isoformat(), edition),
+    async with db.transaction():
+        moving = await db.fetchall(
+            "SELECT guild_id, notice_version FROM guild_settings "
+            "WHERE notice_text IS NULL AND default_notice_edition <> ?",
+            (edition,),
+        )
+        # Members with reminders planned are told, once, as after any real change
+        # (the job runs once the features have registered their work).
+        for row in moving:
+            await tell_of_new_version(db, row["guild_id"], row["notice_version"] + 1, now)
+        return await db.execute(
+            "UPDATE guild_settings SET notice_version = notice_version + 1, "
+            "default_notice_edition = ?, updated_at = ? "
+            "WHERE notice_text IS NULL AND default_notice_edition <> ?",
+            (edition, now.isoformat(), edition),
+        )
+
+
+async def tell_of_new_version(db: Database, guild_id: int, version: int, now: datetime) -> None:
+    """Queue the work that tells members with reminders of notice `version` (in the
+    caller's transaction: the new version and the telling commit together)."""
+    await jobs.schedule(
+        db,
+        NOTICE_CHANGED_JOB,
+        now,
+        {"guild_id": guild_id, "version": version},
+        notice_changed_key(guild_id, version),
+        guild_id,
     )
 
 
@@ -178,6 +208,7 @@ async def confirm_notice_change(
         await db.execute(
             "UPDATE notice_revisions SET saved_at = ? WHERE id = ?", (to_iso(now), revision)
         )
+        await tell_of_new_version(db, guild_id, proposal["notice_version"], now)
         return await update_settings(
             db,
             guild_id,

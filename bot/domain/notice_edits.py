@@ -21,6 +21,15 @@ EDIT_WORDING = "wording"
 EDIT_CHANGE = "change"
 EDIT_KINDS = (EDIT_WORDING, EDIT_CHANGE)
 
+NOTICE_CHANGED_JOB = "notice_changed"
+"""The timed work that tells members with reminders planned that the notice changed:
+queued in the same transaction as the new version, so a crash cannot lose it."""
+
+
+def notice_changed_key(guild_id: int, version: int) -> str:
+    return f"notice-changed:{guild_id}:{version}"
+
+
 NOTHING_CHANGED = (
     "That is the notice as it already reads, so there is nothing to save. Nothing was changed."
 )

@@ -2,8 +2,9 @@
 
 Rules 1, 3, 4, 5, 11 and 14. Each command parses, guards, makes one call to
 `flows` and answers with `ui`. This cog also registers the delivery recipient
-policy (`flows.recipient_policy`) and how the member guard's `NoticeNeeded` is
-shown (the new notice, with I agree / Not now).
+policy (`flows.recipient_policy`), how the member guard's `NoticeNeeded` is
+shown (the new notice, with I agree / Not now), and the work that tells members
+with reminders that the notice changed.
 """
 
 from __future__ import annotations
@@ -15,13 +16,17 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.commands import me_group
+from bot.domain.notice_edits import NOTICE_CHANGED_JOB
 from bot.errors import present_with
 from bot.guards import NoticeNeeded, actor_guild_id, require_member, require_organiser
 from bot.strings import membership as text
 from cogs.membership import flows, ui
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from bot.client import SpeakBack
+    from db.jobs import Job
 
 MEMBER = {"audience": "member"}
 ORGANISER = {"audience": "organiser"}
@@ -77,6 +82,9 @@ class MembershipCog(commands.Cog):
             group.add_command(command)
         self._members_group = MembersGroup()
         bot.tree.add_command(self._members_group)
+        # The services exist once setup_hook has opened the database (not in command-only loads).
+        if bot.services is not None:
+            bot.services.dispatcher.register(NOTICE_CHANGED_JOB, self._notice_changed_job)
 
     def _me_command(self, name: str, description: str, callback: Any) -> app_commands.Command:
         # Built by hand (the /me group is shared), bound to this cog like a cog command.
@@ -101,10 +109,10 @@ class MembershipCog(commands.Cog):
 
     # -- after a real change to the notice ------------------------------------------
 
-    @commands.Cog.listener()
-    async def on_notice_changed(self, guild_id: int, version: int) -> None:
+    async def _notice_changed_job(self, job: Job, now: datetime) -> None:
         services = self.bot.services
         assert services is not None
+        guild_id, version = int(job.payload["guild_id"]), int(job.payload["version"])
         await flows.tell_notice_changed(
             services, guild_id, version, ui.notice_changed_payload(guild_id)
         )

@@ -2,13 +2,12 @@
 
 A wording fix is saved at once (the consent version stays); a real change is
 proposed, shown with what it changes and its effect, and saved only on confirm.
-Once saved, `notice_changed` is dispatched: membership tells the members who have
-reminders planned (one service message each).
+Saving queues timed work (`NOTICE_CHANGED_JOB`) in the same transaction: membership
+runs it and tells the members who have reminders planned (one service message each).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.domain.consent import default_notice
@@ -19,8 +18,6 @@ from bot.services import Services
 from bot.strings import setup as text
 from db import members as members_db
 from db import settings as repo
-
-Dispatch = Callable[..., None]
 
 
 @dataclass(frozen=True)
@@ -51,14 +48,13 @@ async def edit_notice(
     return ChangeProposed(revision, edit.version, notice_diff(old_text, new_text), asked)
 
 
-async def confirm_change(
-    services: Services, guild_id: int, revision: int, *, dispatch: Dispatch
-) -> GuildSettings:
-    """**Save the new version**: put it in force, once; members with reminders hear."""
+async def confirm_change(services: Services, guild_id: int, revision: int) -> GuildSettings:
+    """**Save the new version**: put it in force, once. The work that tells members
+    with reminders is queued with it (`NOTICE_CHANGED_JOB`, run by membership)."""
     saved = await repo.confirm_notice_change(services.db, guild_id, revision, services.clock.now())
     if saved is None:
         raise Refusal(text.NOTICE_CHANGE_GONE)
-    dispatch("notice_changed", guild_id, saved.notice_version)
+    await services.dispatcher.rearm()
     return saved
 
 

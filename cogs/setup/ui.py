@@ -200,9 +200,7 @@ class SaveNoticeButton(SafeButton, template=r"setup:notice:save:(?P<revision>[0-
     async def on_press(self, interaction: discord.Interaction) -> None:
         require_moderator(interaction)  # re-checked on every press (rule 7)
         bot: SpeakBack = interaction.client  # type: ignore[assignment]
-        saved = await flows.confirm_change(
-            services_of(bot), interaction.guild_id, self.revision, dispatch=bot.dispatch
-        )
+        saved = await flows.confirm_change(services_of(bot), interaction.guild_id, self.revision)
         await interaction.response.edit_message(
             content=text.NOTICE_CHANGE_SAVED.format(version=saved.notice_version),
             embed=None,

@@ -10,12 +10,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.domain.consent import DEFAULT_NOTICE_EDITION
 from bot.domain.errors import Refusal
 from bot.domain.members import Member, contact_decision, waits_for_notice
 from bot.domain.notice_edits import (
     EDIT_CHANGE,
     EDIT_WORDING,
     NOTHING_CHANGED,
+    NOTICE_CHANGED_JOB,
     notice_diff,
     plan_notice_edit,
     still_current,
@@ -26,6 +28,7 @@ from db.database import Database
 from db.settings import (
     confirm_notice_change,
     drop_proposal,
+    follow_default_notice,
     get_proposal,
     get_settings,
     propose_notice_change,
@@ -188,3 +191,21 @@ async def test_agreeing_records_the_wording_seen_and_a_fix_does_not_undo_agreeme
     assert member.notice_revision == fixed.notice_revision
     await members.notice_seen(db, GUILD, 1, None)  # never moved back
     assert (await members.get_member(db, GUILD, 1)).notice_revision == fixed.notice_revision
+
+
+async def test_a_new_version_and_the_work_telling_members_commit_together(db):
+    """Confirming a change, or a release moving a server to a new built-in edition,
+    queues the telling in the same transaction (a crash cannot lose it)."""
+    current = await get_settings(db, GUILD)
+    proposal = await propose_notice_change(db, current, "A real change.", NOW)
+    await confirm_notice_change(db, GUILD, proposal, NOW)
+    await members.agree(db, GUILD + 1, 1, notice_version=1, now=NOW)  # on the built-in notice
+    assert await follow_default_notice(db, NOW, edition=DEFAULT_NOTICE_EDITION + 1) == 1
+    queued = await db.fetchall("SELECT kind, key, payload FROM jobs ORDER BY id")
+    assert [(row["kind"], row["key"]) for row in queued] == [
+        (NOTICE_CHANGED_JOB, f"notice-changed:{GUILD}:2"),
+        (NOTICE_CHANGED_JOB, f"notice-changed:{GUILD + 1}:2"),
+    ]
+    # A wording fix asks nobody again, so it tells nobody.
+    await save_wording_fix(db, await get_settings(db, GUILD), "Clearer.", NOW)
+    assert await db.fetchval("SELECT count(*) FROM jobs") == 2

@@ -231,6 +231,7 @@ NOTICE_WORDING_FIXED = (
     " Its wording was corrected on {when}; what it says about your data did not change. "
     "**Read the notice** shows it."
 )
+NOTICE_WORDING_LATER = "a later date"
 READ_IN_SERVER = (
     "You're not a member in that server any more, so there is nothing to agree to here. "
     "If you'd like to join again, use `/join` there."

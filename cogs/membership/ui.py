@@ -253,7 +253,7 @@ def describe_member(
             notice += text.NOTICE_WORDING_FIXED.format(
                 when=discord_timestamp(wording_dates.get(settings.notice_revision), "D")
                 if wording_dates.get(settings.notice_revision)
-                else "a later date"
+                else text.NOTICE_WORDING_LATER
             )
         elif wording_dates.get(member.notice_revision):
             notice += text.NOTICE_WORDING_OF.format(

@@ -45,6 +45,15 @@ NEXT_EDITION_PARAGRAPHS: dict[str, str] = {
         "they change what it says, we ask you to agree again, and messages you chose wait "
         "until you do. If you have reminders coming, we tell you once."
     ),
+    "service_messages": (
+        "**Messages about what you said yes to:** when you say yes to something (Going "
+        "or Maybe to a meeting, yes to an opportunity), we tell you by DM if it moves, "
+        "changes or is cancelled, if you win or lose a place or move up from the "
+        "waitlist, and when its organiser sends a note about it, even if you chose no "
+        "other messages: saying yes includes being told. Nothing is sent while you are "
+        "stepping back; you see it when you come back. Quiet hours are respected unless "
+        "the thing starts before they end."
+    ),
 }
 
 

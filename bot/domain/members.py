@@ -116,7 +116,7 @@ def waits_for_notice(
 
 @dataclass(frozen=True)
 class ContactDecision:
-    action: Literal["send", "defer", "skip", "hold"]
+    action: Literal["send", "defer", "skip", "wait"]
     reason: str
     not_before: datetime | None = None
 
@@ -131,13 +131,13 @@ def contact_decision(
     urgent: bool = False,
 ) -> ContactDecision:
     """What the outbox does with a DM at send time: send, wait for quiet hours, skip,
-    or hold it until the person can receive it (a new notice to agree to)."""
+    or keep it waiting until the person can receive it (a new notice to agree to)."""
     if member is None:
         if purpose == PURPOSE_SERVICE:
             return ContactDecision("send", "asked for")
         return ContactDecision("skip", "not a member")
     if waits_for_notice(member, purpose, now, notice_version):
-        return ContactDecision("hold", "notice not confirmed")
+        return ContactDecision("wait", "notice not confirmed")
     if not can_contact(member, purpose, now, notice_version):
         return ContactDecision("skip", _why_not(member, purpose, now, notice_version))
     if purpose == PURPOSE_SERVICE or urgent:

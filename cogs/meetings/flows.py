@@ -60,6 +60,7 @@ from bot.domain.recurrence import (
     occurrence_for_key,
     occurrence_on,
 )
+from bot.domain.service_messages import Told
 from bot.domain.settings import GuildSettings
 from bot.domain.timefmt import utc_to_wall
 from bot.domain.when import Reading, WhenError, definite, parse_day, parse_offsets, read_time
@@ -610,32 +611,33 @@ async def tell_attending(
     people: list[tuple[int, int]],
     occ: Occurrence | None,
     dropped: Occurrence | None = None,
-) -> int:
-    """A change or cancellation notice to people who said Going/Maybe (dm_reminders only);
-    with `dropped`, the notice that only that date is cancelled. Returns how many.
+) -> Told:
+    """A change or cancellation notice to people who said Going/Maybe: a service message
+    (rule 15), whatever DM kinds they chose; with `dropped`, the notice that only that
+    date is cancelled. Returns who it was for (what the organiser may be told).
 
     `people` are (guild_id, user_id) from `repo.attending`: each is told as a member
-    of the server their answer counts in, so that server's consent, pause and quiet
-    hours apply, with a link to its copy.
+    of the server their answer counts in (its pause and quiet hours apply), with a
+    link to its copy.
     """
     payloads: dict[int, Payload] = {}
     for guild_id in {g for g, _u in people}:
         link = await services.posts.link_for(posted(meeting), guild_id)
         payloads[guild_id] = render.notice(meeting, occ, link, dropped)
-    await services.delivery.dm_many(
+    about = dropped or occ
+    return await services.delivery.tell_yes_sayers(
         (
             Letter(
                 guild_id=guild_id,
                 user_id=user_id,
                 payload=payloads[guild_id],
                 dedupe_key=f"meeting-notice:{meeting.id}:{meeting.revision}:{user_id}",
+                expires_at=about.start_utc if about is not None else None,
             )
             for guild_id, user_id in people
         ),
-        purpose=PURPOSE,
         batch=f"meeting-notice:{meeting.id}:{meeting.revision}",
     )
-    return len(people)
 
 
 # -- answering --------------------------------------------------------------------------
@@ -769,7 +771,7 @@ class Edit:
 class Changed:
     meeting: Meeting
     occ: Occurrence | None  # the next one now
-    told: int
+    told: Told
     dropped: Occurrence | None = None
 
 

@@ -21,7 +21,6 @@ from typing import Any, Literal
 from bot.delivery import AUTO_REPLY, Decision, Letter, RecipientPolicy, message_payload
 from bot.domain.consent import OPTIONAL_PURPOSES
 from bot.domain.members import (
-    PURPOSE_SERVICE,
     Member,
     MemberCounts,
     contact_decision,
@@ -29,14 +28,16 @@ from bot.domain.members import (
     notice_is_current,
     summarise_counts,
 )
+from bot.domain.service_messages import PURPOSE_ABOUT_YES, service_decision
 from bot.domain.settings import GuildSettings
 from bot.domain.when import parse_pause_until
 from bot.services import Services
 from bot.strings import membership as text
 from db import members as repo
+from db.catch_up import PostedItem, posted_since
 from db.database import Database
 from db.meetings import members_with_reminders_planned
-from db.outbox import dm_blocked_since, release_waiting
+from db.outbox import dm_blocked_since, release_waiting, take_held
 from db.personal_data import export_all
 from db.polls import counted_after_leaving, open_anonymous_ballots
 from db.settings import ensure_settings_row, get_settings, revision_saved_at
@@ -174,14 +175,7 @@ async def tell_notice_changed(
     """After a real change: one service message (rule 15) to each member with reminders
     planned, so they can read the new notice and keep them. Once per member and
     version (the dedupe key). Returns how many were queued."""
-    db, now = services.db, services.clock.now()
-    people = []
-    for user_id in await members_with_reminders_planned(db, guild_id):
-        member = await repo.get_member(db, guild_id, user_id)
-        # Nobody stepping back is messaged (rule 3; their reminders are off anyway):
-        # the notice is shown to them first when they come back and use Speak Back.
-        if member is not None and not is_paused(member, now):
-            people.append(user_id)
+    people = await members_with_reminders_planned(services.db, guild_id)
     letters = [
         Letter(
             guild_id=guild_id,
@@ -191,11 +185,12 @@ async def tell_notice_changed(
         )
         for user_id in people
     ]
-    # The one call site for this message's purpose: a policy for service messages
-    # (held while stepping back, rule 15) applies here once it exists.
-    return await services.delivery.dm_many(
-        letters, purpose=PURPOSE_SERVICE, batch=f"notice-changed:{guild_id}:{version}"
+    # A service message (rule 15): after quiet hours; held while someone is stepping
+    # back and shown to them when they come back.
+    told = await services.delivery.tell_yes_sayers(
+        letters, batch=f"notice-changed:{guild_id}:{version}"
     )
+    return told.total
 
 
 async def is_member(services: Services, guild_id: int, user_id: int) -> bool:
@@ -267,6 +262,13 @@ class Pause:
     zone: str  # the time zone the date is shown in
 
 
+PAUSE_END_JOB = "pause_end"
+
+
+def pause_end_key(guild_id: int, user_id: int) -> str:
+    return f"pause-end:{guild_id}:{user_id}"
+
+
 async def pause(services: Services, member: Member, until: str | None) -> Pause:
     settings = await get_settings(services.db, member.guild_id)
     zone = member.profile.timezone or settings.timezone
@@ -276,16 +278,85 @@ async def pause(services: Services, member: Member, until: str | None) -> Pause:
         if until and until.strip()
         else None
     )
-    await repo.pause(services.db, member.guild_id, member.user_id, now, ends)
+    started = now
+    await repo.pause(services.db, member.guild_id, member.user_id, started, ends)
+    key = pause_end_key(member.guild_id, member.user_id)
+    if ends is None:
+        await services.dispatcher.cancel(key)
+    else:  # the summary of what came meanwhile, as one DM when it ends by its date
+        await services.dispatcher.schedule(
+            PAUSE_END_JOB,
+            ends,
+            {"guild_id": member.guild_id, "user_id": member.user_id, "since": started.isoformat()},
+            key,
+            member.guild_id,
+        )
     return Pause(ends, zone)
 
 
-async def resume(services: Services, member: Member) -> frozenset[str] | None:
-    """Come back from stepping back: the messages they chose (None: they weren't paused)."""
+@dataclass(frozen=True)
+class CatchUp:
+    """What someone coming back is shown: service messages held for them (their items
+    not yet begun) and what was posted here meanwhile (still open or to come)."""
+
+    held: list[str]
+    posted: list[PostedItem]
+
+    @property
+    def empty(self) -> bool:
+        return not self.held and not self.posted
+
+
+async def catch_up(
+    services: Services, guild_id: int, user_id: int, since: datetime | None
+) -> CatchUp:
+    """Take (once) what was held for this person, and list what was posted since."""
+    now = services.clock.now()
+    held = await take_held(services.db, guild_id, user_id, now)
+    posted = await posted_since(services.db, guild_id, since, now) if since is not None else []
+    return CatchUp(held, posted)
+
+
+@dataclass(frozen=True)
+class Resumed:
+    consents: frozenset[str]
+    caught_up: CatchUp
+
+
+async def resume(services: Services, member: Member) -> Resumed | None:
+    """Come back from stepping back: the messages they chose, and what came meanwhile
+    (None: they weren't paused)."""
     if not is_paused(member, services.clock.now()):
         return None
     await repo.resume(services.db, member.guild_id, member.user_id)
-    return member.consents
+    await services.dispatcher.cancel(pause_end_key(member.guild_id, member.user_id))
+    caught_up = await catch_up(services, member.guild_id, member.user_id, member.paused_at)
+    return Resumed(member.consents, caught_up)
+
+
+async def pause_ended(
+    services: Services, payload: dict[str, Any], words: Callable[[CatchUp], str]
+) -> bool:
+    """A pause ended by its date: one DM (a service message, so after quiet hours) with
+    what came meanwhile, if anything did. False when nothing was sent."""
+    guild_id, user_id = int(payload["guild_id"]), int(payload["user_id"])
+    member = await repo.get_member(services.db, guild_id, user_id)
+    now = services.clock.now()
+    if member is None or member.paused_at is None or is_paused(member, now):
+        return False  # left, resumed by hand, or stepping back again
+    if member.paused_at.isoformat() != payload["since"]:
+        return False
+    caught_up = await catch_up(services, guild_id, user_id, member.paused_at)
+    if caught_up.empty:
+        return False
+    await services.delivery.dm(
+        guild_id=guild_id,
+        user_id=user_id,
+        purpose=PURPOSE_ABOUT_YES,
+        payload=message_payload(words(caught_up)),
+        dedupe_key=f"pause-end:{guild_id}:{user_id}:{payload['since']}",
+    )
+    return True
 
 
 def optional_choices(consents: frozenset[str]) -> frozenset[str]:
@@ -313,6 +384,7 @@ async def leave(
 ) -> bool:
     """Leave and erase at once; other features hear `member_left` (e.g. names leave posts)."""
     was_member = await repo.leave(services.db, guild_id, user_id, services.clock.now(), secret)
+    await services.dispatcher.cancel(pause_end_key(guild_id, user_id))  # holds their id
     if was_member:
         dispatch("member_left", guild_id, user_id)
     return was_member
@@ -379,15 +451,33 @@ async def count_members(services: Services, guild_id: int) -> tuple[MemberCounts
 
 
 def recipient_policy(db: Database) -> RecipientPolicy:
-    """Whether a DM may go to a person now: send, wait (quiet hours), or skip."""
+    """Whether a DM may go to a person now: send, wait (quiet hours, or a new notice to
+    agree to), hold (a service message while stepping back), or skip."""
 
-    async def decide(guild_id: int | None, user_id: int, purpose: str, now: datetime) -> Decision:
+    async def decide(
+        guild_id: int | None,
+        user_id: int,
+        purpose: str,
+        now: datetime,
+        starts_at: datetime | None = None,
+    ) -> Decision:
         if guild_id is None:
             if purpose in ("service", AUTO_REPLY):
                 return Decision.send()
             return Decision.skip("no server")
         member = await repo.get_member(db, guild_id, user_id)
         settings = await get_settings(db, guild_id)
+        if purpose == PURPOSE_ABOUT_YES:
+            about = service_decision(
+                member, now, server_timezone=settings.timezone, starts_at=starts_at
+            )
+            if about.action == "hold":
+                return Decision.hold(about.reason)
+            if about.action == "defer" and about.not_before is not None:
+                return Decision.defer(about.not_before, about.reason)
+            if about.action == "skip":
+                return Decision.skip(about.reason)
+            return Decision.send()
         decision = contact_decision(
             member,
             purpose,
@@ -399,8 +489,8 @@ def recipient_policy(db: Database) -> RecipientPolicy:
             return Decision.defer(decision.not_before, decision.reason)
         if decision.action == "skip":
             return Decision.skip(decision.reason)
-        if decision.action == "hold":
-            return Decision.hold(decision.reason)
+        if decision.action == "wait":
+            return Decision.keep_waiting(decision.reason)
         return Decision.send()
 
     return decide

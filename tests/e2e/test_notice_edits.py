@@ -116,7 +116,7 @@ async def test_a_real_change_asks_to_confirm_then_tells_members_with_reminders_o
     await join(bob)  # reminders chosen, nothing planned: not told
     await join(carol, purposes=("dm_outcomes",))  # Going, no reminders: not told
     dave = world.user("dave")
-    await join(dave)  # reminders chosen, Going, but stepping back: not told (rule 3)
+    await join(dave)  # reminders chosen, Going, stepping back: kept for his return (rule 15)
     await going_to_a_meeting(world, alice, carol, dave)
     await dave.slash("me pause")
 
@@ -142,6 +142,8 @@ async def test_a_real_change_asks_to_confirm_then_tells_members_with_reminders_o
     assert told.buttons == [member_text.READ_THE_NOTICE]
     assert told_of_change(bob) == [] and told_of_change(carol) == []
     assert told_of_change(dave) == []
+    held = rows(world, f"SELECT summary FROM held_messages WHERE user_id = {dave.id}")
+    assert [member_text.NOTICE_CHANGED_DM in line for (line,) in held] == [True]
 
     # Her 24-hour reminder comes due before she agrees: it waits, and /status counts
     # it only as a suppressed server-wide total.

@@ -111,7 +111,7 @@ def test_a_chosen_message_waits_for_the_notice_instead_of_being_dropped():
     decision = contact_decision(
         member, "dm_reminders", NOW, notice_version=2, server_timezone="Europe/London"
     )
-    assert decision.action == "hold"
+    assert decision.action == "wait"
     # Not chosen, stepping back, or on the current notice: nothing waits.
     assert not waits_for_notice(member, "dm_outcomes", NOW, notice_version=2)
     assert not waits_for_notice(member, "dm_reminders", NOW, notice_version=1)

@@ -233,12 +233,15 @@ async def release_waiting(db: Database, guild_id: int, user_id: int, now: dateti
 
 
 async def waiting_count(db: Database, guild_id: int) -> int:
-    """DMs held in this server until their person can receive them: a count about people,
-    shown only as a suppressed total (rule 9), never by reason or item."""
+    """Messages in this server waiting until their person can receive them: DMs waiting
+    for a new notice to be agreed, and service messages held while someone steps back.
+    A count about people, shown only as one suppressed total (rule 9), never by reason
+    or item (a reason could single out someone stepping back)."""
     return await db.fetchval(
-        "SELECT count(*) FROM outbox WHERE state = 'pending' AND kind = 'dm' "
-        "AND guild_id = ? AND detail LIKE ?",
-        (guild_id, WAITING + "%"),
+        "SELECT (SELECT count(*) FROM outbox WHERE state = 'pending' AND kind = 'dm' "
+        "AND guild_id = ? AND detail LIKE ?) "
+        "+ (SELECT count(*) FROM held_messages WHERE guild_id = ?)",
+        (guild_id, WAITING + "%", guild_id),
     )
 
 

@@ -209,3 +209,30 @@ async def test_a_new_version_and_the_work_telling_members_commit_together(db):
     # A wording fix asks nobody again, so it tells nobody.
     await save_wording_fix(db, await get_settings(db, GUILD), "Clearer.", NOW)
     assert await db.fetchval("SELECT count(*) FROM jobs") == 2
+
+
+async def test_status_counts_every_message_waiting_for_its_person_as_one_total(db):
+    """DMs waiting for the notice and service messages held while stepping back are one
+    figure, with no reason (which could single someone out)."""
+    from db import outbox
+
+    await outbox.enqueue(
+        db, kind="dm", payload={}, now=NOW, dedupe_key="a", guild_id=GUILD, user_id=1
+    )
+    (row,) = await outbox.claim_due(db, NOW, 5)
+    await outbox.keep_waiting(db, row.id, NOW + timedelta(days=1), "notice not confirmed")
+    await outbox.enqueue(
+        db,
+        kind="dm",
+        payload={"content": "Moved"},
+        now=NOW,
+        dedupe_key="b",
+        guild_id=GUILD,
+        user_id=2,
+    )
+    (other,) = await outbox.claim_due(db, NOW, 5)
+    await outbox.hold(db, other, NOW, "stepping back")
+    assert await outbox.waiting_count(db, GUILD) == 2
+    assert await outbox.waiting_count(db, GUILD + 1) == 0
+    assert await outbox.release_waiting(db, GUILD, 1, NOW) == 1
+    assert await outbox.waiting_count(db, GUILD) == 1

@@ -23,7 +23,7 @@ from bot.domain.notice_edits import (
     still_current,
     wording_changed_since,
 )
-from db import members
+from db import members, outbox
 from db.database import Database
 from db.settings import (
     confirm_notice_change,
@@ -214,8 +214,6 @@ async def test_a_new_version_and_the_work_telling_members_commit_together(db):
 async def test_status_counts_every_message_waiting_for_its_person_as_one_total(db):
     """DMs waiting for the notice and service messages held while stepping back are one
     figure, with no reason (which could single someone out)."""
-    from db import outbox
-
     await outbox.enqueue(
         db, kind="dm", payload={}, now=NOW, dedupe_key="a", guild_id=GUILD, user_id=1
     )

@@ -16,6 +16,7 @@ def status_embed(report: flows.StatusReport) -> discord.Embed:
         # Messages and closed DMs are about people: never exact under 5 (rule 9).
         backlog=count_text(report.backlog),
         deferred=count_text(report.deferred),
+        waiting=count_text(report.waiting),
         undeliverable=count_text(report.undeliverable),
         last_run=discord_timestamp(report.last_run, "R") if report.last_run else text.NEVER,
         next_wake=discord_timestamp(report.next_wake, "f")

@@ -87,6 +87,19 @@ def resume_words(consents: frozenset[str] | None) -> str:
     return text.RESUMED_NONE
 
 
+def dm_check_words(check: flows.DmCheck) -> str:
+    """What a test DM found, in words (with how to open DMs when they are closed)."""
+    if check.result == "open":
+        return text.DM_CHECK_OPEN
+    if check.result == "closed":
+        if check.again_at is not None:
+            return text.DM_CHECK_CLOSED_RECENTLY.format(
+                again=discord_timestamp(check.again_at, "t")
+            )
+        return text.DM_CHECK_CLOSED
+    return text.DM_CHECK_WAITING
+
+
 def _offsets_as_typed(offsets: tuple[timedelta, ...]) -> str:
     if not offsets:
         return text.REMINDERS_NONE_TYPED
@@ -431,7 +444,8 @@ class NoMessagesButton(SafeButton, template=r"member:prefs:none"):
 
 async def save_preferences(interaction: discord.Interaction, chosen: frozenset[str]) -> None:
     member = await require_member(interaction)
-    saved = await flows.set_contact_preferences(services_of(interaction), member, chosen)
+    services = services_of(interaction)
+    saved = await flows.set_contact_preferences(services, member, chosen)
     words = (
         text.PREFS_SAVED.format(chosen=chosen_words(saved.chosen))
         if saved.chosen
@@ -444,7 +458,15 @@ async def save_preferences(interaction: discord.Interaction, chosen: frozenset[s
         if _is_join_message(interaction)
         else settings_view(saved.member)
     )
-    await interaction.response.edit_message(content=words, embed=None, view=view)
+    if not saved.first_choice:
+        await interaction.response.edit_message(content=words, embed=None, view=view)
+        return
+    # Their first messages: check now that they can reach them, not weeks later (issue 20).
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    check = await flows.check_dms(services, saved.member)
+    await interaction.followup.send(
+        f"{words}\n\n{dm_check_words(check)}", view=view, ephemeral=True
+    )
 
 
 def _is_join_message(interaction: discord.Interaction) -> bool:
@@ -588,8 +610,9 @@ class OpenedDmsButton(SafeButton, template=r"member:dms-open"):
 
     async def on_press(self, interaction: discord.Interaction) -> None:
         member = await require_member(interaction, allow_outdated_notice=True)
-        await flows.send_test_dm(services_of(interaction), member)
-        await interaction.response.send_message(text.TEST_DM_SENT, ephemeral=True)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        check = await flows.check_dms(services_of(interaction), member)
+        await interaction.followup.send(dm_check_words(check), ephemeral=True)
 
 
 class LeaveButton(SafeButton, template=r"member:leave"):

@@ -143,6 +143,19 @@ SAVED_REMINDERS = "You'll get a reminder by DM {offsets} before."
 SAVED_NO_REMINDERS = (
     "Reminders are off for you. To get them, choose *meeting reminders* in `/me settings`."
 )
+REMIND_ME = "Remind me before meetings"
+SAVED_OFFER_REMINDERS = (
+    "Would you like a reminder by DM? **Remind me before meetings** turns on meeting "
+    "reminders for every meeting you say Going or Maybe to; change it in `/me settings`. "
+    "It's fine to leave them off."
+)
+REMINDERS_TURNED_ON = (
+    "Reminders are on. This turns on meeting reminders for every meeting you say Going "
+    "or Maybe to; change it in `/me settings`."
+)
+REMINDERS_TURNED_ON_NO_TIMES = (
+    " You chose no reminder times in `/me settings`, so none will be sent until you add some."
+)
 SAVED_NO_REMINDER_TIMES = "You chose no reminder times in `/me settings`, so none will be sent."
 ALL_IN_SERIES = "Use this answer for the whole series"
 SHOW_MY_NAME = "Show my name on the list"

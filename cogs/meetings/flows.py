@@ -645,6 +645,7 @@ class Saved:
     reminders: tuple[timedelta, ...] | None  # None: reminders are off for them
     counted_in: str | None  # the other server their answer counts in, if not this one
     show_name: bool
+    offer_reminders: bool = False  # off only because not chosen: offer to turn them on
 
     @property
     def networked(self) -> bool:
@@ -662,6 +663,34 @@ async def _reminder_offsets(
     assert member is not None
     own = member.profile.reminder_offsets
     return tuple(meeting.offsets if own is None else own)
+
+
+async def _may_offer_reminders(services: Services, guild_id: int, user_id: int) -> bool:
+    """Reminders are off only because they never chose them (not stepping back, notice
+    current): the answer's reply may offer **Remind me before meetings**."""
+    member = await members_db.get_member(services.db, guild_id, user_id)
+    if member is None or PURPOSE in member.consents:
+        return False
+    settings = await get_settings(services.db, guild_id)
+    member_with = replace(member, consents=member.consents | {PURPOSE})
+    return can_contact(member_with, PURPOSE, services.clock.now(), settings.notice_version)
+
+
+async def turn_on_reminders(
+    services: Services, meeting_id: int, guild_id: int, user_id: int
+) -> tuple[timedelta, ...] | None:
+    """**Remind me before meetings**: record `dm_reminders` (time and notice version, in
+    the consent ledger) and plan reminders for every meeting they said Going or Maybe to.
+    Returns this meeting's reminder times for them (None: no longer a member)."""
+    db = services.db
+    if not await members_db.grant_purpose(db, guild_id, user_id, PURPOSE, services.clock.now()):
+        return None
+    for answered in await repo.meetings_answered_by(db, guild_id, user_id):
+        await replan_reminders(services, answered)
+    meeting = await repo.get_meeting(db, meeting_id)
+    if meeting is None:
+        return ()
+    return await _reminder_offsets(services, guild_id, user_id, meeting)
 
 
 def _counted_in(services: Services, counted: int, here: int) -> str | None:
@@ -701,6 +730,10 @@ async def answer(
         reminders,
         _counted_in(services, counted, guild_id),
         bool(mine and mine.show_name),
+        offer_reminders=status != "no"
+        and reminders is None
+        and counted == guild_id
+        and await _may_offer_reminders(services, guild_id, user_id),
     )
     # Plan and queue the post's update before answering, so "saved" means all of it.
     await replan_reminders(services, meeting.id)
@@ -724,7 +757,21 @@ async def answer_series(
     mine = await repo.my_answer(db, meeting.id, SERIES_KEY, guild_id, user_id)
     await replan_reminders(services, meeting.id)
     await refresh_meeting_posts(services, render, meeting.id)
-    return Saved(meeting, None, status, reminders, counted_in, bool(mine and mine.show_name))
+    offer = (
+        status != "no"
+        and reminders is None
+        and counted == guild_id
+        and await _may_offer_reminders(services, guild_id, user_id)
+    )
+    return Saved(
+        meeting,
+        None,
+        status,
+        reminders,
+        counted_in,
+        bool(mine and mine.show_name),
+        offer_reminders=offer,
+    )
 
 
 async def show_name(

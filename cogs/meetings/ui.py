@@ -324,7 +324,9 @@ def saved_words(saved: flows.Saved) -> str:
     else:
         words = [text.SAVED_SERIES.format(status=text.STATUS_WORDS[saved.status])]
     if saved.status != "no":
-        if saved.reminders is None:
+        if saved.offer_reminders:
+            words.append(text.SAVED_OFFER_REMINDERS)
+        elif saved.reminders is None:
             words.append(text.SAVED_NO_REMINDERS)
         elif not saved.reminders:
             words.append(text.SAVED_NO_REMINDER_TIMES)
@@ -337,12 +339,14 @@ def saved_words(saved: flows.Saved) -> str:
     return "\n".join(words)
 
 
-def answer_view(meeting: Meeting, status: str, show_name: bool) -> discord.ui.View:
+def answer_view(saved: flows.Saved) -> discord.ui.View:
     view = DynamicView()
-    if meeting.recurring:
-        view.add_item(SeriesButton(meeting.id, status))
-    if status != "no":  # names show only among people going or maybe
-        view.add_item(NameButton(meeting.id, not show_name))
+    if saved.meeting.recurring:
+        view.add_item(SeriesButton(saved.meeting.id, saved.status))
+    if saved.status != "no":  # names show only among people going or maybe
+        view.add_item(NameButton(saved.meeting.id, not saved.show_name))
+    if saved.offer_reminders:
+        view.add_item(RemindMeButton(saved.meeting.id))
     return view
 
 
@@ -350,6 +354,8 @@ def series_view(saved: flows.Saved) -> discord.ui.View:
     view = DynamicView()
     if saved.status != "no":  # names show only among people going or maybe
         view.add_item(NameButton(saved.meeting.id, not saved.show_name))
+    if saved.offer_reminders:
+        view.add_item(RemindMeButton(saved.meeting.id))
     return view
 
 
@@ -392,7 +398,7 @@ class AnswerButton(
         )
         await interaction.response.send_message(
             saved_words(saved),
-            view=answer_view(saved.meeting, self.status, saved.show_name),
+            view=answer_view(saved),
             ephemeral=True,
         )
 
@@ -454,6 +460,33 @@ class NameButton(SafeButton, template=r"meetname:(?P<id>[0-9]+):(?P<show>on|off)
         if servers is not None:
             words = text.NAME_SHOWN_NETWORK.format(servers=", ".join(map(server, servers)))
         await interaction.response.send_message(words, view=view, ephemeral=True)
+
+
+class RemindMeButton(SafeButton, template=r"meetremind:(?P<id>[0-9]+)"):
+    """Offered with a Going or Maybe answer when reminders are off only because they
+    were never chosen: one press records the choice (rule 1) and plans the reminders."""
+
+    def __init__(self, meeting_id: int) -> None:
+        self.meeting_id = meeting_id
+        super().__init__(
+            f"meetremind:{meeting_id}", label=text.REMIND_ME, style=discord.ButtonStyle.secondary
+        )
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match):  # type: ignore[override]
+        return cls(int(match["id"]))
+
+    async def on_press(self, interaction: discord.Interaction[SpeakBack]) -> None:
+        member = await require_member(interaction)
+        offsets = await flows.turn_on_reminders(
+            services_of(interaction), self.meeting_id, member.guild_id, member.user_id
+        )
+        words = text.REMINDERS_TURNED_ON
+        if offsets:
+            words += " " + text.SAVED_REMINDERS.format(offsets=format_offsets(list(offsets)))
+        elif offsets is not None:
+            words += text.REMINDERS_TURNED_ON_NO_TIMES
+        await interaction.response.edit_message(content=words, view=None)
 
 
 class DraftButton(SafeButton, template=r"meetdraft:(?P<id>[0-9]+):(?P<action>post|change)"):
@@ -579,7 +612,14 @@ class MeetingPickButton(
         )
 
 
-DYNAMIC_ITEMS = (AnswerButton, SeriesButton, NameButton, DraftButton, MeetingPickButton)
+DYNAMIC_ITEMS = (
+    AnswerButton,
+    SeriesButton,
+    NameButton,
+    RemindMeButton,
+    DraftButton,
+    MeetingPickButton,
+)
 
 
 # -- organiser replies ----------------------------------------------------------------------

@@ -14,6 +14,7 @@ import yarl
 from discord import app_commands
 from discord.ext import commands
 
+from bot import notes
 from bot.clock import Clock, DrivenClock, SystemClock
 from bot.config import Config
 from bot.delivery import Delivery
@@ -118,6 +119,7 @@ class SpeakBack(commands.AutoShardedBot):
         )
         self.retention, self.posts = services.retention, services.posts
         await self._read_gateway()
+        self.add_dynamic_items(*notes.DYNAMIC_ITEMS)  # organisers' notes: shared by features
         for name in extension_names(self.config):  # features register job handlers here
             await self.load_extension(name)
         await services.start()

@@ -128,6 +128,9 @@ HOW_TO_ANSWER_SERIES = (
     "Your answer is for the meeting shown; after answering you can use it for the whole series."
 )
 FOOTER = "Meeting {id}"
+MESSAGE_DESCRIPTION = "Organisers: send a note to the people going or maybe"
+MESSAGE_DATE_HELP = "Optional: which date's people, like 2026-12-10 (the next one if left out)"
+NOTE_NOT_SCHEDULED = "**{title}** isn't going ahead, so no note can go about it now."
 NETWORK_LINE = "Shared with the network by **{home}**. Members answer in their own server."
 BY_SERVER_TITLE = "**Going or maybe, by server**"
 BY_SERVER_UNIT = "answers"  # "5 answers", "1 answer"

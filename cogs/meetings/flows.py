@@ -64,6 +64,7 @@ from bot.domain.settings import GuildSettings
 from bot.domain.timefmt import utc_to_wall
 from bot.domain.when import Reading, WhenError, definite, parse_day, parse_offsets, read_time
 from bot.networks import audience, may_answer_from, per_server_lines, require_answerable_from
+from bot.notes import Audience
 from bot.posts import Posted, Published
 from bot.services import Services
 from bot.strings import meetings as text
@@ -630,6 +631,52 @@ async def tell_attending(
         batch=f"meeting-notice:{meeting.id}:{meeting.revision}",
     )
     return len(people)
+
+
+# -- organisers' notes (bot/notes.py sends them) --------------------------------------------
+
+NOTE_KIND = "meeting"
+
+
+async def note_key(
+    services: Services, meeting_id: int, guild_id: int, typed_date: str | None
+) -> str:
+    """/meeting message: which date's people ("<id>:<occurrence>"); the next by default."""
+    found = await get_own_meeting(services, meeting_id, guild_id)
+    if not found.is_scheduled:
+        raise Refusal(text.NOTE_NOT_SCHEDULED.format(title=found.title))
+    now = services.clock.now()
+    if typed_date is None:
+        occ = upcoming_occurrence(found.series, now)
+        if occ is None:
+            raise Refusal(text.DATE_NONE_LEFT.format(title=found.title))
+        return f"{found.id}:{occ.key}"
+    order = (await get_settings(services.db, guild_id)).date_order
+    day = parse_day(typed_date, found.series.zone, now, date_order=order)
+    occ = occurrence_on(found.series, day, now)
+    if occ is None:
+        coming = next_occurrences(found.series, now, 3)
+        if not coming:
+            raise Refusal(text.DATE_NONE_LEFT.format(title=found.title))
+        raise Refusal(
+            text.DATE_NOT_HELD.format(
+                title=found.title,
+                day=timefmt.plain_day(day),
+                dates=", ".join(timefmt.discord_timestamp(o.start_utc, "D") for o in coming),
+            )
+        )
+    return f"{found.id}:{occ.key}"
+
+
+async def note_audience(services: Services, item_key: str, guild_id: int) -> Audience:
+    """The people who said Going or Maybe to that date (or to the whole series)."""
+    meeting_part, occ_key = item_key.split(":", 1)
+    found = await get_own_meeting(services, int(meeting_part), guild_id)
+    occ = occurrence_for_key(found.series, occ_key)
+    if not found.is_scheduled or occ is None:
+        raise Refusal(text.NOTE_NOT_SCHEDULED.format(title=found.title))
+    people = await repo.attending(services.db, found.id, [occ_key])
+    return Audience(found.title, timefmt.discord_timestamp(occ.start_utc, "F"), people)
 
 
 # -- answering --------------------------------------------------------------------------

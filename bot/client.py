@@ -91,6 +91,7 @@ class SpeakBack(commands.AutoShardedBot):
         # Built in setup_hook, once there is an event loop (bot/services.py); each
         # service is also an attribute, as the cogs use them:
         self.services: Services | None = None
+        self.add_dynamic_items(*notes.DYNAMIC_ITEMS)  # organisers' notes: shared by features
         self.db: Database = None  # type: ignore[assignment]
         self.dispatcher: Dispatcher = None  # type: ignore[assignment]
         self.delivery: Delivery = None  # type: ignore[assignment]
@@ -119,7 +120,6 @@ class SpeakBack(commands.AutoShardedBot):
         )
         self.retention, self.posts = services.retention, services.posts
         await self._read_gateway()
-        self.add_dynamic_items(*notes.DYNAMIC_ITEMS)  # organisers' notes: shared by features
         for name in extension_names(self.config):  # features register job handlers here
             await self.load_extension(name)
         await services.start()

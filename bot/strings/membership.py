@@ -93,8 +93,9 @@ DMS_CLOSED = (
 
 # -- I've opened my DMs ------------------------------------------------------------------
 TEST_DM = (
-    "Hello from Speak Back. This is the test message you asked for: your DMs are open, "
-    "so messages you chose will reach you here. Nobody reads replies to this bot."
+    "Hello from Speak Back. This is a test message, to check that our messages reach you: "
+    "your DMs are open, so messages you chose will reach you here. "
+    "Nobody reads replies to this bot."
 )
 HOW_TO_OPEN_DMS = (
     "To open them:\n"
@@ -152,6 +153,11 @@ PAUSED_NO_DATE = (
     "every reminder list. Nothing else changes, and nobody is told. Take care. "
     "When you're ready, `/me resume` brings you back."
 )
+PAUSE_STILL_DOWN_FOR = (
+    "You're still down for these. Nothing changes unless you want it to: keep them, "
+    "or step out of any with its button below. Nobody is told why."
+)
+PAUSE_MORE = "- and {count} more (see `/me opportunities` and `/meetings`)"
 RESUMED = "Welcome back. Messages you chose will reach you again: {chosen}."
 RESUMED_NONE = "Welcome back. You haven't chosen any messages; `/me settings` if you'd like some."
 NOT_PAUSED_NOW = "You aren't stepping back at the moment, so there's nothing to resume."

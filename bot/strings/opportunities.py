@@ -243,6 +243,7 @@ ME_FOOTER = (
     "Only you see this. To step out of something you said yes to, press the button for it below."
 )
 STEP_OUT = "Step out: {title}"
+PAUSE_LINE = "**{title}**: {answer}"
 
 # -- networks ---------------------------------------------------------------------
 POSTED_NETWORK = "Your opportunity is being posted to your network, in {count} servers: {servers}. "

@@ -14,6 +14,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import commitments
 from bot.domain.recurrence import RULES
 from bot.guards import actor_guild_id, require_organiser
 from bot.notes import open_note_form, register_audience
@@ -30,6 +31,7 @@ from cogs.meetings.ui import (
     ics_reply,
     meeting_autocomplete,
     services_of,
+    still_down_for,
     upcoming_embed,
     visible_autocomplete,
 )
@@ -183,6 +185,7 @@ class MeetingsCog(commands.Cog):
             services.dispatcher.register(flows.ROLL_JOB, self._roll_job)
             services.retention.add_sweeper(repo.sweep)
         register_audience(flows.NOTE_KIND, flows.note_audience)
+        commitments.register(flows.NOTE_KIND, still_down_for)
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(*DYNAMIC_ITEMS)

@@ -16,6 +16,7 @@ import discord
 from discord import app_commands
 
 from bot import strings
+from bot.commitments import Commitment
 from bot.delivery import message_payload
 from bot.domain.meetings import Meeting, Tally, upcoming_occurrence
 from bot.domain.recurrence import Occurrence, describe, first_occurrence, occurrence_for_key
@@ -663,6 +664,25 @@ def ics_reply(found: flows.CalendarFile) -> tuple[str, discord.File]:
     )
     file = discord.File(io.BytesIO(found.data), filename=f"meeting-{meeting.id}.ics")
     return text.ICS_READY.format(title=meeting.title, what=what), file
+
+
+async def still_down_for(services: Services, guild_id: int, user_id: int) -> list[Commitment]:
+    """For /me pause: upcoming meetings they said Going or Maybe to, each with a
+    **Can't make it** for that date (the same button as on the post)."""
+    upcoming = await flows.upcoming_meetings(services, guild_id, user_id)
+    found = []
+    for listed in upcoming.shown:
+        if listed.status not in ("going", "maybe"):
+            continue
+        button = AnswerButton(listed.meeting.id, listed.occ.key, "no")
+        button.item.label = cut(text.STEP_OUT.format(title=listed.meeting.title), 80)
+        line = text.PAUSE_LINE.format(
+            title=cut(listed.meeting.title, 200),
+            when=discord_timestamp(listed.occ.start_utc, "F"),
+            status=text.STATUS_WORDS[listed.status],
+        )
+        found.append(Commitment(line, button))
+    return found
 
 
 def upcoming_embed(upcoming: flows.Upcoming) -> discord.Embed:

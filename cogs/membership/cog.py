@@ -14,6 +14,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import commitments
 from bot.commands import me_group
 from bot.errors import present_with
 from bot.guards import NoticeNeeded, actor_guild_id, require_member, require_organiser
@@ -136,8 +137,13 @@ class MembershipCog(commands.Cog):
         self, interaction: discord.Interaction[SpeakBack], until: str | None = None
     ) -> None:
         member = await require_member(interaction, allow_outdated_notice=True)
-        paused = await flows.pause(ui.services_of(interaction), member, until)
-        await interaction.response.send_message(ui.pause_words(paused), ephemeral=True)
+        services = ui.services_of(interaction)
+        paused = await flows.pause(services, member, until)
+        held = await commitments.still_down_for(services, member.guild_id, member.user_id)
+        words, view = ui.pause_message(paused, held)
+        await interaction.response.send_message(
+            words, view=view or discord.utils.MISSING, ephemeral=True
+        )
 
     async def resume(self, interaction: discord.Interaction[SpeakBack]) -> None:
         member = await require_member(interaction, allow_outdated_notice=True)

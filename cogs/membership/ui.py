@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot import strings
+from bot.commitments import Commitment
 from bot.domain.consent import OPTIONAL_PURPOSES, default_notice
 from bot.domain.members import (
     GROUP_NOT_GIVEN,
@@ -54,6 +55,9 @@ if TYPE_CHECKING:
     from bot.services import Services
 
 
+MAX_STEP_OUT = 20  # buttons on one reply (Discord allows 25)
+
+
 def services_of(interaction: discord.Interaction) -> Services:
     services = interaction.client.services  # type: ignore[attr-defined]
     assert services is not None
@@ -76,6 +80,25 @@ def pause_words(paused: flows.Pause) -> str:
     if paused.ends is None:
         return text.PAUSED_NO_DATE
     return text.PAUSED_UNTIL_DATE.format(date=plain_date(paused.ends, paused.zone))
+
+
+def pause_message(
+    paused: flows.Pause, held: list[Commitment]
+) -> tuple[str, discord.ui.View | None]:
+    """The pause reply, and what they are still down for: each with a button to step
+    out if they'd like to (an offer; keeping them is just as fine)."""
+    words = pause_words(paused)
+    if not held:
+        return words, None
+    shown_here = held[:MAX_STEP_OUT]
+    lines = [f"- {c.line}" for c in shown_here]
+    if len(held) > len(shown_here):
+        lines.append(text.PAUSE_MORE.format(count=len(held) - len(shown_here)))
+    words = f"{words}\n\n{text.PAUSE_STILL_DOWN_FOR}\n" + "\n".join(lines)
+    view = DynamicView()
+    for commitment in shown_here:
+        view.add_item(commitment.step_out)
+    return words[:2000], view
 
 
 def resume_words(consents: frozenset[str] | None) -> str:

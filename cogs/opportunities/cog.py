@@ -14,6 +14,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import commitments
 from bot.commands import me_group
 from bot.domain.opportunities import ALLOCATIONS, FIRST_COME
 from bot.guards import actor_guild_id, require_member, require_organiser
@@ -208,6 +209,7 @@ class OpportunitiesCog(commands.Cog):
             bot.services.dispatcher.register(flows.CLOSE_JOB, self._close_job)
             bot.services.retention.add_sweeper(repo.sweep)
         register_audience(flows.NOTE_KIND, flows.note_audience)
+        commitments.register(flows.NOTE_KIND, ui.still_down_for)
 
     async def me_opportunities(self, interaction: discord.Interaction[SpeakBack]) -> None:
         member = await require_member(interaction, allow_outdated_notice=True)

@@ -38,6 +38,7 @@ class Audience:
     title: str  # the item's title, as its organisers wrote it
     when: str | None  # a meeting's date (a Discord timestamp); None for an opportunity
     recipients: list[tuple[int, int]]  # (guild_id, user_id), each in the server they count in
+    item: str | None = None  # what the day's limit counts by (default: the item key)
 
 
 Finder = Callable[["Services", str, int], Awaitable[Audience]]
@@ -76,7 +77,8 @@ async def send_note(
     """Check the note and send it to the item's audience, or say kindly why not."""
     db, now = services.db, services.clock.now()
     audience = await _FINDERS[kind](services, item_key, guild_id)
-    sent_today = await notes_db.notes_since(db, kind, item_key, now - NOTE_WINDOW)
+    counted_as = audience.item or item_key  # a meeting's dates share its limit
+    sent_today = await notes_db.notes_since(db, kind, counted_as, now - NOTE_WINDOW)
     problem = note_problem(note, contact, sent_today)
     if problem is not None:
         words = text.PROBLEMS[problem].format(
@@ -107,7 +109,7 @@ async def send_note(
     message.set_footer(text=_words(kind, "BECAUSE", audience))
     payload = message_payload(embeds=[message])
     async with db.transaction():
-        note_id = await notes_db.record_note(db, guild_id, kind, item_key, now)
+        note_id = await notes_db.record_note(db, guild_id, kind, counted_as, now)
         await services.delivery.dm_many(
             (
                 Letter(

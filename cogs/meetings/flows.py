@@ -676,7 +676,8 @@ async def note_audience(services: Services, item_key: str, guild_id: int) -> Aud
     if not found.is_scheduled or occ is None:
         raise Refusal(text.NOTE_NOT_SCHEDULED.format(title=found.title))
     people = await repo.attending(services.db, found.id, [occ_key])
-    return Audience(found.title, timefmt.discord_timestamp(occ.start_utc, "F"), people)
+    when = timefmt.discord_timestamp(occ.start_utc, "F")
+    return Audience(found.title, when, people, item=str(found.id))
 
 
 # -- answering --------------------------------------------------------------------------

@@ -5,7 +5,7 @@ CREATE TABLE organiser_notes (
     id       INTEGER PRIMARY KEY,
     guild_id INTEGER NOT NULL,
     kind     TEXT    NOT NULL CHECK (kind IN ('opportunity', 'meeting')),
-    item_key TEXT    NOT NULL,                    -- "7", or "7:20261203T1800" for a date
+    item_key TEXT    NOT NULL,                    -- the opportunity's or meeting's id
     sent_at  TEXT    NOT NULL
 ) STRICT;
 CREATE INDEX organiser_notes_item ON organiser_notes (kind, item_key, sent_at);

@@ -28,6 +28,7 @@ from typing import Any, Protocol
 from bot.delivery import Letter
 from bot.dispatcher import JobMissed
 from bot.domain import timefmt
+from bot.domain.consent import OPTIONAL_PURPOSES
 from bot.domain.errors import Refusal
 from bot.domain.ics import build_ics
 from bot.domain.meetings import (
@@ -724,21 +725,30 @@ async def _may_offer_reminders(services: Services, guild_id: int, user_id: int) 
     return can_contact(member_with, PURPOSE, services.clock.now(), settings.notice_version)
 
 
+@dataclass(frozen=True)
+class RemindersOn:
+    offsets: tuple[timedelta, ...] | None  # this meeting's times for them (None: not a member)
+    first_choice: bool  # the first messages they chose: worth checking their DMs are open
+
+
 async def turn_on_reminders(
     services: Services, meeting_id: int, guild_id: int, user_id: int
-) -> tuple[timedelta, ...] | None:
+) -> RemindersOn:
     """**Remind me before meetings**: record `dm_reminders` (time and notice version, in
-    the consent ledger) and plan reminders for every meeting they said Going or Maybe to.
-    Returns this meeting's reminder times for them (None: no longer a member)."""
+    the consent ledger) and plan reminders for every meeting they said Going or Maybe to."""
     db = services.db
-    if not await members_db.grant_purpose(db, guild_id, user_id, PURPOSE, services.clock.now()):
-        return None
+    before = await members_db.get_member(db, guild_id, user_id)
+    if before is None or not await members_db.grant_purpose(
+        db, guild_id, user_id, PURPOSE, services.clock.now()
+    ):
+        return RemindersOn(None, False)
+    first = not (before.consents & set(OPTIONAL_PURPOSES))
     for answered in await repo.meetings_answered_by(db, guild_id, user_id):
         await replan_reminders(services, answered)
     meeting = await repo.get_meeting(db, meeting_id)
     if meeting is None:
-        return ()
-    return await _reminder_offsets(services, guild_id, user_id, meeting)
+        return RemindersOn((), first)
+    return RemindersOn(await _reminder_offsets(services, guild_id, user_id, meeting), first)
 
 
 def _counted_in(services: Services, counted: int, here: int) -> str | None:

@@ -18,6 +18,7 @@ from discord import app_commands
 from bot import strings
 from bot.commitments import Commitment
 from bot.delivery import message_payload
+from bot.dm_checks import check_dms, check_words
 from bot.domain.meetings import Meeting, Tally, upcoming_occurrence
 from bot.domain.recurrence import Occurrence, describe, first_occurrence, occurrence_for_key
 from bot.domain.timefmt import (
@@ -479,15 +480,22 @@ class RemindMeButton(SafeButton, template=r"meetremind:(?P<id>[0-9]+)"):
 
     async def on_press(self, interaction: discord.Interaction[SpeakBack]) -> None:
         member = await require_member(interaction)
-        offsets = await flows.turn_on_reminders(
-            services_of(interaction), self.meeting_id, member.guild_id, member.user_id
+        services = services_of(interaction)
+        turned = await flows.turn_on_reminders(
+            services, self.meeting_id, member.guild_id, member.user_id
         )
         words = text.REMINDERS_TURNED_ON
-        if offsets:
-            words += " " + text.SAVED_REMINDERS.format(offsets=format_offsets(list(offsets)))
-        elif offsets is not None:
+        if turned.offsets:
+            words += " " + text.SAVED_REMINDERS.format(offsets=format_offsets(list(turned.offsets)))
+        elif turned.offsets is not None:
             words += text.REMINDERS_TURNED_ON_NO_TIMES
-        await interaction.response.edit_message(content=words, view=None)
+        if not turned.first_choice:
+            await interaction.response.edit_message(content=words, view=None)
+            return
+        # Their first messages: check now that DMs reach them (issue 20).
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        check = await check_dms(services, member.guild_id, member.user_id)
+        await interaction.followup.send(f"{words}\n\n{check_words(check)}", ephemeral=True)
 
 
 class DraftButton(SafeButton, template=r"meetdraft:(?P<id>[0-9]+):(?P<action>post|change)"):

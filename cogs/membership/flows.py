@@ -12,18 +12,15 @@ time, whether a DM may go to a person (rules 1, 4 and 5).
 
 from __future__ import annotations
 
-import asyncio
 import json
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from bot.delivery import AUTO_REPLY, Decision, RecipientPolicy, message_payload
+from bot.delivery import AUTO_REPLY, Decision, RecipientPolicy
 from bot.domain.consent import OPTIONAL_PURPOSES
 from bot.domain.members import (
-    PURPOSE_SERVICE,
     Member,
     MemberCounts,
     contact_decision,
@@ -36,7 +33,6 @@ from bot.domain.when import parse_pause_until
 from bot.services import Services
 from bot.strings import membership as text
 from db import members as repo
-from db import outbox as outbox_repo
 from db.database import Database
 from db.outbox import dm_blocked_since
 from db.personal_data import export_all
@@ -186,84 +182,6 @@ async def save_details(
     refreshed = await repo.get_member(db, member.guild_id, member.user_id)
     assert refreshed is not None
     return await get_member_status(services, refreshed)
-
-
-TEST_DM_EVERY = timedelta(minutes=10)
-"""At most one test DM per person per server in this time: a closed DM is a refused
-request to Discord, and many refusals get a bot's address banned (issue 20)."""
-TEST_DM_WAIT = 10.0
-"""Seconds a press waits for its test DM before answering "still checking"."""
-TEST_DM_PREFIX = "dm-test:"
-
-
-@dataclass(frozen=True)
-class DmCheck:
-    """What a test DM found: "open", "closed", or "checking" (no answer in time).
-
-    `again_at` is set when no new test was sent because one went recently: the
-    answer is that one's, and another may be sent from then on.
-    """
-
-    result: Literal["open", "closed", "checking"]
-    again_at: datetime | None = None
-
-
-async def check_dms(services: Services, member: Member, *, wait: float = TEST_DM_WAIT) -> DmCheck:
-    """Send one test DM (urgent, ahead of fan-outs) and wait for what Discord said.
-
-    Sent even though DMs were recorded closed; at most one per `TEST_DM_EVERY`: a
-    press soon after reads the last test's answer instead of asking Discord again.
-    """
-    db, now = services.db, services.clock.now()
-    guild_id, user_id = member.guild_id, member.user_id
-    prefix = f"{TEST_DM_PREFIX}{guild_id}:{user_id}:"
-    recent = await outbox_repo.latest_dm_test(
-        db, guild_id, user_id, prefix=prefix, since=now - TEST_DM_EVERY
-    )
-    again_at = None
-    if recent is not None:
-        row_id, queued_at = recent
-        again_at = queued_at + TEST_DM_EVERY
-    else:
-        queued = await services.delivery.dm(
-            guild_id=guild_id,
-            user_id=user_id,
-            purpose=PURPOSE_SERVICE,
-            payload=message_payload(text.TEST_DM),
-            dedupe_key=f"{prefix}{now.isoformat()}",
-            urgent=True,
-            retry_blocked=True,
-        )
-        if queued is None:  # two presses in the same instant: the other one's test
-            recent = await outbox_repo.latest_dm_test(
-                db, guild_id, user_id, prefix=prefix, since=now - TEST_DM_EVERY
-            )
-            assert recent is not None
-            queued = recent[0]
-        row_id = queued
-    state = await _settled_state(db, row_id, wait)
-    if state == "sent" and recent is not None:
-        # a message since the last test may have found them closed
-        blocked = await dm_blocked_since(db, guild_id, user_id)
-        if blocked is not None and blocked >= recent[1]:
-            return DmCheck("closed", again_at)
-    if state == "sent":
-        return DmCheck("open", again_at)
-    if state == "undeliverable":
-        return DmCheck("closed", again_at)
-    return DmCheck("checking", again_at)
-
-
-async def _settled_state(db: Database, row_id: int, wait: float) -> str | None:
-    """The row's state once it is final, or None if it is not within `wait` seconds."""
-    deadline = time.monotonic() + wait
-    while True:
-        state = await outbox_repo.state_of(db, row_id)
-        if state in outbox_repo.FINAL_STATES:
-            return state
-        if time.monotonic() >= deadline:
-            return None
-        await asyncio.sleep(0.05)
 
 
 # -- stepping back ------------------------------------------------------------------------

@@ -15,6 +15,7 @@ import discord
 
 from bot import strings
 from bot.commitments import Commitment
+from bot.dm_checks import check_dms, check_words
 from bot.domain.consent import OPTIONAL_PURPOSES, default_notice
 from bot.domain.members import (
     GROUP_NOT_GIVEN,
@@ -108,19 +109,6 @@ def resume_words(consents: frozenset[str] | None) -> str:
     if flows.optional_choices(consents):
         return text.RESUMED.format(chosen=chosen_words(consents))
     return text.RESUMED_NONE
-
-
-def dm_check_words(check: flows.DmCheck) -> str:
-    """What a test DM found, in words (with how to open DMs when they are closed)."""
-    if check.result == "open":
-        return text.DM_CHECK_OPEN
-    if check.result == "closed":
-        if check.again_at is not None:
-            return text.DM_CHECK_CLOSED_RECENTLY.format(
-                again=discord_timestamp(check.again_at, "t")
-            )
-        return text.DM_CHECK_CLOSED
-    return text.DM_CHECK_WAITING
 
 
 def _offsets_as_typed(offsets: tuple[timedelta, ...]) -> str:
@@ -486,10 +474,8 @@ async def save_preferences(interaction: discord.Interaction, chosen: frozenset[s
         return
     # Their first messages: check now that they can reach them, not weeks later (issue 20).
     await interaction.response.defer(ephemeral=True, thinking=True)
-    check = await flows.check_dms(services, saved.member)
-    await interaction.followup.send(
-        f"{words}\n\n{dm_check_words(check)}", view=view, ephemeral=True
-    )
+    check = await check_dms(services, member.guild_id, member.user_id)
+    await interaction.followup.send(f"{words}\n\n{check_words(check)}", view=view, ephemeral=True)
 
 
 def _is_join_message(interaction: discord.Interaction) -> bool:
@@ -634,8 +620,8 @@ class OpenedDmsButton(SafeButton, template=r"member:dms-open"):
     async def on_press(self, interaction: discord.Interaction) -> None:
         member = await require_member(interaction, allow_outdated_notice=True)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        check = await flows.check_dms(services_of(interaction), member)
-        await interaction.followup.send(dm_check_words(check), ephemeral=True)
+        check = await check_dms(services_of(interaction), member.guild_id, member.user_id)
+        await interaction.followup.send(check_words(check), ephemeral=True)
 
 
 class LeaveButton(SafeButton, template=r"member:leave"):

@@ -41,6 +41,7 @@ async def test_remind_me_records_the_consent_and_the_reminder_arrives(world):
     turned_on = await alice.click(saved, text.REMIND_ME)
     assert "Reminders are on" in turned_on.text and "24 hours and 1 hour" in turned_on.text
     assert "change it in `/me settings`" in turned_on.text
+    assert member_text.DM_CHECK_OPEN in turned_on.text  # her first messages: DMs checked
     [(granted, version, at)] = rows(
         world,
         "SELECT granted, notice_version, at FROM member_consents "
@@ -50,6 +51,7 @@ async def test_remind_me_records_the_consent_and_the_reminder_arrives(world):
     assert granted == 1 and version == 1 and at
     assert "meeting reminders" in (await alice.slash("me show")).text
 
+    assert [m.content for m in alice.dms] == [member_text.TEST_DM]
     await world.set_time(MEETING - timedelta(hours=24))
     [reminder] = [m for m in alice.dms if "Reminder:" in m.text]
     assert "You said **Going**" in reminder.text

@@ -10,7 +10,7 @@ FIX_IT = "Fix it"
 PROBLEMS = {
     "empty": "Your note is empty, so nothing was sent. Press **Fix it** to write it.",
     "too_long": (
-        "Your note is {length} characters; please keep it to {limit}, so it reads well "
+        "Your note is {length} characters; please keep it to {limit:,}, so it reads well "
         "on a phone. Nothing was sent. Press **Fix it**: what you typed is kept."
     ),
     "no_contact": (
@@ -45,11 +45,11 @@ DRAFT_GONE = (
 SENT = {
     "opportunity": (
         "Thank you. Your note about **{title}** is on its way by DM to the people with a "
-        "place ({count}), through the outbox, paced so nothing is lost."
+        "place ({count}). Each gets it once."
     ),
     "meeting": (
         "Thank you. Your note about **{title}** on {when} is on its way by DM to the "
-        "people going or maybe ({count}), through the outbox, paced so nothing is lost."
+        "people going or maybe ({count}). Each gets it once."
     ),
 }
 BECAUSE = {

@@ -73,7 +73,7 @@ async def test_a_refused_note_is_explained_and_the_form_kept(world):
     again = await organiser.click(empty, text.FIX_IT)
     assert again.modal is not None
     too_long = await organiser.submit_modal(again, note=long_note)
-    assert "1500" in too_long.text and "kept" in too_long.text
+    assert "1,500" in too_long.text and "kept" in too_long.text
     kept = await organiser.click(too_long, text.FIX_IT)
     fields = {
         c["custom_id"]: c.get("value")

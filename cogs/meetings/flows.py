@@ -705,24 +705,27 @@ async def _reminder_offsets(
     services: Services, guild_id: int, user_id: int, meeting: Meeting
 ) -> tuple[timedelta, ...] | None:
     """When this person's reminders come, or None if they get none from this server."""
+    offsets, _offer = await _reminders_for(services, guild_id, user_id, meeting)
+    return offsets
+
+
+async def _reminders_for(
+    services: Services, guild_id: int, user_id: int, meeting: Meeting
+) -> tuple[tuple[timedelta, ...] | None, bool]:
+    """Their reminder times here (None: none), and whether they are off only because
+    never chosen (not stepping back, notice current): the answer's reply may then
+    offer **Remind me before meetings**. One read of the member and the settings."""
     member = await members_db.get_member(services.db, guild_id, user_id)
     settings = await get_settings(services.db, guild_id)
-    if not can_contact(member, PURPOSE, services.clock.now(), settings.notice_version):
-        return None
+    now = services.clock.now()
+    if not can_contact(member, PURPOSE, now, settings.notice_version):
+        if member is None or PURPOSE in member.consents:
+            return None, False
+        chosen = replace(member, consents=member.consents | {PURPOSE})
+        return None, can_contact(chosen, PURPOSE, now, settings.notice_version)
     assert member is not None
     own = member.profile.reminder_offsets
-    return tuple(meeting.offsets if own is None else own)
-
-
-async def _may_offer_reminders(services: Services, guild_id: int, user_id: int) -> bool:
-    """Reminders are off only because they never chose them (not stepping back, notice
-    current): the answer's reply may offer **Remind me before meetings**."""
-    member = await members_db.get_member(services.db, guild_id, user_id)
-    if member is None or PURPOSE in member.consents:
-        return False
-    settings = await get_settings(services.db, guild_id)
-    member_with = replace(member, consents=member.consents | {PURPOSE})
-    return can_contact(member_with, PURPOSE, services.clock.now(), settings.notice_version)
+    return tuple(meeting.offsets if own is None else own), False
 
 
 @dataclass(frozen=True)
@@ -778,8 +781,10 @@ async def answer(
     if message_id is not None and guild_id == meeting.guild_id:
         await services.posts.note_home_message(posted(meeting), message_id)
     mine = await repo.my_answer(db, meeting.id, occ.key, guild_id, user_id)
-    reminders = (
-        await _reminder_offsets(services, counted, user_id, meeting) if status != "no" else None
+    reminders, offer = (
+        await _reminders_for(services, counted, user_id, meeting)
+        if status != "no"
+        else (None, False)
     )
     saved = Saved(
         meeting,
@@ -788,10 +793,7 @@ async def answer(
         reminders,
         _counted_in(services, counted, guild_id),
         bool(mine and mine.show_name),
-        offer_reminders=status != "no"
-        and reminders is None
-        and counted == guild_id
-        and await _may_offer_reminders(services, guild_id, user_id),
+        offer_reminders=offer and counted == guild_id,
     )
     # Plan and queue the post's update before answering, so "saved" means all of it.
     await replan_reminders(services, meeting.id)
@@ -808,19 +810,15 @@ async def answer_series(
     now = services.clock.now()
     upcoming = [o.key for o in next_occurrences(meeting.series, now, 400)]
     counted = await repo.answer_series(db, meeting.id, guild_id, user_id, status, upcoming, now)
-    reminders = (
-        await _reminder_offsets(services, counted, user_id, meeting) if status != "no" else None
+    reminders, offer = (
+        await _reminders_for(services, counted, user_id, meeting)
+        if status != "no"
+        else (None, False)
     )
     counted_in = _counted_in(services, counted, guild_id)
     mine = await repo.my_answer(db, meeting.id, SERIES_KEY, guild_id, user_id)
     await replan_reminders(services, meeting.id)
     await refresh_meeting_posts(services, render, meeting.id)
-    offer = (
-        status != "no"
-        and reminders is None
-        and counted == guild_id
-        and await _may_offer_reminders(services, guild_id, user_id)
-    )
     return Saved(
         meeting,
         None,
@@ -828,7 +826,7 @@ async def answer_series(
         reminders,
         counted_in,
         bool(mine and mine.show_name),
-        offer_reminders=offer,
+        offer_reminders=offer and counted == guild_id,
     )
 
 

@@ -3,8 +3,8 @@
 One way for both (issue 20): a feature registers how to find an item's audience
 (`register_audience`), opens `NoteModal`, and this module checks the note, records
 that it went, and queues one DM per person through the outbox as a service message
-(`Delivery.dm_many`, purpose `service`: the one call site, so the service-message
-policy decides who is reached now and who later). A refused note is kept as a draft
+(`Delivery.tell_yes_sayers`: rule 15 decides who is reached now, who after quiet
+hours, and whose is held while they step back). A refused note is kept as a draft
 so **Fix it** opens the form again with what was typed.
 """
 
@@ -12,15 +12,15 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot import strings
 from bot.delivery import Letter, message_payload
 from bot.domain.errors import Refusal
-from bot.domain.members import PURPOSE_SERVICE
 from bot.domain.notes import MAX_CONTACT, MAX_NOTE, NOTE_WINDOW, NOTES_PER_DAY, note_problem
-from bot.domain.suppression import count_text
 from bot.guards import require_organiser
 from bot.strings import notes as text
 from bot.ui import DynamicView, SafeButton, SafeModal, embed, shown
@@ -39,6 +39,7 @@ class Audience:
     when: str | None  # a meeting's date (a Discord timestamp); None for an opportunity
     recipients: list[tuple[int, int]]  # (guild_id, user_id), each in the server they count in
     item: str | None = None  # what the day's limit counts by (default: the item key)
+    starts_at: datetime | None = None  # a meeting's start: no use after it, nor held past it
 
 
 Finder = Callable[["Services", str, int], Awaitable[Audience]]
@@ -110,22 +111,22 @@ async def send_note(
     payload = message_payload(embeds=[message])
     async with db.transaction():
         note_id = await notes_db.record_note(db, guild_id, kind, counted_as, now)
-        await services.delivery.dm_many(
+        told = await services.delivery.tell_yes_sayers(
             (
                 Letter(
                     guild_id=member_guild,
                     user_id=member,
                     payload=payload,
                     dedupe_key=f"note:{note_id}:{member_guild}:{member}",
+                    expires_at=audience.starts_at,
                 )
                 for member_guild, member in audience.recipients
             ),
-            purpose=PURPOSE_SERVICE,
             batch=f"note:{note_id}",
         )
         if draft_id is not None:
             await drafts_db.take_draft(db, "note", draft_id, guild_id, user_id)
-    return NoteResult(_words(kind, "SENT", audience, count=count_text(len(audience.recipients))))
+    return NoteResult(strings.service_told(told.total, told.split, text.WHO[kind]))
 
 
 # -- the form and Fix it ---------------------------------------------------------------

@@ -162,6 +162,25 @@ RESUMED = "Welcome back. Messages you chose will reach you again: {chosen}."
 RESUMED_NONE = "Welcome back. You haven't chosen any messages; `/me settings` if you'd like some."
 NOT_PAUSED_NOW = "You aren't stepping back at the moment, so there's nothing to resume."
 
+# What came while someone was stepping back: shown on /me resume, or sent as one DM
+# when a pause ends by its date. Only what is still useful (nothing already over).
+THIS_SERVER = "this server"
+CATCH_UP_NOTHING = "Nothing came up while you were away."
+CATCH_UP_HELD = (
+    "**News about things you said yes to** (kept for you, not sent while you were away):"
+)
+CATCH_UP_POSTED = "**Posted while you were away** (still open):"
+CATCH_UP_LINE = "- {line}"
+CATCH_UP_POSTED_LINE = "- {kind}: [{title}]({link})"
+CATCH_UP_POSTED_NO_LINK = "- {kind}: **{title}** in <#{channel}>"
+CATCH_UP_KINDS = {"opportunity": "Opportunity", "poll": "Poll", "meeting": "Meeting"}
+CATCH_UP_MORE = "- ...and {count} more."
+PAUSE_ENDED_DM = (
+    "**Welcome back to {server}.** Your break from Speak Back ended today, as you chose. "
+    "Here is what came while you were away:"
+)
+PAUSE_ENDED_OUTRO = "Take your time with any of it; nothing needs an answer today."
+
 # -- /me export ------------------------------------------------------------------------
 EXPORT_DONE = (
     "Here is everything Speak Back holds about you in this server, as a file you can "

@@ -42,16 +42,7 @@ DRAFT_GONE = (
     "That note isn't kept any more (notes not sent are kept for a day). "
     "Please run the command again."
 )
-SENT = {
-    "opportunity": (
-        "Thank you. Your note about **{title}** is on its way by DM to the people with a "
-        "place ({count}). Each gets it once."
-    ),
-    "meeting": (
-        "Thank you. Your note about **{title}** on {when} is on its way by DM to the "
-        "people going or maybe ({count}). Each gets it once."
-    ),
-}
+WHO = {"opportunity": "with a place", "meeting": "who said Going or Maybe for that date"}
 BECAUSE = {
     "opportunity": (
         "You're getting this because you have a place on {title}. Replies to this bot "

@@ -61,6 +61,7 @@ from bot.domain.recurrence import (
     occurrence_for_key,
     occurrence_on,
 )
+from bot.domain.service_messages import Told
 from bot.domain.settings import GuildSettings
 from bot.domain.timefmt import utc_to_wall
 from bot.domain.when import Reading, WhenError, definite, parse_day, parse_offsets, read_time
@@ -606,32 +607,33 @@ async def tell_attending(
     people: list[tuple[int, int]],
     occ: Occurrence | None,
     dropped: Occurrence | None = None,
-) -> int:
-    """A change or cancellation notice to people who said Going/Maybe (dm_reminders only);
-    with `dropped`, the notice that only that date is cancelled. Returns how many.
+) -> Told:
+    """A change or cancellation notice to people who said Going/Maybe: a service message
+    (rule 15), whatever DM kinds they chose; with `dropped`, the notice that only that
+    date is cancelled. Returns who it was for (what the organiser may be told).
 
     `people` are (guild_id, user_id) from `repo.attending`: each is told as a member
-    of the server their answer counts in, so that server's consent, pause and quiet
-    hours apply, with a link to its copy.
+    of the server their answer counts in (its pause and quiet hours apply), with a
+    link to its copy.
     """
     payloads: dict[int, Payload] = {}
     for guild_id in {g for g, _u in people}:
         link = await services.posts.link_for(posted(meeting), guild_id)
         payloads[guild_id] = render.notice(meeting, occ, link, dropped)
-    await services.delivery.dm_many(
+    about = dropped or occ
+    return await services.delivery.tell_yes_sayers(
         (
             Letter(
                 guild_id=guild_id,
                 user_id=user_id,
                 payload=payloads[guild_id],
                 dedupe_key=f"meeting-notice:{meeting.id}:{meeting.revision}:{user_id}",
+                expires_at=about.start_utc if about is not None else None,
             )
             for guild_id, user_id in people
         ),
-        purpose=PURPOSE,
         batch=f"meeting-notice:{meeting.id}:{meeting.revision}",
     )
-    return len(people)
 
 
 # -- organisers' notes (bot/notes.py sends them) --------------------------------------------
@@ -678,7 +680,7 @@ async def note_audience(services: Services, item_key: str, guild_id: int) -> Aud
         raise Refusal(text.NOTE_NOT_SCHEDULED.format(title=found.title))
     people = await repo.attending(services.db, found.id, [occ_key])
     when = timefmt.discord_timestamp(occ.start_utc, "F")
-    return Audience(found.title, when, people, item=str(found.id))
+    return Audience(found.title, when, people, item=str(found.id), starts_at=occ.start_utc)
 
 
 # -- answering --------------------------------------------------------------------------
@@ -866,7 +868,7 @@ class Edit:
 class Changed:
     meeting: Meeting
     occ: Occurrence | None  # the next one now
-    told: int
+    told: Told
     dropped: Occurrence | None = None
 
 

@@ -8,6 +8,7 @@ shown (the new notice, with I agree / Not now).
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -20,6 +21,7 @@ from bot.errors import present_with
 from bot.guards import NoticeNeeded, actor_guild_id, require_member, require_organiser
 from bot.strings import membership as text
 from cogs.membership import flows, ui
+from db.jobs import Job
 
 if TYPE_CHECKING:
     from bot.client import SpeakBack
@@ -78,6 +80,9 @@ class MembershipCog(commands.Cog):
             group.add_command(command)
         self._members_group = MembersGroup()
         bot.tree.add_command(self._members_group)
+        # Exists once setup_hook has opened the database (not in command-only loads).
+        if getattr(bot, "dispatcher", None) is not None:
+            bot.dispatcher.register(flows.PAUSE_END_JOB, self._pause_end_job)
 
     def _me_command(self, name: str, description: str, callback: Any) -> app_commands.Command:
         # Built by hand (the /me group is shared), bound to this cog like a cog command.
@@ -147,8 +152,14 @@ class MembershipCog(commands.Cog):
 
     async def resume(self, interaction: discord.Interaction[SpeakBack]) -> None:
         member = await require_member(interaction, allow_outdated_notice=True)
-        consents = await flows.resume(ui.services_of(interaction), member)
-        await interaction.response.send_message(ui.resume_words(consents), ephemeral=True)
+        resumed = await flows.resume(ui.services_of(interaction), member)
+        await interaction.response.send_message(ui.resume_words(resumed), ephemeral=True)
+
+    async def _pause_end_job(self, job: Job, now: datetime) -> None:
+        """A pause ended by its date: one DM of what came meanwhile (if anything did)."""
+        guild = self.bot.get_guild(int(job.payload["guild_id"]))
+        server = guild.name if guild is not None else text.THIS_SERVER
+        await flows.pause_ended(self.bot.services, job.payload, ui.pause_ended_words(server))
 
     async def export(self, interaction: discord.Interaction[SpeakBack]) -> None:
         data = await flows.build_export(

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from bot.delivery import AUTO_REPLY, Decision, RecipientPolicy
+from bot.delivery import AUTO_REPLY, Decision, RecipientPolicy, message_payload
 from bot.domain.consent import OPTIONAL_PURPOSES
 from bot.domain.members import (
     Member,
@@ -28,13 +28,15 @@ from bot.domain.members import (
     notice_is_current,
     summarise_counts,
 )
+from bot.domain.service_messages import PURPOSE_ABOUT_YES, service_decision
 from bot.domain.settings import GuildSettings
 from bot.domain.when import parse_pause_until
 from bot.services import Services
 from bot.strings import membership as text
 from db import members as repo
+from db.catch_up import PostedItem, posted_since
 from db.database import Database
-from db.outbox import dm_blocked_since
+from db.outbox import dm_blocked_since, take_held
 from db.personal_data import export_all
 from db.polls import counted_after_leaving, open_anonymous_ballots
 from db.settings import ensure_settings_row, get_settings
@@ -193,6 +195,13 @@ class Pause:
     zone: str  # the time zone the date is shown in
 
 
+PAUSE_END_JOB = "pause_end"
+
+
+def pause_end_key(guild_id: int, user_id: int) -> str:
+    return f"pause-end:{guild_id}:{user_id}"
+
+
 async def pause(services: Services, member: Member, until: str | None) -> Pause:
     settings = await get_settings(services.db, member.guild_id)
     zone = member.profile.timezone or settings.timezone
@@ -202,16 +211,85 @@ async def pause(services: Services, member: Member, until: str | None) -> Pause:
         if until and until.strip()
         else None
     )
-    await repo.pause(services.db, member.guild_id, member.user_id, now, ends)
+    started = now
+    await repo.pause(services.db, member.guild_id, member.user_id, started, ends)
+    key = pause_end_key(member.guild_id, member.user_id)
+    if ends is None:
+        await services.dispatcher.cancel(key)
+    else:  # the summary of what came meanwhile, as one DM when it ends by its date
+        await services.dispatcher.schedule(
+            PAUSE_END_JOB,
+            ends,
+            {"guild_id": member.guild_id, "user_id": member.user_id, "since": started.isoformat()},
+            key,
+            member.guild_id,
+        )
     return Pause(ends, zone)
 
 
-async def resume(services: Services, member: Member) -> frozenset[str] | None:
-    """Come back from stepping back: the messages they chose (None: they weren't paused)."""
+@dataclass(frozen=True)
+class CatchUp:
+    """What someone coming back is shown: service messages held for them (their items
+    not yet begun) and what was posted here meanwhile (still open or to come)."""
+
+    held: list[str]
+    posted: list[PostedItem]
+
+    @property
+    def empty(self) -> bool:
+        return not self.held and not self.posted
+
+
+async def catch_up(
+    services: Services, guild_id: int, user_id: int, since: datetime | None
+) -> CatchUp:
+    """Take (once) what was held for this person, and list what was posted since."""
+    now = services.clock.now()
+    held = await take_held(services.db, guild_id, user_id, now)
+    posted = await posted_since(services.db, guild_id, since, now) if since is not None else []
+    return CatchUp(held, posted)
+
+
+@dataclass(frozen=True)
+class Resumed:
+    consents: frozenset[str]
+    caught_up: CatchUp
+
+
+async def resume(services: Services, member: Member) -> Resumed | None:
+    """Come back from stepping back: the messages they chose, and what came meanwhile
+    (None: they weren't paused)."""
     if not is_paused(member, services.clock.now()):
         return None
     await repo.resume(services.db, member.guild_id, member.user_id)
-    return member.consents
+    await services.dispatcher.cancel(pause_end_key(member.guild_id, member.user_id))
+    caught_up = await catch_up(services, member.guild_id, member.user_id, member.paused_at)
+    return Resumed(member.consents, caught_up)
+
+
+async def pause_ended(
+    services: Services, payload: dict[str, Any], words: Callable[[CatchUp], str]
+) -> bool:
+    """A pause ended by its date: one DM (a service message, so after quiet hours) with
+    what came meanwhile, if anything did. False when nothing was sent."""
+    guild_id, user_id = int(payload["guild_id"]), int(payload["user_id"])
+    member = await repo.get_member(services.db, guild_id, user_id)
+    now = services.clock.now()
+    if member is None or member.paused_at is None or is_paused(member, now):
+        return False  # left, resumed by hand, or stepping back again
+    if member.paused_at.isoformat() != payload["since"]:
+        return False
+    caught_up = await catch_up(services, guild_id, user_id, member.paused_at)
+    if caught_up.empty:
+        return False
+    await services.delivery.dm(
+        guild_id=guild_id,
+        user_id=user_id,
+        purpose=PURPOSE_ABOUT_YES,
+        payload=message_payload(words(caught_up)),
+        dedupe_key=f"pause-end:{guild_id}:{user_id}:{payload['since']}",
+    )
+    return True
 
 
 def optional_choices(consents: frozenset[str]) -> frozenset[str]:
@@ -239,6 +317,7 @@ async def leave(
 ) -> bool:
     """Leave and erase at once; other features hear `member_left` (e.g. names leave posts)."""
     was_member = await repo.leave(services.db, guild_id, user_id, services.clock.now(), secret)
+    await services.dispatcher.cancel(pause_end_key(guild_id, user_id))  # holds their id
     if was_member:
         dispatch("member_left", guild_id, user_id)
     return was_member
@@ -298,13 +377,30 @@ async def count_members(services: Services, guild_id: int) -> tuple[MemberCounts
 def recipient_policy(db: Database) -> RecipientPolicy:
     """Whether a DM may go to a person now: send, wait (quiet hours), or skip."""
 
-    async def decide(guild_id: int | None, user_id: int, purpose: str, now: datetime) -> Decision:
+    async def decide(
+        guild_id: int | None,
+        user_id: int,
+        purpose: str,
+        now: datetime,
+        starts_at: datetime | None = None,
+    ) -> Decision:
         if guild_id is None:
             if purpose in ("service", AUTO_REPLY):
                 return Decision.send()
             return Decision.skip("no server")
         member = await repo.get_member(db, guild_id, user_id)
         settings = await get_settings(db, guild_id)
+        if purpose == PURPOSE_ABOUT_YES:
+            about = service_decision(
+                member, now, server_timezone=settings.timezone, starts_at=starts_at
+            )
+            if about.action == "hold":
+                return Decision.hold(about.reason)
+            if about.action == "defer" and about.not_before is not None:
+                return Decision.defer(about.not_before, about.reason)
+            if about.action == "skip":
+                return Decision.skip(about.reason)
+            return Decision.send()
         decision = contact_decision(
             member,
             purpose,

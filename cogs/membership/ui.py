@@ -8,6 +8,7 @@ parses, guards, makes one call to `flows`, and answers.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -102,13 +103,66 @@ def pause_message(
     return words[:2000], view
 
 
-def resume_words(consents: frozenset[str] | None) -> str:
-    """After /me resume: the messages they chose (`None`: they weren't stepping back)."""
-    if consents is None:
+def resume_words(resumed: flows.Resumed | None) -> str:
+    """After /me resume: the messages they chose, and what came meanwhile (`None`:
+    they weren't stepping back)."""
+    if resumed is None:
         return text.NOT_PAUSED_NOW
+    consents = resumed.consents
     if flows.optional_choices(consents):
-        return text.RESUMED.format(chosen=chosen_words(consents))
-    return text.RESUMED_NONE
+        words = text.RESUMED.format(chosen=chosen_words(consents))
+    else:
+        words = text.RESUMED_NONE
+    return words + "\n\n" + catch_up_words(resumed.caught_up)
+
+
+CATCH_UP_SHOWN = 8  # lines of each kind; a message must stay well under 2,000 characters
+
+
+def catch_up_words(caught_up: flows.CatchUp) -> str:
+    """What came while someone was away: held news first, then what was posted."""
+    if caught_up.empty:
+        return text.CATCH_UP_NOTHING
+    parts: list[str] = []
+    if caught_up.held:
+        lines = [text.CATCH_UP_LINE.format(line=line) for line in caught_up.held[:CATCH_UP_SHOWN]]
+        if len(caught_up.held) > CATCH_UP_SHOWN:
+            lines.append(text.CATCH_UP_MORE.format(count=len(caught_up.held) - CATCH_UP_SHOWN))
+        parts.append("\n".join([text.CATCH_UP_HELD, *lines]))
+    if caught_up.posted:
+        lines = []
+        for item in caught_up.posted[:CATCH_UP_SHOWN]:
+            kind = text.CATCH_UP_KINDS[item.kind]
+            title = shown(item.title, 100)
+            if item.message_id is None:
+                lines.append(
+                    text.CATCH_UP_POSTED_NO_LINK.format(
+                        kind=kind, title=title, channel=item.channel_id
+                    )
+                )
+            else:
+                link = (
+                    f"https://discord.com/channels/{item.guild_id}/{item.channel_id}/"
+                    f"{item.message_id}"
+                )
+                lines.append(text.CATCH_UP_POSTED_LINE.format(kind=kind, title=title, link=link))
+        if len(caught_up.posted) > CATCH_UP_SHOWN:
+            lines.append(text.CATCH_UP_MORE.format(count=len(caught_up.posted) - CATCH_UP_SHOWN))
+        parts.append("\n".join([text.CATCH_UP_POSTED, *lines]))
+    return "\n\n".join(parts)
+
+
+def pause_ended_words(server: str) -> Callable[[flows.CatchUp], str]:
+    def words(caught_up: flows.CatchUp) -> str:
+        return "\n\n".join(
+            [
+                text.PAUSE_ENDED_DM.format(server=shown(server, 100)),
+                catch_up_words(caught_up),
+                text.PAUSE_ENDED_OUTRO,
+            ]
+        )
+
+    return words
 
 
 def _offsets_as_typed(offsets: tuple[timedelta, ...]) -> str:

@@ -17,6 +17,7 @@ from discord.ext import commands
 from bot import commitments
 from bot.commands import me_group
 from bot.domain.opportunities import ALLOCATIONS, FIRST_COME
+from bot.domain.service_messages import Told
 from bot.guards import actor_guild_id, require_member, require_organiser
 from bot.notes import open_note_form, register_audience
 from bot.strings import opportunities as text
@@ -160,7 +161,7 @@ class OpportunityGroup(app_commands.Group, name="opportunity", description=text.
     async def cancel(self, interaction: discord.Interaction[SpeakBack], opportunity: int) -> None:
         await require_organiser(interaction)
 
-        async def answer(told: int) -> None:
+        async def answer(told: Told) -> None:
             await interaction.response.send_message(ui.cancelled_words(told), ephemeral=True)
 
         await flows.cancel_opportunity(

@@ -37,6 +37,7 @@ from bot.domain.opportunities import (
     AnswerResult,
     Opportunity,
 )
+from bot.domain.service_messages import Told
 from bot.domain.timefmt import discord_timestamp, full_and_relative, plain_local
 from bot.guards import actor_guild_id, require_member, require_organiser
 from bot.networks import require_answerable_from
@@ -248,6 +249,12 @@ def edited_words(edited: flows.Edited) -> str:
         )
         if promoted
         else "",
+    ) + (
+        text.EDITED_TOLD.format(
+            told=strings.service_told(edited.told.total, edited.told.split, text.EDITED_TOLD_WHO)
+        )
+        if edited.told is not None and edited.told.total
+        else ""
     )
 
 
@@ -259,10 +266,12 @@ def closed_words(closed: flows.Closed) -> str:
     return text.CLOSED_NOW.format(channel=closed.opp.channel_id, draw=draw)
 
 
-def cancelled_words(told: int) -> str:
-    if not told:
+def cancelled_words(told: Told) -> str:
+    if not told.total:
         return text.CANCELLED_NOBODY
-    return text.CANCELLED_NOW.format(count=told, people=strings.people(told))
+    return text.CANCELLED_NOW.format(
+        told=strings.service_told(told.total, told.split, text.EDITED_TOLD_WHO)
+    )
 
 
 # -- answering -------------------------------------------------------------------------

@@ -1,12 +1,14 @@
 """Membership's flows run without Discord: joining, choices, leaving, the export, the policy."""
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from types import SimpleNamespace
 
 import pytest
 
 from bot.clock import DrivenClock
+from bot.dispatcher import Dispatcher
+from bot.domain.quiet_hours import QuietHours
 from cogs.membership import flows
 from db import members
 from db.database import Database
@@ -29,7 +31,10 @@ class Events:
 async def services(tmp_path):
     database = await Database.open(tmp_path / "m.db")
     await database.migrate()
-    yield SimpleNamespace(db=database, clock=DrivenClock(NOW))
+    clock = DrivenClock(NOW)
+    dispatcher = Dispatcher(database, clock)
+    dispatcher.register(flows.PAUSE_END_JOB, lambda job, now: None)
+    yield SimpleNamespace(db=database, clock=clock, dispatcher=dispatcher)
     await database.close()
 
 
@@ -65,8 +70,9 @@ async def test_choices_pausing_and_resuming(services):
     member = await members.get_member(services.db, GUILD, ALICE)
     again = await flows.set_contact_preferences(services, member, frozenset({"dm_outcomes"}))
     assert again.paused
-    consents = await flows.resume(services, again.member)
-    assert consents is not None and flows.optional_choices(consents) == {"dm_outcomes"}
+    resumed = await flows.resume(services, again.member)
+    assert resumed is not None and flows.optional_choices(resumed.consents) == {"dm_outcomes"}
+    assert resumed.caught_up.empty  # nothing was held or posted meanwhile
 
 
 async def test_details_are_saved_and_other_features_told(services):
@@ -118,3 +124,21 @@ async def test_the_recipient_policy(services):
     await flows.pause(services, member, None)
     later = NOW + timedelta(minutes=1)
     assert (await decide(GUILD, ALICE, "dm_reminders", later)).action == "skip"
+
+
+async def test_the_recipient_policy_for_service_messages(services):
+    decide = flows.recipient_policy(services.db)
+    assert (await decide(GUILD, ALICE, "about_yes", NOW)).action == "skip"  # not a member
+    await flows.agree(services, GUILD, ALICE, 1, secret=SECRET)  # chose no DM kinds
+    assert (await decide(GUILD, ALICE, "about_yes", NOW)).action == "send"
+    await members.update_profile(
+        services.db, GUILD, ALICE, NOW, quiet_hours=QuietHours(time(8, 0), time(20, 0))
+    )
+    waits = await decide(GUILD, ALICE, "about_yes", NOW)  # 09:00: quiet until 20:00
+    assert waits.action == "defer" and waits.until == NOW.replace(hour=20)
+    soon = NOW + timedelta(hours=2)  # the thing starts before quiet hours end
+    assert (await decide(GUILD, ALICE, "about_yes", NOW, soon)).action == "send"
+    member = await members.get_member(services.db, GUILD, ALICE)
+    await flows.pause(services, member, None)
+    later = NOW + timedelta(minutes=1)
+    assert (await decide(GUILD, ALICE, "about_yes", later, soon)).action == "hold"

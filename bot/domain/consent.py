@@ -48,6 +48,13 @@ NEXT_EDITION_PARAGRAPHS: dict[str, str] = {
         "stepping back; you see it when you come back. Quiet hours are respected unless "
         "the thing starts before they end."
     ),
+    "leaving": (
+        "**If you leave the server:** `/leave` also works in a DM with Speak Back. If you "
+        "leave this Discord server without it, Speak Back notices within about a week "
+        "and erases what it holds about you here 30 days after it first noticed, unless "
+        "you come back and use it here again first. Until then you are left off "
+        "organisers' lists."
+    ),
 }
 
 

@@ -198,6 +198,36 @@ EXPORT_ABOUT = (
 )
 NOTHING_HELD = "Speak Back holds nothing about you in this server."
 
+# -- /leave and /me used in a DM with the bot ---------------------------------------------
+DM_NO_SERVER = (
+    "I can't find a server where you're a member of Speak Back, so there's nothing "
+    "for me to do from here. This works inside your community's server. If you have "
+    "left that server, anything I held about you there is erased automatically."
+)
+DM_WHICH_SERVER = "You're a member of Speak Back in more than one server. Which one is this for?"
+DM_SERVER_PLACEHOLDER = "Choose a server"
+DM_FOR_SERVER = "For **{server}**:"
+DM_NOT_THAT_SERVER = (
+    "You're no longer a member of Speak Back in that server, so nothing has changed. "
+    "Use the command again to see where you are a member."
+)
+DM_ONLY_IN_SERVER = (
+    "**/me settings** works inside your community's server, so your choices are saved "
+    "for the right place. Please use it there. (From here you can still use "
+    "`/me show`, `/me export`, `/me pause`, `/me resume` and `/leave`.)"
+)
+DM_PAUSE_DATE_TOO_LONG = (
+    "That date is too long for me to carry across. Please try a shorter one, such as "
+    "`1 March`, or use `/me pause` inside your community's server."
+)
+
+# -- leaving the Discord server (issue 19) ---------------------------------------------
+LEFT_THE_SERVER = (
+    "It looks like you're no longer in that server, so this can't go ahead from here. "
+    "Nothing has changed. If you come back to the server, it will work again; if not, "
+    "what Speak Back holds about you there is erased 30 days after it noticed you left."
+)
+
 # -- /leave, /me delete ----------------------------------------------------------------
 LEAVE_CONFIRM = (
     "**Leaving Speak Back in this server**\n"

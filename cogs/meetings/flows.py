@@ -1115,11 +1115,22 @@ async def member_settings_changed(services: Services, guild_id: int, user_id: in
         await replan_reminders(services, meeting_id)
 
 
-async def member_left(services: Services, render: Render, guild_id: int, user_id: int) -> None:
-    """Their answers are erased already; take their name and count off the posts now
-    (this server's meetings, and network meetings shared with it)."""
+async def meetings_seen_in(services: Services, guild_id: int) -> list[Meeting]:
+    """This server's meetings, and network meetings shared with it."""
     db = services.db
-    shared = await repo.list_shared_with(db, guild_id)
-    for meeting in [*await repo.list_meetings(db, guild_id), *shared]:
+    return [*await repo.list_meetings(db, guild_id), *await repo.list_shared_with(db, guild_id)]
+
+
+async def names_leave_posts(services: Services, render: Render, guild_id: int) -> None:
+    """Someone here is being erased: queue the edits that take their name and count off
+    the posts. Runs inside the erasure's transaction (`Services.on_leaving`), so the
+    edits commit with it; edits that change nothing are not queued."""
+    for meeting in await meetings_seen_in(services, guild_id):
         await refresh_meeting_posts(services, render, meeting.id)
+
+
+async def member_left(services: Services, render: Render, guild_id: int, user_id: int) -> None:
+    """Their answers are erased and the post edits queued already; re-plan reminders
+    (outside the erasure's transaction: planning takes a lock per meeting)."""
+    for meeting in await meetings_seen_in(services, guild_id):
         await replan_reminders(services, meeting.id)

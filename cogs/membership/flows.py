@@ -13,7 +13,7 @@ time, whether a DM may go to a person (rules 1, 4 and 5).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
@@ -139,6 +139,11 @@ async def agree(
 
 async def is_member(services: Services, guild_id: int, user_id: int) -> bool:
     return await repo.is_member(services.db, guild_id, user_id)
+
+
+async def member_guilds(services: Services, user_id: int) -> list[int]:
+    """The servers this person is a member in (a command used in a DM asks which)."""
+    return await repo.member_guilds(services.db, user_id)
 
 
 # -- choices: messages, group, details ---------------------------------------------------
@@ -315,12 +320,67 @@ async def before_leaving(
 async def leave(
     services: Services, guild_id: int, user_id: int, *, secret: bytes, dispatch: Dispatch
 ) -> bool:
-    """Leave and erase at once; other features hear `member_left` (e.g. names leave posts)."""
-    was_member = await repo.leave(services.db, guild_id, user_id, services.clock.now(), secret)
+    """Leave and erase at once. What leaving changes in other features (names leave
+    posts: queued edits) commits in the same transaction as the erasure; afterwards they
+    hear `member_left` (e.g. meetings re-plan reminders)."""
+
+    async def then() -> None:
+        await services.run_leave_hooks(guild_id, user_id)
+
+    was_member = await repo.leave(
+        services.db, guild_id, user_id, services.clock.now(), secret, then=then
+    )
+    services.fault_point("after_erasure")
     await services.dispatcher.cancel(pause_end_key(guild_id, user_id))  # holds their id
     if was_member:
         dispatch("member_left", guild_id, user_id)
     return was_member
+
+
+# -- members who left the Discord server (issue 19) -------------------------------------------
+
+PRESENCE_SWEEP_JOB = "presence_sweep"
+SWEEP_EVERY = timedelta(days=1)
+CHECK_EVERY = timedelta(days=7)  # each member is asked about at most weekly
+ERASE_AFTER_GONE = timedelta(days=30)
+SWEEP_BATCH = 20  # members asked about per run (the dispatcher waits meanwhile)
+SWEEP_PAUSE = timedelta(minutes=1)  # more waiting: the next batch this soon (paced)
+
+Lookup = Callable[[int, int], Awaitable[bool | None]]
+"""(guild_id, user_id) -> True in the server, False gone (404 Unknown Member only),
+None could not tell. The cog asks Discord's member endpoint."""
+
+
+def presence_sweep_key(when: datetime) -> str:
+    # One key per run: the running sweep must not overwrite its own successor.
+    return f"presence-sweep:{when.isoformat()}"
+
+
+async def ensure_presence_sweep(services: Services, now: datetime) -> None:
+    """The daily check of who is still in their server: planned once, then by itself."""
+    pending = await services.db.fetchval(
+        "SELECT 1 FROM jobs WHERE kind = ? AND state = 'pending'", (PRESENCE_SWEEP_JOB,)
+    )
+    if not pending:
+        when = now + SWEEP_EVERY
+        await services.dispatcher.schedule(PRESENCE_SWEEP_JOB, when, {}, presence_sweep_key(when))
+
+
+async def sweep_presence(
+    services: Services, lookup: Lookup, now: datetime, *, secret: bytes, dispatch: Dispatch
+) -> None:
+    """Ask Discord about the members not asked about for a week (a batch at a time,
+    paced), then erase everyone first found gone 30 days ago or more (as /leave does,
+    names leaving posts with it). Someone found back in the server is no longer gone."""
+    db = services.db
+    batch = await repo.members_to_check(db, now - CHECK_EVERY, SWEEP_BATCH + 1)
+    for guild_id, user_id in batch[:SWEEP_BATCH]:
+        present = await lookup(guild_id, user_id)  # None (could not tell): asked, no change
+        await repo.record_presence(db, guild_id, user_id, present=present, now=now)
+    for guild_id, user_id in await repo.gone_before(db, now - ERASE_AFTER_GONE):
+        await leave(services, guild_id, user_id, secret=secret, dispatch=dispatch)
+    when = now + (SWEEP_PAUSE if len(batch) > SWEEP_BATCH else SWEEP_EVERY)
+    await services.dispatcher.schedule(PRESENCE_SWEEP_JOB, when, {}, presence_sweep_key(when))
 
 
 async def build_export(

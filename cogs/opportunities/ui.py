@@ -39,7 +39,7 @@ from bot.domain.opportunities import (
 )
 from bot.domain.service_messages import Told
 from bot.domain.timefmt import discord_timestamp, full_and_relative, plain_local
-from bot.guards import actor_guild_id, require_member, require_organiser
+from bot.guards import actor_guild_id, require_in_server, require_member, require_organiser
 from bot.networks import require_answerable_from
 from bot.strings import opportunities as text
 from bot.ui import DynamicView, SafeButton, SafeModal, embed, shown
@@ -297,6 +297,7 @@ async def answering_member(
         guild_id, user_id = await flows.get_invited_member(
             services, dm_guild_id or opp.guild_id, interaction.user.id
         )
+        await require_in_server(interaction, guild_id)  # they may have left the server
     await require_answerable_from(services.db, opp.guild_id, opp.network_id, guild_id)
     return guild_id, user_id
 

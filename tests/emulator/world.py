@@ -637,6 +637,18 @@ class World:
         self.people[name] = person
         return person
 
+    def remove_from_server(self, person: Person, guild: GuildRef | None = None) -> None:
+        """The person leaves (or is removed from) the server: Discord's member endpoint
+        then answers 404 Unknown Member (10007). Their DMs with the bot stay open."""
+        model = (guild or self.guilds[0]).model
+        model.members.pop(person.id, None)
+
+    def add_to_server(self, person: Person, guild: GuildRef | None = None) -> None:
+        """The person (back) in the server, with no roles."""
+        ref = guild or self.guilds[0]
+        if person.id not in ref.model.members:
+            self.state.add_member(ref.model, person.model, [])
+
     def set_dms_closed(self, person: Person, closed: bool = True) -> None:
         person.model.dms_closed = closed
 
@@ -650,7 +662,17 @@ class World:
         scoped = self.state.commands.get(channel.guild_id, []) if channel.guild_id else []
         available = scoped + self.state.commands.get(None, [])
         if channel.type == DM:
-            available = [c for c in available if c.get("contexts") is None or 1 in c["contexts"]]
+            # As Discord: `contexts` decides when given (1 = the bot's DM); without it,
+            # the older `dm_permission` (default true) does.
+            available = [
+                c
+                for c in available
+                if (
+                    1 in c["contexts"]
+                    if c.get("contexts") is not None
+                    else c.get("dm_permission") is not False
+                )
+            ]
         else:
             available = [c for c in available if c.get("contexts") is None or 0 in c["contexts"]]
         return ix.find_command(available, path)

@@ -83,6 +83,7 @@ async def populate(db, user_id):
     )
     await members.pause(db, GUILD, user_id, NOW, NOW + timedelta(days=3))
     await members.remember_dm_channel(db, GUILD, user_id, 9_000_000 + user_id)
+    await members.record_presence(db, GUILD, user_id, present=False, now=NOW)
     await outbox.enqueue(
         db,
         kind="dm",

@@ -81,6 +81,18 @@ def people(count: int) -> str:
     return noun(count, "person", "people")
 
 
+# What a typed time zone was read as (bot/domain/settings.read_timezone), servers and
+# members alike.
+ZONE_NOTES = {
+    "uk_time": ("Read as UK time, which moves to BST in summer; for fixed GMT choose `Etc/GMT`."),
+    "fixed_offset": (
+        "Saved as you asked, but **{zone}** is a fixed offset: it never moves for summer "
+        "time, so if your clocks change, times will be an hour out for part of the year. "
+        "For local time choose a place name such as `Europe/London`."
+    ),
+}
+
+
 # Service messages (rule 15): what an organiser is told about who was told. A true
 # count that singles nobody out: a split only when both parts are 5 or more.
 SERVICE_TOLD_ONE = (

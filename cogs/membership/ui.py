@@ -32,7 +32,7 @@ from bot.domain.members import (
     validate_purposes,
 )
 from bot.domain.quiet_hours import parse_quiet_hours
-from bot.domain.settings import GuildSettings, validate_timezone
+from bot.domain.settings import GuildSettings, read_timezone
 from bot.domain.suppression import Shown, count_text
 from bot.domain.timefmt import discord_timestamp, plain_date
 from bot.domain.when import format_offsets, parse_offsets
@@ -649,7 +649,7 @@ class DetailsModal(SafeModal, title=text.DETAILS_MODAL_TITLE):
             "access_needs": clean_optional_text(
                 self.access.value, what=text.WHAT_ACCESS_NEEDS, limit=MAX_ACCESS_NEEDS
             ),
-            "timezone": validate_timezone(zone) if zone else None,
+            "timezone": read_timezone(zone).zone if zone else None,
             "quiet_hours": parse_quiet_hours(self.quiet.value),
             "reminder_offsets": tuple(parse_offsets(reminders)) if reminders else None,
         }
@@ -659,7 +659,12 @@ class DetailsModal(SafeModal, title=text.DETAILS_MODAL_TITLE):
         status = await flows.save_details(
             services_of(interaction), member, self.changes(), dispatch=_bot(interaction).dispatch
         )
-        await send_status(interaction, status, text.DETAILS_SAVED)
+        zone = self.timezone.value.strip()
+        reading = read_timezone(zone) if zone else None
+        saved = text.DETAILS_SAVED
+        if reading is not None and reading.note:  # "UK" read as Europe/London: say so
+            saved = f"{saved}\n{strings.ZONE_NOTES[reading.note].format(zone=reading.zone)}"
+        await send_status(interaction, status, saved)
 
 
 class OpenedDmsButton(SafeButton, template=r"member:dms-open"):

@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot import strings
 from bot.strings import meetings as text
-from bot.strings.networks import LEFT_THE_NETWORK
+from bot.strings.networks import LEAVE_NETWORK, LEFT_THE_NETWORK
 from tests.database import rows
 from tests.e2e.linked import BRADFORD, LEEDS, SERVERS, WAKEFIELD, cast, join, post_in
 from tests.e2e.test_opportunities import eventually
@@ -220,7 +220,8 @@ async def test_an_unlinked_server_gets_no_new_meetings_and_can_no_longer_answer(
     _done, first = await schedule(world, olu, "Co-production forum")
     await eventually(world, lambda: copy_in(world, WAKEFIELD, first) is not None)
 
-    left = await mods[WAKEFIELD].slash("network leave", in_guild=wakefield)
+    confirm = await mods[WAKEFIELD].slash("network leave", in_guild=wakefield)
+    left = await mods[WAKEFIELD].click(confirm, LEAVE_NETWORK)
     assert "has left" in left.text
     refused = await wyn.click(copy_in(world, WAKEFIELD, first), strings.GOING)
     assert refused.text == LEFT_THE_NETWORK

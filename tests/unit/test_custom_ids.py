@@ -62,6 +62,8 @@ ROUTES: list[tuple[str, str, dict[str, Any]]] = [
     ("net:req:5:approve", "DecideButton", {"request_id": 5, "decision": "approve"}),
     ("net:req:5:refuse", "DecideButton", {"request_id": 5, "decision": "refuse"}),
     ("net:4:code", "MakeCodeButton", {"network_id": 4}),
+    ("net:4:leave", "LeaveNetworkButton", {"network_id": 4}),
+    ("net:stay", "StayInNetworkButton", {}),
     ("opp:7:yes", "YesButton", {"opp_id": 7, "guild_id": None}),
     ("opp:7:yes:99", "YesButton", {"opp_id": 7, "guild_id": 99}),
     ("opp:7:no", "NoButton", {"opp_id": 7, "guild_id": None}),

@@ -297,7 +297,7 @@ async def test_a_new_notice_holds_dms_and_is_shown_first(world):
     assert rows(world, "SELECT notice_version FROM members") == [(2,)]
     # What waited for her agreement goes now (issue 19), then what comes after it.
     await world.settle()
-    assert [m.content for m in alice.dms] == ["held back"]
+    assert news(alice) == ["held back"]
     await send_test_dm(world, alice, content="after agreeing")
     assert news(alice) == ["held back", "after agreeing"]
 

@@ -72,8 +72,13 @@ async def require_answerable_from(
         raise Refusal(LEFT_THE_NETWORK)
 
 
-async def per_server_lines(db: Database, counts: dict[int, int], unit: str) -> list[str]:
-    """A per-server breakdown with fewer-than-5 (and complementary) suppression (rule 9)."""
+async def per_server_lines(
+    db: Database, counts: dict[int, int], unit: str, *, show_total: bool = True
+) -> list[str]:
+    """A per-server breakdown with fewer-than-5 (and complementary) suppression (rule 9).
+
+    `show_total=False` where the total, less what the reader already sees by name,
+    would give a suppressed figure away (a roster's unnamed yeses)."""
     names = await networks.guild_names(db, list(counts))
     labelled = {names.get(g, UNKNOWN_SERVER.format(guild_id=g)): n for g, n in counts.items()}
-    return format_breakdown(suppress_breakdown(labelled), unit)
+    return format_breakdown(suppress_breakdown(labelled), unit, show_total=show_total)

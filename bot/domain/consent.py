@@ -39,6 +39,20 @@ DEFAULT_NOTICE = (
 # to DEFAULT_NOTICE and raises DEFAULT_NOTICE_EDITION once, so members are asked to
 # agree again once, not once per change. Keyed by topic; nobody is shown these yet.
 NEXT_EDITION_PARAGRAPHS: dict[str, str] = {
+    # Issue 21: what is kept, and for how long.
+    "what_we_keep": (
+        "**How long we keep things:** messages the bot sends you are kept for 7 days "
+        "(so none is sent twice, and moderators can check messages are arriving), then "
+        "deleted. If you message the bot directly, your message is not kept: only a "
+        "coded note, made from your Discord ID with the bot's secret key, that it has "
+        "answered you, for six hours so it answers once; `/leave` erases it. Joining "
+        "and leaving are kept only as daily counts for the server, not about you. "
+        "Anonymous votes are stored under a code made with the poll's key and the "
+        "bot's own secret key; when the poll closes the poll's key is destroyed, so "
+        "nobody can tell how you voted. Answers to things that have closed are deleted "
+        "after the time moderators set (12 months unless they change it). Figures about "
+        "fewer than 5 people are never shown exactly."
+    ),
     "notice_edits": (
         "**When this notice changes:** if moderators only fix its wording, your agreement "
         "stands and nothing you asked for stops; we note which wording you last saw. If "

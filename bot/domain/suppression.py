@@ -191,3 +191,43 @@ def small_count(n: int, threshold: int = DEFAULT_THRESHOLD) -> int | None:
 def count_text(n: int, threshold: int = DEFAULT_THRESHOLD) -> str:
     """A single count about people in words: "12", or "fewer than 5"."""
     return str(n) if n >= threshold else f"fewer than {threshold}"
+
+
+def people_text(n: int, threshold: int = DEFAULT_THRESHOLD) -> str:
+    """A count of people in words: "12 people", or "fewer than 5 people"."""
+    return f"{count_text(n, threshold)} people"
+
+
+def suppress_counts(
+    counts: Mapping[str, int], threshold: int = DEFAULT_THRESHOLD
+) -> dict[str, str]:
+    """Figures that add up to something a reader may know (rule 9), each in words.
+
+    For "not this time" and "no reply" beside a roster, or "sent", "skipped" and
+    "undeliverable" for one batch of invitations: their sum is often known (how many
+    members there are, how many said yes), so one exact figure beside one "fewer
+    than 5" would give the small one away. The rule:
+
+    1. A figure under ``threshold`` is "fewer than 5" (0 too: it is still a number
+       a reader could subtract).
+    2. If any figure is, and the figures add up to ``threshold`` or more, the
+       largest figure (first of equals, in the caller's order) is "not shown",
+       whatever its size. (Below ``threshold`` everything is "fewer than 5".)
+
+    Unlike ``suppress_breakdown``'s "hidden", "not shown" promises nothing about the
+    size, so two figures of 4 that add up to a known 8 cannot be read off either.
+    A reader who knows the total and this rule cannot work out any figure that is
+    not shown as a number (unless it is 0); tests/unit/test_suppression.py checks
+    this by brute force. With a single figure there is nothing to hide it among:
+    callers pass two or more.
+    """
+    if threshold < 1:
+        raise ValueError("threshold must be at least 1")
+    if any(count < 0 for count in counts.values()):
+        raise ValueError("a count cannot be below 0")
+    words = {group: count_text(count, threshold) for group, count in counts.items()}
+    anything_small = any(count < threshold for count in counts.values())
+    if anything_small and sum(counts.values()) >= threshold:
+        largest = max(counts, key=lambda group: counts[group])
+        words[largest] = "not shown"
+    return words

@@ -81,6 +81,21 @@ def people(count: int) -> str:
     return noun(count, "person", "people")
 
 
+SMALL_FIGURES = "Figures under 5 show as fewer than 5, so nobody can be picked out."
+SMALL_FIGURES_AND_ONE_MORE = (
+    "Figures under 5 show as fewer than 5, and then the largest is not shown either, "
+    "so the small ones can't be worked out from what else you know."
+)
+
+
+def small_figures_note(shown: dict[str, str], counts: dict[str, int]) -> str:
+    """What an organiser is told about figures from `suppression.suppress_counts`:
+    nothing when every figure is exact."""
+    if all(shown[name] == str(n) for name, n in counts.items()):
+        return ""
+    return SMALL_FIGURES_AND_ONE_MORE if "not shown" in shown.values() else SMALL_FIGURES
+
+
 # What a typed time zone was read as (bot/domain/settings.read_timezone), servers and
 # members alike.
 ZONE_NOTES = {

@@ -196,7 +196,11 @@ EXPORT_ABOUT = (
     "messages to you need one request to Discord, not two; it goes when you leave. "
     "'anonymous_votes_counted_after_leaving' lists open anonymous polls you voted in "
     "before leaving: your vote still counts there, and only a note that you voted (not "
-    "how, and not under your Discord ID) is kept until each poll closes."
+    "how, and not under your Discord ID) is kept until each poll closes. "
+    "'automatic_reply_window_until' is set if you messaged the bot directly lately: "
+    "so it answers at most once in six hours, it keeps a keyed code made from your "
+    "Discord ID (not your message) until that time, then forgets it. Leaving any "
+    "server erases it at once."
 )
 NOTHING_HELD = "Speak Back holds nothing about you in this server."
 

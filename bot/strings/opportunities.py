@@ -100,10 +100,9 @@ POSTED_INVITES = (
 )
 
 SUMMARY = (
-    "Invitations for **{title}**: {sent} sent, {skipped} skipped by preference, "
-    "{undeliverable} undeliverable."
+    "Invitations for **{title}**: sent: {sent}; skipped by preference: {skipped}; "
+    "undeliverable: {undeliverable}; waiting for quiet hours to end: {waiting}."
 )
-SUMMARY_WAITING = " {waiting} waiting for someone's quiet hours to end."
 SUMMARY_NONE = (
     "Invitations for **{title}**: none sent. No members here have chosen to get "
     "opportunity messages ({skipped} skipped by preference). The post is still there for "
@@ -205,7 +204,11 @@ ROSTER_WAITLISTED = "**Waitlist, in order ({count})**"
 ROSTER_IN_DRAW = "**In the draw ({count})** - drawn when replies close"
 ROSTER_NOBODY = "Nobody yet."
 ROSTER_NEEDS = " - access needs: {needs}"
-ROSTER_UNNAMED = "{count} more from other servers said yes without sharing their name."
+ROSTER_UNNAMED = "Also said yes, from other servers, without sharing their name: {count}."
+ROSTER_UNNAMED_HIDDEN = (
+    "Others from other servers said yes without sharing their name. How many is not "
+    "shown, so the small servers' figures below can't be worked out from it."
+)
 ROSTER_TOTALS = "**Totals only:** not this time: {declined}; no reply: {no_reply}."
 ROSTER_PRIVACY = (
     "Names are shown only for people who said yes. Please keep access needs private "

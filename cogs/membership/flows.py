@@ -37,7 +37,7 @@ from db import members as repo
 from db.catch_up import PostedItem, posted_since
 from db.database import Database
 from db.meetings import members_with_reminders_planned
-from db.outbox import dm_blocked_since, release_waiting, take_held
+from db.outbox import auto_reply_until, dm_blocked_since, release_waiting, take_held
 from db.personal_data import export_all
 from db.polls import counted_after_leaving, open_anonymous_ballots
 from db.settings import ensure_settings_row, get_settings, revision_saved_at
@@ -451,7 +451,11 @@ async def build_export(
         *await open_anonymous_ballots(db, guild_id, user_id, secret),
     ]
     counted = await counted_after_leaving(db, guild_id, user_id, secret)
-    if not any(tables.values()) and not counted:
+    # The six-hour window of automatic DM replies (a keyed hash, in no server).
+    window = await auto_reply_until(db, secret, user_id)
+    if window is not None and window <= now:
+        window = None
+    if not any(tables.values()) and not counted and window is None:
         return None
     document = {
         "about": text.EXPORT_ABOUT,
@@ -460,6 +464,7 @@ async def build_export(
         "exported_at": now.isoformat(),
         "tables": tables,
         "anonymous_votes_counted_after_leaving": counted,
+        "automatic_reply_window_until": window.isoformat() if window else None,
     }
     seen = tables.get("members") or []
     if seen:

@@ -51,6 +51,7 @@ from bot.domain.opportunities import (
     waitlist_position,
 )
 from bot.domain.service_messages import Told
+from bot.domain.suppression import DEFAULT_THRESHOLD, count_text, suppress_counts
 from bot.domain.when import DAY_FIRST, Reading, WhenError, definite, read_time
 from bot.networks import audience, may_answer_from, per_server_lines
 from bot.notes import Audience
@@ -615,16 +616,17 @@ async def queue_invitations(
 def summary_words(opp: Opportunity, counts: dict[str, int]) -> str:
     summary = summarise_fan_out(counts, opp.skipped_by_preference or 0)
     if not counts:
-        return text.SUMMARY_NONE.format(title=opp.title, skipped=summary.skipped)
-    words = text.SUMMARY.format(
-        title=opp.title,
-        sent=summary.sent,
-        skipped=summary.skipped,
-        undeliverable=summary.undeliverable,
-    )
-    if summary.waiting:
-        words += text.SUMMARY_WAITING.format(waiting=summary.waiting)
-    return words
+        return text.SUMMARY_NONE.format(title=opp.title, skipped=count_text(summary.skipped))
+    # Delivery counts about people (rule 9): they add up to the members reached.
+    figures = {
+        "sent": summary.sent,
+        "skipped": summary.skipped,
+        "undeliverable": summary.undeliverable,
+        "waiting": summary.waiting,
+    }
+    shown = suppress_counts(figures)
+    note = strings.small_figures_note(shown, figures)
+    return text.SUMMARY.format(title=opp.title, **shown) + (f" {note}" if note else "")
 
 
 async def tell_organiser(
@@ -1021,6 +1023,7 @@ class RosterSeen:
     roster: Roster
     by_server: list[str] | None  # a network opportunity's suppressed per-server breakdown
     shared_by: str | None  # the home server's name, when the viewer is another server
+    unnamed: str | None = None  # the line about yeses from other servers without a name
 
 
 async def roster_of(services: Services, opp_id: int, viewer: int) -> RosterSeen:
@@ -1030,12 +1033,29 @@ async def roster_of(services: Services, opp_id: int, viewer: int) -> RosterSeen:
     reached = await services.posts.reached_guilds(posted(opp))
     found = await repo.roster(services.db, opp, viewer_guild_id=viewer, reached_guilds=reached)
     by_server = (
-        await per_server_lines(services.db, found.yes_by_server, text.BY_SERVER_UNIT)
+        # No total: it, less the names shown, would be the unnamed yeses (rule 9).
+        await per_server_lines(
+            services.db, found.yes_by_server, text.BY_SERVER_UNIT, show_total=False
+        )
         if opp.network_id is not None
         else None
     )
     shared_by = services.posts.server_name(opp.guild_id) if viewer != opp.guild_id else None
-    return RosterSeen(opp, found, by_server, shared_by)
+    return RosterSeen(opp, found, by_server, shared_by, unnamed_words(found))
+
+
+def unnamed_words(roster: Roster) -> str | None:
+    """How many from other servers said yes without sharing their name, in words.
+
+    None when nobody did. The viewer knows their own server's yeses by name, so the
+    unnamed count is in effect the total of the other servers' rows: beside a
+    suppressed per-server row it would give that row away, and is not shown (rule 9).
+    """
+    if not roster.unnamed_yes:
+        return None
+    if any(n < DEFAULT_THRESHOLD for n in roster.yes_by_server.values()):
+        return text.ROSTER_UNNAMED_HIDDEN
+    return text.ROSTER_UNNAMED.format(count=count_text(roster.unnamed_yes))
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ from bot.domain.opportunities import (
     Opportunity,
 )
 from bot.domain.service_messages import Told
+from bot.domain.suppression import suppress_counts
 from bot.domain.timefmt import discord_timestamp, full_and_relative, plain_local
 from bot.guards import actor_guild_id, require_in_server, require_member, require_organiser
 from bot.networks import require_answerable_from
@@ -724,14 +725,18 @@ def roster_embed(seen: flows.RosterSeen) -> discord.Embed:
         if not entries:
             lines.append(text.ROSTER_NOBODY)
         lines.append("")
-    if roster.unnamed_yes:
-        lines += [text.ROSTER_UNNAMED.format(count=roster.unnamed_yes), ""]
+    if seen.unnamed:
+        lines += [seen.unnamed, ""]
     if seen.by_server:
         lines += [text.ROSTER_BY_SERVER, *seen.by_server, ""]
     if opp.answers_erased_at is not None:
         lines.append(text.ROSTER_ERASED)
     else:
-        lines.append(text.ROSTER_TOTALS.format(declined=roster.declined, no_reply=roster.no_reply))
+        figures = {"declined": roster.declined, "no_reply": roster.no_reply}
+        totals = suppress_counts(figures)
+        lines.append(text.ROSTER_TOTALS.format(**totals))
+        if note := strings.small_figures_note(totals, figures):
+            lines.append(note)
     lines += ["", text.ROSTER_PRIVACY]
     title = text.ROSTER_TITLE.format(title=opp.title)
     if not opp.is_open:

@@ -13,10 +13,11 @@ from cogs.status import flows
 
 def status_embed(report: flows.StatusReport) -> discord.Embed:
     body = text.STATUS_BODY.format(
-        backlog=report.backlog,
-        deferred=report.deferred,
+        # Messages and closed DMs are about people: never exact under 5 (rule 9).
+        backlog=count_text(report.backlog),
+        deferred=count_text(report.deferred),
         waiting=count_text(report.waiting),
-        undeliverable=report.undeliverable,
+        undeliverable=count_text(report.undeliverable),
         last_run=discord_timestamp(report.last_run, "R") if report.last_run else text.NEVER,
         next_wake=discord_timestamp(report.next_wake, "f")
         if report.next_wake

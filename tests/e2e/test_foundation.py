@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 from bot import strings
@@ -127,13 +128,22 @@ async def test_an_automatic_reply_is_kept_no_longer_and_leaving_erases_its_windo
     await alice.dm_bot("it's 2am and I can't sleep")
     assert [m.content for m in alice.dms] == [strings.DM_AUTO_REPLY]
     assert db_rows(world, "SELECT count(*) FROM outbox WHERE guild_id IS NULL") == [(0,)]
-    [(user_key, _until)] = db_rows(world, "SELECT user_key, until FROM dm_auto_replies")
+    [(user_key, until)] = db_rows(world, "SELECT user_key, until FROM dm_auto_replies")
     assert str(alice.id) not in user_key
+    # /me export says the window exists and when it ends (rule 5), but not the message.
+    export = await alice.slash("me export")
+    document = json.loads(export.attachments[0].data)
+    assert document["automatic_reply_window_until"] == until
+    assert "2am" not in export.attachments[0].data.decode()
+    await world.advance(hours=7)  # the window has ended: the export says none
+    export = await alice.slash("me export")
+    assert json.loads(export.attachments[0].data)["automatic_reply_window_until"] is None
+    await alice.dm_bot("it's 2am again")
     leave = await alice.slash("leave")
     await alice.click(leave, strings.LEAVE_AND_ERASE)
     assert db_rows(world, "SELECT count(*) FROM dm_auto_replies") == [(0,)]
     await alice.dm_bot("hello?")  # the window went with her data: a new reply
-    assert len(alice.dms) == 2
+    assert len(alice.dms) == 3
     await world.advance(days=1)  # the daily sweep forgets windows that ended
     assert db_rows(world, "SELECT count(*) FROM dm_auto_replies") == [(0,)]
 

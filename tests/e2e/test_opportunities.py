@@ -116,7 +116,11 @@ async def test_a_full_round_shows_the_organiser_only_who_said_yes(world):
         assert dms(person)[0].content.startswith("**Content note:** mentions restraint")
     await eventually(world, lambda: done.followups)
     assert done.followups[-1].text.startswith("Invitations for **Co-deliver staff training**")
-    assert "3 sent, 0 skipped by preference, 0 undeliverable" in done.followups[-1].text
+    # Delivery counts about people are never exact under 5 (rule 9).
+    assert (
+        "sent: fewer than 5; skipped by preference: fewer than 5; undeliverable: fewer than 5;"
+        in done.followups[-1].text
+    )
 
     said_yes = await alice.click(message, strings.INTERESTED)
     assert said_yes.ephemeral and "You have a place" in said_yes.text
@@ -133,7 +137,9 @@ async def test_a_full_round_shows_the_organiser_only_who_said_yes(world):
     assert roster.ephemeral
     assert "Ali" in roster.text and f"<@{alice.id}>" in roster.text
     assert "A quiet room, please" in roster.text
-    assert "not this time: 1; no reply: 1." in roster.text  # bob and carol: totals only
+    # bob and carol: totals only, and in a three-person server never exact (rule 9)
+    assert "not this time: fewer than 5; no reply: fewer than 5." in roster.text
+    assert strings.SMALL_FIGURES in roster.text
 
     await olu.slash("opportunity close", opportunity=opp_id)
     await world.advance(days=10)
@@ -201,15 +207,25 @@ async def test_closed_dms_paused_and_not_chosen(world):
 
     done, _, _ = await post(world, olu)
     await eventually(world, lambda: done.followups)
-    assert "1 sent, 2 skipped by preference, 1 undeliverable" in done.followups[-1].text
+    # Who is stepping back or has closed DMs is not singled out (rules 9 and 15).
+    assert (
+        "sent: fewer than 5; skipped by preference: fewer than 5; undeliverable: fewer than 5;"
+        in done.followups[-1].text
+    )
     assert world.count_status(403) == 1
+    # /status gives moderators delivery counts about people, never exact under 5.
+    status = await world.mod.slash("status")
+    assert "(closed DMs, this server): fewer than 5" in status.text
     assert len(dms(gina)) == 1
     assert dms(erin) == [] and dms(finn) == [] and dms(dana) == []
 
     # Closed DMs are recorded once: a second post makes no new attempt.
     done2, _, _ = await post(world, olu, title="Interview panel")
     await eventually(world, lambda: done2.followups)
-    assert "1 sent, 2 skipped by preference, 1 undeliverable" in done2.followups[-1].text
+    assert (
+        "sent: fewer than 5; skipped by preference: fewer than 5; undeliverable: fewer than 5;"
+        in done2.followups[-1].text
+    )
     assert world.count_status(403) == 1
 
 

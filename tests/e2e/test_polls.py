@@ -629,3 +629,35 @@ async def test_an_anonymous_poll_with_fewer_than_5_voters_publishes_no_results(w
         assert ["option_number", "option", "votes"] not in rows_
         assert not any(r[:1] == ["ballot"] for r in rows_), table
         assert "Peer support groups" not in table and "Out-of-hours help" not in table
+
+
+async def test_a_unanimous_group_of_5_is_hidden_in_the_results_and_the_export(world):
+    """Issue 21 (4): 'Carer,5,5,0' in the export told everyone how every carer voted."""
+    organiser = await set_up(world)
+    await world.mod.slash("setup results", split_by_group=True)
+    people = seed_members(world, 37)
+    groups = ["carer"] * 5 + ["lived_experience"] * 10 + ["staff"] * 12 + [None] * 10
+    with closing(sqlite3.connect(world.root / "speakback.db", timeout=30)) as conn, conn:
+        conn.executemany(
+            "INSERT INTO member_profiles (guild_id, user_id, self_described_group, updated_at) "
+            "VALUES (?, ?, ?, ?)",
+            [
+                (world.guild().id, p.id, g, world.now.isoformat())
+                for p, g in zip(people, groups, strict=True)
+                if g is not None
+            ],
+        )
+    poll, poll_id = await create(world, organiser, kind="single")
+    for n, (person, group) in enumerate(zip(people, groups, strict=True)):
+        await vote_single(person, poll, 1 if group == "carer" else 1 + n % 2)
+    await organiser.slash("poll close", poll=poll_id)
+    export = await organiser.slash("poll export", poll=poll_id)
+    table = list(csv.reader(io.StringIO(export.attachments[0].data.decode("utf-8-sig"))))
+    carer = [r for r in table if r[:1] == [text.GROUP_LABELS["carer"]]]
+    assert carer and all(len(r) <= 2 for r in carer), table  # no cells: not 'Carer,5,5,0'
+    assert ["Carer", "5", "5", "0"] not in table
+    # every group has 5 or more, so only the unanimous row and the smallest other go
+    assert ["Staff", "12", "6", "6", "0"] in table, table
+    shown = results_message(world, poll_id).text
+    carer_line = next(line for line in shown.splitlines() if line.startswith("Carer"))
+    assert "most" not in carer_line, shown

@@ -27,6 +27,8 @@ async def test_a_poll_is_read_back_with_post_it_and_change_before_anything_is_po
     assert form.modal is not None, form.text
     readback = await organiser.submit_modal(question="Which first?", options="Tea\nCoffee")
     assert readback.ephemeral and text.READBACK_INTRO in readback.text
+    # Issue 21 (4): the organiser is told, while creating it, about the minimum turnout.
+    assert "If fewer than 5 people vote, no results are shown" in readback.text
     # day first: 1 February; it has passed this year, and the read-back says so
     assert "Monday 1 February 2027, 6:00pm (Europe/London)" in readback.text
     assert "1 Feb has passed this year, so this is 1 Feb 2027." in readback.text

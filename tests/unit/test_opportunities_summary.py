@@ -5,6 +5,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from bot import strings
 from bot.clock import DrivenClock
 from cogs.opportunities import flows, ui
 from db import opportunities as repo
@@ -81,8 +82,13 @@ async def test_within_fifteen_minutes_the_summary_answers_the_command(setup):
     clock.advance(timedelta(minutes=5))
     await batch_done(summary, f"opp:{opp.id}")
     await batch_done(summary, f"opp:{opp.id}")  # told once only
+    # Delivery counts about people (rule 9): under 5 is "fewer than 5", and the
+    # largest is not shown, as the figures add up to the members reached.
     assert followup.sent == [
-        "Invitations for **Panel**: 3 sent, 4 skipped by preference, 1 undeliverable."
+        "Invitations for **Panel**: sent: fewer than 5; skipped by preference: not shown; "
+        "undeliverable: fewer than 5; waiting for quiet hours to end: fewer than 5."
+        + " "
+        + strings.SMALL_FIGURES_AND_ONE_MORE
     ]
     assert summary.delivery.dms == []
 
@@ -96,7 +102,7 @@ async def test_later_it_goes_by_dm_to_the_organiser_as_a_service_message(setup):
     assert followup.sent == []
     (dm,) = summary.delivery.dms
     assert dm["user_id"] == 77 and dm["purpose"] == "service"
-    assert "3 sent, 4 skipped by preference, 1 undeliverable" in dm["payload"]["content"]
+    assert "sent: fewer than 5; skipped by preference: not shown;" in dm["payload"]["content"]
 
 
 async def test_other_batches_are_not_ours(setup):

@@ -10,7 +10,9 @@ from bot.domain.suppression import (
     Shown,
     format_breakdown,
     hide_rows,
+    people_text,
     suppress_breakdown,
+    suppress_counts,
     suppress_small_groups,
 )
 
@@ -171,3 +173,58 @@ def test_no_hidden_cell_can_be_worked_out_from_shown_rows_and_totals(cells):
                 continue  # a zero points at nobody
             seen = {alt[name][i] for alt in _alternatives(rows, hidden)}
             assert seen != {value}, (rows, name, i)
+
+
+# -- figures with a known sum (suppress_counts) ----------------------------------------
+
+
+def test_roster_totals_in_a_three_person_server_are_not_exact():
+    assert suppress_counts({"declined": 1, "no_reply": 1}) == {
+        "declined": "fewer than 5",
+        "no_reply": "fewer than 5",
+    }
+
+
+def test_one_small_figure_hides_the_largest_whatever_its_size():
+    assert suppress_counts({"sent": 12, "skipped": 2, "undeliverable": 0}) == {
+        "sent": "not shown",
+        "skipped": "fewer than 5",
+        "undeliverable": "fewer than 5",
+    }
+    # two 4s adding up to a known 8: neither can be read off
+    assert suppress_counts({"declined": 4, "no_reply": 4}) == {
+        "declined": "not shown",
+        "no_reply": "fewer than 5",
+    }
+    assert suppress_counts({"a": 5, "b": 9}) == {"a": "5", "b": "9"}
+    assert people_text(3) == "fewer than 5 people"
+    assert people_text(7) == "7 people"
+    with pytest.raises(ValueError):
+        suppress_counts({"a": -1, "b": 2})
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(0, 11), min_size=2, max_size=4))
+def test_no_figure_not_shown_as_a_number_can_be_worked_out_from_the_total(values):
+    """Brute force: a reader knows the total, the words shown and this rule. Every
+    other set of figures with that total shown the same way is a possibility; each
+    figure of 1 to 4 must have at least two possible values (0 points at nobody, and a
+    figure of 5 or more may be shown anyway)."""
+    counts = {f"f{n}": v for n, v in enumerate(values)}
+    view = suppress_counts(counts)
+    total = sum(values)
+    names = list(counts)
+    possible: dict[str, set[int]] = {name: set() for name in names}
+    for alternative in product(range(total + 1), repeat=len(names)):
+        if sum(alternative) != total:
+            continue
+        other = dict(zip(names, alternative, strict=True))
+        if suppress_counts(other) == view:
+            for name in names:
+                possible[name].add(other[name])
+    for name in names:
+        if view[name] == str(counts[name]):
+            continue  # shown as a number (5 or more)
+        assert view[name] in ("fewer than 5", "not shown")
+        if 0 < counts[name] < 5:
+            assert len(possible[name]) >= 2, (counts, view, possible)

@@ -42,6 +42,11 @@ JOIN_FIRST = (
     "This is for members of Speak Back in this server. Taking part is always your "
     "choice. If you'd like to, use `/join` to read what joining means first."
 )
+SHOW_DETAILS = "Show details"
+HELD_BACK = (
+    "The details are held back because of the content note. "
+    "Press **Show details** to read them privately, only if and when you want to."
+)
 PRESS_AGAIN = "Thank you. Please press that button again to carry on."
 COOLDOWN = "That was quick! Please try again in {seconds} {unit}."
 

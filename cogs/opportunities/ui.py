@@ -74,8 +74,11 @@ def details_lines(opp: Opportunity, confirmed: int) -> list[str]:
     """The opportunity in words; the content note comes first (rule 12)."""
     lines: list[str] = []
     if opp.content_note:
+        # The note once; the description waits behind Show details (rule 12).
         lines += [text.CONTENT_NOTE.format(note=shown(opp.content_note, MAX_SHORT_NOTE)), ""]
-    lines += [shown(opp.description, MAX_DESCRIPTION), ""]
+        lines += [strings.HELD_BACK, ""]
+    else:
+        lines += [shown(opp.description, MAX_DESCRIPTION), ""]
     lines.append(
         text.PAYMENT.format(payment=shown(opp.payment, MAX_SHORT_NOTE))
         if opp.payment
@@ -127,18 +130,62 @@ def opportunity_embed(opp: Opportunity, confirmed: int) -> discord.Embed:
     return result
 
 
-def answer_view(opp_id: int, guild_id: int | None = None) -> discord.ui.View:
+def answer_view(
+    opp_id: int, guild_id: int | None = None, *, details: bool = False
+) -> discord.ui.View:
     """The two equal buttons. In a DM they carry the member's server (`guild_id`),
-    so a network invitation is answered as a member of the server that sent it."""
+    so a network invitation is answered as a member of the server that sent it.
+    `details`: the post holds its description back behind **Show details**."""
     view = DynamicView()
     view.add_item(YesButton(opp_id, guild_id))
     view.add_item(NoButton(opp_id, guild_id=guild_id))
+    if details:
+        view.add_item(OppDetailsButton(opp_id, guild_id))
     return view
 
 
 def post_payload(opp: Opportunity, confirmed: int) -> Payload:
-    view = answer_view(opp.id) if opp.is_open else DynamicView()
+    has_note = bool(opp.content_note)
+    if opp.is_open:
+        view = answer_view(opp.id, details=has_note)
+    else:
+        view = DynamicView()
+        if has_note:
+            view.add_item(OppDetailsButton(opp.id))
     return message_payload(embeds=[opportunity_embed(opp, confirmed)], view=view)
+
+
+def opportunity_details_embed(opp: Opportunity) -> discord.Embed:
+    """What a content note holds back on the post and the DM, for the one person who asked."""
+    lines = [text.CONTENT_NOTE.format(note=shown(opp.content_note or "", MAX_SHORT_NOTE)), ""]
+    lines.append(shown(opp.description, MAX_DESCRIPTION))
+    return embed(cut(opp.title, 256), cut("\n".join(lines), 4096))
+
+
+class OppDetailsButton(SafeButton, template=r"opp:(?P<id>[0-9]+):details(?::(?P<guild>[0-9]+))?"):
+    """**Show details** on an opportunity with a content note: its description, privately.
+
+    In a DM it carries the member's server, like the answer buttons."""
+
+    def __init__(self, opp_id: int, guild_id: int | None = None) -> None:
+        self.opp_id = opp_id
+        self.guild_id = guild_id
+        tail = f":{guild_id}" if guild_id is not None else ""
+        super().__init__(f"opp:{opp_id}:details{tail}", label=strings.SHOW_DETAILS)
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match):  # type: ignore[override]
+        guild = match["guild"]
+        return cls(int(match["id"]), int(guild) if guild else None)
+
+    async def on_press(self, interaction: discord.Interaction) -> None:
+        services = services_of(interaction)
+        opp = await flows.get_opportunity(services, self.opp_id)
+        guild_id = self.guild_id or interaction.guild_id or opp.guild_id
+        opp = await flows.get_rostered_opportunity(services, self.opp_id, guild_id)
+        await interaction.response.send_message(
+            embed=opportunity_details_embed(opp), ephemeral=True
+        )
 
 
 def invitation_payload(
@@ -158,14 +205,13 @@ def invitation_payload(
         first = text.DM_INTRO_NETWORK.format(home=escaped(home), server=escaped(server))
     else:
         first = text.DM_INTRO.format(server=escaped(server))
-    intro = [first]
-    if opp.content_note:
-        intro.insert(0, text.CONTENT_NOTE.format(note=shown(opp.content_note, MAX_SHORT_NOTE)))
-    intro.append(text.DM_HOW_TO_STOP)
+    # The content note is in the embed, first, once; the description waits behind
+    # Show details (never the note twice, issue 29).
+    intro = [first, text.DM_HOW_TO_STOP]
     return message_payload(
         "\n".join(intro),
         embeds=[opportunity_embed(opp, confirmed)],
-        view=answer_view(opp.id, guild_id),
+        view=answer_view(opp.id, guild_id, details=bool(opp.content_note)),
     )
 
 
@@ -674,7 +720,14 @@ class ChangeOpportunityModal(SafeModal, title=text.CHANGE_MODAL_TITLE):
         await show_readback(interaction, found, settings.timezone, edit=True)
 
 
-DYNAMIC_ITEMS = (YesButton, NoButton, NameButton, RosterButton, OppDraftButton)
+DYNAMIC_ITEMS = (
+    YesButton,
+    NoButton,
+    NameButton,
+    RosterButton,
+    OppDraftButton,
+    OppDetailsButton,
+)
 
 
 # -- the roster -------------------------------------------------------------------------

@@ -50,9 +50,10 @@ def poll_embed(poll: Poll, turnout: int, live: TallyResult | None) -> discord.Em
     if poll.reasons:
         lines.append(text.REASONS_LINE)
     lines.append("")
-    for n, option in enumerate(poll.options, start=1):
-        count = f" - {amount(live.totals[n - 1], live.value_label)}" if live else ""
-        lines.append(f"{n}. {option}{count}")
+    if poll.content_note:
+        lines.append(strings.HELD_BACK)  # the options, behind Show details (rule 12)
+    else:
+        lines += option_lines(poll, live)
     lines.append("")
     if poll.is_open:
         if poll.closes_at is not None:
@@ -81,11 +82,46 @@ def poll_embed(poll: Poll, turnout: int, live: TallyResult | None) -> discord.Em
     return result
 
 
+def option_lines(poll: Poll, live: TallyResult | None) -> list[str]:
+    lines = []
+    for n, option in enumerate(poll.options, start=1):
+        count = f" - {amount(live.totals[n - 1], live.value_label)}" if live else ""
+        lines.append(f"{n}. {option}{count}")
+    return lines
+
+
 def poll_payload(poll: Poll, turnout: int, live: TallyResult | None) -> Payload:
     view = DynamicView()
     if poll.is_open:
         view.add_item(VoteButton(poll.id))
+    if poll.content_note:
+        view.add_item(PollDetailsButton(poll.id))
     return message_payload(embeds=[poll_embed(poll, turnout, live)], view=view)
+
+
+def details_embed(poll: Poll, live: TallyResult | None) -> discord.Embed:
+    """What a content note holds back on the post, for the one person who asked."""
+    lines = [text.CONTENT_NOTE.format(note=poll.content_note), ""] if poll.content_note else []
+    lines += option_lines(poll, live)
+    return embed(title_of(poll.question), cut("\n".join(lines), EMBED_DESCRIPTION))
+
+
+class PollDetailsButton(SafeButton, template=r"poll:(?P<id>[0-9]+):details"):
+    """**Show details** on a poll with a content note: the options, privately."""
+
+    def __init__(self, poll_id: int) -> None:
+        self.poll_id = poll_id
+        super().__init__(f"poll:{poll_id}:details", label=strings.SHOW_DETAILS)
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match):  # type: ignore[override]
+        return cls(int(match["id"]))
+
+    async def on_press(self, interaction: discord.Interaction) -> None:
+        services = bot_of(interaction).services
+        poll = await flows.get_shared_poll(services, self.poll_id, actor_guild_id(interaction))
+        live = await flows.live_tally(services.db, poll)
+        await interaction.response.send_message(embed=details_embed(poll, live), ephemeral=True)
 
 
 # -- the results ----------------------------------------------------------------------

@@ -99,16 +99,23 @@ async def test_a_full_round_shows_the_organiser_only_who_said_yes(world):
     )
     # Two equal buttons: same grey style, words as labels (rules 2 and 13).
     buttons = [c for row in message.components for c in row["components"]]
-    assert [b["label"] for b in buttons] == [strings.INTERESTED, strings.NOT_THIS_TIME]
+    # The content note holds the description back behind a third, equal button.
+    assert [b["label"] for b in buttons] == [
+        strings.INTERESTED,
+        strings.NOT_THIS_TIME,
+        strings.SHOW_DETAILS,
+    ]
     assert {b["style"] for b in buttons} == {2}
     description = message.embeds[0]["description"]
     assert description.startswith("**Content note:** mentions restraint")
     assert "£25 an hour plus travel" in description
+    assert DESCRIPTION not in description
 
-    # Everyone who chose opportunity messages was invited; the DM starts with the note.
+    # Everyone who chose opportunity messages was invited; the note is shown once.
     for person in (alice, bob, carol):
         assert len(person.dms) == 1
-        assert person.dms[0].content.startswith("**Content note:** mentions restraint")
+        assert person.dms[0].embeds[0]["description"].startswith("**Content note:**")
+        assert person.dms[0].text.count("mentions restraint") == 1
     await eventually(world, lambda: done.followups)
     assert done.followups[-1].text.startswith("Invitations for **Co-deliver staff training**")
     assert "3 sent, 0 skipped by preference, 0 undeliverable" in done.followups[-1].text
@@ -139,7 +146,8 @@ async def test_a_full_round_shows_the_organiser_only_who_said_yes(world):
     # Nothing is sent after a decline or a non-reply (rule 2).
     assert len(bob.dms) == 1 and len(carol.dms) == 1
     assert "Replies have closed" in post_message(world, opp_id).text
-    assert post_message(world, opp_id).components == []
+    # no answer buttons once closed; the held-back details can still be read
+    assert post_message(world, opp_id).buttons == [strings.SHOW_DETAILS]
 
 
 async def test_answers_are_idempotent_and_a_withdrawal_promotes_the_waitlist(world):

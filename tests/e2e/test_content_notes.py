@@ -4,9 +4,8 @@ the title and the note once, and **Show details** opens the rest privately."""
 from __future__ import annotations
 
 from bot import strings
-from tests.e2e.test_opportunities import DESCRIPTION, eventually
+from tests.e2e.test_opportunities import DESCRIPTION, eventually, post
 from tests.e2e.test_opportunities import join as join_for_opportunities
-from tests.e2e.test_opportunities import post
 from tests.e2e.test_polls import create, set_up
 
 

@@ -22,6 +22,7 @@ from bot.errors import answer_error
 from bot.posts import Posts
 from bot.retention import Retention
 from bot.services import Services
+from bot.ui import FixItButton
 from db.database import Database
 from db.settings import get_meta, set_meta
 
@@ -83,6 +84,7 @@ class SpeakBack(commands.AutoShardedBot):
             guild_ready_timeout=0.1 if config.test_control is not None else 2.0,
         )
         self.config = config
+        self.add_dynamic_items(FixItButton)  # every form's Fix it (bot/ui.py)
         if clock is None:
             test = config.test_control
             clock = DrivenClock(test.start) if test is not None else SystemClock()

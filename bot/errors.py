@@ -42,7 +42,7 @@ def new_reference() -> str:
     return secrets.token_hex(3).upper()
 
 
-def _root_cause(error: BaseException) -> BaseException:
+def root_cause(error: BaseException) -> BaseException:
     """The error the person's request really hit, unwrapped from discord.py's wrappers."""
     if isinstance(error, app_commands.CommandInvokeError):
         return error.original
@@ -53,7 +53,7 @@ def _root_cause(error: BaseException) -> BaseException:
 
 def user_message_for(error: BaseException) -> tuple[str, str | None]:
     """(text for the person, reference code if it was unexpected)."""
-    root = _root_cause(error)
+    root = root_cause(error)
     if isinstance(root, Refusal | NotAllowed):
         return str(root), None
     if isinstance(root, app_commands.NoPrivateMessage):
@@ -70,7 +70,7 @@ def user_message_for(error: BaseException) -> tuple[str, str | None]:
 
 
 async def answer_error(interaction: discord.Interaction, error: BaseException) -> None:
-    root = _root_cause(error)
+    root = root_cause(error)
     presenter = _presenters.get(type(root))
     if presenter is not None:
         await presenter(interaction, root)  # e.g. the new notice, with its buttons

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Callable
+from typing import Any, ClassVar, TypeVar
 
 import discord
 
 from bot import strings
-from bot.errors import answer_error
+from bot.domain.errors import Refusal
+from bot.errors import answer_error, reply_ephemeral, root_cause
+from db import drafts
 
+T = TypeVar("T")
 MAX_CUSTOM_ID = 100  # Discord's limit on a component's custom id
 COLOUR = discord.Colour(0x2E6F95)  # a calm blue; never the only carrier of meaning (rule 13)
 
@@ -25,10 +29,51 @@ def shown(value: str, limit: int = 1000) -> str:
     return safe if len(safe) <= limit else safe[: limit - 1] + "…"
 
 
+_FORMS: dict[str, type[SafeModal]] = {}
+"""Every form that keeps its work, by its `form` key (for **Fix it**)."""
+
+
 class SafeModal(discord.ui.Modal):
-    """A modal whose errors are answered with `answer_error` (never a traceback)."""
+    """A modal whose errors are answered with `answer_error` (never a traceback).
+
+    A form that keeps its work (issue 29) sets `form` (a short key, never changed once
+    used), gives `form_context` (what it is about: ids, JSON-safe) and `reopen` (build
+    it again for that context, re-checking who may, rule 7). Then a bad field saves
+    nothing, the refusal names what to change, and **Fix it** reopens the form with
+    everything as it was typed, from a draft kept 15 minutes in the database.
+    """
+
+    form: ClassVar[str | None] = None
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        key = cls.__dict__.get("form")
+        if key:
+            _FORMS[key] = cls
+
+    def form_context(self) -> dict[str, Any]:
+        return {}
+
+    @classmethod
+    async def reopen(cls, interaction: discord.Interaction, context: dict[str, Any]) -> SafeModal:
+        raise NotImplementedError
+
+    def typed(self) -> dict[str, str]:
+        return {
+            item.custom_id: item.value
+            for item in self.children
+            if isinstance(item, discord.ui.TextInput)
+        }
 
     async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
+        root = root_cause(error)
+        if self.form is not None and isinstance(root, Refusal):
+            kept = await keep_typed(interaction, self)
+            if kept is not None:
+                view = DynamicView().add_item(FixItButton(kept))
+                words = f"{root}\n{strings.FORM_KEPT}"
+                await reply_ephemeral(interaction, words, view=view)
+                return
         await answer_error(interaction, error)
 
 
@@ -106,6 +151,66 @@ class SafeButton(SafeItem, discord.ui.DynamicItem[discord.ui.Button], template=r
             label=label, style=style, custom_id=custom_id, emoji=emoji, disabled=disabled
         )
         super().__init__(button, row=row)
+
+
+def in_field(label: str, check: Callable[..., T], *args: Any) -> T:
+    """`check(*args)`, its refusal naming the form's field: "**Quiet hours**: ..."."""
+    try:
+        return check(*args)
+    except Refusal as refused:
+        raise Refusal(f"**{label}**: {refused}") from None
+
+
+async def keep_typed(interaction: discord.Interaction, modal: SafeModal) -> int | None:
+    """Keep what was typed in `modal` for **Fix it**; None if it cannot be kept."""
+    client: Any = interaction.client
+    db, clock = getattr(client, "db", None), getattr(client, "clock", None)
+    if db is None or clock is None or modal.form is None:
+        return None
+    return await drafts.keep_form(
+        db,
+        modal.form,
+        interaction.guild_id or 0,
+        interaction.user.id,
+        modal.form_context(),
+        modal.typed(),
+        clock.now(),
+    )
+
+
+class FixItButton(
+    SafeItem, discord.ui.DynamicItem[discord.ui.Button], template=r"form:(?P<id>[0-9]+):fix"
+):
+    """**Fix it**: the refused form again, as it was typed (kept 15 minutes)."""
+
+    def __init__(self, draft_id: int) -> None:
+        self.draft_id = draft_id
+        super().__init__(
+            discord.ui.Button(
+                label=strings.FIX_IT,
+                style=discord.ButtonStyle.primary,
+                custom_id=f"form:{draft_id}:fix",
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match):  # type: ignore[override]
+        return cls(int(match["id"]))
+
+    async def on_press(self, interaction: discord.Interaction) -> None:
+        client: Any = interaction.client
+        found = await drafts.take_form(
+            client.db, self.draft_id, interaction.user.id, client.clock.now()
+        )
+        form = _FORMS.get(found[0]) if found is not None else None
+        if found is None or form is None:
+            raise Refusal(strings.FORM_GONE)
+        _key, context, fields = found
+        modal = await form.reopen(interaction, context)
+        for item in modal.children:
+            if isinstance(item, discord.ui.TextInput) and item.custom_id in fields:
+                item.default = fields[item.custom_id] or None
+        await interaction.response.send_modal(modal)
 
 
 # -- presses on public posts ----------------------------------------------------------

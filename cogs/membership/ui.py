@@ -15,6 +15,7 @@ import discord
 
 from bot import strings
 from bot.domain.consent import OPTIONAL_PURPOSES, default_notice
+from bot.domain.errors import Refusal
 from bot.domain.members import (
     GROUP_NOT_GIVEN,
     GROUPS,
@@ -43,6 +44,7 @@ from bot.ui import (
     SafeModal,
     carry_on,
     embed,
+    in_field,
     on_own_message,
     pressed_button,
     shown,
@@ -507,6 +509,12 @@ class DetailsButton(SafeButton, template=r"member:details"):
 
 
 class DetailsModal(SafeModal, title=text.DETAILS_MODAL_TITLE):
+    form = "member:details"
+
+    @classmethod
+    async def reopen(cls, interaction: discord.Interaction, context: dict[str, Any]) -> SafeModal:
+        return cls(await require_member(interaction))
+
     def __init__(self, member: Member) -> None:
         super().__init__(timeout=3600)
         profile = member.profile
@@ -556,6 +564,12 @@ class DetailsModal(SafeModal, title=text.DETAILS_MODAL_TITLE):
         """What was typed, checked (a Refusal says what to fix)."""
         zone = self.timezone.value.strip()
         reminders = self.reminders.value.strip()
+        if zone:
+            try:
+                zone = validate_timezone(zone)
+            except Refusal:
+                # A form has no list to pick from: say what would work instead.
+                raise Refusal(text.DETAILS_TIMEZONE_UNKNOWN.format(typed=shown(zone, 60))) from None
         return {
             "preferred_name": clean_optional_text(
                 self.name.value, what=text.WHAT_PREFERRED_NAME, limit=MAX_PREFERRED_NAME
@@ -563,9 +577,13 @@ class DetailsModal(SafeModal, title=text.DETAILS_MODAL_TITLE):
             "access_needs": clean_optional_text(
                 self.access.value, what=text.WHAT_ACCESS_NEEDS, limit=MAX_ACCESS_NEEDS
             ),
-            "timezone": validate_timezone(zone) if zone else None,
-            "quiet_hours": parse_quiet_hours(self.quiet.value),
-            "reminder_offsets": tuple(parse_offsets(reminders)) if reminders else None,
+            "timezone": zone or None,
+            "quiet_hours": in_field(text.DETAILS_QUIET_FIELD, parse_quiet_hours, self.quiet.value),
+            "reminder_offsets": tuple(
+                in_field(text.DETAILS_REMINDERS_FIELD, parse_offsets, reminders)
+            )
+            if reminders
+            else None,
         }
 
     async def on_submit(self, interaction: discord.Interaction) -> None:

@@ -82,6 +82,7 @@ ROUTES: list[tuple[str, str, dict[str, Any]]] = [
     ("poll:42:p0", "PointsResetButton", {"poll_id": 42}),
     ("poll:42:why", "ReasonButton", {"poll_id": 42}),
     ("poll:42:details", "PollDetailsButton", {"poll_id": 42}),
+    ("form:8:fix", "FixItButton", {"draft_id": 8}),
 ]
 
 

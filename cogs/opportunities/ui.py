@@ -659,6 +659,16 @@ def _input(
 class DescriptionModal(SafeModal, title=text.DESCRIPTION_MODAL_TITLE):
     """`/opportunity post` without `description:`: a form for it, line breaks kept."""
 
+    form = "opp:description"
+
+    def form_context(self) -> dict[str, Any]:
+        return {"draft": self.draft.to_data()}
+
+    @classmethod
+    async def reopen(cls, interaction: discord.Interaction, context: dict[str, Any]) -> SafeModal:
+        await require_organiser(interaction)
+        return cls(flows.Draft.from_data(context["draft"]), "")
+
     def __init__(self, draft: flows.Draft, kept: str) -> None:
         super().__init__(timeout=3600)
         self.draft = draft
@@ -684,6 +694,19 @@ class DescriptionModal(SafeModal, title=text.DESCRIPTION_MODAL_TITLE):
 
 class ChangeOpportunityModal(SafeModal, title=text.CHANGE_MODAL_TITLE):
     """**Change**: title, description, when, closes and content note (a form holds 5)."""
+
+    form = "opp:change"
+
+    def form_context(self) -> dict[str, Any]:
+        return {"draft_id": self.draft_id}
+
+    @classmethod
+    async def reopen(cls, interaction: discord.Interaction, context: dict[str, Any]) -> SafeModal:
+        actor, settings = await require_organiser(interaction)
+        services = services_of(interaction)
+        return cls(
+            await flows.get_draft(services, int(context["draft_id"]), settings, actor.user_id)
+        )
 
     def __init__(self, found: flows.Readback) -> None:
         super().__init__(timeout=3600)

@@ -378,6 +378,22 @@ def open_polls_embed(bot: SpeakBack, found: flows.OpenPolls, guild_id: int) -> d
 
 
 class CreatePollModal(SafeModal, title=text.MODAL_TITLE):
+    form = "poll:create"
+
+    def form_context(self) -> dict[str, Any]:
+        return {
+            "settings": flows.settings_to_data(self.settings),
+            "ping": self.ping,
+            "network": self.network,
+            "closes": self.closes,
+        }
+
+    @classmethod
+    async def reopen(cls, interaction: discord.Interaction, context: dict[str, Any]) -> SafeModal:
+        await require_organiser(interaction)
+        settings = flows.draft_settings(context["settings"])
+        return cls(settings, bool(context["ping"]), bool(context["network"]), context["closes"])
+
     def __init__(
         self, settings: PollSettings, ping: bool, network: bool, closes: dict[str, Any]
     ) -> None:
@@ -544,6 +560,20 @@ class PollDraftButton(
 class ChangePollModal(SafeModal, title=text.CHANGE_MODAL_TITLE):
     """**Change**: the question, the options, the closing time and the content note."""
 
+    form = "poll:change"
+
+    def form_context(self) -> dict[str, Any]:
+        return {"draft_id": self.draft_id}
+
+    @classmethod
+    async def reopen(cls, interaction: discord.Interaction, context: dict[str, Any]) -> SafeModal:
+        _actor, guild = await require_organiser(interaction)
+        services = bot_of(interaction).services
+        found = await flows.get_draft(
+            services, int(context["draft_id"]), guild.guild_id, interaction.user.id
+        )
+        return cls(found, guild.timezone)
+
     def __init__(self, draft: flows.PollDraft, zone: str) -> None:
         super().__init__(timeout=3600)
         self.draft_id = draft.id
@@ -607,6 +637,18 @@ def edited_words(poll: Poll) -> str:
 
 
 class OutcomeModal(SafeModal, title=text.OUTCOME_MODAL_TITLE):
+    form = "poll:outcome"
+
+    def form_context(self) -> dict[str, Any]:
+        return {"poll_id": self.poll_id}
+
+    @classmethod
+    async def reopen(cls, interaction: discord.Interaction, context: dict[str, Any]) -> SafeModal:
+        await require_organiser(interaction)
+        poll = await own_poll(interaction, int(context["poll_id"]))
+        flows.check_outcome_allowed(poll)
+        return cls(poll.id)
+
     def __init__(self, poll_id: int) -> None:
         super().__init__()
         self.poll_id = poll_id

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 
@@ -65,9 +65,17 @@ def check_can_post(interaction: discord.Interaction, channel: discord.abc.GuildC
 
 
 class SupportModal(SafeModal, title=text.SUPPORT_MODAL_TITLE):
+    form = "setup:support"
+
+    @classmethod
+    async def reopen(cls, interaction: discord.Interaction, context: dict[str, Any]) -> SafeModal:
+        require_moderator(interaction)
+        return cls("")
+
     def __init__(self, current: str) -> None:
         super().__init__()
         self.body = discord.ui.TextInput(
+            custom_id="body",
             label=text.SUPPORT_FIELD_LABEL,
             style=discord.TextStyle.paragraph,
             default=current[:MAX_SUPPORT_LENGTH],
@@ -87,9 +95,17 @@ class SupportModal(SafeModal, title=text.SUPPORT_MODAL_TITLE):
 
 
 class NoticeModal(SafeModal, title=text.NOTICE_MODAL_TITLE):
+    form = "setup:notice"
+
+    @classmethod
+    async def reopen(cls, interaction: discord.Interaction, context: dict[str, Any]) -> SafeModal:
+        require_moderator(interaction)
+        return cls("")
+
     def __init__(self, current: str) -> None:
         super().__init__()
         self.body = discord.ui.TextInput(
+            custom_id="body",
             label=text.NOTICE_FIELD_LABEL,
             style=discord.TextStyle.paragraph,
             default=current[:MAX_NOTICE_LENGTH],

@@ -70,3 +70,19 @@ async def test_leaving_erases_a_kept_form(world):
     leave = await alice.slash("leave")
     await alice.click(leave, strings.LEAVE_AND_ERASE)
     assert rows(world, "SELECT count(*) FROM form_drafts") == [(0,)]
+
+
+async def test_every_form_keeps_its_work_a_poll_with_one_option_is_fixed_in_place(world):
+    from bot.strings import polls as poll_text
+    from tests.e2e.test_polls import set_up
+
+    organiser = await set_up(world)
+    form = await organiser.slash("poll create", kind="single", closes="friday 5pm")
+    refused = await organiser.submit_modal(form, question="Which first?", options="Tea")
+    assert refused.buttons == [strings.FIX_IT] and strings.FORM_KEPT in refused.text
+    assert rows(world, "SELECT count(*) FROM poll_drafts") == [(0,)]
+    again = await organiser.click(refused, strings.FIX_IT)
+    assert fields_of(again) == {"question": "Which first?", "options": "Tea"}
+    readback = await organiser.submit_modal(again, options="Tea\nCoffee")
+    assert poll_text.READBACK_INTRO in readback.text
+    assert "Friday 4 December 2026, 5:00pm" in readback.text  # the command's closing time kept

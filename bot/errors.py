@@ -25,6 +25,13 @@ class NotAllowed(app_commands.CheckFailure):
     """The person lacks the role or permission; the message says which."""
 
 
+class JoinFirst(NotAllowed):
+    """Not a member here: the reply carries **Read about joining** (membership shows it)."""
+
+    def __init__(self, message: str = strings.JOIN_FIRST) -> None:
+        super().__init__(message)
+
+
 Presenter = Callable[[discord.Interaction, BaseException], Awaitable[None]]
 _presenters: dict[type[BaseException], Presenter] = {}
 

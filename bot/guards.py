@@ -11,7 +11,7 @@ from bot import strings
 from bot.domain.access import Actor, is_moderator, is_organiser
 from bot.domain.members import Member, notice_is_current
 from bot.domain.settings import GuildSettings
-from bot.errors import NotAllowed
+from bot.errors import JoinFirst, NotAllowed
 from bot.strings.membership import AFTER_NOTICE_RETRY
 from db.members import member_and_notice
 from db.settings import get_settings
@@ -117,7 +117,7 @@ async def require_member(
         found = await member_and_notice(bot.db, guild_id, interaction.user.id)
     member, notice_version = found
     if member is None:
-        raise NotAllowed(strings.JOIN_FIRST)
+        raise JoinFirst()
     if not allow_outdated_notice and not notice_is_current(member, notice_version):
         raise NoticeNeeded(await get_settings(bot.db, guild_id), AFTER_NOTICE_RETRY)
     return member

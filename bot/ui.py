@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, ClassVar, TypeVar
 
 import discord
@@ -211,6 +211,45 @@ class FixItButton(
             if isinstance(item, discord.ui.TextInput) and item.custom_id in fields:
                 item.default = fields[item.custom_id] or None
         await interaction.response.send_modal(modal)
+
+
+class ReadAboutJoiningButton(SafeButton, template=r"member:read(?::(?P<origin>.+))?"):
+    """**Read about joining**: the notice, privately (on the welcome post and on every
+    "join first" reply). `origin`: the button they pressed, carried on after I agree.
+
+    Shown by the membership feature, which sets `show` when it loads (bot/ knows no
+    feature); the post it sits on is never edited for one person.
+    """
+
+    show: ClassVar[Callable[[discord.Interaction, str | None], Awaitable[None]] | None] = None
+
+    def __init__(self, origin: str | None = None) -> None:
+        self.origin = origin
+        super().__init__(
+            self.custom_id_for(origin),
+            label=strings.READ_ABOUT_JOINING,
+            style=discord.ButtonStyle.primary,
+        )
+
+    @staticmethod
+    def custom_id_for(origin: str | None) -> str:
+        return "member:read" if origin is None else f"member:read:{origin}"
+
+    @classmethod
+    def fitting(cls, origin: str | None) -> ReadAboutJoiningButton:
+        """The button carrying `origin` when its id fits Discord's 100 characters."""
+        if origin is not None and len(cls.custom_id_for(origin)) > MAX_CUSTOM_ID:
+            origin = None
+        return cls(origin)
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match):  # type: ignore[override]
+        return cls(match["origin"])
+
+    async def on_press(self, interaction: discord.Interaction) -> None:
+        if self.show is None:
+            raise Refusal(strings.JOIN_FIRST)
+        await type(self).show(interaction, self.origin)  # type: ignore[misc]
 
 
 # -- presses on public posts ----------------------------------------------------------

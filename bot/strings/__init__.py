@@ -47,6 +47,7 @@ HELD_BACK = (
     "The details are held back because of the content note. "
     "Press **Show details** to read them privately, only if and when you want to."
 )
+READ_ABOUT_JOINING = "Read about joining"
 FIX_IT = "Fix it"
 FORM_KEPT = (
     "Nothing was saved yet. Press **Fix it** to open the form again with everything "

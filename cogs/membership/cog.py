@@ -15,9 +15,10 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.commands import me_group
-from bot.errors import present_with
+from bot.errors import JoinFirst, present_with
 from bot.guards import NoticeNeeded, actor_guild_id, require_member, require_organiser
 from bot.strings import membership as text
+from bot.ui import ReadAboutJoiningButton
 from cogs.membership import flows, ui
 
 if TYPE_CHECKING:
@@ -173,4 +174,6 @@ async def present_notice_needed(interaction: discord.Interaction, error: BaseExc
 
 async def setup(bot: SpeakBack) -> None:
     present_with(NoticeNeeded, present_notice_needed)
+    present_with(JoinFirst, ui.join_first)
+    ReadAboutJoiningButton.show = ui.read_about_joining
     await bot.add_cog(MembershipCog(bot))

@@ -34,11 +34,13 @@ from bot.domain.settings import GuildSettings, validate_timezone
 from bot.domain.suppression import Shown, count_text
 from bot.domain.timefmt import discord_timestamp, plain_date
 from bot.domain.when import format_offsets, parse_offsets
+from bot.errors import reply_ephemeral
 from bot.guards import actor_guild_id, require_member
 from bot.strings import membership as text
 from bot.ui import (
     MAX_CUSTOM_ID,
     DynamicView,
+    ReadAboutJoiningButton,
     SafeButton,
     SafeItem,
     SafeModal,
@@ -171,6 +173,28 @@ async def show_notice(
         await interaction.response.edit_message(**{"content": note or None, **kwargs})
     else:
         await interaction.response.send_message(ephemeral=True, **kwargs)
+
+
+async def read_about_joining(interaction: discord.Interaction, origin: str | None) -> None:
+    """**Read about joining** (bot.ui): what /join shows, privately; after I agree,
+    what they had pressed (`origin`) carries on."""
+    guild_id = actor_guild_id(interaction)
+    joining = await flows.start_joining(services_of(interaction), guild_id, interaction.user.id)
+    if joining.status is not None:
+        await send_status(interaction, joining.status, text.ALREADY_MEMBER)
+        return
+    version = joining.settings.notice_version
+    carried = fitting(origin, version) if origin and not origin.startswith("member:") else None
+    await show_notice(interaction, joining.settings, outdated=joining.outdated, origin=carried)
+
+
+async def join_first(interaction: discord.Interaction, error: BaseException) -> None:
+    """A "join first" reply, with **Read about joining** (carrying what they pressed)."""
+    origin = pressed_button(interaction)
+    if origin is not None and origin.startswith("member:"):
+        origin = None
+    view = DynamicView().add_item(ReadAboutJoiningButton.fitting(origin))
+    await reply_ephemeral(interaction, str(error), view=view)
 
 
 def preferences_view(chosen: frozenset[str]) -> discord.ui.View:
@@ -658,4 +682,5 @@ DYNAMIC_ITEMS = (
     OpenedDmsButton,
     LeaveButton,
     StayButton,
+    ReadAboutJoiningButton,
 )

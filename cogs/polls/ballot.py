@@ -43,7 +43,7 @@ from bot.domain.polls import (
     encode_ranking,
     give_points,
 )
-from bot.errors import NotAllowed
+from bot.errors import JoinFirst
 from bot.guards import actor_guild_id, require_member
 from bot.strings import polls as text
 from bot.ui import DynamicView, SafeButton, SafeItem, SafeModal, embed
@@ -216,7 +216,7 @@ async def save_vote(interaction: discord.Interaction, poll_id: int, ballot: Ball
             secret=bot.config.secret,
         )
     except flows.NotAMember:
-        raise NotAllowed(strings.JOIN_FIRST) from None
+        raise JoinFirst() from None
     poll = vote.poll
     saved = text.SAVED_CHANGED if vote.changed else text.SAVED
     lines = [

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot import strings
+from bot.delivery import message_payload
 from bot.domain.errors import Refusal
 from bot.domain.settings import (
     MAX_NOTICE_LENGTH,
@@ -16,7 +17,8 @@ from bot.domain.settings import (
 )
 from bot.guards import require_moderator
 from bot.strings import setup as text
-from bot.ui import SafeModal, embed
+from bot.ui import DynamicView, ReadAboutJoiningButton, SafeModal, embed
+from db import guilds
 from db.settings import save_notice, update_settings
 
 if TYPE_CHECKING:
@@ -121,3 +123,42 @@ class NoticeModal(SafeModal, title=text.NOTICE_MODAL_TITLE):
         await interaction.response.send_message(
             text.NOTICE_SAVED.format(version=saved.notice_version), ephemeral=True
         )
+
+
+# -- getting in without typing (issue 29) ----------------------------------------------
+
+
+def welcome_payload() -> dict[str, Any]:
+    """The introduction to pin: what Speak Back is for, and **Read about joining**."""
+    view = DynamicView().add_item(ReadAboutJoiningButton())
+    return message_payload(embeds=[embed(text.WELCOME_TITLE, text.WELCOME_BODY)], view=view)
+
+
+async def post_welcome(
+    interaction: discord.Interaction[SpeakBack], channel: discord.TextChannel
+) -> None:
+    """Through the outbox, like every post (rule 10); each /setup welcome posts once."""
+    bot = interaction.client
+    await bot.delivery.post(
+        guild_id=interaction.guild_id,
+        channel_id=channel.id,
+        payload=welcome_payload(),
+        dedupe_key=f"welcome:{interaction.guild_id}:{interaction.id}",
+    )
+
+
+async def maybe_checklist(interaction: discord.Interaction[SpeakBack]) -> None:
+    """After the first command a person with Manage Server runs in a server: the set-up
+    checklist, once per server, as a private followup to that reply."""
+    if interaction.guild_id is None or not interaction.permissions.manage_guild:
+        return
+    response = interaction.response
+    if not response.is_done() or response.type is discord.InteractionResponseType.modal:
+        return  # a form's reply comes later; the checklist waits for a command that replies
+    bot = interaction.client
+    if not await guilds.first_checklist(bot.db, interaction.guild_id, bot.clock.now()):
+        return
+    try:
+        await interaction.followup.send(text.CHECKLIST, ephemeral=True)
+    except discord.HTTPException:
+        return

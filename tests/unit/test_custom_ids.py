@@ -54,6 +54,8 @@ ROUTES: list[tuple[str, str, dict[str, Any]]] = [
     ("member:dms-open", "OpenedDmsButton", {}),
     ("member:leave", "LeaveButton", {}),
     ("member:stay", "StayButton", {}),
+    ("member:read", "ReadAboutJoiningButton", {"origin": None}),
+    ("member:read:poll:42:vote", "ReadAboutJoiningButton", {"origin": "poll:42:vote"}),
     ("net:req:5:approve", "DecideButton", {"request_id": 5, "decision": "approve"}),
     ("net:req:5:refuse", "DecideButton", {"request_id": 5, "decision": "refuse"}),
     ("net:4:code", "MakeCodeButton", {"network_id": 4}),

@@ -238,7 +238,7 @@ async def test_only_organisers_post_and_see_the_roster_and_only_members_answer(w
 
     stranger = world.user("sam")
     answer = await stranger.click(message, strings.INTERESTED)
-    assert answer.text == strings.JOIN_FIRST
+    assert answer.content == strings.JOIN_FIRST
     assert rows(world, "SELECT count(*) FROM opportunity_replies") == [(0,)]
 
 

@@ -252,6 +252,50 @@ class ReadAboutJoiningButton(SafeButton, template=r"member:read(?::(?P<origin>.+
         await type(self).show(interaction, self.origin)  # type: ignore[misc]
 
 
+class ReadbackButton(SafeButton, template=r"(?!)"):
+    """A read-back's button (issue 29): **Post it**, **Change**, or morning/evening.
+
+    Polls and opportunities subclass it with their own `prefix` and `template`
+    (`<prefix>:<draft id>:<post|change|am|pm>`, never changed) and write `on_press`.
+    """
+
+    prefix: ClassVar[str] = ""
+    LABELS: ClassVar[dict[str, str]] = {"post": strings.POST_IT, "change": strings.CHANGE}
+
+    def __init__(self, draft_id: int, action: str, label: str = "") -> None:
+        self.draft_id = draft_id
+        self.action = action
+        super().__init__(
+            f"{self.prefix}:{draft_id}:{action}",
+            label=label or self.LABELS.get(action, action),
+            style=discord.ButtonStyle.success
+            if action == "post"
+            else discord.ButtonStyle.primary
+            if action in ("am", "pm")
+            else discord.ButtonStyle.secondary,
+        )
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match):  # type: ignore[override]
+        return cls(int(match["id"]), match["action"])
+
+
+def readback_view(
+    button: type[ReadbackButton], draft_id: int, morning_or_evening: tuple[str, str] | None
+) -> DynamicView:
+    """**Post it** / **Change**; while morning or evening is asked (their labels given),
+    those two instead of **Post it**: nothing is posted until one is pressed."""
+    view = DynamicView()
+    if morning_or_evening is not None:
+        am, pm = morning_or_evening
+        view.add_item(button(draft_id, "am", am))
+        view.add_item(button(draft_id, "pm", pm))
+    else:
+        view.add_item(button(draft_id, "post"))
+    view.add_item(button(draft_id, "change"))
+    return view
+
+
 # -- presses on public posts ----------------------------------------------------------
 
 

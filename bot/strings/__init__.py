@@ -47,6 +47,8 @@ HELD_BACK = (
     "The details are held back because of the content note. "
     "Press **Show details** to read them privately, only if and when you want to."
 )
+POST_IT = "Post it"
+CHANGE = "Change"
 READ_ABOUT_JOINING = "Read about joining"
 FIX_IT = "Fix it"
 FORM_KEPT = (

@@ -40,7 +40,7 @@ from bot.domain.timefmt import discord_timestamp, full_and_relative, plain_local
 from bot.guards import actor_guild_id, require_member, require_organiser
 from bot.networks import require_answerable_from
 from bot.strings import opportunities as text
-from bot.ui import DynamicView, SafeButton, SafeModal, embed, shown
+from bot.ui import DynamicView, ReadbackButton, SafeButton, SafeModal, embed, readback_view, shown
 from cogs.opportunities import flows
 from db import opportunities as repo
 
@@ -566,17 +566,12 @@ def readback_embed(found: flows.Readback, zone: str) -> discord.Embed:
 
 
 def draft_view(found: flows.Readback, zone: str) -> discord.ui.View:
-    """**Post it** / **Change**; while morning or evening is asked, those two instead of
-    **Post it** (nothing is posted until one is pressed)."""
-    view = DynamicView()
+    """The read-back's buttons (the one read-back view, bot.ui)."""
     asked = found.understood.asked
+    labels = None
     if asked is not None:
-        view.add_item(OppDraftButton(found.id, "am", clock_words(asked.morning, zone)))
-        view.add_item(OppDraftButton(found.id, "pm", clock_words(asked.evening, zone)))
-    else:
-        view.add_item(OppDraftButton(found.id, "post"))
-    view.add_item(OppDraftButton(found.id, "change"))
-    return view
+        labels = (clock_words(asked.morning, zone), clock_words(asked.evening, zone))
+    return readback_view(OppDraftButton, found.id, labels)
 
 
 async def show_readback(
@@ -592,27 +587,12 @@ async def show_readback(
         )
 
 
-class OppDraftButton(SafeButton, template=r"oppdraft:(?P<id>[0-9]+):(?P<action>post|change|am|pm)"):
+class OppDraftButton(
+    ReadbackButton, template=r"oppdraft:(?P<id>[0-9]+):(?P<action>post|change|am|pm)"
+):
     """The read-back's buttons: **Post it**, **Change**, and morning or evening."""
 
-    LABELS = {"post": text.POST_IT, "change": text.CHANGE}
-
-    def __init__(self, draft_id: int, action: str, label: str = "") -> None:
-        self.draft_id = draft_id
-        self.action = action
-        super().__init__(
-            f"oppdraft:{draft_id}:{action}",
-            label=label or self.LABELS.get(action, action),
-            style=discord.ButtonStyle.success
-            if action == "post"
-            else discord.ButtonStyle.primary
-            if action in ("am", "pm")
-            else discord.ButtonStyle.secondary,
-        )
-
-    @classmethod
-    async def from_custom_id(cls, interaction, item, match):  # type: ignore[override]
-        return cls(int(match["id"]), match["action"])
+    prefix = "oppdraft"
 
     async def on_press(self, interaction: discord.Interaction) -> None:
         actor, settings = await require_organiser(interaction)

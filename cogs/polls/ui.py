@@ -23,7 +23,7 @@ from bot.domain.tally import TallyResult
 from bot.domain.timefmt import as_zone, discord_timestamp, full_and_relative, plain_local
 from bot.guards import actor_guild_id, require_organiser
 from bot.strings import polls as text
-from bot.ui import DynamicView, SafeButton, SafeModal, embed
+from bot.ui import DynamicView, ReadbackButton, SafeButton, SafeModal, embed, readback_view
 from cogs.polls import flows
 from cogs.polls.ballot import VoteButton, bot_of, server_name
 from cogs.polls.flows import Chart, amount, cut, kind_line, title_of, too_few_words
@@ -498,43 +498,21 @@ def readback_embed(draft: flows.PollDraft, zone: str) -> discord.Embed:
 
 
 def draft_view(draft: flows.PollDraft, zone: str) -> discord.ui.View:
-    """**Post it** / **Change**; while morning or evening is asked, those two instead of
-    **Post it** (nothing is posted until one is pressed)."""
-    view = DynamicView()
+    """The read-back's buttons (the one read-back view, bot.ui)."""
     asked = draft.data.get("ask_am_pm")
+    labels = None
     if asked:
-        for choice, when in zip(("am", "pm"), asked, strict=True):
-            label = clock_words(datetime.fromisoformat(when), zone)
-            view.add_item(PollDraftButton(draft.id, choice, label))
-    else:
-        view.add_item(PollDraftButton(draft.id, "post"))
-    view.add_item(PollDraftButton(draft.id, "change"))
-    return view
+        am, pm = (clock_words(datetime.fromisoformat(when), zone) for when in asked)
+        labels = (am, pm)
+    return readback_view(PollDraftButton, draft.id, labels)
 
 
 class PollDraftButton(
-    SafeButton, template=r"polldraft:(?P<id>[0-9]+):(?P<action>post|change|am|pm)"
+    ReadbackButton, template=r"polldraft:(?P<id>[0-9]+):(?P<action>post|change|am|pm)"
 ):
     """The read-back's buttons: **Post it**, **Change**, and morning or evening."""
 
-    LABELS = {"post": text.POST_IT, "change": text.CHANGE}
-
-    def __init__(self, draft_id: int, action: str, label: str = "") -> None:
-        self.draft_id = draft_id
-        self.action = action
-        super().__init__(
-            f"polldraft:{draft_id}:{action}",
-            label=label or self.LABELS.get(action, action),
-            style=discord.ButtonStyle.success
-            if action == "post"
-            else discord.ButtonStyle.primary
-            if action in ("am", "pm")
-            else discord.ButtonStyle.secondary,
-        )
-
-    @classmethod
-    async def from_custom_id(cls, interaction, item, match):  # type: ignore[override]
-        return cls(int(match["id"]), match["action"])
+    prefix = "polldraft"
 
     async def on_press(self, interaction: discord.Interaction) -> None:
         _actor, guild = await require_organiser(interaction)

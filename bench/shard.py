@@ -8,8 +8,10 @@ members and consents are written into the real schema (joining takes three
 interactions each), and the networks through db/networks.py, as linking leaves them.
 
 Measured for each: time to ready (process start until the bot answers /health with
-ready: logged in, every GUILD_CREATE received, commands checked), on a second start
-(the first also syncs commands); peak RSS (VmHWM) over the whole run; and the p99 of a
+ready, logged in and commands checked, AND counts every server in /health: discord.py
+declares ready once no GUILD_CREATE has come for `guild_ready_timeout`, 0.1 s for the
+test bot, which can be before the last of thousands), on a second start (the first
+also syncs commands); peak RSS (VmHWM) over the whole run; and the p99 of a
 Vote press in a server of the first network while that network's fan-out runs (an
 organiser posts an opportunity to the network through the real command, and 200
 invitations go out by DM at Discord's pace), several rounds of 40 presses, each over
@@ -20,7 +22,6 @@ from __future__ import annotations
 
 import contextlib
 import statistics
-import time
 from datetime import datetime
 from pathlib import Path
 
@@ -30,7 +31,6 @@ from bot.domain.networks import new_code
 from db import networks as networks_repo
 from db.database import Database
 from tests.database import connect, db_path
-from tests.emulator.process import BotProcess, bot_env, free_port
 from tests.emulator.world import Person, World
 
 BASELINE_SERVERS = 10
@@ -106,24 +106,14 @@ async def link(world: World, networks: int, now: datetime) -> None:
         await db.close()
 
 
-async def start(world: World) -> float:
-    """Starts (or restarts) the bot; seconds until it is ready."""
+async def start(world: World, servers: int) -> float:
+    """Starts (or restarts) the bot; seconds until it is ready and knows every server."""
     if world.bot is None:
         await world.emulator.start()
-        env = bot_env(
-            api_base=world.emulator.api_base,
-            token=world.state.token,
-            database=db_path(world),
-            control_port=free_port(),
-            now_iso=world.state.now.isoformat(),
-        )
-        world.bot = BotProcess(world.bot_command, env, world.root / "bot.log")
+        h.bot_for(world)
     else:
         await world.bot.stop()
-    started = time.monotonic()
-    await world.bot.start()
-    await world.bot.wait_ready(within=900)
-    took = time.monotonic() - started
+    took = await h.time_to_ready(world, within=900, servers=servers)
     await world.emulator.wait_quiet(world.quiet, give_up_after=300)
     return took
 
@@ -134,28 +124,38 @@ async def measure(root: Path, servers: int, members: int, networks: int) -> dict
         h.migrate(db_path(world))
         seed(world, people)
         await link(world, networks, world.now)
-        await start(world)  # the first start also syncs commands
-        ready = await start(world)
+        return await _measure(world, people, servers)
+    finally:
+        await world.close()
+
+
+async def _measure(world: World, people: dict[int, list[Person]], servers: int) -> dict[str, float]:
+    with h.world_frozen():  # the emulated world is not what the collector should scan
+        await start(world, servers)  # the first start also syncs commands
+        ready = await start(world, servers)
         ready_servers = (await world.bot.control("GET", "/health"))["guilds"]
         first = world.guilds[0]
         first.model.members[world.mod.id].role_ids.append(first.role("Organisers").id)
         poll = await h.create_poll(world)  # in the first server, of the first network
         organiser = world.user("olu", organiser=True)
-        reply = await organiser.slash(
-            "opportunity post",
-            title="Co-deliver staff training",
-            description="Help run a half-day session for ward staff on listening well.",
-            places=6,
-            network=True,
-        )
-        if "Post it" in reply.buttons:  # read back first, then posted: the fan-out starts
-            await organiser.click(reply, "Post it")
         pressers = people[0]
         rounds, pressed = [], []
-        for _ in range(ROUNDS):
-            made = await press_all(world, pressers, poll, "Vote")
-            pressed += made
-            rounds.append(h.percentile(h.response_times(made), 99))
+        # Collected once before the fan-out starts, not before each round: a collection
+        # stops the emulator, and mid fan-out that stalls the bot's invitations too.
+        with h.instrument_steady():
+            reply = await organiser.slash(
+                "opportunity post",
+                title="Co-deliver staff training",
+                description="Help run a half-day session for ward staff on listening well.",
+                places=6,
+                network=True,
+            )
+            if "Post it" in reply.buttons:  # read back first, then posted: the fan-out starts
+                await organiser.click(reply, "Post it")
+            for _ in range(ROUNDS):
+                made = await press_all(world, pressers, poll, "Vote", collect=False)
+                pressed += made
+                rounds.append(h.percentile(h.response_times(made), 99))
         invited = [p for i in range(NETWORK_SIZE) for p in people[i]]
         await h.wait_until(lambda: all(p.dms for p in invited), within=600, what="every invitation")
         reached = sum(1 for p in invited if p.dms)
@@ -182,8 +182,6 @@ async def measure(root: Path, servers: int, members: int, networks: int) -> dict
             "global_429s": world.global_429s,
             "problems": len(world.emulator.problems()),
         }
-    finally:
-        await world.close()
 
 
 async def run(root: Path, scale: h.Scale) -> h.Figure:
@@ -210,7 +208,7 @@ async def run(root: Path, scale: h.Scale) -> h.Figure:
         round(big["ready_s"], 2),
         round(base["ready_s"], 2),
         target=f"<= {READY_FACTOR:g} x baseline",
-        holds=big["ready_s"] <= READY_FACTOR * base["ready_s"],
+        holds=h.within_factor(big["ready_s"], base["ready_s"], READY_FACTOR),
     )
     figure.add(
         "peak RSS (MB)",
@@ -224,7 +222,7 @@ async def run(root: Path, scale: h.Scale) -> h.Figure:
         big["p99_ms"],
         base["p99_ms"],
         target=f"<= {P99_FACTOR:g} x baseline",
-        holds=big["p99_ms"] <= P99_FACTOR * max(base["p99_ms"], 0.1),
+        holds=h.within_factor(h.ratio(big["p99_ms"], base["p99_ms"]), 1, P99_FACTOR),
     )
     figure.add("worst round's p99 (ms)", big["worst_round_p99_ms"], base["worst_round_p99_ms"])
     figure.invariants = {

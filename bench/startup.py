@@ -22,7 +22,6 @@ from pathlib import Path
 
 from bench import harness as h
 from tests.database import connect, db_path
-from tests.emulator.process import BotProcess, bot_env, free_port
 from tests.emulator.world import World
 
 STARTS = 3
@@ -90,20 +89,10 @@ def seed_large(world: World, *, members: int, polls: int, reminders: int) -> Non
 async def measure_starts(world: World) -> tuple[list[float], float]:
     """Starts the bot STARTS times on this world's database: (seconds to ready each, peak RSS)."""
     await world.emulator.start()
-    env = bot_env(
-        api_base=world.emulator.api_base,
-        token=world.state.token,
-        database=db_path(world),
-        control_port=free_port(),
-        now_iso=world.state.now.isoformat(),
-    )
-    world.bot = BotProcess(world.bot_command, env, world.root / "bot.log")
+    h.bot_for(world)
     times, peak = [], 0.0
     for _ in range(STARTS):
-        started = time.monotonic()
-        await world.bot.start()
-        await world.bot.wait_ready(within=300)
-        times.append(time.monotonic() - started)
+        times.append(await h.time_to_ready(world))
         await world.settle()
         assert world.bot.proc is not None
         peak = max(peak, h.peak_rss_mb(world.bot.proc.pid))

@@ -22,6 +22,7 @@ from bot.errors import answer_error
 from bot.posts import Posts
 from bot.retention import Retention
 from bot.services import Services
+from bot.typed import cleaning
 from bot.ui import FixItButton
 from db.database import Database
 from db.settings import get_meta, set_meta
@@ -85,6 +86,9 @@ class SpeakBack(commands.AutoShardedBot):
         )
         self.config = config
         self.add_dynamic_items(FixItButton)  # every form's Fix it (bot/ui.py)
+        # Typed text is cleaned as it arrives, before any command or form reads it.
+        parsers = self._connection.parsers
+        parsers["INTERACTION_CREATE"] = cleaning(parsers["INTERACTION_CREATE"])
         if clock is None:
             test = config.test_control
             clock = DrivenClock(test.start) if test is not None else SystemClock()

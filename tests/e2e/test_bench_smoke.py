@@ -94,14 +94,6 @@ def test_percentile_is_nearest_rank(values):
     assert h.percentile(values, 100) == max(values)
 
 
-@pytest.mark.parametrize(
-    ("ours", "base", "holds"),
-    [(2.1, 1.4, True), (1.5, 1.0, True), (2.2, 1.4, False), (1.6, 1.0, False), (0.3, 0.2, True)],
-)
-def test_figure_1_verdict_is_the_printed_ratio(ours, base, holds):
-    assert burst.within_factor(ours, base, burst.P99_FACTOR) is holds
-
-
 async def test_the_ballot_shaped_baseline_answers_say_hi_once_with_an_embed_and_a_select(
     make_world,
 ):

@@ -39,6 +39,12 @@ DEFAULT_NOTICE = (
 # to DEFAULT_NOTICE and raises DEFAULT_NOTICE_EDITION once, so members are asked to
 # agree again once, not once per change. Keyed by topic; nobody is shown these yet.
 NEXT_EDITION_PARAGRAPHS: dict[str, str] = {
+    "notice_edits": (
+        "**When this notice changes:** if moderators only fix its wording, your agreement "
+        "stands and nothing you asked for stops; we note which wording you last saw. If "
+        "they change what it says, we ask you to agree again, and messages you chose wait "
+        "until you do. If you have reminders coming, we tell you once."
+    ),
     "service_messages": (
         "**Messages about what you said yes to:** when you say yes to something (Going "
         "or Maybe to a meeting, yes to an opportunity), we tell you by DM if it moves, "

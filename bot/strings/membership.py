@@ -173,6 +173,8 @@ EXPORT_FILENAME = "speak-back-my-data.json"
 EXPORT_ABOUT = (
     "Everything Speak Back holds about you in one server. 'tables' has every row about "
     "you, by table; consents are listed with the time and notice version of each choice. "
+    "'notice_wording_last_seen' is the wording of the notice you last saw: its version, "
+    "revision and when it was saved (revision null: the first wording). "
     "'dm_channel_id' is the ID of your direct-message chat with the bot, kept so its "
     "messages to you need one request to Discord, not two; it goes when you leave. "
     "'anonymous_votes_counted_after_leaving' lists open anonymous polls you voted in "
@@ -276,3 +278,21 @@ COUNT_DESCRIPTION = "How many members, stepping back, by group (totals only)"
 WHAT_PREFERRED_NAME = "preferred name"
 WHAT_ACCESS_NEEDS = "access needs"
 REMINDERS_NONE_TYPED = "none"  # the reminders field when someone chose no reminders
+
+# -- notice edits say what they change (issue 19) -------------------------------------
+READ_THE_NOTICE = "Read the notice"
+NOTICE_CHANGED_DM = "Our notice has changed; read it to keep your reminders."
+NOTICE_WORDING_OF = " Its wording is the one of {when}."
+NOTICE_WORDING_FIXED = (
+    " Its wording was corrected on {when}; what it says about your data did not change. "
+    "**Read the notice** shows it."
+)
+NOTICE_WORDING_LATER = "a later date"
+READ_IN_SERVER = (
+    "You're not a member in that server any more, so there is nothing to agree to here. "
+    "If you'd like to join again, use `/join` there."
+)
+RECONFIRMED_IN_DM = (
+    "**Thank you, that's saved.** Your reminders and the other messages you chose keep "
+    "coming. You can change your choices any time with `/me settings` in the server."
+)

@@ -50,7 +50,7 @@ from bot.domain.meetings import (
     validate_place,
     validate_title,
 )
-from bot.domain.members import can_contact
+from bot.domain.members import can_contact, waits_for_notice
 from bot.domain.recurrence import (
     RULES,
     Occurrence,
@@ -549,7 +549,13 @@ async def send_due_reminders(services: Services, render: Render, job: Job, now: 
                 continue  # changed their answer a moment ago
             guild_id = given.guild_id or meeting.guild_id
             member = await members_db.get_member(db, guild_id, reminder.user_id)
-            if not can_contact(member, PURPOSE, now, notice_versions[guild_id]):
+            version = notice_versions[guild_id]
+            # A member yet to agree to a new notice still gets the reminder queued: it
+            # waits in the outbox and goes once they agree (if still in time).
+            if not (
+                can_contact(member, PURPOSE, now, version)
+                or waits_for_notice(member, PURPOSE, now, version)
+            ):
                 continue
             letters.append(
                 Letter(

@@ -8,6 +8,7 @@ parses, guards, makes one call to `flows`, and answers.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot import strings
+from bot.delivery import message_payload
 from bot.domain.consent import OPTIONAL_PURPOSES, default_notice
 from bot.domain.errors import Refusal
 from bot.domain.members import (
@@ -30,6 +32,7 @@ from bot.domain.members import (
     validate_group,
     validate_purposes,
 )
+from bot.domain.notice_edits import wording_changed_since
 from bot.domain.quiet_hours import parse_quiet_hours
 from bot.domain.settings import GuildSettings, read_timezone
 from bot.domain.suppression import Shown, count_text
@@ -159,12 +162,18 @@ def _offsets_as_typed(offsets: tuple[timedelta, ...]) -> str:
 # -- views and embeds ---------------------------------------------------------------
 
 
-def notice_view(version: int, origin: str | None = None) -> discord.ui.View:
-    """I agree / Not now; I agree carries on with `origin` (a button's id) when given."""
+def notice_view(
+    version: int, origin: str | None = None, *, in_dm_for: int | None = None
+) -> discord.ui.View:
+    """I agree / Not now; I agree carries on with `origin` (a button's id) when given.
+    In a DM (`in_dm_for`: the server), I agree names the server it is for."""
     view = DynamicView()
-    view.add_item(
-        AgreeButton(version) if origin is None else AgreeAndCarryOnButton(version, origin)
-    )
+    if in_dm_for is not None:
+        view.add_item(AgreeInServerButton(in_dm_for, version))
+    elif origin is None:
+        view.add_item(AgreeButton(version))
+    else:
+        view.add_item(AgreeAndCarryOnButton(version, origin))
     view.add_item(NotNowButton())
     return view
 
@@ -207,6 +216,7 @@ async def show_notice(
     outdated: bool,
     note: str = "",
     origin: str | None = None,
+    in_dm_for: int | None = None,
 ) -> None:
     """Answer with the notice and I agree / Not now (used by /join and the member guard).
 
@@ -217,7 +227,7 @@ async def show_notice(
     await flows.prepare_notice(services_of(interaction), settings)
     kwargs: dict[str, Any] = {
         "embed": notice_embed(settings, outdated=outdated),
-        "view": notice_view(settings.notice_version, origin),
+        "view": notice_view(settings.notice_version, origin, in_dm_for=in_dm_for),
     }
     if note:
         kwargs["content"] = note
@@ -251,6 +261,26 @@ async def join_first(interaction: discord.Interaction, error: BaseException) -> 
     await reply_ephemeral(interaction, str(error), view=view)
 
 
+def read_again_view(interaction: discord.Interaction) -> discord.ui.View | None:
+    """After Not now in a DM: Read the notice again, for the server the DM's I agree named."""
+    message = interaction.message
+    for row in message.components if message is not None else []:
+        for child in getattr(row, "children", []):
+            found = re.fullmatch(r"member:agree-in:([0-9]+):[0-9]+", child.custom_id or "")
+            if found:
+                view = DynamicView()
+                view.add_item(ReadNoticeButton(int(found[1])))
+                return view
+    return None
+
+
+def notice_changed_payload(guild_id: int) -> dict[str, Any]:
+    """The one service message after a real change: read the notice, keep your reminders."""
+    view = DynamicView()
+    view.add_item(ReadNoticeButton(guild_id))
+    return message_payload(text.NOTICE_CHANGED_DM, view=view)
+
+
 def preferences_view(chosen: frozenset[str]) -> discord.ui.View:
     view = DynamicView()
     view.add_item(ContactSelect(chosen))
@@ -275,8 +305,14 @@ def leave_view(guild_id: int | None = None) -> discord.ui.View:
 
 
 def describe_member(
-    member: Member, settings: GuildSettings, blocked_since: datetime | None, now: datetime
+    member: Member,
+    settings: GuildSettings,
+    blocked_since: datetime | None,
+    now: datetime,
+    wording_dates: dict[int | None, datetime] | None = None,
 ) -> discord.Embed:
+    """/me show's embed. `wording_dates`: when each notice wording named was saved."""
+    wording_dates = wording_dates or {}
     zone = member.profile.timezone or settings.timezone
     message = embed(text.SHOW_TITLE)
     message.add_field(
@@ -294,6 +330,16 @@ def describe_member(
     message.add_field(name=text.FIELD_STEPPING_BACK, value=paused, inline=False)
     if notice_is_current(member, settings.notice_version):
         notice = text.NOTICE_CURRENT.format(version=member.notice_version)
+        if wording_changed_since(member.notice_revision, settings.notice_revision):
+            notice += text.NOTICE_WORDING_FIXED.format(
+                when=discord_timestamp(wording_dates.get(settings.notice_revision), "D")
+                if wording_dates.get(settings.notice_revision)
+                else text.NOTICE_WORDING_LATER
+            )
+        elif wording_dates.get(member.notice_revision):
+            notice += text.NOTICE_WORDING_OF.format(
+                when=discord_timestamp(wording_dates[member.notice_revision], "D")
+            )
     else:
         notice = text.NOTICE_OUTDATED.format(version=settings.notice_version)
     message.add_field(name=text.FIELD_NOTICE, value=notice, inline=False)
@@ -333,7 +379,14 @@ def status_message(status: flows.MemberStatus) -> tuple[discord.Embed, discord.u
     if status.dms_blocked_since is not None:
         view = DynamicView()
         view.add_item(OpenedDmsButton())
-    message = describe_member(status.member, status.settings, status.dms_blocked_since, status.now)
+    if notice_is_current(status.member, status.settings.notice_version) and (
+        wording_changed_since(status.member.notice_revision, status.settings.notice_revision)
+    ):
+        view = view or DynamicView()
+        view.add_item(ReadNoticeButton(status.member.guild_id))
+    message = describe_member(
+        status.member, status.settings, status.dms_blocked_since, status.now, status.wording_dates
+    )
     return message, view
 
 
@@ -425,9 +478,17 @@ class AgreeAndCarryOnButton(
             await carry_on(interaction, self.origin)
 
 
-async def agree(interaction: discord.Interaction, version: int, origin: str | None = None) -> bool:
-    """I agree: record it and answer on the notice screen. True once they are on it."""
-    guild_id = actor_guild_id(interaction)
+async def agree(
+    interaction: discord.Interaction,
+    version: int,
+    origin: str | None = None,
+    *,
+    guild_id: int | None = None,
+) -> bool:
+    """I agree: record it and answer on the notice screen. True once they are on it.
+    `guild_id`: the server, for a notice opened in a DM (otherwise where they pressed)."""
+    in_dm_for = guild_id
+    guild_id = guild_id if guild_id is not None else actor_guild_id(interaction)
     agreed = await flows.agree(
         services_of(interaction),
         guild_id,
@@ -442,8 +503,15 @@ async def agree(interaction: discord.Interaction, version: int, origin: str | No
             outdated=agreed.outdated,
             note=text.NOTICE_CHANGED_WHILE_READING,
             origin=fitting(origin, agreed.settings.notice_version),
+            in_dm_for=in_dm_for if interaction.guild_id is None else None,
         )
         return False
+    if in_dm_for is not None and interaction.guild_id is None:
+        # In a DM the choices screen cannot know its server: /me settings there does.
+        await interaction.response.edit_message(
+            content=text.RECONFIRMED_IN_DM, embed=None, view=None
+        )
+        return True
     if agreed.status is not None:  # already a member, on this notice
         status, view = status_message(agreed.status)
         await interaction.response.edit_message(
@@ -458,6 +526,64 @@ async def agree(interaction: discord.Interaction, version: int, origin: str | No
     return True
 
 
+class ReadNoticeButton(SafeButton, template=r"member:read-notice:(?P<guild_id>[0-9]+)"):
+    """**Read the notice**: in the DM telling a member the notice changed (or on /me
+    show after a wording fix), the server's notice, with I agree if it is new to them."""
+
+    def __init__(self, guild_id: int) -> None:
+        super().__init__(
+            f"member:read-notice:{guild_id}",
+            label=text.READ_THE_NOTICE,
+            style=discord.ButtonStyle.primary,
+        )
+        self.guild_id = guild_id
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match):  # type: ignore[override]
+        return cls(int(match["guild_id"]))
+
+    async def on_press(self, interaction: discord.Interaction) -> None:
+        reading = await flows.read_notice(
+            services_of(interaction), self.guild_id, interaction.user.id
+        )
+        if reading is None:  # not a member there (any more): checked on our side (rule 7)
+            await interaction.response.send_message(text.READ_IN_SERVER, ephemeral=True)
+            return
+        in_dm = interaction.guild_id is None
+        await show_notice(
+            interaction,
+            reading.settings,
+            outdated=reading.outdated,
+            in_dm_for=self.guild_id if in_dm else None,
+        )
+
+
+class AgreeInServerButton(
+    SafeButton, template=r"member:agree-in:(?P<guild_id>[0-9]+):(?P<version>[0-9]+)"
+):
+    """I agree on a notice opened in a DM: the DM has no server, so the id names it.
+    Only re-confirms someone who is a member there; joining is `/join` in the server."""
+
+    def __init__(self, guild_id: int, version: int) -> None:
+        super().__init__(
+            f"member:agree-in:{guild_id}:{version}",
+            label=strings.I_AGREE,
+            style=discord.ButtonStyle.primary,
+        )
+        self.guild_id = guild_id
+        self.version = version
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match):  # type: ignore[override]
+        return cls(int(match["guild_id"]), int(match["version"]))
+
+    async def on_press(self, interaction: discord.Interaction) -> None:
+        if not await flows.is_member(services_of(interaction), self.guild_id, interaction.user.id):
+            await interaction.response.send_message(text.READ_IN_SERVER, ephemeral=True)
+            return
+        await agree(interaction, self.version, guild_id=self.guild_id)
+
+
 class NotNowButton(SafeButton, template=r"member:notnow"):
     def __init__(self) -> None:
         super().__init__("member:notnow", label=strings.NOT_NOW, style=discord.ButtonStyle.primary)
@@ -467,6 +593,12 @@ class NotNowButton(SafeButton, template=r"member:notnow"):
         return cls()
 
     async def on_press(self, interaction: discord.Interaction) -> None:
+        if interaction.guild_id is None:
+            # A notice opened in a DM is only ever shown to a member (Read the notice).
+            await interaction.response.edit_message(
+                content=text.NOT_NOW_MEMBER, embed=None, view=read_again_view(interaction)
+            )
+            return
         guild_id = actor_guild_id(interaction)
         member = await flows.is_member(services_of(interaction), guild_id, interaction.user.id)
         words = text.NOT_NOW_MEMBER if member else text.NOT_NOW_NEW
@@ -903,4 +1035,6 @@ DYNAMIC_ITEMS = (
     ServerSelect,
     StayButton,
     ReadAboutJoiningButton,
+    ReadNoticeButton,
+    AgreeInServerButton,
 )

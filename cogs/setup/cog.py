@@ -237,7 +237,11 @@ class SetupCog(commands.Cog):
         """The first reply to a moderator in a new server carries the set-up checklist."""
         await ui.maybe_checklist(interaction)
 
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(*ui.DYNAMIC_ITEMS)
+
     async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(*ui.DYNAMIC_ITEMS)
         self.bot.tree.remove_command("setup")
 
 

@@ -269,11 +269,15 @@ async def test_keep_my_membership_changes_nothing(world):
     assert rows(world, "SELECT count(*) FROM members") == [(1,)]
 
 
-async def test_a_new_notice_stops_dms_and_is_shown_first(world):
+async def test_a_new_notice_holds_dms_and_is_shown_first(world):
     alice = world.user("alice")
     await join(alice, purposes=("dm_reminders",))
     form = await world.mod.slash("setup notice")
-    await world.mod.submit_modal(form, **{NOTICE_FIELD: "New notice: we now also keep X."})
+    check = await world.mod.submit_modal(
+        form,
+        **{NOTICE_FIELD: "New notice: we now also keep X.", "What does this change?": "change"},
+    )
+    await world.mod.click(check, "Save the new version")
 
     await send_test_dm(world, alice, content="held back")
     assert alice.dms == []
@@ -286,8 +290,11 @@ async def test_a_new_notice_stops_dms_and_is_shown_first(world):
     confirmed = await alice.click(reply, strings.I_AGREE)
     assert "Thank you" in confirmed.text
     assert rows(world, "SELECT notice_version FROM members") == [(2,)]
+    # What waited for her agreement goes now (issue 19), then what comes after it.
+    await world.settle()
+    assert [m.content for m in alice.dms] == ["held back"]
     await send_test_dm(world, alice, content="after agreeing")
-    assert [m.content for m in alice.dms] == ["after agreeing"]
+    assert [m.content for m in alice.dms] == ["held back", "after agreeing"]
 
 
 async def test_closed_dms_are_shown_and_cleared_by_a_test_message(world):

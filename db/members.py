@@ -318,6 +318,26 @@ async def set_contact_preferences(
     return frozenset(p for p in OPTIONAL_PURPOSES if p in chosen)
 
 
+async def grant_purpose(
+    db: Database, guild_id: int, user_id: int, purpose: str, now: datetime
+) -> bool:
+    """Grant one optional purpose, chosen where it is offered (e.g. "Remind me before
+    meetings"): recorded in the ledger with the time and notice version, like a choice in
+    /me settings. False if not a member; a purpose already granted adds nothing."""
+    if purpose not in OPTIONAL_PURPOSES:
+        raise ValueError(f"not an optional purpose: {purpose!r}")
+    async with db.transaction():
+        version = await db.fetchval(
+            "SELECT notice_version FROM members WHERE guild_id = ? AND user_id = ?",
+            (guild_id, user_id),
+        )
+        if version is None:
+            return False
+        if purpose not in await current_consents(db, guild_id, user_id):
+            await _ledger(db, guild_id, user_id, purpose, True, version, now)
+    return True
+
+
 # -- stepping back ---------------------------------------------------------------
 
 

@@ -213,6 +213,30 @@ async def defer(db: Database, row_id: int, until: datetime, detail: str | None =
     )
 
 
+async def state_of(db: Database, row_id: int) -> str | None:
+    """Where one row has got to (None: no such row)."""
+    return await db.fetchval("SELECT state FROM outbox WHERE id = ?", (row_id,))
+
+
+async def latest_dm_test(
+    db: Database, guild_id: int, user_id: int, *, prefix: str, since: datetime
+) -> tuple[int, datetime] | None:
+    """The newest test DM (dedupe key starting `prefix`) queued since `since`: (id, queued at)."""
+    row = await db.fetchone(
+        "SELECT id, created_at FROM outbox WHERE kind = 'dm' AND guild_id = ? AND user_id = ? "
+        "AND dedupe_key LIKE ? ESCAPE '\\' AND created_at >= ? ORDER BY id DESC LIMIT 1",
+        (
+            guild_id,
+            user_id,
+            prefix.replace("%", "\\%").replace("_", "\\_") + "%",
+            since.isoformat(),
+        ),
+    )
+    if row is None:
+        return None
+    return row["id"], datetime.fromisoformat(row["created_at"])
+
+
 WAITING = "waiting: "
 """The detail of a DM kept waiting until its person can receive it (`keep_waiting`)."""
 

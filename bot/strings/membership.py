@@ -93,12 +93,31 @@ DMS_CLOSED = (
 
 # -- I've opened my DMs ------------------------------------------------------------------
 TEST_DM = (
-    "Hello from Speak Back. This is the test message you asked for: your DMs are open, "
-    "so messages you chose will reach you here. Nobody reads replies to this bot."
+    "Hello from Speak Back. This is a test message, to check that our messages reach you: "
+    "your DMs are open, so messages you chose will reach you here. "
+    "Nobody reads replies to this bot."
 )
-TEST_DM_SENT = (
-    "Thank you. I've sent you a test message. If it arrives, you're all set. "
-    "If it doesn't, your DMs may still be closed: nothing else happens, and you can try again."
+HOW_TO_OPEN_DMS = (
+    "To open them:\n"
+    "- **On a computer:** right-click this server's icon, choose **Privacy Settings**, "
+    "and turn on **Direct Messages**.\n"
+    "- **On a phone:** tap this server's name at the top, scroll down and turn on "
+    "**Allow Direct Messages**.\n"
+    "Then press **I've opened my DMs** in `/me show`."
+)
+DM_CHECK_OPEN = "That worked: our test message reached you, so messages will get through."
+DM_CHECK_CLOSED = (
+    "Our test message didn't get through: your DMs from this server seem to be closed, "
+    "so Speak Back can't message you. Nothing else changes.\n" + HOW_TO_OPEN_DMS
+)
+DM_CHECK_CLOSED_RECENTLY = (
+    "We sent you a test message a few minutes ago and it didn't get through: your DMs "
+    "from this server still seem to be closed. To keep Discord happy we send at most one "
+    "test every 10 minutes, so you can try again from {again}.\n" + HOW_TO_OPEN_DMS
+)
+DM_CHECK_WAITING = (
+    "We've sent you a test message and are still checking whether it arrived. "
+    "`/me show` will tell you if there's a problem."
 )
 
 # -- /me settings ------------------------------------------------------------------------
@@ -141,6 +160,11 @@ PAUSED_NO_DATE = (
     "every reminder list. Nothing else changes, and nobody is told. Take care. "
     "When you're ready, `/me resume` brings you back."
 )
+PAUSE_STILL_DOWN_FOR = (
+    "You're still down for these. Nothing changes unless you want it to: keep them, "
+    "or step out of any with its button below. Nobody is told why."
+)
+PAUSE_MORE = "- and {count} more (see `/me opportunities` and `/meetings`)"
 RESUMED = "Welcome back. Messages you chose will reach you again: {chosen}."
 RESUMED_NONE = "Welcome back. You haven't chosen any messages; `/me settings` if you'd like some."
 NOT_PAUSED_NOW = "You aren't stepping back at the moment, so there's nothing to resume."

@@ -210,6 +210,7 @@ class PreferencesSaved:
     chosen: frozenset[str]
     paused: bool  # stepping back, so nothing chosen is sent for now
     member: Member  # as they are now
+    first_choice: bool = False  # their first DM kinds: worth checking their DMs are open
 
 
 async def set_contact_preferences(
@@ -219,7 +220,9 @@ async def set_contact_preferences(
     saved = await repo.set_contact_preferences(db, member.guild_id, member.user_id, chosen, now)
     refreshed = await repo.get_member(db, member.guild_id, member.user_id)
     assert refreshed is not None
-    return PreferencesSaved(saved, bool(saved) and is_paused(member, now), refreshed)
+    paused = bool(saved) and is_paused(member, now)
+    first = bool(saved) and not optional_choices(member.consents) and not paused
+    return PreferencesSaved(saved, paused, refreshed, first_choice=first)
 
 
 async def set_group(services: Services, member: Member, group: str | None) -> Member:
@@ -242,20 +245,6 @@ async def save_details(
     refreshed = await repo.get_member(db, member.guild_id, member.user_id)
     assert refreshed is not None
     return await get_member_status(services, refreshed)
-
-
-async def send_test_dm(services: Services, member: Member) -> None:
-    """ "I've opened my DMs": one DM now, sent even though DMs were closed before."""
-    now = services.clock.now()
-    await services.delivery.dm(
-        guild_id=member.guild_id,
-        user_id=member.user_id,
-        purpose="service",
-        payload=message_payload(text.TEST_DM),
-        dedupe_key=f"dm-test:{member.guild_id}:{member.user_id}:{now.isoformat()}",
-        urgent=True,
-        retry_blocked=True,
-    )
 
 
 # -- stepping back ------------------------------------------------------------------------

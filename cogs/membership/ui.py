@@ -15,8 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot import strings
+from bot import commitments, strings
+from bot.commitments import Commitment
 from bot.delivery import message_payload
+from bot.dm_checks import check_dms, check_words
 from bot.domain.consent import OPTIONAL_PURPOSES, default_notice
 from bot.domain.errors import Refusal
 from bot.domain.members import (
@@ -62,6 +64,9 @@ if TYPE_CHECKING:
     from bot.services import Services
 
 
+MAX_STEP_OUT = 20  # buttons on one reply (Discord allows 25)
+
+
 def services_of(interaction: discord.Interaction) -> Services:
     services = interaction.client.services  # type: ignore[attr-defined]
     assert services is not None
@@ -84,6 +89,25 @@ def pause_words(paused: flows.Pause) -> str:
     if paused.ends is None:
         return text.PAUSED_NO_DATE
     return text.PAUSED_UNTIL_DATE.format(date=plain_date(paused.ends, paused.zone))
+
+
+def pause_message(
+    paused: flows.Pause, held: list[Commitment]
+) -> tuple[str, discord.ui.View | None]:
+    """The pause reply, and what they are still down for: each with a button to step
+    out if they'd like to (an offer; keeping them is just as fine)."""
+    words = pause_words(paused)
+    if not held:
+        return words, None
+    shown_here = held[:MAX_STEP_OUT]
+    lines = [f"- {c.line}" for c in shown_here]
+    if len(held) > len(shown_here):
+        lines.append(text.PAUSE_MORE.format(count=len(held) - len(shown_here)))
+    words = f"{words}\n\n{text.PAUSE_STILL_DOWN_FOR}\n" + "\n".join(lines)
+    view = DynamicView()
+    for commitment in shown_here:
+        view.add_item(commitment.step_out)
+    return words[:2000], view
 
 
 def resume_words(resumed: flows.Resumed | None) -> str:
@@ -644,7 +668,8 @@ class NoMessagesButton(SafeButton, template=r"member:prefs:none"):
 
 async def save_preferences(interaction: discord.Interaction, chosen: frozenset[str]) -> None:
     member = await require_member(interaction)
-    saved = await flows.set_contact_preferences(services_of(interaction), member, chosen)
+    services = services_of(interaction)
+    saved = await flows.set_contact_preferences(services, member, chosen)
     words = (
         text.PREFS_SAVED.format(chosen=chosen_words(saved.chosen))
         if saved.chosen
@@ -657,7 +682,13 @@ async def save_preferences(interaction: discord.Interaction, chosen: frozenset[s
         if _is_join_message(interaction)
         else settings_view(saved.member)
     )
-    await interaction.response.edit_message(content=words, embed=None, view=view)
+    if not saved.first_choice:
+        await interaction.response.edit_message(content=words, embed=None, view=view)
+        return
+    # Their first messages: check now that they can reach them, not weeks later (issue 20).
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    check = await check_dms(services, member.guild_id, member.user_id)
+    await interaction.followup.send(f"{words}\n\n{check_words(check)}", view=view, ephemeral=True)
 
 
 def _is_join_message(interaction: discord.Interaction) -> bool:
@@ -822,8 +853,9 @@ class OpenedDmsButton(SafeButton, template=r"member:dms-open"):
 
     async def on_press(self, interaction: discord.Interaction) -> None:
         member = await require_member(interaction, allow_outdated_notice=True)
-        await flows.send_test_dm(services_of(interaction), member)
-        await interaction.response.send_message(text.TEST_DM_SENT, ephemeral=True)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        check = await check_dms(services_of(interaction), member.guild_id, member.user_id)
+        await interaction.followup.send(check_words(check), ephemeral=True)
 
 
 class LeaveButton(SafeButton, template=r"member:leave"):
@@ -962,8 +994,13 @@ async def me_in_server(
         await send_status(interaction, status, _for_server(interaction, guild_id, None))
     elif action == "pause":
         paused = await flows.pause(services, member, until)
-        words = _for_server(interaction, guild_id, pause_words(paused))
-        await interaction.response.send_message(words, ephemeral=True)
+        held = await commitments.still_down_for(services, guild_id, member.user_id)
+        words, view = pause_message(paused, held)
+        await interaction.response.send_message(
+            _for_server(interaction, guild_id, words),
+            view=view or discord.utils.MISSING,
+            ephemeral=True,
+        )
     elif action == "resume":
         resumed = await flows.resume(services, member)
         words = _for_server(interaction, guild_id, resume_words(resumed))

@@ -4,7 +4,7 @@ the title and the note once, and **Show details** opens the rest privately."""
 from __future__ import annotations
 
 from bot import strings
-from tests.e2e.test_opportunities import DESCRIPTION, eventually, post
+from tests.e2e.test_opportunities import DESCRIPTION, dms, eventually, post
 from tests.e2e.test_opportunities import join as join_for_opportunities
 from tests.e2e.test_polls import create, set_up
 
@@ -38,8 +38,8 @@ async def test_an_opportunity_post_and_its_dm_hold_the_description_behind_show_d
     _done, message, _opp_id = await post(world, organiser, content_note="talk of restraint")
     assert message.text.count("talk of restraint") == 1
     assert DESCRIPTION not in message.text
-    await eventually(world, lambda: bob.dms)
-    invitation = bob.dms[0]
+    await eventually(world, lambda: dms(bob))
+    invitation = dms(bob)[0]
     assert invitation.text.count("talk of restraint") == 1
     assert DESCRIPTION not in invitation.text
     assert invitation.buttons == [strings.INTERESTED, strings.NOT_THIS_TIME, strings.SHOW_DETAILS]

@@ -31,6 +31,8 @@ ROUTES: list[tuple[str, str, dict[str, Any]]] = [
     ("meetall:7:going", "SeriesButton", {"meeting_id": 7, "status": "going"}),
     ("meetname:7:on", "NameButton", {"meeting_id": 7, "show": True}),
     ("meetname:7:off", "NameButton", {"meeting_id": 7, "show": False}),
+    ("meetremind:7", "RemindMeButton", {"meeting_id": 7}),
+    ("note:fix:12", "FixNoteButton", {"draft_id": 12}),
     ("meetdraft:12:post", "DraftButton", {"draft_id": 12, "action": "post"}),
     ("meetdraft:12:change", "DraftButton", {"draft_id": 12, "action": "change"}),
     ("meetpick:12:am", "MeetingPickButton", {"draft_id": 12, "choice": "am"}),

@@ -24,6 +24,7 @@ from bot.posts import Posts
 from bot.retention import Retention
 from bot.services import Services
 from bot.typed import cleaning
+from bot.ui import FixItButton
 from db.database import Database
 from db.settings import get_meta, set_meta
 
@@ -85,6 +86,7 @@ class SpeakBack(commands.AutoShardedBot):
             guild_ready_timeout=0.1 if config.test_control is not None else 2.0,
         )
         self.config = config
+        self.add_dynamic_items(FixItButton)  # every form's Fix it (bot/ui.py)
         # Typed text is cleaned as it arrives, before any command or form reads it.
         parsers = self._connection.parsers
         parsers["INTERACTION_CREATE"] = cleaning(parsers["INTERACTION_CREATE"])

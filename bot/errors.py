@@ -25,6 +25,13 @@ class NotAllowed(app_commands.CheckFailure):
     """The person lacks the role or permission; the message says which."""
 
 
+class JoinFirst(NotAllowed):
+    """Not a member here: the reply carries **Read about joining** (membership shows it)."""
+
+    def __init__(self, message: str = strings.JOIN_FIRST) -> None:
+        super().__init__(message)
+
+
 Presenter = Callable[[discord.Interaction, BaseException], Awaitable[None]]
 _presenters: dict[type[BaseException], Presenter] = {}
 
@@ -42,7 +49,7 @@ def new_reference() -> str:
     return secrets.token_hex(3).upper()
 
 
-def _root_cause(error: BaseException) -> BaseException:
+def root_cause(error: BaseException) -> BaseException:
     """The error the person's request really hit, unwrapped from discord.py's wrappers."""
     if isinstance(error, app_commands.CommandInvokeError):
         return error.original
@@ -53,7 +60,7 @@ def _root_cause(error: BaseException) -> BaseException:
 
 def user_message_for(error: BaseException) -> tuple[str, str | None]:
     """(text for the person, reference code if it was unexpected)."""
-    root = _root_cause(error)
+    root = root_cause(error)
     if isinstance(root, Refusal | NotAllowed):
         return str(root), None
     if isinstance(root, app_commands.NoPrivateMessage):
@@ -70,7 +77,7 @@ def user_message_for(error: BaseException) -> tuple[str, str | None]:
 
 
 async def answer_error(interaction: discord.Interaction, error: BaseException) -> None:
-    root = _root_cause(error)
+    root = root_cause(error)
     presenter = _presenters.get(type(root))
     if presenter is not None:
         await presenter(interaction, root)  # e.g. the new notice, with its buttons

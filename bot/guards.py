@@ -11,7 +11,7 @@ from bot import strings
 from bot.domain.access import Actor, is_moderator, is_organiser
 from bot.domain.members import Member, notice_is_current
 from bot.domain.settings import GuildSettings
-from bot.errors import NotAllowed
+from bot.errors import JoinFirst, NotAllowed
 from bot.strings.membership import AFTER_NOTICE_RETRY, LEFT_THE_SERVER
 from db.members import member_and_notice, record_presence, seen_in_server
 from db.settings import get_settings
@@ -120,7 +120,7 @@ async def require_member(
         found = await member_and_notice(bot.db, guild_id, interaction.user.id)
     member, notice_version = found
     if member is None:
-        raise NotAllowed(strings.JOIN_FIRST)
+        raise JoinFirst()
     if member.gone_since is not None and interaction.guild_id == guild_id:
         # Found gone from the server once, but using the bot there again: not erased.
         await seen_in_server(bot.db, guild_id, member.user_id)

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, ClassVar, TypeVar
 
 import discord
 
 from bot import strings
+from bot.domain.errors import Refusal
 from bot.domain.text import clean_typed
-from bot.errors import answer_error
+from bot.errors import answer_error, reply_ephemeral, root_cause
+from db import drafts
 
+T = TypeVar("T")
 MAX_CUSTOM_ID = 100  # Discord's limit on a component's custom id
 COLOUR = discord.Colour(0x2E6F95)  # a calm blue; never the only carrier of meaning (rule 13)
 
@@ -26,10 +30,51 @@ def shown(value: str, limit: int = 1000) -> str:
     return safe if len(safe) <= limit else safe[: limit - 1] + "…"
 
 
+_FORMS: dict[str, type[SafeModal]] = {}
+"""Every form that keeps its work, by its `form` key (for **Fix it**)."""
+
+
 class SafeModal(discord.ui.Modal):
-    """A modal whose errors are answered with `answer_error` (never a traceback)."""
+    """A modal whose errors are answered with `answer_error` (never a traceback).
+
+    A form that keeps its work (issue 29) sets `form` (a short key, never changed once
+    used), gives `form_context` (what it is about: ids, JSON-safe) and `reopen` (build
+    it again for that context, re-checking who may, rule 7). Then a bad field saves
+    nothing, the refusal names what to change, and **Fix it** reopens the form with
+    everything as it was typed, from a draft kept 15 minutes in the database.
+    """
+
+    form: ClassVar[str | None] = None
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        key = cls.__dict__.get("form")
+        if key:
+            _FORMS[key] = cls
+
+    def form_context(self) -> dict[str, Any]:
+        return {}
+
+    @classmethod
+    async def reopen(cls, interaction: discord.Interaction, context: dict[str, Any]) -> SafeModal:
+        raise NotImplementedError
+
+    def typed(self) -> dict[str, str]:
+        return {
+            item.custom_id: item.value
+            for item in self.children
+            if isinstance(item, discord.ui.TextInput)
+        }
 
     async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
+        root = root_cause(error)
+        if self.form is not None and isinstance(root, Refusal):
+            kept = await keep_typed(interaction, self)
+            if kept is not None:
+                view = DynamicView().add_item(FixItButton(kept))
+                words = f"{root}\n{strings.FORM_KEPT}"
+                await reply_ephemeral(interaction, words, view=view)
+                return
         await answer_error(interaction, error)
 
 
@@ -107,6 +152,149 @@ class SafeButton(SafeItem, discord.ui.DynamicItem[discord.ui.Button], template=r
             label=label, style=style, custom_id=custom_id, emoji=emoji, disabled=disabled
         )
         super().__init__(button, row=row)
+
+
+def in_field(label: str, check: Callable[..., T], *args: Any) -> T:
+    """`check(*args)`, its refusal naming the form's field: "**Quiet hours**: ..."."""
+    try:
+        return check(*args)
+    except Refusal as refused:
+        raise Refusal(f"**{label}**: {refused}") from None
+
+
+async def keep_typed(interaction: discord.Interaction, modal: SafeModal) -> int | None:
+    """Keep what was typed in `modal` for **Fix it**; None if it cannot be kept."""
+    client: Any = interaction.client
+    db, clock = getattr(client, "db", None), getattr(client, "clock", None)
+    if db is None or clock is None or modal.form is None:
+        return None
+    return await drafts.keep_form(
+        db,
+        modal.form,
+        interaction.guild_id or 0,
+        interaction.user.id,
+        modal.form_context(),
+        modal.typed(),
+        clock.now(),
+    )
+
+
+class FixItButton(
+    SafeItem, discord.ui.DynamicItem[discord.ui.Button], template=r"form:(?P<id>[0-9]+):fix"
+):
+    """**Fix it**: the refused form again, as it was typed (kept 15 minutes)."""
+
+    def __init__(self, draft_id: int) -> None:
+        self.draft_id = draft_id
+        super().__init__(
+            discord.ui.Button(
+                label=strings.FIX_IT,
+                style=discord.ButtonStyle.primary,
+                custom_id=f"form:{draft_id}:fix",
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match):  # type: ignore[override]
+        return cls(int(match["id"]))
+
+    async def on_press(self, interaction: discord.Interaction) -> None:
+        client: Any = interaction.client
+        found = await drafts.take_form(
+            client.db, self.draft_id, interaction.user.id, client.clock.now()
+        )
+        form = _FORMS.get(found[0]) if found is not None else None
+        if found is None or form is None:
+            raise Refusal(strings.FORM_GONE)
+        _key, context, fields = found
+        modal = await form.reopen(interaction, context)
+        for item in modal.children:
+            if isinstance(item, discord.ui.TextInput) and item.custom_id in fields:
+                item.default = fields[item.custom_id] or None
+        await interaction.response.send_modal(modal)
+
+
+class ReadAboutJoiningButton(SafeButton, template=r"member:read(?::(?P<origin>.+))?"):
+    """**Read about joining**: the notice, privately (on the welcome post and on every
+    "join first" reply). `origin`: the button they pressed, carried on after I agree.
+
+    Shown by the membership feature, which sets `show` when it loads (bot/ knows no
+    feature); the post it sits on is never edited for one person.
+    """
+
+    show: ClassVar[Callable[[discord.Interaction, str | None], Awaitable[None]] | None] = None
+
+    def __init__(self, origin: str | None = None) -> None:
+        self.origin = origin
+        super().__init__(
+            self.custom_id_for(origin),
+            label=strings.READ_ABOUT_JOINING,
+            style=discord.ButtonStyle.primary,
+        )
+
+    @staticmethod
+    def custom_id_for(origin: str | None) -> str:
+        return "member:read" if origin is None else f"member:read:{origin}"
+
+    @classmethod
+    def fitting(cls, origin: str | None) -> ReadAboutJoiningButton:
+        """The button carrying `origin` when its id fits Discord's 100 characters."""
+        if origin is not None and len(cls.custom_id_for(origin)) > MAX_CUSTOM_ID:
+            origin = None
+        return cls(origin)
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match):  # type: ignore[override]
+        return cls(match["origin"])
+
+    async def on_press(self, interaction: discord.Interaction) -> None:
+        if self.show is None:
+            raise Refusal(strings.JOIN_FIRST)
+        await type(self).show(interaction, self.origin)  # type: ignore[misc]
+
+
+class ReadbackButton(SafeButton, template=r"(?!)"):
+    """A read-back's button (issue 29): **Post it**, **Change**, or morning/evening.
+
+    Polls and opportunities subclass it with their own `prefix` and `template`
+    (`<prefix>:<draft id>:<post|change|am|pm>`, never changed) and write `on_press`.
+    """
+
+    prefix: ClassVar[str] = ""
+    LABELS: ClassVar[dict[str, str]] = {"post": strings.POST_IT, "change": strings.CHANGE}
+
+    def __init__(self, draft_id: int, action: str, label: str = "") -> None:
+        self.draft_id = draft_id
+        self.action = action
+        super().__init__(
+            f"{self.prefix}:{draft_id}:{action}",
+            label=label or self.LABELS.get(action, action),
+            style=discord.ButtonStyle.success
+            if action == "post"
+            else discord.ButtonStyle.primary
+            if action in ("am", "pm")
+            else discord.ButtonStyle.secondary,
+        )
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match):  # type: ignore[override]
+        return cls(int(match["id"]), match["action"])
+
+
+def readback_view(
+    button: type[ReadbackButton], draft_id: int, morning_or_evening: tuple[str, str] | None
+) -> DynamicView:
+    """**Post it** / **Change**; while morning or evening is asked (their labels given),
+    those two instead of **Post it**: nothing is posted until one is pressed."""
+    view = DynamicView()
+    if morning_or_evening is not None:
+        am, pm = morning_or_evening
+        view.add_item(button(draft_id, "am", am))
+        view.add_item(button(draft_id, "pm", pm))
+    else:
+        view.add_item(button(draft_id, "post"))
+    view.add_item(button(draft_id, "change"))
+    return view
 
 
 # -- presses on public posts ----------------------------------------------------------

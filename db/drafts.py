@@ -14,7 +14,7 @@ from typing import Any
 
 from db.database import Database, to_iso
 
-PERSONAL_TABLES = ("poll_drafts", "opportunity_drafts", "note_drafts")
+PERSONAL_TABLES = ("poll_drafts", "opportunity_drafts", "note_drafts", "form_drafts")
 DRAFT_LIFETIME = timedelta(days=1)
 KINDS = {"poll": "poll_drafts", "opportunity": "opportunity_drafts", "note": "note_drafts"}
 
@@ -72,6 +72,53 @@ async def latest_field(
     return stored or ""
 
 
+# -- forms with a bad field, kept for Fix it ------------------------------------------------
+
+FORM_LIFETIME = timedelta(minutes=15)
+
+
+async def keep_form(
+    db: Database,
+    form: str,
+    guild_id: int,
+    user_id: int,
+    context: dict[str, Any],
+    fields: dict[str, str],
+    now: datetime,
+) -> int:
+    """Keep what was typed in a form that was refused, for 15 minutes; older ones go here."""
+    await db.execute("DELETE FROM form_drafts WHERE created_at < ?", (to_iso(now - FORM_LIFETIME),))
+    return await db.execute(
+        "INSERT INTO form_drafts (guild_id, user_id, form, context, fields, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        (guild_id, user_id, form, json.dumps(context), json.dumps(fields), to_iso(now)),
+    )
+
+
+async def take_form(
+    db: Database, draft_id: int, user_id: int, now: datetime
+) -> tuple[str, dict[str, Any], dict[str, str]] | None:
+    """(form, context, fields) typed by this person within 15 minutes, removed; else None."""
+    async with db.transaction():
+        row = await db.fetchone(
+            "SELECT form, context, fields, created_at FROM form_drafts "
+            "WHERE id = ? AND user_id = ?",
+            (draft_id, user_id),
+        )
+        if row is None:
+            return None
+        await db.execute("DELETE FROM form_drafts WHERE id = ?", (draft_id,))
+    if row["created_at"] < to_iso(now - FORM_LIFETIME):
+        return None
+    return row["form"], json.loads(row["context"]), json.loads(row["fields"])
+
+
+async def sweep_forms(db: Database, now: datetime) -> int:
+    return await db.execute(
+        "DELETE FROM form_drafts WHERE created_at < ?", (to_iso(now - FORM_LIFETIME),)
+    )
+
+
 # -- personal data registry ----------------------------------------------------------------
 
 
@@ -92,3 +139,5 @@ async def erase_member(db: Database, guild_id: int, user_id: int, secret: bytes)
             await db.execute(
                 f"DELETE FROM {table} WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
             )
+        # a form filled in a DM belongs to no server (guild 0): it goes too
+        await db.execute("DELETE FROM form_drafts WHERE guild_id = 0 AND user_id = ?", (user_id,))

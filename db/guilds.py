@@ -80,3 +80,15 @@ async def erase_guild(db: Database, guild_id: int) -> dict[str, int]:
                 f'DELETE FROM "{table}" WHERE guild_id = ?', (guild_id,)
             )
     return erased
+
+
+async def first_checklist(db: Database, guild_id: int, now: datetime) -> bool:
+    """True once per server: the first time its set-up checklist is to be shown."""
+    async with db.transaction():
+        if await db.fetchval("SELECT 1 FROM setup_checklists WHERE guild_id = ?", (guild_id,)):
+            return False
+        await db.execute(
+            "INSERT INTO setup_checklists (guild_id, shown_at) VALUES (?, ?)",
+            (guild_id, now.isoformat()),
+        )
+        return True

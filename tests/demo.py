@@ -219,13 +219,15 @@ async def scene_setup(t: Transcript, world: World) -> None:
     )
     await t.slash(mod, "setup timezone", zone="Europe/London")
     await t.slash(mod, "setup show")
+    await t.slash(mod, "setup welcome")  # an introduction to pin, in #general
 
 
 async def scene_member_joins(t: Transcript, world: World) -> None:
     t.scene("Alice joins, on her own terms")
     alice = world.user("alice")
     await t.slash(alice, "help")
-    notice = await t.slash(alice, "join")
+    # no typing needed: the pinned introduction's button opens the notice privately
+    notice = await t.click(alice, world.channel("general").last, "Read about joining")
     welcome = await t.click(alice, notice, "I agree")
     await t.select(
         alice,

@@ -42,6 +42,23 @@ JOIN_FIRST = (
     "This is for members of Speak Back in this server. Taking part is always your "
     "choice. If you'd like to, use `/join` to read what joining means first."
 )
+SHOW_DETAILS = "Show details"
+HELD_BACK = (
+    "The details are held back because of the content note. "
+    "Press **Show details** to read them privately, only if and when you want to."
+)
+POST_IT = "Post it"
+CHANGE = "Change"
+READ_ABOUT_JOINING = "Read about joining"
+FIX_IT = "Fix it"
+FORM_KEPT = (
+    "Nothing was saved yet. Press **Fix it** to open the form again with everything "
+    "as you typed it (kept for 15 minutes), change that one thing, and send it."
+)
+FORM_GONE = (
+    "That form has gone: what was typed is kept for 15 minutes only. Nothing was saved. "
+    "Please open it again from where you started."
+)
 PRESS_AGAIN = "Thank you. Please press that button again to carry on."
 COOLDOWN = "That was quick! Please try again in {seconds} {unit}."
 

@@ -137,6 +137,13 @@ DETAILS_TIMEZONE = "Time zone (e.g. Europe/London)"
 DETAILS_QUIET = "Quiet hours (e.g. 22:00-08:00, or none)"
 DETAILS_REMINDERS = "Reminders before meetings (e.g. 24h,1h)"
 DETAILS_REMINDERS_PLACEHOLDER = "Leave empty to use each meeting's own; 'none' for no reminders"
+DETAILS_TIMEZONE_UNKNOWN = (
+    "**Time zone**: I don't know `{typed}`. A zone is written as a region and a city, "
+    "for example `Europe/London`, `Europe/Dublin` or `America/New_York`. "
+    "Or leave it empty to use the server's time."
+)
+DETAILS_QUIET_FIELD = "Quiet hours"
+DETAILS_REMINDERS_FIELD = "Reminders before meetings"
 DETAILS_SAVED = "Saved. Here's what you've told us now:"
 GROUP_SAVED = "Saved: {group}."
 GROUP_CLEARED = "Saved: no group. Nothing is recorded about this."

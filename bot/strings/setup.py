@@ -125,6 +125,33 @@ RESULTS_SPLIT_OPTION = "Add a breakdown by group (small groups are always hidden
 RETENTION_DESCRIPTION = "How long answers to closed items are kept"
 RETENTION_MONTHS_OPTION = "Months after an item closes before its answers are erased (1-120)"
 
+# -- getting in without typing (issue 29) ----------------------------------------------
+WELCOME_DESCRIPTION = "Post an introduction to pin, with a button to read about joining"
+WELCOME_CHANNEL_OPTION = "Where to post it (default: this channel)"
+WELCOME_TITLE = "Speak Back is here"
+WELCOME_BODY = (
+    "Speak Back helps this community shape services together: polls on what matters, "
+    "opportunities to take part (paid or not), and meetings.\n\n"
+    "Anyone can read the posts. To vote, say you're interested or get reminders, you "
+    "join first. Joining is always your choice, and so is every reply after it: saying "
+    "no, or nothing, costs nothing. You can step back or leave at any time, and leaving "
+    "erases what is held about you.\n\n"
+    "Press **Read about joining** to see, privately, what is stored, why, who sees it "
+    "and how to leave. Nobody else sees that you looked."
+)
+WELCOME_POSTED = (
+    "Posted in {channel}. Pin it (⋯ on the message, then **Pin Message**) so newcomers "
+    "find it. Its button keeps working, after restarts too."
+)
+CHECKLIST = (
+    "**Setting up Speak Back** (shown once, to the first moderator here):\n"
+    "1. `/setup roles organiser:` who posts polls, opportunities and meetings.\n"
+    "2. `/setup channel announcements:` where posts go (and `moderators:` for approvals).\n"
+    "3. `/setup timezone zone:` the time zone typed times are read in.\n"
+    "4. `/setup welcome` an introduction to pin, so people can join without typing.\n"
+    "5. `/setup show` to check what is set and what still needs attention."
+)
+
 # -- notice edits say what they change (issue 19) -----------------------------------
 NOTICE_KIND_LABEL = "What does this change?"
 NOTICE_KIND_PLACEHOLDER = (

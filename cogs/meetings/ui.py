@@ -535,6 +535,20 @@ class DraftButton(SafeButton, template=r"meetdraft:(?P<id>[0-9]+):(?P<action>pos
 
 
 class ChangeDraftModal(SafeModal, title=text.CHANGE_MODAL_TITLE):
+    form = "meeting:change"
+
+    def form_context(self) -> dict[str, Any]:
+        return {"draft_id": self.draft_id}
+
+    @classmethod
+    async def reopen(cls, interaction: discord.Interaction, context: dict[str, Any]) -> SafeModal:
+        _actor, settings = await require_organiser(interaction)
+        draft_id = int(context["draft_id"])
+        data = await flows.get_draft(
+            services_of(interaction), draft_id, settings.guild_id, interaction.user.id
+        )
+        return cls(draft_id, data)
+
     def __init__(self, draft_id: int, data: dict[str, Any]) -> None:
         super().__init__(timeout=3600)
         self.draft_id = draft_id

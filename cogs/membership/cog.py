@@ -18,7 +18,7 @@ from discord.ext import commands
 
 from bot.commands import me_group
 from bot.domain.notice_edits import NOTICE_CHANGED_JOB
-from bot.errors import present_with
+from bot.errors import JoinFirst, present_with
 from bot.guards import (
     NoticeNeeded,
     actor_guild_id,
@@ -27,6 +27,7 @@ from bot.guards import (
     still_in_server,
 )
 from bot.strings import membership as text
+from bot.ui import ReadAboutJoiningButton
 from cogs.membership import flows, ui
 from db.jobs import Job
 
@@ -206,4 +207,6 @@ async def present_notice_needed(interaction: discord.Interaction, error: BaseExc
 
 async def setup(bot: SpeakBack) -> None:
     present_with(NoticeNeeded, present_notice_needed)
+    present_with(JoinFirst, ui.join_first)
+    ReadAboutJoiningButton.show = ui.read_about_joining
     await bot.add_cog(MembershipCog(bot))

@@ -20,6 +20,7 @@ from bot.commitments import Commitment
 from bot.delivery import message_payload
 from bot.dm_checks import check_dms, check_words
 from bot.domain.consent import OPTIONAL_PURPOSES, default_notice
+from bot.domain.errors import Refusal
 from bot.domain.members import (
     GROUP_NOT_GIVEN,
     GROUPS,
@@ -39,16 +40,19 @@ from bot.domain.settings import GuildSettings, read_timezone
 from bot.domain.suppression import Shown, count_text
 from bot.domain.timefmt import discord_timestamp, plain_date
 from bot.domain.when import format_offsets, parse_offsets
+from bot.errors import reply_ephemeral
 from bot.guards import actor_guild_id, require_member
 from bot.strings import membership as text
 from bot.ui import (
     MAX_CUSTOM_ID,
     DynamicView,
+    ReadAboutJoiningButton,
     SafeButton,
     SafeItem,
     SafeModal,
     carry_on,
     embed,
+    in_field,
     on_own_message,
     pressed_button,
     shown,
@@ -257,6 +261,28 @@ async def show_notice(
         await interaction.response.edit_message(**{"content": note or None, **kwargs})
     else:
         await interaction.response.send_message(ephemeral=True, **kwargs)
+
+
+async def read_about_joining(interaction: discord.Interaction, origin: str | None) -> None:
+    """**Read about joining** (bot.ui): what /join shows, privately; after I agree,
+    what they had pressed (`origin`) carries on."""
+    guild_id = actor_guild_id(interaction)
+    joining = await flows.start_joining(services_of(interaction), guild_id, interaction.user.id)
+    if joining.status is not None:
+        await send_status(interaction, joining.status, text.ALREADY_MEMBER)
+        return
+    version = joining.settings.notice_version
+    carried = fitting(origin, version) if origin and not origin.startswith("member:") else None
+    await show_notice(interaction, joining.settings, outdated=joining.outdated, origin=carried)
+
+
+async def join_first(interaction: discord.Interaction, error: BaseException) -> None:
+    """A "join first" reply, with **Read about joining** (carrying what they pressed)."""
+    origin = pressed_button(interaction)
+    if origin is not None and origin.startswith("member:"):
+        origin = None
+    view = DynamicView().add_item(ReadAboutJoiningButton.fitting(origin))
+    await reply_ephemeral(interaction, str(error), view=view)
 
 
 def read_again_view(interaction: discord.Interaction) -> discord.ui.View | None:
@@ -725,6 +751,12 @@ class DetailsButton(SafeButton, template=r"member:details"):
 
 
 class DetailsModal(SafeModal, title=text.DETAILS_MODAL_TITLE):
+    form = "member:details"
+
+    @classmethod
+    async def reopen(cls, interaction: discord.Interaction, context: dict[str, Any]) -> SafeModal:
+        return cls(await require_member(interaction))
+
     def __init__(self, member: Member) -> None:
         super().__init__(timeout=3600)
         profile = member.profile
@@ -774,6 +806,12 @@ class DetailsModal(SafeModal, title=text.DETAILS_MODAL_TITLE):
         """What was typed, checked (a Refusal says what to fix)."""
         zone = self.timezone.value.strip()
         reminders = self.reminders.value.strip()
+        if zone:
+            try:
+                zone = read_timezone(zone).zone
+            except Refusal:
+                # A form has no list to pick from: say what would work instead.
+                raise Refusal(text.DETAILS_TIMEZONE_UNKNOWN.format(typed=shown(zone, 60))) from None
         return {
             "preferred_name": clean_optional_text(
                 self.name.value, what=text.WHAT_PREFERRED_NAME, limit=MAX_PREFERRED_NAME
@@ -781,9 +819,13 @@ class DetailsModal(SafeModal, title=text.DETAILS_MODAL_TITLE):
             "access_needs": clean_optional_text(
                 self.access.value, what=text.WHAT_ACCESS_NEEDS, limit=MAX_ACCESS_NEEDS
             ),
-            "timezone": read_timezone(zone).zone if zone else None,
-            "quiet_hours": parse_quiet_hours(self.quiet.value),
-            "reminder_offsets": tuple(parse_offsets(reminders)) if reminders else None,
+            "timezone": zone or None,
+            "quiet_hours": in_field(text.DETAILS_QUIET_FIELD, parse_quiet_hours, self.quiet.value),
+            "reminder_offsets": tuple(
+                in_field(text.DETAILS_REMINDERS_FIELD, parse_offsets, reminders)
+            )
+            if reminders
+            else None,
         }
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
@@ -1029,6 +1071,7 @@ DYNAMIC_ITEMS = (
     LeaveServerButton,
     ServerSelect,
     StayButton,
+    ReadAboutJoiningButton,
     ReadNoticeButton,
     AgreeInServerButton,
 )

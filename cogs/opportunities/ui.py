@@ -43,7 +43,7 @@ from bot.domain.timefmt import discord_timestamp, full_and_relative, plain_local
 from bot.guards import actor_guild_id, require_in_server, require_member, require_organiser
 from bot.networks import require_answerable_from
 from bot.strings import opportunities as text
-from bot.ui import DynamicView, SafeButton, SafeModal, embed, shown
+from bot.ui import DynamicView, ReadbackButton, SafeButton, SafeModal, embed, readback_view, shown
 from cogs.opportunities import flows
 from db import opportunities as repo
 
@@ -77,8 +77,11 @@ def details_lines(opp: Opportunity, confirmed: int) -> list[str]:
     """The opportunity in words; the content note comes first (rule 12)."""
     lines: list[str] = []
     if opp.content_note:
+        # The note once; the description waits behind Show details (rule 12).
         lines += [text.CONTENT_NOTE.format(note=shown(opp.content_note, MAX_SHORT_NOTE)), ""]
-    lines += [shown(opp.description, MAX_DESCRIPTION), ""]
+        lines += [strings.HELD_BACK, ""]
+    else:
+        lines += [shown(opp.description, MAX_DESCRIPTION), ""]
     lines.append(
         text.PAYMENT.format(payment=shown(opp.payment, MAX_SHORT_NOTE))
         if opp.payment
@@ -130,18 +133,62 @@ def opportunity_embed(opp: Opportunity, confirmed: int) -> discord.Embed:
     return result
 
 
-def answer_view(opp_id: int, guild_id: int | None = None) -> discord.ui.View:
+def answer_view(
+    opp_id: int, guild_id: int | None = None, *, details: bool = False
+) -> discord.ui.View:
     """The two equal buttons. In a DM they carry the member's server (`guild_id`),
-    so a network invitation is answered as a member of the server that sent it."""
+    so a network invitation is answered as a member of the server that sent it.
+    `details`: the post holds its description back behind **Show details**."""
     view = DynamicView()
     view.add_item(YesButton(opp_id, guild_id))
     view.add_item(NoButton(opp_id, guild_id=guild_id))
+    if details:
+        view.add_item(OppDetailsButton(opp_id, guild_id))
     return view
 
 
 def post_payload(opp: Opportunity, confirmed: int) -> Payload:
-    view = answer_view(opp.id) if opp.is_open else DynamicView()
+    has_note = bool(opp.content_note)
+    if opp.is_open:
+        view = answer_view(opp.id, details=has_note)
+    else:
+        view = DynamicView()
+        if has_note:
+            view.add_item(OppDetailsButton(opp.id))
     return message_payload(embeds=[opportunity_embed(opp, confirmed)], view=view)
+
+
+def opportunity_details_embed(opp: Opportunity) -> discord.Embed:
+    """What a content note holds back on the post and the DM, for the one person who asked."""
+    lines = [text.CONTENT_NOTE.format(note=shown(opp.content_note or "", MAX_SHORT_NOTE)), ""]
+    lines.append(shown(opp.description, MAX_DESCRIPTION))
+    return embed(cut(opp.title, 256), cut("\n".join(lines), 4096))
+
+
+class OppDetailsButton(SafeButton, template=r"opp:(?P<id>[0-9]+):details(?::(?P<guild>[0-9]+))?"):
+    """**Show details** on an opportunity with a content note: its description, privately.
+
+    In a DM it carries the member's server, like the answer buttons."""
+
+    def __init__(self, opp_id: int, guild_id: int | None = None) -> None:
+        self.opp_id = opp_id
+        self.guild_id = guild_id
+        tail = f":{guild_id}" if guild_id is not None else ""
+        super().__init__(f"opp:{opp_id}:details{tail}", label=strings.SHOW_DETAILS)
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match):  # type: ignore[override]
+        guild = match["guild"]
+        return cls(int(match["id"]), int(guild) if guild else None)
+
+    async def on_press(self, interaction: discord.Interaction) -> None:
+        services = services_of(interaction)
+        opp = await flows.get_opportunity(services, self.opp_id)
+        guild_id = self.guild_id or interaction.guild_id or opp.guild_id
+        opp = await flows.get_rostered_opportunity(services, self.opp_id, guild_id)
+        await interaction.response.send_message(
+            embed=opportunity_details_embed(opp), ephemeral=True
+        )
 
 
 def invitation_payload(
@@ -161,14 +208,13 @@ def invitation_payload(
         first = text.DM_INTRO_NETWORK.format(home=escaped(home), server=escaped(server))
     else:
         first = text.DM_INTRO.format(server=escaped(server))
-    intro = [first]
-    if opp.content_note:
-        intro.insert(0, text.CONTENT_NOTE.format(note=shown(opp.content_note, MAX_SHORT_NOTE)))
-    intro.append(text.DM_HOW_TO_STOP)
+    # The content note is in the embed, first, once; the description waits behind
+    # Show details (never the note twice, issue 29).
+    intro = [first, text.DM_HOW_TO_STOP]
     return message_payload(
         "\n".join(intro),
         embeds=[opportunity_embed(opp, confirmed)],
-        view=answer_view(opp.id, guild_id),
+        view=answer_view(opp.id, guild_id, details=bool(opp.content_note)),
     )
 
 
@@ -532,17 +578,12 @@ def readback_embed(found: flows.Readback, zone: str) -> discord.Embed:
 
 
 def draft_view(found: flows.Readback, zone: str) -> discord.ui.View:
-    """**Post it** / **Change**; while morning or evening is asked, those two instead of
-    **Post it** (nothing is posted until one is pressed)."""
-    view = DynamicView()
+    """The read-back's buttons (the one read-back view, bot.ui)."""
     asked = found.understood.asked
+    labels = None
     if asked is not None:
-        view.add_item(OppDraftButton(found.id, "am", clock_words(asked.morning, zone)))
-        view.add_item(OppDraftButton(found.id, "pm", clock_words(asked.evening, zone)))
-    else:
-        view.add_item(OppDraftButton(found.id, "post"))
-    view.add_item(OppDraftButton(found.id, "change"))
-    return view
+        labels = (clock_words(asked.morning, zone), clock_words(asked.evening, zone))
+    return readback_view(OppDraftButton, found.id, labels)
 
 
 async def show_readback(
@@ -558,27 +599,12 @@ async def show_readback(
         )
 
 
-class OppDraftButton(SafeButton, template=r"oppdraft:(?P<id>[0-9]+):(?P<action>post|change|am|pm)"):
+class OppDraftButton(
+    ReadbackButton, template=r"oppdraft:(?P<id>[0-9]+):(?P<action>post|change|am|pm)"
+):
     """The read-back's buttons: **Post it**, **Change**, and morning or evening."""
 
-    LABELS = {"post": text.POST_IT, "change": text.CHANGE}
-
-    def __init__(self, draft_id: int, action: str, label: str = "") -> None:
-        self.draft_id = draft_id
-        self.action = action
-        super().__init__(
-            f"oppdraft:{draft_id}:{action}",
-            label=label or self.LABELS.get(action, action),
-            style=discord.ButtonStyle.success
-            if action == "post"
-            else discord.ButtonStyle.primary
-            if action in ("am", "pm")
-            else discord.ButtonStyle.secondary,
-        )
-
-    @classmethod
-    async def from_custom_id(cls, interaction, item, match):  # type: ignore[override]
-        return cls(int(match["id"]), match["action"])
+    prefix = "oppdraft"
 
     async def on_press(self, interaction: discord.Interaction) -> None:
         actor, settings = await require_organiser(interaction)
@@ -625,6 +651,16 @@ def _input(
 class DescriptionModal(SafeModal, title=text.DESCRIPTION_MODAL_TITLE):
     """`/opportunity post` without `description:`: a form for it, line breaks kept."""
 
+    form = "opp:description"
+
+    def form_context(self) -> dict[str, Any]:
+        return {"draft": self.draft.to_data()}
+
+    @classmethod
+    async def reopen(cls, interaction: discord.Interaction, context: dict[str, Any]) -> SafeModal:
+        await require_organiser(interaction)
+        return cls(flows.Draft.from_data(context["draft"]), "")
+
     def __init__(self, draft: flows.Draft, kept: str) -> None:
         super().__init__(timeout=3600)
         self.draft = draft
@@ -650,6 +686,19 @@ class DescriptionModal(SafeModal, title=text.DESCRIPTION_MODAL_TITLE):
 
 class ChangeOpportunityModal(SafeModal, title=text.CHANGE_MODAL_TITLE):
     """**Change**: title, description, when, closes and content note (a form holds 5)."""
+
+    form = "opp:change"
+
+    def form_context(self) -> dict[str, Any]:
+        return {"draft_id": self.draft_id}
+
+    @classmethod
+    async def reopen(cls, interaction: discord.Interaction, context: dict[str, Any]) -> SafeModal:
+        actor, settings = await require_organiser(interaction)
+        services = services_of(interaction)
+        return cls(
+            await flows.get_draft(services, int(context["draft_id"]), settings, actor.user_id)
+        )
 
     def __init__(self, found: flows.Readback) -> None:
         super().__init__(timeout=3600)
@@ -686,7 +735,14 @@ class ChangeOpportunityModal(SafeModal, title=text.CHANGE_MODAL_TITLE):
         await show_readback(interaction, found, settings.timezone, edit=True)
 
 
-DYNAMIC_ITEMS = (YesButton, NoButton, NameButton, RosterButton, OppDraftButton)
+DYNAMIC_ITEMS = (
+    YesButton,
+    NoButton,
+    NameButton,
+    RosterButton,
+    OppDraftButton,
+    OppDetailsButton,
+)
 
 
 # -- the roster -------------------------------------------------------------------------

@@ -17,7 +17,7 @@ What a vote does is in `cogs.polls.flows`.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 
@@ -43,7 +43,7 @@ from bot.domain.polls import (
     encode_ranking,
     give_points,
 )
-from bot.errors import NotAllowed
+from bot.errors import JoinFirst
 from bot.guards import actor_guild_id, require_member
 from bot.strings import polls as text
 from bot.ui import DynamicView, SafeButton, SafeItem, SafeModal, embed
@@ -216,7 +216,7 @@ async def save_vote(interaction: discord.Interaction, poll_id: int, ballot: Ball
             secret=bot.config.secret,
         )
     except flows.NotAMember:
-        raise NotAllowed(strings.JOIN_FIRST) from None
+        raise JoinFirst() from None
     poll = vote.poll
     saved = text.SAVED_CHANGED if vote.changed else text.SAVED
     lines = [
@@ -516,6 +516,15 @@ class PointsResetButton(SafeButton, template=r"poll:(?P<id>[0-9]+):p0"):
 
 
 class ReasonModal(SafeModal, title=text.REASON_MODAL_TITLE):
+    form = "poll:reason"
+
+    def form_context(self) -> dict[str, Any]:
+        return {"poll_id": self.poll_id}
+
+    @classmethod
+    async def reopen(cls, interaction: discord.Interaction, context: dict[str, Any]) -> SafeModal:
+        return cls(await open_poll_for(interaction, int(context["poll_id"])), None)
+
     def __init__(self, poll: Poll, current: str | None) -> None:
         super().__init__()
         self.poll_id = poll.id

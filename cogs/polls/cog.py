@@ -185,10 +185,10 @@ class PollsCog(commands.Cog):
             bot.retention.add_sweeper(repo.sweep)
 
     async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(*BALLOT_ITEMS, ui.PollDraftButton)
+        self.bot.add_dynamic_items(*BALLOT_ITEMS, ui.PollDraftButton, ui.PollDetailsButton)
 
     async def cog_unload(self) -> None:
-        self.bot.remove_dynamic_items(*BALLOT_ITEMS, ui.PollDraftButton)
+        self.bot.remove_dynamic_items(*BALLOT_ITEMS, ui.PollDraftButton, ui.PollDetailsButton)
         self.bot.tree.remove_command("poll")
 
     @commands.Cog.listener()

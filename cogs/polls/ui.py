@@ -23,7 +23,7 @@ from bot.domain.tally import TallyResult
 from bot.domain.timefmt import as_zone, discord_timestamp, full_and_relative, plain_local
 from bot.guards import actor_guild_id, require_organiser
 from bot.strings import polls as text
-from bot.ui import DynamicView, SafeButton, SafeModal, embed
+from bot.ui import DynamicView, ReadbackButton, SafeButton, SafeModal, embed, readback_view
 from cogs.polls import flows
 from cogs.polls.ballot import VoteButton, bot_of, server_name
 from cogs.polls.flows import Chart, amount, cut, kind_line, title_of, too_few_words
@@ -50,9 +50,10 @@ def poll_embed(poll: Poll, turnout: int, live: TallyResult | None) -> discord.Em
     if poll.reasons:
         lines.append(text.REASONS_LINE)
     lines.append("")
-    for n, option in enumerate(poll.options, start=1):
-        count = f" - {amount(live.totals[n - 1], live.value_label)}" if live else ""
-        lines.append(f"{n}. {option}{count}")
+    if poll.content_note:
+        lines.append(strings.HELD_BACK)  # the options, behind Show details (rule 12)
+    else:
+        lines += option_lines(poll, live)
     lines.append("")
     if poll.is_open:
         if poll.closes_at is not None:
@@ -81,11 +82,46 @@ def poll_embed(poll: Poll, turnout: int, live: TallyResult | None) -> discord.Em
     return result
 
 
+def option_lines(poll: Poll, live: TallyResult | None) -> list[str]:
+    lines = []
+    for n, option in enumerate(poll.options, start=1):
+        count = f" - {amount(live.totals[n - 1], live.value_label)}" if live else ""
+        lines.append(f"{n}. {option}{count}")
+    return lines
+
+
 def poll_payload(poll: Poll, turnout: int, live: TallyResult | None) -> Payload:
     view = DynamicView()
     if poll.is_open:
         view.add_item(VoteButton(poll.id))
+    if poll.content_note:
+        view.add_item(PollDetailsButton(poll.id))
     return message_payload(embeds=[poll_embed(poll, turnout, live)], view=view)
+
+
+def details_embed(poll: Poll, live: TallyResult | None) -> discord.Embed:
+    """What a content note holds back on the post, for the one person who asked."""
+    lines = [text.CONTENT_NOTE.format(note=poll.content_note), ""] if poll.content_note else []
+    lines += option_lines(poll, live)
+    return embed(title_of(poll.question), cut("\n".join(lines), EMBED_DESCRIPTION))
+
+
+class PollDetailsButton(SafeButton, template=r"poll:(?P<id>[0-9]+):details"):
+    """**Show details** on a poll with a content note: the options, privately."""
+
+    def __init__(self, poll_id: int) -> None:
+        self.poll_id = poll_id
+        super().__init__(f"poll:{poll_id}:details", label=strings.SHOW_DETAILS)
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match):  # type: ignore[override]
+        return cls(int(match["id"]))
+
+    async def on_press(self, interaction: discord.Interaction) -> None:
+        services = bot_of(interaction).services
+        poll = await flows.get_shared_poll(services, self.poll_id, actor_guild_id(interaction))
+        live = await flows.live_tally(services.db, poll)
+        await interaction.response.send_message(embed=details_embed(poll, live), ephemeral=True)
 
 
 # -- the results ----------------------------------------------------------------------
@@ -342,6 +378,22 @@ def open_polls_embed(bot: SpeakBack, found: flows.OpenPolls, guild_id: int) -> d
 
 
 class CreatePollModal(SafeModal, title=text.MODAL_TITLE):
+    form = "poll:create"
+
+    def form_context(self) -> dict[str, Any]:
+        return {
+            "settings": flows.settings_to_data(self.settings),
+            "ping": self.ping,
+            "network": self.network,
+            "closes": self.closes,
+        }
+
+    @classmethod
+    async def reopen(cls, interaction: discord.Interaction, context: dict[str, Any]) -> SafeModal:
+        await require_organiser(interaction)
+        settings = flows.draft_settings(context["settings"])
+        return cls(settings, bool(context["ping"]), bool(context["network"]), context["closes"])
+
     def __init__(
         self, settings: PollSettings, ping: bool, network: bool, closes: dict[str, Any]
     ) -> None:
@@ -446,43 +498,21 @@ def readback_embed(draft: flows.PollDraft, zone: str) -> discord.Embed:
 
 
 def draft_view(draft: flows.PollDraft, zone: str) -> discord.ui.View:
-    """**Post it** / **Change**; while morning or evening is asked, those two instead of
-    **Post it** (nothing is posted until one is pressed)."""
-    view = DynamicView()
+    """The read-back's buttons (the one read-back view, bot.ui)."""
     asked = draft.data.get("ask_am_pm")
+    labels = None
     if asked:
-        for choice, when in zip(("am", "pm"), asked, strict=True):
-            label = clock_words(datetime.fromisoformat(when), zone)
-            view.add_item(PollDraftButton(draft.id, choice, label))
-    else:
-        view.add_item(PollDraftButton(draft.id, "post"))
-    view.add_item(PollDraftButton(draft.id, "change"))
-    return view
+        am, pm = (clock_words(datetime.fromisoformat(when), zone) for when in asked)
+        labels = (am, pm)
+    return readback_view(PollDraftButton, draft.id, labels)
 
 
 class PollDraftButton(
-    SafeButton, template=r"polldraft:(?P<id>[0-9]+):(?P<action>post|change|am|pm)"
+    ReadbackButton, template=r"polldraft:(?P<id>[0-9]+):(?P<action>post|change|am|pm)"
 ):
     """The read-back's buttons: **Post it**, **Change**, and morning or evening."""
 
-    LABELS = {"post": text.POST_IT, "change": text.CHANGE}
-
-    def __init__(self, draft_id: int, action: str, label: str = "") -> None:
-        self.draft_id = draft_id
-        self.action = action
-        super().__init__(
-            f"polldraft:{draft_id}:{action}",
-            label=label or self.LABELS.get(action, action),
-            style=discord.ButtonStyle.success
-            if action == "post"
-            else discord.ButtonStyle.primary
-            if action in ("am", "pm")
-            else discord.ButtonStyle.secondary,
-        )
-
-    @classmethod
-    async def from_custom_id(cls, interaction, item, match):  # type: ignore[override]
-        return cls(int(match["id"]), match["action"])
+    prefix = "polldraft"
 
     async def on_press(self, interaction: discord.Interaction) -> None:
         _actor, guild = await require_organiser(interaction)
@@ -507,6 +537,20 @@ class PollDraftButton(
 
 class ChangePollModal(SafeModal, title=text.CHANGE_MODAL_TITLE):
     """**Change**: the question, the options, the closing time and the content note."""
+
+    form = "poll:change"
+
+    def form_context(self) -> dict[str, Any]:
+        return {"draft_id": self.draft_id}
+
+    @classmethod
+    async def reopen(cls, interaction: discord.Interaction, context: dict[str, Any]) -> SafeModal:
+        _actor, guild = await require_organiser(interaction)
+        services = bot_of(interaction).services
+        found = await flows.get_draft(
+            services, int(context["draft_id"]), guild.guild_id, interaction.user.id
+        )
+        return cls(found, guild.timezone)
 
     def __init__(self, draft: flows.PollDraft, zone: str) -> None:
         super().__init__(timeout=3600)
@@ -571,6 +615,18 @@ def edited_words(poll: Poll) -> str:
 
 
 class OutcomeModal(SafeModal, title=text.OUTCOME_MODAL_TITLE):
+    form = "poll:outcome"
+
+    def form_context(self) -> dict[str, Any]:
+        return {"poll_id": self.poll_id}
+
+    @classmethod
+    async def reopen(cls, interaction: discord.Interaction, context: dict[str, Any]) -> SafeModal:
+        await require_organiser(interaction)
+        poll = await own_poll(interaction, int(context["poll_id"]))
+        flows.check_outcome_allowed(poll)
+        return cls(poll.id)
+
     def __init__(self, poll_id: int) -> None:
         super().__init__()
         self.poll_id = poll_id

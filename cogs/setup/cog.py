@@ -194,6 +194,22 @@ class SetupGroup(app_commands.Group, name="setup", description=text.GROUP_DESCRI
         message = text.RESULTS_SAVED_ON if split_by_group else text.RESULTS_SAVED_OFF
         await interaction.response.send_message(message, ephemeral=True)
 
+    @app_commands.command(name="welcome", description=text.WELCOME_DESCRIPTION)
+    @app_commands.describe(channel=text.WELCOME_CHANNEL_OPTION)
+    async def welcome(
+        self,
+        interaction: discord.Interaction[SpeakBack],
+        channel: discord.TextChannel | None = None,
+    ) -> None:
+        require_moderator(interaction)
+        target = channel or interaction.channel
+        ui.check_can_post(interaction, target)  # type: ignore[arg-type]
+        assert isinstance(target, discord.TextChannel)
+        await ui.post_welcome(interaction, target)
+        await interaction.response.send_message(
+            text.WELCOME_POSTED.format(channel=target.mention), ephemeral=True
+        )
+
     @app_commands.command(name="retention", description=text.RETENTION_DESCRIPTION)
     @app_commands.describe(months=text.RETENTION_MONTHS_OPTION)
     async def retention(self, interaction: discord.Interaction[SpeakBack], months: int) -> None:
@@ -213,6 +229,13 @@ class SetupCog(commands.Cog):
     def __init__(self, bot: SpeakBack) -> None:
         self.bot = bot
         bot.tree.add_command(SetupGroup())
+
+    @commands.Cog.listener()
+    async def on_app_command_completion(
+        self, interaction: discord.Interaction[SpeakBack], command: object
+    ) -> None:
+        """The first reply to a moderator in a new server carries the set-up checklist."""
+        await ui.maybe_checklist(interaction)
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(*ui.DYNAMIC_ITEMS)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 
 from bot import strings
+from bot.delivery import message_payload
 from bot.domain.errors import Refusal
 from bot.domain.notice_edits import EDIT_CHANGE, EDIT_WORDING
 from bot.domain.settings import (
@@ -18,8 +19,9 @@ from bot.domain.settings import (
 from bot.domain.suppression import count_text
 from bot.guards import require_moderator
 from bot.strings import setup as text
-from bot.ui import DynamicView, SafeButton, SafeModal, embed, shown
+from bot.ui import DynamicView, ReadAboutJoiningButton, SafeButton, SafeModal, embed, shown
 from cogs.setup import flows
+from db import guilds
 from db.settings import update_settings
 
 if TYPE_CHECKING:
@@ -126,9 +128,17 @@ def check_can_post(interaction: discord.Interaction, channel: discord.abc.GuildC
 
 
 class SupportModal(SafeModal, title=text.SUPPORT_MODAL_TITLE):
+    form = "setup:support"
+
+    @classmethod
+    async def reopen(cls, interaction: discord.Interaction, context: dict[str, Any]) -> SafeModal:
+        require_moderator(interaction)
+        return cls("")
+
     def __init__(self, current: str) -> None:
         super().__init__()
         self.body = discord.ui.TextInput(
+            custom_id="body",
             label=text.SUPPORT_FIELD_LABEL,
             style=discord.TextStyle.paragraph,
             default=current[:MAX_SUPPORT_LENGTH],
@@ -150,9 +160,17 @@ class SupportModal(SafeModal, title=text.SUPPORT_MODAL_TITLE):
 class NoticeModal(SafeModal, title=text.NOTICE_MODAL_TITLE):
     """The notice, and what the edit changes: a wording fix or a real change."""
 
+    form = "setup:notice"
+
+    @classmethod
+    async def reopen(cls, interaction: discord.Interaction, context: dict[str, Any]) -> SafeModal:
+        require_moderator(interaction)
+        return cls("")
+
     def __init__(self, current: str) -> None:
         super().__init__()
         self.body = discord.ui.TextInput(
+            custom_id="body",
             label=text.NOTICE_FIELD_LABEL,
             style=discord.TextStyle.paragraph,
             default=current[:MAX_NOTICE_LENGTH],
@@ -195,6 +213,45 @@ class NoticeModal(SafeModal, title=text.NOTICE_MODAL_TITLE):
         await interaction.response.send_message(
             embed=change_embed(result), view=confirm_view(result.revision), ephemeral=True
         )
+
+
+# -- getting in without typing (issue 29) ----------------------------------------------
+
+
+def welcome_payload() -> dict[str, Any]:
+    """The introduction to pin: what Speak Back is for, and **Read about joining**."""
+    view = DynamicView().add_item(ReadAboutJoiningButton())
+    return message_payload(embeds=[embed(text.WELCOME_TITLE, text.WELCOME_BODY)], view=view)
+
+
+async def post_welcome(
+    interaction: discord.Interaction[SpeakBack], channel: discord.TextChannel
+) -> None:
+    """Through the outbox, like every post (rule 10); each /setup welcome posts once."""
+    bot = interaction.client
+    await bot.delivery.post(
+        guild_id=interaction.guild_id,
+        channel_id=channel.id,
+        payload=welcome_payload(),
+        dedupe_key=f"welcome:{interaction.guild_id}:{interaction.id}",
+    )
+
+
+async def maybe_checklist(interaction: discord.Interaction[SpeakBack]) -> None:
+    """After the first command a person with Manage Server runs in a server: the set-up
+    checklist, once per server, as a private followup to that reply."""
+    if interaction.guild_id is None or not interaction.permissions.manage_guild:
+        return
+    response = interaction.response
+    if not response.is_done() or response.type is discord.InteractionResponseType.modal:
+        return  # a form's reply comes later; the checklist waits for a command that replies
+    bot = interaction.client
+    if not await guilds.first_checklist(bot.db, interaction.guild_id, bot.clock.now()):
+        return
+    try:
+        await interaction.followup.send(text.CHECKLIST, ephemeral=True)
+    except discord.HTTPException:
+        return
 
 
 def services_of(bot: SpeakBack) -> Services:

@@ -168,7 +168,7 @@ async def test_only_members_who_chose_reminders_and_are_not_stepping_back_get_th
     declined = await dave.click(post, strings.CANT_MAKE_IT)
     assert text.SHOW_MY_NAME not in declined.buttons  # names show only among going or maybe
     not_member = await erin.click(post, strings.GOING)
-    assert not_member.text == strings.JOIN_FIRST
+    assert not_member.content == strings.JOIN_FIRST
     await carol.slash("me pause")
     # Frank's quiet hours cover the 1 h reminder (17:00): it goes before they begin.
     form = await frank.click(await frank.slash("me settings"), member_text.EDIT_DETAILS)

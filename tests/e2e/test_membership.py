@@ -107,7 +107,7 @@ async def test_messages_are_off_unless_chosen(world):
 async def test_non_members_get_the_join_hint_from_commands_and_buttons(world):
     carol = world.user("carol")
     reply = await carol.slash("me settings")
-    assert reply.text == strings.JOIN_FIRST and reply.ephemeral
+    assert reply.content == strings.JOIN_FIRST and reply.ephemeral
 
     # A member's own settings message outlives their membership: pressing it now
     # is a non-member pressing a member-only button, and is re-checked.
@@ -116,7 +116,7 @@ async def test_non_members_get_the_join_hint_from_commands_and_buttons(world):
     leave = await carol.slash("leave")
     await carol.click(leave, strings.LEAVE_AND_ERASE)
     pressed = await carol.click(settings_message, text.EDIT_DETAILS)
-    assert pressed.text == strings.JOIN_FIRST
+    assert pressed.content == strings.JOIN_FIRST
     chose = await carol.select(welcome, "member:prefs", ["dm_outcomes"])
     assert strings.JOIN_FIRST in chose.text
     assert where_id_appears(world, carol.id) == []

@@ -180,7 +180,7 @@ async def test_another_servers_organiser_cannot_change_it_and_non_members_cannot
     refused = await bea.slash("meeting edit", in_guild=bradford, meeting=meeting_id, title="Mine")
     assert refused.text == text.MEETING_GONE
     not_member = await eve.click(copy_in(world, BRADFORD, meeting_id), strings.GOING)
-    assert not_member.text == strings.JOIN_FIRST
+    assert not_member.content == strings.JOIN_FIRST
     assert rows(world, "SELECT count(*) FROM meeting_rsvps") == [(0,)]
     assert rows(world, "SELECT title, state FROM meetings") == [("Planning day", "scheduled")]
 

@@ -104,16 +104,23 @@ async def test_a_full_round_shows_the_organiser_only_who_said_yes(world):
     )
     # Two equal buttons: same grey style, words as labels (rules 2 and 13).
     buttons = [c for row in message.components for c in row["components"]]
-    assert [b["label"] for b in buttons] == [strings.INTERESTED, strings.NOT_THIS_TIME]
+    # The content note holds the description back behind a third, equal button.
+    assert [b["label"] for b in buttons] == [
+        strings.INTERESTED,
+        strings.NOT_THIS_TIME,
+        strings.SHOW_DETAILS,
+    ]
     assert {b["style"] for b in buttons} == {2}
     description = message.embeds[0]["description"]
     assert description.startswith("**Content note:** mentions restraint")
     assert "£25 an hour plus travel" in description
+    assert DESCRIPTION not in description
 
-    # Everyone who chose opportunity messages was invited; the DM starts with the note.
+    # Everyone who chose opportunity messages was invited; the note is shown once.
     for person in (alice, bob, carol):
         assert len(dms(person)) == 1
-        assert dms(person)[0].content.startswith("**Content note:** mentions restraint")
+        assert dms(person)[0].embeds[0]["description"].startswith("**Content note:**")
+        assert dms(person)[0].text.count("mentions restraint") == 1
     await eventually(world, lambda: done.followups)
     assert done.followups[-1].text.startswith("Invitations for **Co-deliver staff training**")
     # Delivery counts about people are never exact under 5 (rule 9).
@@ -150,7 +157,8 @@ async def test_a_full_round_shows_the_organiser_only_who_said_yes(world):
     # Nothing is sent after a decline or a non-reply (rule 2).
     assert len(dms(bob)) == 1 and len(dms(carol)) == 1
     assert "Replies have closed" in post_message(world, opp_id).text
-    assert post_message(world, opp_id).components == []
+    # no answer buttons once closed; the held-back details can still be read
+    assert post_message(world, opp_id).buttons == [strings.SHOW_DETAILS]
 
 
 async def test_answers_are_idempotent_and_a_withdrawal_promotes_the_waitlist(world):
@@ -251,7 +259,7 @@ async def test_only_organisers_post_and_see_the_roster_and_only_members_answer(w
 
     stranger = world.user("sam")
     answer = await stranger.click(message, strings.INTERESTED)
-    assert answer.text == strings.JOIN_FIRST
+    assert answer.content == strings.JOIN_FIRST
     assert rows(world, "SELECT count(*) FROM opportunity_replies") == [(0,)]
 
 

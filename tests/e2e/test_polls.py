@@ -358,7 +358,7 @@ async def test_non_members_and_non_organisers_are_refused_on_every_path(world):
 
     # Someone who is not a member: the Vote button and a ballot screen say "join first".
     pressed = await dan.click(poll, strings.VOTE)
-    assert pressed.text == strings.JOIN_FIRST and pressed.ephemeral
+    assert pressed.content == strings.JOIN_FIRST and pressed.ephemeral
     for command, extra in (
         ("poll create", {"kind": "single"}),
         ("poll close", {"poll": poll_id}),

@@ -59,6 +59,8 @@ ROUTES: list[tuple[str, str, dict[str, Any]]] = [
     ("member:dm:show", "ServerSelect", {"action": "show", "until": None}),
     ("member:dm:pause:1 March", "ServerSelect", {"action": "pause", "until": "1 March"}),
     ("member:stay", "StayButton", {}),
+    ("member:read", "ReadAboutJoiningButton", {"origin": None}),
+    ("member:read:poll:42:vote", "ReadAboutJoiningButton", {"origin": "poll:42:vote"}),
     ("member:read-notice:123", "ReadNoticeButton", {"guild_id": 123}),
     ("member:agree-in:123:3", "AgreeInServerButton", {"guild_id": 123, "version": 3}),
     ("setup:notice:save:9", "SaveNoticeButton", {"revision": 9}),
@@ -75,6 +77,8 @@ ROUTES: list[tuple[str, str, dict[str, Any]]] = [
     ("opp:7:name:share", "NameButton", {"opp_id": 7, "choice": "share", "guild_id": None}),
     ("opp:7:name:keep:99", "NameButton", {"opp_id": 7, "choice": "keep", "guild_id": 99}),
     ("opp:7:roster", "RosterButton", {"opp_id": 7}),
+    ("opp:7:details", "OppDetailsButton", {"opp_id": 7, "guild_id": None}),
+    ("opp:7:details:99", "OppDetailsButton", {"opp_id": 7, "guild_id": 99}),
     ("oppdraft:5:post", "OppDraftButton", {"draft_id": 5, "action": "post"}),
     ("oppdraft:5:am", "OppDraftButton", {"draft_id": 5, "action": "am"}),
     ("poll:42:vote", "VoteButton", {"poll_id": 42}),
@@ -90,6 +94,8 @@ ROUTES: list[tuple[str, str, dict[str, Any]]] = [
     ("poll:42:ps:0.5-2.0", "PointsSaveButton", {"poll_id": 42, "state": "0.5-2.0"}),
     ("poll:42:p0", "PointsResetButton", {"poll_id": 42}),
     ("poll:42:why", "ReasonButton", {"poll_id": 42}),
+    ("poll:42:details", "PollDetailsButton", {"poll_id": 42}),
+    ("form:8:fix", "FixItButton", {"draft_id": 8}),
 ]
 
 

@@ -38,7 +38,15 @@ DEFAULT_NOTICE = (
 # the wave of changes they describe has landed. The last change of the wave adds them
 # to DEFAULT_NOTICE and raises DEFAULT_NOTICE_EDITION once, so members are asked to
 # agree again once, not once per change. Keyed by topic; nobody is shown these yet.
-NEXT_EDITION_PARAGRAPHS: dict[str, str] = {}
+NEXT_EDITION_PARAGRAPHS: dict[str, str] = {
+    "ideas": (
+        "**Ideas:** if you raise an idea, we keep what you wrote and that it was you, so "
+        "you can see, change or withdraw it; moderators can see who raised it, for "
+        'safety, and posts say "a member" unless you choose to show your name. If you '
+        "support an idea, only the count is shown: nobody else sees that it was you. "
+        "Leaving erases your supports and your link to your ideas."
+    ),
+}
 
 
 def default_notice() -> str:

@@ -29,7 +29,7 @@ def describe_settings(settings: GuildSettings) -> str:
             return text.NOT_SET
         return f"<@&{value}>" if kind == "role" else f"<#{value}>"
 
-    return text.SHOW_LINES.format(
+    lines = text.SHOW_LINES.format(
         organiser=mention("role", settings.organiser_role_id)
         if settings.organiser_role_id
         else text.ORGANISER_FALLBACK,
@@ -44,6 +44,17 @@ def describe_settings(settings: GuildSettings) -> str:
         notice_kind=text.CUSTOM if settings.notice_text else text.DEFAULT,
         support_kind=text.CUSTOM if settings.support_text else text.DEFAULT,
     )
+    lines += text.SHOW_IDEAS.format(
+        organisers=mention("channel", settings.organisers_channel_id)
+        if settings.organisers_channel_id
+        else text.ORGANISERS_FALLBACK,
+        review=text.YES if settings.ideas_review else text.NO,
+        threshold=settings.ideas_threshold,
+        days=settings.ideas_answer_days,
+    )
+    if settings.ideas_review and settings.moderators_channel_id is None:
+        lines += text.NEEDS_ATTENTION.format(items=text.IDEAS_NEED_MODERATORS)
+    return lines
 
 
 def settings_embed(settings: GuildSettings) -> discord.Embed:

@@ -239,6 +239,7 @@ async def scene_member_joins(t: Transcript, world: World) -> None:
     await t.dm_bot(alice, "hello, is anyone there?")
 
 
+from tests.demo_ideas import scene_idea  # noqa: E402
 from tests.demo_meetings import scene_meeting  # noqa: E402
 from tests.demo_network import scene_network_poll  # noqa: E402
 from tests.demo_opportunities import scene_opportunity  # noqa: E402
@@ -250,6 +251,7 @@ SCENES: list[Scene] = [
     scene_poll,
     scene_meeting,
     scene_opportunity,
+    scene_idea,
     scene_network_poll,
 ]
 

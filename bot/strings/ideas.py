@@ -115,6 +115,10 @@ WHO_WROTE_GONE = "The person who raised this has left; nothing about them is kep
 WITHDRAWN = "Your idea **{title}** is withdrawn. Thank you for raising it."
 EDITED = "Your idea **{title}** is changed."
 ANSWERED_REPLY = "Thank you. Your answer is on the idea, and {told}."
+NEXT_STEP_POLL = (
+    "To ask members how to take it forward, use `/poll create kind:single` and ask, "
+    'for example: How should we take forward "{title}"?'
+)
 ANSWERED_TOLD = "the person who raised it and supporters who asked for outcome news are being told"
 SETUP_SAVED = (
     "Ideas: review first **{review}**, answer needed at **{threshold}** supporters, "
@@ -164,6 +168,10 @@ TOLD_REFUSED = (
     "Thank you for raising **{title}**. The moderators did not publish it, and said:\n"
     "> {reason}\n\nIf this is about your own care or a complaint, `/support` shows where "
     "to get help. You are welcome to raise another idea."
+)
+TOLD_PUBLISHED = (
+    "Thank you for raising **{title}**. The moderators have posted it, so members can "
+    "support it now. `/ideas` shows how it is going."
 )
 TOLD_ANSWER_TITLE = "An answer to the idea: {title}"
 TOLD_ANSWER_AUTHOR = (

@@ -52,6 +52,8 @@ class Render(Protocol):
 
     def reminder(self, idea: Idea, days: int, link: str) -> Payload: ...
 
+    def published(self, idea: Idea) -> Payload: ...
+
     def refused(self, idea: Idea) -> Payload: ...
 
     def answered(self, idea: Idea, *, author: bool) -> Payload: ...
@@ -180,6 +182,7 @@ async def publish_reviewed(
             raise Refusal(text.NOT_IN_REVIEW)
         idea = await _publish(services, render, settings, idea)
         await refresh_review(services, render, idea)
+        await tell_author(services, idea, render.published(idea), "published")
     return idea
 
 

@@ -15,6 +15,7 @@ from discord import app_commands
 from bot.delivery import message_payload
 from bot.domain.ideas import (
     ANSWERED,
+    FORWARD,
     MAX_AFFECTS,
     MAX_BODY,
     MAX_NOTE,
@@ -163,6 +164,12 @@ class Messages:
         body = text.REMINDER.format(title=shown(idea.title, MAX_TITLE), days=days, link=link)
         return message_payload(
             embeds=[embed(cut(text.REMINDER_TITLE.format(title=idea.title), 256), body)]
+        )
+
+    def published(self, idea: Idea) -> Payload:
+        body = text.TOLD_PUBLISHED.format(title=shown(idea.title, MAX_TITLE))
+        return message_payload(
+            embeds=[embed(cut(text.TOLD_REFUSED_TITLE.format(title=idea.title), 256), body)]
         )
 
     def refused(self, idea: Idea) -> Payload:
@@ -317,7 +324,7 @@ class RespondModal(SafeModal, title=text.RESPOND_MODAL_TITLE):
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         await require_organiser(interaction)
-        await flows.respond(
+        answered = await flows.respond(
             services_of(interaction),
             RENDER,
             actor_guild_id(interaction),
@@ -326,9 +333,10 @@ class RespondModal(SafeModal, title=text.RESPOND_MODAL_TITLE):
             self.reason.value,
             self.summary.value,
         )
-        await interaction.response.send_message(
-            text.ANSWERED_REPLY.format(told=text.ANSWERED_TOLD), ephemeral=True
-        )
+        words = text.ANSWERED_REPLY.format(told=text.ANSWERED_TOLD)
+        if answered.idea.answer == FORWARD:
+            words += "\n" + text.NEXT_STEP_POLL.format(title=cut(answered.idea.title, 90))
+        await interaction.response.send_message(words, ephemeral=True)
 
 
 # -- buttons -----------------------------------------------------------------------------------

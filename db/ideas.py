@@ -55,6 +55,7 @@ def _idea(row: Any) -> Idea:
         message_id=row["message_id"],
         network_id=row["network_id"],
         created_at=datetime.fromisoformat(row["created_at"]),
+        wants_network=bool(row["wants_network"]),
     )
 
 
@@ -70,10 +71,11 @@ async def create(
     content_note: str | None,
     state: str,
     now: datetime,
+    wants_network: bool = False,
 ) -> Idea:
     idea_id = await db.execute(
         "INSERT INTO ideas (guild_id, author_id, author_name, title, title_key, body, affects, "
-        "content_note, state, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "content_note, state, created_at, wants_network) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             guild_id,
             author_id,
@@ -85,6 +87,7 @@ async def create(
             content_note,
             state,
             to_iso(now),
+            int(wants_network),
         ),
     )
     found = await get(db, idea_id)

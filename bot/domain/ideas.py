@@ -69,6 +69,7 @@ class Idea:
     message_id: int | None
     network_id: int | None
     created_at: datetime
+    wants_network: bool = False  # raised with network:true: posted in every linked server
 
     @property
     def is_open(self) -> bool:

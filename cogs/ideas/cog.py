@@ -35,12 +35,15 @@ class IdeaGroup(app_commands.Group, name="idea", description=text.GROUP_DESCRIPT
         super().__init__(extras=MEMBER)
 
     @app_commands.command(name="new", description=text.NEW_DESCRIPTION, extras=MEMBER)
-    async def new(self, interaction: discord.Interaction[SpeakBack]) -> None:
+    @app_commands.describe(network=text.NETWORK_HELP)
+    async def new(self, interaction: discord.Interaction[SpeakBack], network: bool = False) -> None:
         member = await require_member(interaction)
         services = ui.services_of(interaction)
         settings = await get_settings(services.db, member.guild_id)
-        await flows.check_can_raise(services, settings, member.user_id)
-        await interaction.response.send_modal(ui.IdeaModal(member.profile.preferred_name))
+        await flows.check_can_raise(services, settings, member.user_id, network=network)
+        await interaction.response.send_modal(
+            ui.IdeaModal(member.profile.preferred_name, network=network)
+        )
 
     @app_commands.command(name="respond", description=text.RESPOND_DESCRIPTION, extras=ORGANISER)
     @app_commands.describe(idea=text.IDEA_HELP, answer=text.ANSWER_HELP)

@@ -28,6 +28,7 @@ from bot.domain.ideas import (
 )
 from bot.domain.members import PURPOSE_SERVICE, Member
 from bot.domain.settings import GuildSettings
+from bot.networks import Audience, audience, require_answerable_from
 from bot.posts import Posted
 from bot.services import Services
 from bot.strings import ideas as text
@@ -79,8 +80,12 @@ def check_open_for_ideas(settings: GuildSettings) -> None:
         raise Refusal(text.NO_ANNOUNCEMENTS)
 
 
-async def check_can_raise(services: Services, settings: GuildSettings, user_id: int) -> None:
+async def check_can_raise(
+    services: Services, settings: GuildSettings, user_id: int, *, network: bool = False
+) -> None:
     check_open_for_ideas(settings)
+    if network:
+        await audience(services.db, settings.guild_id, True)  # refuses kindly outside a network
     since = day_start(services.clock.now())
     check_daily_limit(await repo.raised_since(services.db, settings.guild_id, user_id, since))
 
@@ -99,11 +104,12 @@ async def raise_idea(
     member: Member,
     typed: tuple[str, str, str | None, str | None],
     show_name: bool,
+    network: bool = False,
 ) -> RaiseResult:
     db, now = services.db, services.clock.now()
     raised: Raised = check_raised(*typed)
     async with db.transaction():
-        await check_can_raise(services, settings, member.user_id)
+        await check_can_raise(services, settings, member.user_id, network=network)
         same = await repo.live_with_title(db, settings.guild_id, raised.title)
         if same is not None:
             link = None
@@ -122,6 +128,7 @@ async def raise_idea(
             content_note=raised.content_note,
             state=REVIEW,
             now=now,
+            wants_network=network,
         )
         if settings.ideas_review:
             assert settings.moderators_channel_id is not None
@@ -154,13 +161,23 @@ async def _publish(services: Services, render: Render, settings: GuildSettings, 
         idea.id,
         guild_id=idea.guild_id,
         channel_id=channel_id,
-        reach=None,
+        reach=await network_reach(services, idea),
         render=payload,
         dedupe_key=f"idea-post:{idea.id}",
     )
     found = await repo.get(db, idea.id)
     assert found is not None
     return found
+
+
+async def network_reach(services: Services, idea: Idea) -> Audience | None:
+    """Every linked server, for an idea raised with network:true (if still linked)."""
+    if not idea.wants_network:
+        return None
+    try:
+        return await audience(services.db, idea.guild_id, True)
+    except Refusal:
+        return None  # the server left its network while the idea was in review
 
 
 # -- review ---------------------------------------------------------------------------------
@@ -226,6 +243,8 @@ async def set_support(
     idea = await repo.get(db, idea_id)
     if idea is None:
         raise Refusal(text.UNKNOWN_IDEA)
+    # One support per person across a network, from any server still linked to it.
+    await require_answerable_from(db, idea.guild_id, idea.network_id, guild_id)
     settings = await get_settings(db, idea.guild_id)
     result = await repo.set_support(
         db, idea_id, guild_id, user_id, wants, settings.ideas_threshold, now

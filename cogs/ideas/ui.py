@@ -222,11 +222,14 @@ def _input(
 class IdeaModal(SafeModal, title=text.NEW_MODAL_TITLE):
     """`/idea new` (and **Edit** before review): at most five inputs."""
 
-    def __init__(self, preferred_name: str | None, editing: Idea | None = None) -> None:
+    def __init__(
+        self, preferred_name: str | None, editing: Idea | None = None, *, network: bool = False
+    ) -> None:
         super().__init__(
             title=text.EDIT_MODAL_TITLE if editing else text.NEW_MODAL_TITLE, timeout=3600
         )
         self.editing = editing
+        self.network = network
         self.title_input = _input(
             "title", text.FIELD_TITLE, MAX_TITLE, editing.title if editing else None, required=True
         )
@@ -271,7 +274,7 @@ class IdeaModal(SafeModal, title=text.NEW_MODAL_TITLE):
             "y",
         )
         result = await flows.raise_idea(
-            services, RENDER, settings, member, self.typed(), wants_name
+            services, RENDER, settings, member, self.typed(), wants_name, self.network
         )
         title = shown(result.idea.title, MAX_TITLE)
         if result.outcome == "duplicate":

@@ -34,7 +34,8 @@ CREATE TABLE ideas (
     channel_id         INTEGER,                   -- the idea post, once published
     post_outbox_id     INTEGER,
     message_id         INTEGER,
-    network_id         INTEGER,
+    network_id         INTEGER,                   -- set when posted in every linked server
+    wants_network      INTEGER NOT NULL DEFAULT 0 CHECK (wants_network IN (0, 1)),
     created_at         TEXT    NOT NULL,
     member_text_erased_at TEXT
 ) STRICT;
@@ -50,3 +51,17 @@ CREATE TABLE idea_supports (
     FOREIGN KEY (guild_id, user_id) REFERENCES members (guild_id, user_id) ON DELETE CASCADE
 ) STRICT;
 CREATE INDEX idea_supports_member ON idea_supports (guild_id, user_id);
+
+-- A network idea has a copy in each linked server, like a poll (the kind list grows).
+CREATE TABLE item_copies_new (
+    kind       TEXT    NOT NULL CHECK (kind IN ('poll', 'opportunity', 'meeting', 'idea')),
+    item_id    INTEGER NOT NULL,
+    guild_id   INTEGER NOT NULL,                 -- the server this copy was posted in
+    channel_id INTEGER NOT NULL,
+    outbox_id  INTEGER,                          -- the outbox row that posts it
+    PRIMARY KEY (kind, item_id, guild_id)
+) STRICT;
+INSERT INTO item_copies_new (rowid, kind, item_id, guild_id, channel_id, outbox_id)
+    SELECT rowid, kind, item_id, guild_id, channel_id, outbox_id FROM item_copies;
+DROP TABLE item_copies;
+ALTER TABLE item_copies_new RENAME TO item_copies;

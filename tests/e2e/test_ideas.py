@@ -286,3 +286,43 @@ async def test_ideas_wait_for_a_moderators_channel_when_reviewed(world):
     assert reply.modal is None and "aren't open here yet" in reply.text
     shown = await world.mod.slash("setup show")
     assert "Needs attention" in shown.text
+
+
+async def test_a_network_idea_counts_each_person_once_across_the_network(network):
+    from tests.e2e.linked import BRADFORD, LEEDS, WAKEFIELD, cast, post_in
+    from tests.e2e.linked import join as join_in
+
+    world, mods = network
+    c = cast(world)
+    await mods[LEEDS].slash("setup ideas", in_guild=c.leeds, review=False)
+    for person, guild in ((c.ada, c.leeds), (c.ben, c.bradford), (c.wyn, c.wakefield)):
+        await join_in(person, guild)
+    await join_in(c.sam, c.leeds)
+    await join_in(c.sam, c.bradford)
+
+    form = await c.ada.slash("idea new", in_guild=c.leeds, network=True)
+    await c.ada.submit_modal(form, title="A network peer line", body=BODY)
+    await world.settle()
+    copies = {name: post_in(world, name, "Idea", 1) for name in (LEEDS, BRADFORD, WAKEFIELD)}
+    assert all(copies.values())
+
+    await c.sam.click(copies[LEEDS], text.SUPPORT)
+    again = await c.sam.click(copies[BRADFORD], text.SUPPORT)  # the same person, elsewhere
+    assert "already support" in again.text
+    await c.ben.click(copies[BRADFORD], text.SUPPORT)
+    await c.wyn.click(copies[WAKEFIELD], text.SUPPORT)
+    await world.settle()
+    assert rows(world, "SELECT supporters FROM ideas") == [(3,)]
+    assert rows(world, "SELECT count(*) FROM idea_supports") == [(3,)]
+    for name in (LEEDS, BRADFORD, WAKEFIELD):
+        assert "Supporters:** 3" in post_in(world, name, "Idea", 1).text
+
+    # A server that is not linked cannot raise a network idea.
+    alone = await world.add_guild("Elsewhere")
+    mo = world.user("mo", moderator=True, guilds=[alone])
+    await mo.slash("setup channel", in_guild=alone, announcements=alone.channel("announcements"))
+    await mo.slash("setup ideas", in_guild=alone, review=False)
+    zoe = world.user("zoe", guilds=[alone])
+    await join_in(zoe, alone)
+    refused = await zoe.slash("idea new", in_guild=alone, network=True)
+    assert refused.modal is None and "network" in refused.text

@@ -326,3 +326,31 @@ async def test_a_network_idea_counts_each_person_once_across_the_network(network
     await join_in(zoe, alone)
     refused = await zoe.slash("idea new", in_guild=alone, network=True)
     assert refused.modal is None and "network" in refused.text
+
+
+async def test_the_author_can_edit_before_review_and_withdraw_until_answered(world):
+    await set_up(world)
+    alice, bob = world.user("alice"), world.user("bob")
+    await join(alice)
+    await join(bob)
+    await raise_idea(alice, title="Evening drop-in")
+    listing = await alice.slash("ideas")
+    assert listing.buttons == [text.EDIT, text.WITHDRAW]
+    assert (await bob.slash("ideas")).buttons == []  # nobody else's to change
+
+    form = await alice.click(listing, text.EDIT)
+    edited = await alice.submit_modal(form, title="Evening drop-in on Thursdays")
+    assert "is changed" in edited.text
+    await world.settle()
+    assert "Evening drop-in on Thursdays" in world.channel("moderators").last.text
+
+    await world.mod.click(world.channel("moderators").last, text.PUBLISH)
+    await world.settle()
+    listing = await alice.slash("ideas")
+    assert listing.buttons == [text.WITHDRAW]  # no Edit once it is posted
+    gone = await alice.click(listing, text.WITHDRAW)
+    assert "withdrawn" in gone.text
+    await world.settle()
+    post = world.channel("announcements").last
+    assert text.STATUS_WITHDRAWN in post.text and post.buttons == []
+    assert (await alice.slash("ideas")).buttons == []

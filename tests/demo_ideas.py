@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 
 async def scene_idea(t: Transcript, world: World) -> None:
-    t.scene("Alice raises an idea; members support it; organisers must answer")
+    t.scene("Alice raises an idea; members support it; organisers must answer, then ask how")
     olu, alice = world.user("olu", organiser=True), world.user("alice")
     bea, cal = world.user("bea"), world.user("cal")
     dee, eli, fin = (world.user(name) for name in ("dee", "eli", "fin"))
@@ -37,8 +37,14 @@ async def scene_idea(t: Transcript, world: World) -> None:
         await t.click(person, post, "Support")
     await t.slash(alice, "ideas")
     form = await t.slash(olu, "idea respond", idea=1, answer="forward")
-    await t.submit(
+    answered = await t.submit(
         olu, form, "why, and a one-line summary",
         reason="The training team asked for exactly this.",
         summary="Two champions will co-design the next risk session.",
     )  # fmt: skip
+    form = await t.click(olu, answered, "Start a poll")
+    readback = await t.submit(
+        olu, form, "three options; the question is written already",
+        options="A half-day session\nA short film\nBoth",
+    )  # fmt: skip
+    await t.click(olu, readback, "Post it")

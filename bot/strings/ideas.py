@@ -116,10 +116,13 @@ WHO_WROTE_GONE = "The person who raised this has left; nothing about them is kep
 WITHDRAWN = "Your idea **{title}** is withdrawn. Thank you for raising it."
 EDITED = "Your idea **{title}** is changed."
 ANSWERED_REPLY = "Thank you. Your answer is on the idea, and {told}."
-NEXT_STEP_POLL = (
-    "To ask members how to take it forward, use `/poll create kind:single` and ask, "
-    'for example: How should we take forward "{title}"?'
+START_A_POLL = "Start a poll"
+NEXT_STEPS = (
+    "Next, if you like: **Start a poll** asks members how, with the question written "
+    "for you. For an opportunity or a meeting, paste:\n"
+    "`/opportunity post title:{title}`\n`/meeting schedule title:{title}`"
 )
+POLL_QUESTION = "How should we take forward: {title}?"
 ANSWERED_TOLD = "the person who raised it and supporters who asked for outcome news are being told"
 SETUP_SAVED = (
     "Ideas: review first **{review}**, answer needed at **{threshold}** supporters, "

@@ -227,6 +227,10 @@ async def tell_author(services: Services, idea: Idea, payload: Payload, what: st
     return await services.delivery.dm_many([letter], purpose=PURPOSE_SERVICE)
 
 
+async def own_server_idea(services: Services, guild_id: int, idea_id: int) -> Idea:
+    return await reviewed_idea(services, idea_id, guild_id)
+
+
 async def who_wrote(services: Services, guild_id: int, idea_id: int) -> int | None:
     idea = await reviewed_idea(services, idea_id, guild_id)
     return idea.author_id

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord import app_commands
 
+from bot import forms
 from bot.delivery import message_payload
 from bot.domain.ideas import (
     ANSWERED,
@@ -337,9 +338,12 @@ class RespondModal(SafeModal, title=text.RESPOND_MODAL_TITLE):
             self.summary.value,
         )
         words = text.ANSWERED_REPLY.format(told=text.ANSWERED_TOLD)
+        view = DynamicView()
         if answered.idea.answer == FORWARD:
-            words += "\n" + text.NEXT_STEP_POLL.format(title=cut(answered.idea.title, 90))
-        await interaction.response.send_message(words, ephemeral=True)
+            title = cut(" ".join(answered.idea.title.replace("`", "'").split()), 90)
+            words += "\n\n" + text.NEXT_STEPS.format(title=title)
+            view.add_item(StartPollButton(answered.idea.id))
+        await interaction.response.send_message(words, view=view, ephemeral=True)
 
 
 # -- buttons -----------------------------------------------------------------------------------
@@ -443,7 +447,28 @@ class OwnIdeaButton(SafeButton, template=r"ideaown:(?P<id>[0-9]+):(?P<action>wit
         )
 
 
-DYNAMIC_ITEMS = (SupportButton, ReviewButton, OwnIdeaButton)
+class StartPollButton(SafeButton, template=r"ideapoll:(?P<id>[0-9]+)"):
+    """After taking an idea forward: the poll form, its question written already."""
+
+    def __init__(self, idea_id: int) -> None:
+        self.idea_id = idea_id
+        super().__init__(f"ideapoll:{idea_id}", label=text.START_A_POLL)
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match):  # type: ignore[override]
+        return cls(int(match["id"]))
+
+    async def on_press(self, interaction: discord.Interaction) -> None:
+        await require_organiser(interaction)
+        idea = await flows.own_server_idea(
+            services_of(interaction), actor_guild_id(interaction), self.idea_id
+        )
+        question = text.POLL_QUESTION.format(title=cut(idea.title, 200))
+        await forms.open_form(POLL_FORM, interaction, {"question": question})
+
+
+POLL_FORM = "poll"  # opened through bot/forms.py (the polls feature registers it)
+DYNAMIC_ITEMS = (SupportButton, ReviewButton, OwnIdeaButton, StartPollButton)
 
 
 # -- /ideas ------------------------------------------------------------------------------------

@@ -163,6 +163,7 @@ async def test_the_whole_story_of_an_idea(world):
         form, reason="The trust agreed it", summary="We will co-design the training with you"
     )
     assert done.ephemeral and "Your answer is on the idea" in done.text
+    assert "`/opportunity post title:Co-produced risk training`" in done.text
     await world.settle()
     post = idea_post(world, idea_id)
     assert "We'll take this forward" in post.text and "co-design" in post.text
@@ -186,6 +187,12 @@ async def test_the_whole_story_of_an_idea(world):
     bob_export = json.loads((await bob.slash("me export")).attachments[0].data)
     assert [s["idea_id"] for s in bob_export["tables"]["idea_supports"]] == [idea_id]
     assert str(carol.id) not in json.dumps(bob_export)
+
+    # Start a poll: the poll form, with the question written already.
+    form = await olu.click(done, text.START_A_POLL)
+    assert "Co-produced risk training" in json.dumps(form.modal)
+    readback = await olu.submit_modal(form, options="Half a day\nA film", anonymous="no")
+    assert "as I read it" in readback.text and "Co-produced risk training" in readback.text
 
     # /ideas: alice sees her own idea first, answered.
     listing = await alice.slash("ideas")

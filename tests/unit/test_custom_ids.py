@@ -64,6 +64,7 @@ ROUTES: list[tuple[str, str, dict[str, Any]]] = [
     ("ideareview:7:who", "ReviewButton", {"idea_id": 7, "action": "who"}),
     ("ideaown:7:withdraw", "OwnIdeaButton", {"idea_id": 7, "action": "withdraw"}),
     ("ideaown:7:edit", "OwnIdeaButton", {"idea_id": 7, "action": "edit"}),
+    ("ideapoll:7", "StartPollButton", {"idea_id": 7}),
     ("opp:7:yes", "YesButton", {"opp_id": 7, "guild_id": None}),
     ("opp:7:yes:99", "YesButton", {"opp_id": 7, "guild_id": 99}),
     ("opp:7:no", "NoButton", {"opp_id": 7, "guild_id": None}),

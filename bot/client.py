@@ -22,6 +22,7 @@ from bot.errors import answer_error
 from bot.posts import Posts
 from bot.retention import Retention
 from bot.services import Services
+from bot.typed import cleaning
 from db.database import Database
 from db.settings import get_meta, set_meta
 
@@ -84,6 +85,9 @@ class SpeakBack(commands.AutoShardedBot):
             guild_ready_timeout=0.1 if config.test_control is not None else 2.0,
         )
         self.config = config
+        # Typed text is cleaned as it arrives, before any command or form reads it.
+        parsers = self._connection.parsers
+        parsers["INTERACTION_CREATE"] = cleaning(parsers["INTERACTION_CREATE"])
         if clock is None:
             test = config.test_control
             clock = DrivenClock(test.start) if test is not None else SystemClock()

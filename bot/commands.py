@@ -18,7 +18,9 @@ def me_group(bot: commands.Bot) -> app_commands.Group:
     group = app_commands.Group(
         name="me",
         description="Your membership: what we hold, how we contact you, stepping back",
-        guild_only=True,
+        # Usable in a DM with the bot too (each subcommand asks which server, or says
+        # kindly that it works only inside one): issue 19.
+        allowed_contexts=app_commands.AppCommandContext(guild=True, dm_channel=True),
         extras={"audience": "member"},
     )
     bot.tree.add_command(group)

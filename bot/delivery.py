@@ -14,7 +14,10 @@ wakes the sender. The sender:
   `dm_blocked`; later DMs to that person in that server are skipped without a
   request until a successful DM (e.g. the "I've opened my DMs" test) clears it.
 - asks the recipient policy (registered by membership) before each DM: send,
-  skip (no consent, paused, left) or defer (quiet hours).
+  skip (no consent, paused, left), defer (quiet hours) or hold (a service message
+  to someone stepping back: kept in `held_messages` for their resume summary).
+- `tell_yes_sayers` is the one way to send a service message (rule 15) to the
+  people who said yes to an item, with the count organisers may be given.
 - dispatches `outbox_batch_done(batch, counts)` when a fan-out has no rows left.
 """
 
@@ -39,6 +42,8 @@ from discord.http import handle_message_parameters
 from discord.utils import MISSING
 
 from bot.clock import DrivenClock
+from bot.domain.members import Member
+from bot.domain.service_messages import PURPOSE_ABOUT_YES, Told, reaches_now
 from db import members, outbox
 from db.outbox import OutboxRow
 
@@ -94,12 +99,18 @@ class Decision:
     def defer(cls, until: datetime, reason: str) -> Decision:
         return cls("defer", reason, until)
 
+    @classmethod
+    def hold(cls, reason: str) -> Decision:
+        return cls("hold", reason)
 
-RecipientPolicy = Callable[[int | None, int, str, datetime], Awaitable[Decision]]
+
+RecipientPolicy = Callable[[int | None, int, str, datetime, datetime | None], Awaitable[Decision]]
+"""(guild_id, user_id, purpose, now, starts_at) -> Decision; `starts_at` is when the
+thing a message is about begins (its `expires_at`), for the quiet-hours exception."""
 
 
 async def _allow_everything(
-    guild_id: int | None, user_id: int, purpose: str, now: datetime
+    guild_id: int | None, user_id: int, purpose: str, now: datetime, starts_at: datetime | None
 ) -> Decision:
     return Decision.send()
 
@@ -296,6 +307,34 @@ class Delivery:
                 queued += row_id is not None
         return queued
 
+    async def tell_yes_sayers(
+        self, letters: Iterable[Letter], *, batch: str | None = None, urgent: bool = False
+    ) -> Told:
+        """Send a service message (rule 15) to people who said yes to an item: a place
+        won or lost, a promotion, the thing moved, changed or cancelled, an organiser's
+        note. Goes whatever optional DM kinds they chose; held while someone is stepping
+        back (shown when they resume); after quiet hours unless the item starts first
+        (give each letter `expires_at` = when the item starts, if it has a time).
+
+        Returns how many it was for, and how many it reaches by DM now (or after their
+        quiet hours): what the organiser may be told, through `Told.split` (rule 9).
+        """
+        letters = list(letters)
+        now = self.clock.now()
+        by_dm_now = 0
+        for letter in letters:
+            member: Member | None = None
+            blocked = False
+            if letter.guild_id is not None:
+                member = await members.get_member(self.db, letter.guild_id, letter.user_id)
+                blocked = (
+                    await outbox.dm_blocked_since(self.db, letter.guild_id, letter.user_id)
+                    is not None
+                )
+            by_dm_now += reaches_now(member, now, dms_closed=blocked)
+        await self.dm_many(letters, purpose=PURPOSE_ABOUT_YES, batch=batch, urgent=urgent)
+        return Told(total=len(letters), by_dm_now=by_dm_now)
+
     async def post(
         self,
         *,
@@ -444,11 +483,21 @@ class Delivery:
         if row.expires_at is not None and now >= row.expires_at:
             await outbox.mark(self.db, row.id, "skipped", "too late to be useful")
             return
-        if row.guild_id is not None and not row.retry_blocked:
-            if await outbox.dm_blocked_since(self.db, row.guild_id, row.user_id) is not None:
-                await outbox.mark(self.db, row.id, "undeliverable", "DMs closed (recorded before)")
-                return
-        decision = await self._policy(row.guild_id, row.user_id, row.purpose, now)
+        blocked = (
+            row.guild_id is not None
+            and not row.retry_blocked
+            and await outbox.dm_blocked_since(self.db, row.guild_id, row.user_id) is not None
+        )
+        if blocked and row.purpose != PURPOSE_ABOUT_YES:
+            await outbox.mark(self.db, row.id, "undeliverable", "DMs closed (recorded before)")
+            return
+        decision = await self._policy(row.guild_id, row.user_id, row.purpose, now, row.expires_at)
+        if decision.action == "hold" and row.guild_id is not None:
+            await outbox.hold(self.db, row, now, decision.reason)
+            return
+        if blocked:
+            await outbox.mark(self.db, row.id, "undeliverable", "DMs closed (recorded before)")
+            return
         if decision.action == "skip":
             await outbox.mark(self.db, row.id, "skipped", decision.reason)
             return

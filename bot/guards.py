@@ -12,8 +12,8 @@ from bot.domain.access import Actor, is_moderator, is_organiser
 from bot.domain.members import Member, notice_is_current
 from bot.domain.settings import GuildSettings
 from bot.errors import NotAllowed
-from bot.strings.membership import AFTER_NOTICE_RETRY
-from db.members import member_and_notice
+from bot.strings.membership import AFTER_NOTICE_RETRY, LEFT_THE_SERVER
+from db.members import member_and_notice, record_presence, seen_in_server
 from db.settings import get_settings
 
 if TYPE_CHECKING:
@@ -101,6 +101,7 @@ async def require_member(
     *,
     allow_outdated_notice: bool = False,
     found: tuple[Member | None, int] | None = None,
+    guild_id: int | None = None,
 ) -> Member:
     """The member behind this interaction, re-checked now (rule 7).
 
@@ -109,15 +110,20 @@ async def require_member(
     anything else happens; pass `allow_outdated_notice=True` for things a
     person may always do (see, export or erase their data, step back).
     `found` is (member, notice version) when the caller has just read them
-    together with what it needs (`db.members.member_and_notice` shape).
+    together with what it needs (`db.members.member_and_notice` shape). `guild_id` is
+    the server chosen for a command used in a DM (else the interaction's own).
     """
-    guild_id = actor_guild_id(interaction)
+    if guild_id is None:
+        guild_id = actor_guild_id(interaction)
     bot: SpeakBack = interaction.client  # type: ignore[assignment]
     if found is None:
         found = await member_and_notice(bot.db, guild_id, interaction.user.id)
     member, notice_version = found
     if member is None:
         raise NotAllowed(strings.JOIN_FIRST)
+    if member.gone_since is not None and interaction.guild_id == guild_id:
+        # Found gone from the server once, but using the bot there again: not erased.
+        await seen_in_server(bot.db, guild_id, member.user_id)
     if not allow_outdated_notice and not notice_is_current(member, notice_version):
         raise NoticeNeeded(await get_settings(bot.db, guild_id), AFTER_NOTICE_RETRY)
     return member
@@ -131,3 +137,35 @@ def member_only():
         return True
 
     return app_commands.check(predicate)
+
+
+# -- still in the server? (issue 19) ----------------------------------------------------
+
+UNKNOWN_MEMBER = 10007  # Discord's code for "this person is not in this server"
+
+
+async def still_in_server(bot: SpeakBack, guild_id: int, user_id: int) -> bool | None:
+    """Whether Discord's member endpoint says this person is in the server: False only
+    for 404 Unknown Member (a refused DM cannot tell closed DMs from leaving), None when
+    it could not tell (the bot was removed, Discord is having trouble)."""
+    try:
+        await bot.http.get_member(guild_id, user_id)
+    except discord.NotFound as error:
+        return False if error.code == UNKNOWN_MEMBER else None
+    except (discord.HTTPException, OSError):
+        return None
+    return True
+
+
+async def require_in_server(interaction: discord.Interaction, guild_id: int) -> None:
+    """A press in a DM (an old invitation) acts for a server the person may have left:
+    ask Discord first, record what it says, and refuse kindly if they are gone."""
+    bot: SpeakBack = interaction.client  # type: ignore[assignment]
+    present = await still_in_server(bot, guild_id, interaction.user.id)
+    if present is None:
+        return  # could not tell: the database decides, as for any press
+    await record_presence(
+        bot.db, guild_id, interaction.user.id, present=present, now=bot.clock.now()
+    )
+    if not present:
+        raise NotAllowed(LEFT_THE_SERVER)

@@ -12,8 +12,10 @@ attribute (`bot.db`, `bot.delivery`, ...) for the cogs.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
+import os
+import signal
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,6 +36,11 @@ log = logging.getLogger("speakback")
 
 SETTLE_ROUNDS = 100
 
+LeaveHook = Callable[[int, int], Awaitable[None]]
+"""(guild_id, user_id) -> None: what leaving changes in a feature, such as the post edits
+it queues. Runs inside the erasure's transaction, so it must only read and write the
+database (no waiting on other locks, no requests to Discord)."""
+
 
 @dataclass
 class Services:
@@ -43,6 +50,22 @@ class Services:
     delivery: Delivery
     retention: Retention
     posts: Posts
+    leave_hooks: list[LeaveHook] = field(default_factory=list)
+    armed_faults: set[str] = field(default_factory=set)  # test control only
+
+    def on_leaving(self, hook: LeaveHook) -> None:
+        """Features add what leaving changes for them (see `LeaveHook`)."""
+        self.leave_hooks.append(hook)
+
+    async def run_leave_hooks(self, guild_id: int, user_id: int) -> None:
+        for hook in self.leave_hooks:
+            await hook(guild_id, user_id)
+
+    def fault_point(self, name: str) -> None:
+        """Where a crash would hurt (tests arm one through the test control and kill us here)."""
+        if name in self.armed_faults:
+            log.warning("TEST FAULT: killing the process at %r", name)
+            os.kill(os.getpid(), signal.SIGKILL)
 
     @classmethod
     async def open(

@@ -11,6 +11,7 @@ are both set (bot.config refuses the port without the switch). It listens on
     POST /test/job      {"kind": "test_post"|"test_fail"|"test_late"|"test_reminder", "due_at": ISO,
                          "key", "channel_id"?, "content"?, "user_id"?, "expires_at"?}
     POST /test/fault    {"crash_after_sends": N}  -> SIGKILL after N sends, before they are marked
+                        {"at": "after_erasure"}   -> SIGKILL once a /leave's erasure has committed
     GET  /test/lag      -> {"max_ms", "p99_ms", "samples"} event-loop stalls since the last reset
     POST /test/lag      -> resets the lag probe (benchmarks read it around each figure)
     GET  /test/tasks    -> {"tasks": N} asyncio tasks alive (what an answered press leaves behind)
@@ -176,7 +177,11 @@ async def start_control_server(bot: SpeakBack, port: int) -> web.AppRunner:
 
     async def test_fault(request: web.Request) -> web.Response:
         body = await request.json()
-        bot.delivery.crash_after_sends = int(body["crash_after_sends"])
+        if "crash_after_sends" in body:
+            bot.delivery.crash_after_sends = int(body["crash_after_sends"])
+        if "at" in body:  # a named fault point, e.g. "after_erasure" (Services.fault_point)
+            assert bot.services is not None
+            bot.services.armed_faults.add(str(body["at"]))
         return web.json_response({"ok": True})
 
     probe = LagProbe()

@@ -8,6 +8,7 @@ from typing import Any
 import discord
 
 from bot import strings
+from bot.domain.text import clean_typed
 from bot.errors import answer_error
 
 MAX_CUSTOM_ID = 100  # Discord's limit on a component's custom id
@@ -19,8 +20,8 @@ def embed(title: str, description: str | None = None, **kwargs: Any) -> discord.
 
 
 def shown(value: str, limit: int = 1000) -> str:
-    """A person's own text, safe to display: no markdown tricks, no mentions, fits."""
-    safe = discord.utils.escape_mentions(discord.utils.escape_markdown(value))
+    """A person's own text, safe to display: nothing hidden, no markdown tricks or mentions, fits."""
+    safe = discord.utils.escape_mentions(discord.utils.escape_markdown(clean_typed(value)))
     safe = safe.replace("<@", "<@\u200b")  # any <@id>/<@&id>, whatever its length
     return safe if len(safe) <= limit else safe[: limit - 1] + "…"
 

@@ -31,7 +31,7 @@ from db.settings import ensure_settings_row
 
 log = logging.getLogger(__name__)
 
-PERSONAL_TABLES = ("members", "member_consents", "member_profiles")
+PERSONAL_TABLES = ("members", "member_consents", "member_profiles", "member_presence")
 # How long leaving may wait for a checkpoint held up by another connection's read
 # (nothing else reaches the database meanwhile); it is retried at the next one.
 LEAVE_CHECKPOINT_PATIENCE_MS = 250
@@ -108,6 +108,7 @@ def member_from_rows(guild_id: int, user_id: int, found: MemberRows) -> tuple[Me
         paused_at=from_iso(row["paused_at"]),
         paused_until=from_iso(row["paused_until"]),
         profile=profile,
+        gone_since=from_iso(row["presence_gone"]),
     )
     return member, notice
 
@@ -119,13 +120,14 @@ def member_from_rows(guild_id: int, user_id: int, found: MemberRows) -> tuple[Me
 _MEMBER_SQL = (
     "SELECT s.notice_version AS server_notice, m.*, p.preferred_name, "
     "p.self_described_group, p.access_needs, p.timezone, p.quiet_start, p.quiet_end, "
-    "p.reminder_offsets, (SELECT json_group_array(purpose) FROM ("
+    "p.reminder_offsets, g.gone_since AS presence_gone, (SELECT json_group_array(purpose) FROM ("
     + _granted_sql("k.guild_id", "k.user_id")
     + ")) AS granted_purposes "
     "FROM (SELECT ? AS guild_id, ? AS user_id) AS k "
     "LEFT JOIN guild_settings s ON s.guild_id = k.guild_id "
     "LEFT JOIN members m ON m.guild_id = k.guild_id AND m.user_id = k.user_id "
-    "LEFT JOIN member_profiles p ON p.guild_id = k.guild_id AND p.user_id = k.user_id"
+    "LEFT JOIN member_profiles p ON p.guild_id = k.guild_id AND p.user_id = k.user_id "
+    "LEFT JOIN member_presence g ON g.guild_id = k.guild_id AND g.user_id = k.user_id"
 )
 
 
@@ -439,14 +441,118 @@ async def event_totals(db: Database, guild_id: int, since: datetime) -> dict[str
     return {"joined": row["joined"], "left": row["left_"]}
 
 
+# -- still in the server? (issue 19) ------------------------------------------------
+
+
+async def members_to_check(
+    db: Database, checked_before: datetime, limit: int
+) -> list[tuple[int, int]]:
+    """(guild_id, user_id) of members not asked about since `checked_before` (never
+    asked first, then the longest ago), at most `limit`: the paced sweep's next batch."""
+    rows = await db.fetchall(
+        "SELECT m.guild_id, m.user_id FROM members m LEFT JOIN member_presence p "
+        "ON p.guild_id = m.guild_id AND p.user_id = m.user_id "
+        "WHERE p.checked_at IS NULL OR p.checked_at < ? "
+        "ORDER BY p.checked_at IS NOT NULL, p.checked_at, m.guild_id, m.user_id LIMIT ?",
+        (to_iso(checked_before), limit),
+    )
+    return [(row[0], row[1]) for row in rows]
+
+
+async def record_presence(
+    db: Database, guild_id: int, user_id: int, *, present: bool | None, now: datetime
+) -> None:
+    """What Discord's member endpoint said. Gone (False): `gone_since` keeps the first
+    time it was found; present (True): cleared; could not tell (None): only when it was
+    asked, so the sweep moves on. Nothing is recorded for someone who is not a member."""
+    gone = "?" if present is False else "NULL"
+    keep = {
+        True: "NULL",
+        False: "coalesce(member_presence.gone_since, excluded.gone_since)",
+        None: "member_presence.gone_since",
+    }[present]
+    params: tuple[Any, ...] = (to_iso(now),) + ((to_iso(now),) if present is False else ())
+    await db.execute(
+        "INSERT INTO member_presence (guild_id, user_id, checked_at, gone_since) "
+        f"SELECT guild_id, user_id, ?, {gone} FROM members WHERE guild_id = ? AND user_id = ? "
+        "ON CONFLICT (guild_id, user_id) DO UPDATE SET checked_at = excluded.checked_at, "
+        f"gone_since = {keep}",
+        (*params, guild_id, user_id),
+    )
+
+
+async def seen_in_server(db: Database, guild_id: int, user_id: int) -> bool:
+    """They used the bot in this server: no longer gone. True if they had been."""
+    return (
+        await db.execute(
+            "UPDATE member_presence SET gone_since = NULL "
+            "WHERE guild_id = ? AND user_id = ? AND gone_since IS NOT NULL",
+            (guild_id, user_id),
+        )
+        > 0
+    )
+
+
+async def gone_since(db: Database, guild_id: int, user_id: int) -> datetime | None:
+    return from_iso(
+        await db.fetchval(
+            "SELECT gone_since FROM member_presence WHERE guild_id = ? AND user_id = ?",
+            (guild_id, user_id),
+        )
+    )
+
+
+async def gone_before(db: Database, cutoff: datetime) -> list[tuple[int, int]]:
+    """Members first found gone at or before `cutoff` (to be erased)."""
+    rows = await db.fetchall(
+        "SELECT guild_id, user_id FROM member_presence WHERE gone_since IS NOT NULL "
+        "AND gone_since <= ? ORDER BY guild_id, user_id",
+        (to_iso(cutoff),),
+    )
+    return [(row[0], row[1]) for row in rows]
+
+
+async def known_gone(db: Database, guild_ids: tuple[int, ...]) -> set[tuple[int, int]]:
+    """(guild_id, user_id) of members of these servers known to have left the server:
+    rosters leave them out until they come back or are erased."""
+    if not guild_ids:
+        return set()
+    marks = ",".join("?" * len(guild_ids))
+    rows = await db.fetchall(
+        "SELECT guild_id, user_id FROM member_presence "
+        f"WHERE gone_since IS NOT NULL AND guild_id IN ({marks})",
+        guild_ids,
+    )
+    return {(row[0], row[1]) for row in rows}
+
+
+async def member_guilds(db: Database, user_id: int) -> list[int]:
+    """The servers this person is a member in (for commands used in a DM)."""
+    rows = await db.fetchall(
+        "SELECT guild_id FROM members WHERE user_id = ? ORDER BY joined_at, guild_id", (user_id,)
+    )
+    return [row[0] for row in rows]
+
+
 # -- leaving ---------------------------------------------------------------------
 
 
-async def leave(db: Database, guild_id: int, user_id: int, now: datetime, secret: bytes) -> bool:
+async def leave(
+    db: Database,
+    guild_id: int,
+    user_id: int,
+    now: datetime,
+    secret: bytes,
+    *,
+    then: Callable[[], Awaitable[None]] | None = None,
+) -> bool:
     """Erase everything about this person in this server, at once, in one transaction.
 
-    Only one more in today's count of leaves remains (if they were a member). Returns
-    whether they were a member.
+    Only one more in today's count of leaves remains (if they were a member). `then`
+    runs inside the same transaction, after the erasure (if they were a member): what
+    leaving changes elsewhere, such as the post edits it queues, commits with it or
+    not at all, so a crash can never keep a name on a post. Returns whether they were
+    a member.
     """
     from db.personal_data import erase_all
 
@@ -455,6 +561,8 @@ async def leave(db: Database, guild_id: int, user_id: int, now: datetime, secret
         await erase_all(db, guild_id, user_id, secret)
         if was_member:
             await count_event(db, guild_id, "left", now)
+            if then is not None:
+                await then()
     # Until a checkpoint the WAL still holds the pages as they were, with the keys
     # that linked this person's anonymous ballots to them: "unlinked at once" needs
     # those copies gone too (closing a poll does the same, rule 8). The erasure has
@@ -485,7 +593,7 @@ async def erase_member(db: Database, guild_id: int, user_id: int, secret: bytes)
     # Consents and profile go with the member row (ON DELETE CASCADE); said here too
     # so a missing cascade could never leave them behind.
     async with db.transaction():
-        for table in ("member_consents", "member_profiles", "members"):
+        for table in ("member_presence", "member_consents", "member_profiles", "members"):
             await db.execute(
                 f"DELETE FROM {table} WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
             )

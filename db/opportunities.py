@@ -36,6 +36,7 @@ from bot.domain.opportunities import (
     waitlist_position,
 )
 from db.database import Database, from_iso, to_iso
+from db.members import known_gone
 
 PERSONAL_TABLES = ("opportunities", "opportunity_replies")
 
@@ -517,7 +518,9 @@ async def roster(
     """
     viewer = opp.guild_id if viewer_guild_id is None else viewer_guild_id
     reached = (opp.guild_id,) if reached_guilds is None else reached_guilds
-    all_replies = await replies(db, opp.id)
+    # Someone known to have left the Discord server is left out (issue 19).
+    gone = await known_gone(db, tuple({viewer, *reached}))
+    all_replies = [r for r in await replies(db, opp.id) if r.key not in gone]
     profiles: dict[tuple[int, int], tuple[str | None, str | None]] = {}
     for reply in all_replies:
         if reply.state != INTERESTED or not may_name(opp, reply, viewer):

@@ -16,7 +16,7 @@ from typing import Any
 
 from db.database import Database
 
-PERSONAL_TABLES = ("outbox", "dm_blocked")
+PERSONAL_TABLES = ("outbox", "dm_blocked", "held_messages")
 
 FINAL_STATES = ("sent", "skipped", "undeliverable", "failed", "cancelled")
 _FINAL = "('sent', 'skipped', 'undeliverable', 'failed', 'cancelled')"
@@ -368,6 +368,58 @@ async def dm_blocked_count(db: Database, guild_id: int | None = None) -> int:
     return await db.fetchval("SELECT count(*) FROM dm_blocked WHERE guild_id = ?", (guild_id,))
 
 
+# -- service messages held while someone steps back (rule 15) ------------------
+
+
+def summary_line(payload: dict[str, Any], limit: int = 300) -> str:
+    """One line saying what a held message was: its first embed's title and text, or
+    its content."""
+    parts: list[str] = []
+    for embed in payload.get("embeds", [])[:1]:
+        parts += [str(embed.get(key, "")).strip() for key in ("title", "description")]
+    if not any(parts):
+        parts = [str(payload.get("content", "")).strip()]
+    line = " - ".join(p.replace("\n", " ") for p in parts if p)
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+
+
+async def hold(db: Database, row: OutboxRow, now: datetime, reason: str | None) -> None:
+    """Keep a service message for the resume summary instead of sending it."""
+    assert row.guild_id is not None and row.user_id is not None
+    async with db.transaction():
+        await db.execute(
+            "INSERT INTO held_messages (guild_id, user_id, summary, ends_at, held_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (
+                row.guild_id,
+                row.user_id,
+                summary_line(row.payload),
+                row.expires_at.isoformat() if row.expires_at is not None else None,
+                now.isoformat(),
+            ),
+        )
+        await mark(db, row.id, "skipped", f"held: {reason}" if reason else "held")
+
+
+async def take_held(db: Database, guild_id: int, user_id: int, now: datetime) -> list[str]:
+    """The held lines still worth showing (their item has not begun), oldest first;
+    all of this person's held lines are then deleted (shown once)."""
+    async with db.transaction():
+        rows = await db.fetchall(
+            "SELECT summary, ends_at FROM held_messages WHERE guild_id = ? AND user_id = ? "
+            "ORDER BY id",
+            (guild_id, user_id),
+        )
+        await db.execute(
+            "DELETE FROM held_messages WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
+        )
+    return [
+        row["summary"]
+        for row in rows
+        if row["ends_at"] is None or datetime.fromisoformat(row["ends_at"]) > now
+    ]
+
+
 # -- personal data ---------------------------------------------------------
 
 
@@ -382,15 +434,24 @@ async def export_member(
     blocked = await db.fetchall(
         "SELECT since FROM dm_blocked WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
     )
+    held = await db.fetchall(
+        "SELECT summary, ends_at, held_at FROM held_messages WHERE guild_id = ? AND user_id = ? "
+        "ORDER BY id",
+        (guild_id, user_id),
+    )
     return {
         "outbox": [dict(row) for row in messages],
         "dm_blocked": [dict(row) for row in blocked],
+        "held_messages": [dict(row) for row in held],
     }
 
 
 async def erase_member(db: Database, guild_id: int, user_id: int, secret: bytes) -> None:
     await db.execute("DELETE FROM outbox WHERE guild_id = ? AND user_id = ?", (guild_id, user_id))
     await clear_dm_blocked(db, guild_id, user_id)
+    await db.execute(
+        "DELETE FROM held_messages WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
+    )
     # Automatic replies belong to no server: leaving any server erases them.
     await db.execute(
         "DELETE FROM outbox WHERE guild_id IS NULL AND user_id = ? AND kind = 'dm'", (user_id,)

@@ -46,6 +46,22 @@ NEXT_EDITION_PARAGRAPHS: dict[str, str] = {
         "support an idea, only the count is shown: nobody else sees that it was you. "
         "Leaving erases your supports and your link to your ideas."
     ),
+    "service_messages": (
+        "**Messages about what you said yes to:** when you say yes to something (Going "
+        "or Maybe to a meeting, yes to an opportunity), we tell you by DM if it moves, "
+        "changes or is cancelled, if you win or lose a place or move up from the "
+        "waitlist, and when its organiser sends a note about it, even if you chose no "
+        "other messages: saying yes includes being told. Nothing is sent while you are "
+        "stepping back; you see it when you come back. Quiet hours are respected unless "
+        "the thing starts before they end."
+    ),
+    "leaving": (
+        "**If you leave the server:** `/leave` also works in a DM with Speak Back. If you "
+        "leave this Discord server without it, Speak Back notices within about a week "
+        "and erases what it holds about you here 30 days after it first noticed, unless "
+        "you come back and use it here again first. Until then you are left off "
+        "organisers' lists."
+    ),
 }
 
 

@@ -59,6 +59,8 @@ class Member:
     paused_until: datetime | None = None
     """When a pause ends by itself; None with paused_at set = until they resume."""
     profile: Profile = field(default_factory=Profile)
+    gone_since: datetime | None = None
+    """When the bot first found them no longer in the Discord server (None: present)."""
 
 
 # -- stepping back and being contacted ------------------------------------------

@@ -79,3 +79,39 @@ def noun(count: int, one: str, many: str) -> str:
 def people(count: int) -> str:
     """The word "person" or "people", for `count` of them."""
     return noun(count, "person", "people")
+
+
+# What a typed time zone was read as (bot/domain/settings.read_timezone), servers and
+# members alike.
+ZONE_NOTES = {
+    "uk_time": ("Read as UK time, which moves to BST in summer; for fixed GMT choose `Etc/GMT`."),
+    "fixed_offset": (
+        "Saved as you asked, but **{zone}** is a fixed offset: it never moves for summer "
+        "time, so if your clocks change, times will be an hour out for part of the year. "
+        "For local time choose a place name such as `Europe/London`."
+    ),
+}
+
+
+# Service messages (rule 15): what an organiser is told about who was told. A true
+# count that singles nobody out: a split only when both parts are 5 or more.
+SERVICE_TOLD_ONE = (
+    "Sent to the person {who}: by DM if their DMs are open now, otherwise when they can."
+)
+SERVICE_TOLD = (
+    "Sent to the {count} people {who}: by DM where their DMs are open now, "
+    "the others when they can."
+)
+SERVICE_TOLD_SPLIT = (
+    "Sent to the {count} people {who}: {now} by DM now (or when their quiet hours end), "
+    "the other {later} when they can."
+)
+
+
+def service_told(total: int, split: tuple[int, int] | None, who: str) -> str:
+    """`who`: "who said yes", "with a place", "who said Going or Maybe"..."""
+    if split is not None:
+        return SERVICE_TOLD_SPLIT.format(count=total, who=who, now=split[0], later=split[1])
+    if total == 1:
+        return SERVICE_TOLD_ONE.format(who=who)
+    return SERVICE_TOLD.format(count=total, who=who)

@@ -3,7 +3,7 @@
 Button labels Going / Maybe / Can't make it are fixed in `bot.strings`.
 """
 
-from bot.strings import people
+from bot.strings import service_told
 
 # -- commands -------------------------------------------------------------------
 GROUP_DESCRIPTION = "Meetings: schedule them, and get a calendar file"
@@ -197,7 +197,7 @@ DATE_CANCELLED_DM_NEXT = " (the next one is {when})"
 # -- organiser replies --------------------------------------------------------------------
 EDITED = "Saved. The meeting post is updated.{told}"
 EDITED_START = "\nIt now starts {plain}, that is {when} in your own time."
-TOLD = " {count} {people} who said Going or Maybe will be told by DM (if they allow reminders)."
+TOLD_WHO = "who said Going or Maybe"
 CANCELLED = "The meeting is cancelled and its reminders are off.{told}"
 NOBODY_TOLD = " Nobody had said Going or Maybe yet."
 DATE_CANCELLED = (
@@ -231,9 +231,9 @@ LIST_JOIN = "To answer and get reminders, `/join` first (it's always your choice
 LIST_MORE = "...and {count} more. Use `/meeting ics` for a calendar file of any of them."
 
 
-def told(count: int) -> str:
-    """The end of an organiser's reply: who will be told of the change."""
-    return TOLD.format(count=count, people=people(count)) if count else NOBODY_TOLD
+def told(total: int, split: tuple[int, int] | None) -> str:
+    """The end of an organiser's reply: who is told of the change (a service message)."""
+    return " " + service_told(total, split, TOLD_WHO) if total else NOBODY_TOLD
 
 
 def length(minutes: int) -> str:

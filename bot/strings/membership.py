@@ -138,6 +138,25 @@ RESUMED = "Welcome back. Messages you chose will reach you again: {chosen}."
 RESUMED_NONE = "Welcome back. You haven't chosen any messages; `/me settings` if you'd like some."
 NOT_PAUSED_NOW = "You aren't stepping back at the moment, so there's nothing to resume."
 
+# What came while someone was stepping back: shown on /me resume, or sent as one DM
+# when a pause ends by its date. Only what is still useful (nothing already over).
+THIS_SERVER = "this server"
+CATCH_UP_NOTHING = "Nothing came up while you were away."
+CATCH_UP_HELD = (
+    "**News about things you said yes to** (kept for you, not sent while you were away):"
+)
+CATCH_UP_POSTED = "**Posted while you were away** (still open):"
+CATCH_UP_LINE = "- {line}"
+CATCH_UP_POSTED_LINE = "- {kind}: [{title}]({link})"
+CATCH_UP_POSTED_NO_LINK = "- {kind}: **{title}** in <#{channel}>"
+CATCH_UP_KINDS = {"opportunity": "Opportunity", "poll": "Poll", "meeting": "Meeting"}
+CATCH_UP_MORE = "- ...and {count} more."
+PAUSE_ENDED_DM = (
+    "**Welcome back to {server}.** Your break from Speak Back ended today, as you chose. "
+    "Here is what came while you were away:"
+)
+PAUSE_ENDED_OUTRO = "Take your time with any of it; nothing needs an answer today."
+
 # -- /me export ------------------------------------------------------------------------
 EXPORT_DONE = (
     "Here is everything Speak Back holds about you in this server, as a file you can "
@@ -154,6 +173,36 @@ EXPORT_ABOUT = (
     "how, and not under your Discord ID) is kept until each poll closes."
 )
 NOTHING_HELD = "Speak Back holds nothing about you in this server."
+
+# -- /leave and /me used in a DM with the bot ---------------------------------------------
+DM_NO_SERVER = (
+    "I can't find a server where you're a member of Speak Back, so there's nothing "
+    "for me to do from here. This works inside your community's server. If you have "
+    "left that server, anything I held about you there is erased automatically."
+)
+DM_WHICH_SERVER = "You're a member of Speak Back in more than one server. Which one is this for?"
+DM_SERVER_PLACEHOLDER = "Choose a server"
+DM_FOR_SERVER = "For **{server}**:"
+DM_NOT_THAT_SERVER = (
+    "You're no longer a member of Speak Back in that server, so nothing has changed. "
+    "Use the command again to see where you are a member."
+)
+DM_ONLY_IN_SERVER = (
+    "**/me settings** works inside your community's server, so your choices are saved "
+    "for the right place. Please use it there. (From here you can still use "
+    "`/me show`, `/me export`, `/me pause`, `/me resume` and `/leave`.)"
+)
+DM_PAUSE_DATE_TOO_LONG = (
+    "That date is too long for me to carry across. Please try a shorter one, such as "
+    "`1 March`, or use `/me pause` inside your community's server."
+)
+
+# -- leaving the Discord server (issue 19) ---------------------------------------------
+LEFT_THE_SERVER = (
+    "It looks like you're no longer in that server, so this can't go ahead from here. "
+    "Nothing has changed. If you come back to the server, it will work again; if not, "
+    "what Speak Back holds about you there is erased 30 days after it noticed you left."
+)
 
 # -- /leave, /me delete ----------------------------------------------------------------
 LEAVE_CONFIRM = (

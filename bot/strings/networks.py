@@ -66,6 +66,21 @@ LEFT = (
     "This server has left **{name}**. New network posts will no longer reach it. "
     "Past anonymous counts stay in the network's results; no names crossed over."
 )
+LEAVE_CONFIRM_TITLE = "Leave the network {name}?"
+LEAVE_CONFIRM = (
+    "If this server leaves **{name}**, at once:\n"
+    "- new network polls, meetings and opportunities stop reaching this server;\n"
+    "- answers from here to network items already posted here close;\n"
+    "- the other servers' moderators are told that this server has left.\n\n"
+    "Past anonymous counts stay in the network's results; no names crossed over. "
+    "To link again later, a moderator of the network will need to give you a new code."
+)
+LEAVE_NETWORK = "Leave the network"
+STAY_IN_NETWORK = "Stay in the network"
+STAYING_IN_NETWORK = "Nothing was changed: this server stays in the network."
+LEAVE_OUT_OF_DATE = (
+    "This server is no longer in that network, so there was nothing to leave. Nothing was changed."
+)
 TOLD_LEFT = "**{server}** has left the network **{name}**."
 
 # -- network-wide items (polls, opportunities, meetings posted with network:true) --
@@ -85,5 +100,5 @@ CREATE_NAME_OPTION = "A name people will recognise, e.g. 'Yorkshire champions'"
 JOIN_DESCRIPTION = "Ask to join a network with a link code from it"
 JOIN_CODE_OPTION = "The one-time code a moderator of the network gave you"
 SHOW_DESCRIPTION = "See this server's network and who is in it"
-LEAVE_DESCRIPTION = "Unlink this server from its network, at once"
+LEAVE_DESCRIPTION = "Unlink this server from its network (you confirm first)"
 HEAR_BACK_IN_SHOW = "`/network show`"  # where a server hears back without a moderators channel

@@ -184,6 +184,14 @@ CANCELLED_DM = (
     "Sorry: **{title}** has been cancelled by the organisers. You don't need to do "
     "anything. Thank you for saying yes."
 )
+MOVED_TITLE = "New time: {title}"
+MOVED_DM = (
+    "The time of **{title}** has changed. It is now: {when}.\n"
+    "You said yes, so we're letting you know. Your answer stays as it is; if the new "
+    "time doesn't work for you, use `/me opportunities` to step out. That's completely fine."
+)
+MOVED_WHEN_UNSET = "not fixed yet (the organisers will say)"
+EDITED_TOLD_WHO = "who said yes"
 
 # -- roster ---------------------------------------------------------------------------
 ROSTER_TITLE = "Roster: {title}"
@@ -205,11 +213,12 @@ ROSTER_ERASED = "Replies were erased under this server's retention setting."
 CLOSED_NOW = "Closed. The post in <#{channel}> now says replies have closed.{draw}"
 CLOSED_DRAW = " The lottery was drawn: {confirmed} got a place, {waitlisted} on the waitlist."
 ALREADY_CLOSED = "That opportunity has already closed. Nothing was changed."
-CANCELLED_NOW = "Cancelled. I'm letting the {count} {people} who said yes know."
+CANCELLED_NOW = "Cancelled. {told}"
 CANCELLED_NOBODY = "Cancelled. Nobody had said yes, so nobody needed telling."
 EDITED = "Saved. The post in <#{channel}> will show the changes shortly.{removed}{promoted}"
 EDITED_REMOVED = " Removed: {what}."
 EDITED_PROMOTED = " {count} {people} moved from the waitlist into the new places."
+EDITED_TOLD = " About the new time: {told}"
 
 # -- lists --------------------------------------------------------------------------
 LIST_TITLE = "Open opportunities"

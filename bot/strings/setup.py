@@ -25,6 +25,46 @@ EVERYONE_ROLE = (
     "The @everyone role can't be the organiser or announcement role. "
     "Please pick a role that only some people have. Nothing was changed."
 )
+ROLE_NOT_PINGABLE = (
+    "I can't ping {role}, so `ping:true` would notify nobody. To fix it, either turn on "
+    "**Allow anyone to @mention this role** for {role} (Server Settings > Roles), or give "
+    "Speak Back the **Mention @everyone, @here and All Roles** permission in {where}. "
+    "Then run `/setup roles` again. Nothing was changed."
+)
+THE_ANNOUNCEMENTS_CHANNEL = "the announcements channel"
+NEEDS_ATTENTION_TITLE = "**Needs attention**"
+NOTHING_NEEDS_ATTENTION = "**Needs attention:** nothing. Everything Speak Back needs is set up."
+NEEDS_NO_ORGANISER_ROLE = (
+    "No organiser role: everyone with Manage Server organises. Choose one with `/setup roles`."
+)
+NEEDS_NO_ANNOUNCEMENTS = (
+    "No announcements channel: polls, meetings and opportunities have nowhere to go. "
+    "Choose one with `/setup channel`."
+)
+NEEDS_ANNOUNCEMENTS_GONE = (
+    "The announcements channel no longer exists. Choose another with `/setup channel`."
+)
+NEEDS_NO_MODERATORS_IN_NETWORK = (
+    "This server is in the network **{network}** but has no moderators channel, so "
+    "requests to join the network and network notices reach nobody here. "
+    "Choose one with `/setup channel moderators:`."
+)
+NEEDS_CHANNEL_PERMISSIONS = (
+    "In {channel} I'm missing: {missing}. Posts there will fail until a moderator "
+    "gives Speak Back these in the channel's permissions."
+)
+NEEDS_ROLE_NOT_PINGABLE = (
+    "I can't ping {role}, so `ping:true` notifies nobody: turn on **Allow anyone to "
+    "@mention this role**, or give Speak Back **Mention @everyone, @here and All Roles** "
+    "in the announcements channel."
+)
+PERMISSION_NAMES = {
+    "view_channel": "View Channel",
+    "send_messages": "Send Messages",
+    "embed_links": "Embed Links",
+    "attach_files": "Attach Files",
+    "read_message_history": "Read Message History",
+}
 CHANNEL_SAVED = "Saved. Posts will go to {announcements}.{moderators_part}"
 MODERATORS_PART = " Moderator approvals will go to {moderators}."
 ORGANISERS_PART = " Ideas waiting for an answer will be noted in {organisers}."
@@ -35,9 +75,8 @@ SHOW_IDEAS = (
     "within {days} days"
 )
 ORGANISERS_FALLBACK = "the moderators channel"
-NEEDS_ATTENTION = "\n\n**Needs attention:**\n{items}"
 IDEAS_NEED_MODERATORS = (
-    "- Ideas are reviewed first, but there is no moderators channel: members can't raise "
+    "Ideas are reviewed first, but there is no moderators channel: members can't raise "
     "ideas until you choose one with `/setup channel moderators:`."
 )
 CHANNEL_NOT_TEXT = "Please pick a text channel in this server. Nothing was changed."
@@ -45,6 +84,7 @@ CHANNEL_NO_ACCESS = (
     "I can't post in {channel}: I need to see the channel and send messages, embeds "
     "and files there. Please check its permissions and try again. Nothing was changed."
 )
+UK_TIME_CHOICE = "Europe/London (UK time, moves to BST in summer)"
 TIMEZONE_SAVED = (
     "Saved. This server's time zone is now **{zone}**. Times people type are read in it."
 )

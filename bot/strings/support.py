@@ -15,3 +15,7 @@ HELP_SECTION_MEMBER = "For members"
 HELP_SECTION_ORGANISER = "For organisers"
 HELP_SECTION_MODERATOR = "For moderators"
 HELP_NOT_MEMBER_YET = "You haven't joined yet. Member commands appear here once you do."
+HELP_IN_DM = (
+    "Member commands are listed when you use `/help` in the server you belong to: "
+    "each server keeps its own membership, so a direct message can't show them."
+)

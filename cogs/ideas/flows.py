@@ -26,7 +26,7 @@ from bot.domain.ideas import (
     day_start,
     reminder_due,
 )
-from bot.domain.members import PURPOSE_SERVICE, Member
+from bot.domain.members import Member
 from bot.domain.settings import GuildSettings
 from bot.networks import Audience, audience, require_answerable_from
 from bot.posts import Posted
@@ -220,11 +220,13 @@ async def refuse_reviewed(
 
 
 async def tell_author(services: Services, idea: Idea, payload: Payload, what: str) -> int:
-    """The one place an idea's author is told something: a service message (rule 15)."""
+    """The one place an idea's author is told something: a service message (rule 15),
+    whatever DM kinds they chose; held while they are stepping back."""
     if idea.author_id is None:
         return 0
     letter = Letter(idea.guild_id, idea.author_id, payload, f"idea-{what}:{idea.id}")
-    return await services.delivery.dm_many([letter], purpose=PURPOSE_SERVICE)
+    told = await services.delivery.tell_yes_sayers([letter])
+    return told.total
 
 
 async def own_server_idea(services: Services, guild_id: int, idea_id: int) -> Idea:

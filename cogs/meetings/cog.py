@@ -169,6 +169,7 @@ class MeetingsCog(commands.Cog):
             services.dispatcher.register(flows.REMINDER_JOB, self._reminder_job)
             services.dispatcher.register(flows.ROLL_JOB, self._roll_job)
             services.retention.add_sweeper(repo.sweep)
+            services.on_leaving(self._names_leave_posts)
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
@@ -195,6 +196,9 @@ class MeetingsCog(commands.Cog):
     @commands.Cog.listener()
     async def on_member_settings_changed(self, guild_id: int, user_id: int) -> None:
         await flows.member_settings_changed(self.services, guild_id, user_id)
+
+    async def _names_leave_posts(self, guild_id: int, user_id: int) -> None:
+        await flows.names_leave_posts(self.services, LOOKS, guild_id)
 
     @commands.Cog.listener()
     async def on_member_left(self, guild_id: int, user_id: int) -> None:

@@ -60,6 +60,7 @@ from bot.domain.recurrence import (
     occurrence_for_key,
     occurrence_on,
 )
+from bot.domain.service_messages import Told
 from bot.domain.settings import GuildSettings
 from bot.domain.timefmt import utc_to_wall
 from bot.domain.when import Reading, WhenError, definite, parse_day, parse_offsets, read_time
@@ -604,32 +605,33 @@ async def tell_attending(
     people: list[tuple[int, int]],
     occ: Occurrence | None,
     dropped: Occurrence | None = None,
-) -> int:
-    """A change or cancellation notice to people who said Going/Maybe (dm_reminders only);
-    with `dropped`, the notice that only that date is cancelled. Returns how many.
+) -> Told:
+    """A change or cancellation notice to people who said Going/Maybe: a service message
+    (rule 15), whatever DM kinds they chose; with `dropped`, the notice that only that
+    date is cancelled. Returns who it was for (what the organiser may be told).
 
     `people` are (guild_id, user_id) from `repo.attending`: each is told as a member
-    of the server their answer counts in, so that server's consent, pause and quiet
-    hours apply, with a link to its copy.
+    of the server their answer counts in (its pause and quiet hours apply), with a
+    link to its copy.
     """
     payloads: dict[int, Payload] = {}
     for guild_id in {g for g, _u in people}:
         link = await services.posts.link_for(posted(meeting), guild_id)
         payloads[guild_id] = render.notice(meeting, occ, link, dropped)
-    await services.delivery.dm_many(
+    about = dropped or occ
+    return await services.delivery.tell_yes_sayers(
         (
             Letter(
                 guild_id=guild_id,
                 user_id=user_id,
                 payload=payloads[guild_id],
                 dedupe_key=f"meeting-notice:{meeting.id}:{meeting.revision}:{user_id}",
+                expires_at=about.start_utc if about is not None else None,
             )
             for guild_id, user_id in people
         ),
-        purpose=PURPOSE,
         batch=f"meeting-notice:{meeting.id}:{meeting.revision}",
     )
-    return len(people)
 
 
 # -- answering --------------------------------------------------------------------------
@@ -763,7 +765,7 @@ class Edit:
 class Changed:
     meeting: Meeting
     occ: Occurrence | None  # the next one now
-    told: int
+    told: Told
     dropped: Occurrence | None = None
 
 
@@ -1010,11 +1012,22 @@ async def member_settings_changed(services: Services, guild_id: int, user_id: in
         await replan_reminders(services, meeting_id)
 
 
-async def member_left(services: Services, render: Render, guild_id: int, user_id: int) -> None:
-    """Their answers are erased already; take their name and count off the posts now
-    (this server's meetings, and network meetings shared with it)."""
+async def meetings_seen_in(services: Services, guild_id: int) -> list[Meeting]:
+    """This server's meetings, and network meetings shared with it."""
     db = services.db
-    shared = await repo.list_shared_with(db, guild_id)
-    for meeting in [*await repo.list_meetings(db, guild_id), *shared]:
+    return [*await repo.list_meetings(db, guild_id), *await repo.list_shared_with(db, guild_id)]
+
+
+async def names_leave_posts(services: Services, render: Render, guild_id: int) -> None:
+    """Someone here is being erased: queue the edits that take their name and count off
+    the posts. Runs inside the erasure's transaction (`Services.on_leaving`), so the
+    edits commit with it; edits that change nothing are not queued."""
+    for meeting in await meetings_seen_in(services, guild_id):
         await refresh_meeting_posts(services, render, meeting.id)
+
+
+async def member_left(services: Services, render: Render, guild_id: int, user_id: int) -> None:
+    """Their answers are erased and the post edits queued already; re-plan reminders
+    (outside the erasure's transaction: planning takes a lock per meeting)."""
+    for meeting in await meetings_seen_in(services, guild_id):
         await replan_reminders(services, meeting.id)

@@ -586,7 +586,7 @@ DYNAMIC_ITEMS = (AnswerButton, SeriesButton, NameButton, DraftButton, MeetingPic
 
 
 def edited_words(changed: flows.Changed, moved: bool) -> str:
-    words = text.EDITED.format(told=text.told(changed.told))
+    words = text.EDITED.format(told=text.told(changed.told.total, changed.told.split))
     if moved and changed.occ is not None:
         words += text.EDITED_START.format(
             plain=plain_local(changed.occ.start_utc, changed.meeting.series.zone),
@@ -596,7 +596,7 @@ def edited_words(changed: flows.Changed, moved: bool) -> str:
 
 
 def cancelled_words(changed: flows.Changed) -> str:
-    told = text.told(changed.told)
+    told = text.told(changed.told.total, changed.told.split)
     if changed.dropped is None:
         return text.CANCELLED.format(told=told)
     after = (

@@ -8,6 +8,7 @@ shown (the new notice, with I agree / Not now).
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -16,32 +17,23 @@ from discord.ext import commands
 
 from bot.commands import me_group
 from bot.errors import present_with
-from bot.guards import NoticeNeeded, actor_guild_id, require_member, require_organiser
+from bot.guards import (
+    NoticeNeeded,
+    actor_guild_id,
+    require_member,
+    require_organiser,
+    still_in_server,
+)
 from bot.strings import membership as text
 from cogs.membership import flows, ui
+from db.jobs import Job
 
 if TYPE_CHECKING:
     from bot.client import SpeakBack
+    from db.jobs import Job
 
 MEMBER = {"audience": "member"}
 ORGANISER = {"audience": "organiser"}
-
-
-async def confirm_leave(interaction: discord.Interaction[SpeakBack]) -> None:
-    """/leave and /me delete: one confirmation, then erase at once."""
-    bot, guild_id = interaction.client, actor_guild_id(interaction)
-    held = await flows.before_leaving(
-        ui.services_of(interaction), guild_id, interaction.user.id, secret=bot.config.secret
-    )
-    if held == "confirm":
-        await interaction.response.send_message(
-            text.LEAVE_CONFIRM, view=ui.leave_view(), ephemeral=True
-        )
-        return
-    words = (
-        text.NOT_A_MEMBER_ONLY_A_NOTE if held == "only_a_note" else text.NOT_A_MEMBER_NOTHING_HELD
-    )
-    await interaction.response.send_message(words, ephemeral=True)
 
 
 class MembersGroup(app_commands.Group, name="members", description=text.MEMBERS_DESCRIPTION):
@@ -77,6 +69,9 @@ class MembershipCog(commands.Cog):
             group.add_command(command)
         self._members_group = MembersGroup()
         bot.tree.add_command(self._members_group)
+        # Exists once setup_hook has opened the database (not in command-only loads).
+        if getattr(bot, "dispatcher", None) is not None:
+            bot.dispatcher.register(flows.PAUSE_END_JOB, self._pause_end_job)
 
     def _me_command(self, name: str, description: str, callback: Any) -> app_commands.Command:
         # Built by hand (the /me group is shared), bound to this cog like a cog command.
@@ -91,6 +86,26 @@ class MembershipCog(commands.Cog):
         delivery = getattr(self.bot, "delivery", None)
         if delivery is not None:
             delivery.set_recipient_policy(flows.recipient_policy(self.bot.db))
+        services = getattr(self.bot, "services", None)
+        if services is not None:  # not in command-only loads
+            services.dispatcher.register(flows.PRESENCE_SWEEP_JOB, self._presence_sweep)
+            await flows.ensure_presence_sweep(services, services.clock.now())
+
+    async def _presence_sweep(self, job: Job, now: datetime) -> None:
+        """Who is still in their server (Discord's member endpoint), and erasure 30 days
+        after someone was first found gone (issue 19)."""
+        assert self.bot.services is not None
+
+        async def lookup(guild_id: int, user_id: int) -> bool | None:
+            return await still_in_server(self.bot, guild_id, user_id)
+
+        await flows.sweep_presence(
+            self.bot.services,
+            lookup,
+            now,
+            secret=self.bot.config.secret,
+            dispatch=self.bot.dispatch,
+        )
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(*ui.DYNAMIC_ITEMS)
@@ -113,19 +128,31 @@ class MembershipCog(commands.Cog):
         else:
             await ui.send_status(interaction, joining.status, text.ALREADY_MEMBER)
 
+    # /leave and /me also work in a DM with the bot (a server shared with it is needed):
+    # someone who would rather not open the server can still see, export, step back or
+    # leave. `ui.server_for` asks which server when they are a member of several.
+
     @app_commands.command(name="leave", description=text.LEAVE_DESCRIPTION, extras=MEMBER)
-    @app_commands.guild_only()
+    @app_commands.allowed_contexts(guilds=True, dms=True)
     async def leave(self, interaction: discord.Interaction[SpeakBack]) -> None:
-        await confirm_leave(interaction)
+        await self._in_server(interaction, "leave")
+
+    async def _in_server(
+        self, interaction: discord.Interaction[SpeakBack], action: str, until: str | None = None
+    ) -> None:
+        guild_id = await ui.server_for(interaction, action, until)
+        if guild_id is not None:
+            await ui.me_in_server(interaction, action, guild_id, until)
 
     # -- /me ...  (callbacks bound to this cog by hand: the group is shared) ------------
 
     async def show(self, interaction: discord.Interaction[SpeakBack]) -> None:
-        member = await require_member(interaction, allow_outdated_notice=True)
-        status = await flows.get_member_status(ui.services_of(interaction), member)
-        await ui.send_status(interaction, status)
+        await self._in_server(interaction, "show")
 
     async def settings(self, interaction: discord.Interaction[SpeakBack]) -> None:
+        if interaction.guild_id is None:
+            await interaction.response.send_message(text.DM_ONLY_IN_SERVER, ephemeral=True)
+            return
         member = await require_member(interaction)
         await interaction.response.send_message(
             text.SETTINGS_INTRO, view=ui.settings_view(member), ephemeral=True
@@ -135,31 +162,22 @@ class MembershipCog(commands.Cog):
     async def pause(
         self, interaction: discord.Interaction[SpeakBack], until: str | None = None
     ) -> None:
-        member = await require_member(interaction, allow_outdated_notice=True)
-        paused = await flows.pause(ui.services_of(interaction), member, until)
-        await interaction.response.send_message(ui.pause_words(paused), ephemeral=True)
+        await self._in_server(interaction, "pause", until.strip() if until else None)
 
     async def resume(self, interaction: discord.Interaction[SpeakBack]) -> None:
-        member = await require_member(interaction, allow_outdated_notice=True)
-        consents = await flows.resume(ui.services_of(interaction), member)
-        await interaction.response.send_message(ui.resume_words(consents), ephemeral=True)
+        await self._in_server(interaction, "resume")
+
+    async def _pause_end_job(self, job: Job, now: datetime) -> None:
+        """A pause ended by its date: one DM of what came meanwhile (if anything did)."""
+        guild = self.bot.get_guild(int(job.payload["guild_id"]))
+        server = guild.name if guild is not None else text.THIS_SERVER
+        await flows.pause_ended(self.bot.services, job.payload, ui.pause_ended_words(server))
 
     async def export(self, interaction: discord.Interaction[SpeakBack]) -> None:
-        data = await flows.build_export(
-            ui.services_of(interaction),
-            actor_guild_id(interaction),
-            interaction.user.id,
-            secret=interaction.client.config.secret,
-        )
-        if data is None:
-            await interaction.response.send_message(text.NOTHING_HELD, ephemeral=True)
-            return
-        await interaction.response.send_message(
-            text.EXPORT_DONE, file=ui.export_file(data), ephemeral=True
-        )
+        await self._in_server(interaction, "export")
 
     async def delete(self, interaction: discord.Interaction[SpeakBack]) -> None:
-        await confirm_leave(interaction)
+        await self._in_server(interaction, "leave")
 
 
 async def present_notice_needed(interaction: discord.Interaction, error: BaseException) -> None:

@@ -13,7 +13,7 @@ time, whether a DM may go to a person (rules 1, 4 and 5).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
@@ -28,13 +28,15 @@ from bot.domain.members import (
     notice_is_current,
     summarise_counts,
 )
+from bot.domain.service_messages import PURPOSE_ABOUT_YES, service_decision
 from bot.domain.settings import GuildSettings
 from bot.domain.when import parse_pause_until
 from bot.services import Services
 from bot.strings import membership as text
 from db import members as repo
+from db.catch_up import PostedItem, posted_since
 from db.database import Database
-from db.outbox import dm_blocked_since
+from db.outbox import dm_blocked_since, take_held
 from db.personal_data import export_all
 from db.polls import counted_after_leaving, open_anonymous_ballots
 from db.settings import ensure_settings_row, get_settings
@@ -139,6 +141,11 @@ async def is_member(services: Services, guild_id: int, user_id: int) -> bool:
     return await repo.is_member(services.db, guild_id, user_id)
 
 
+async def member_guilds(services: Services, user_id: int) -> list[int]:
+    """The servers this person is a member in (a command used in a DM asks which)."""
+    return await repo.member_guilds(services.db, user_id)
+
+
 # -- choices: messages, group, details ---------------------------------------------------
 
 
@@ -204,6 +211,13 @@ class Pause:
     zone: str  # the time zone the date is shown in
 
 
+PAUSE_END_JOB = "pause_end"
+
+
+def pause_end_key(guild_id: int, user_id: int) -> str:
+    return f"pause-end:{guild_id}:{user_id}"
+
+
 async def pause(services: Services, member: Member, until: str | None) -> Pause:
     settings = await get_settings(services.db, member.guild_id)
     zone = member.profile.timezone or settings.timezone
@@ -213,16 +227,85 @@ async def pause(services: Services, member: Member, until: str | None) -> Pause:
         if until and until.strip()
         else None
     )
-    await repo.pause(services.db, member.guild_id, member.user_id, now, ends)
+    started = now
+    await repo.pause(services.db, member.guild_id, member.user_id, started, ends)
+    key = pause_end_key(member.guild_id, member.user_id)
+    if ends is None:
+        await services.dispatcher.cancel(key)
+    else:  # the summary of what came meanwhile, as one DM when it ends by its date
+        await services.dispatcher.schedule(
+            PAUSE_END_JOB,
+            ends,
+            {"guild_id": member.guild_id, "user_id": member.user_id, "since": started.isoformat()},
+            key,
+            member.guild_id,
+        )
     return Pause(ends, zone)
 
 
-async def resume(services: Services, member: Member) -> frozenset[str] | None:
-    """Come back from stepping back: the messages they chose (None: they weren't paused)."""
+@dataclass(frozen=True)
+class CatchUp:
+    """What someone coming back is shown: service messages held for them (their items
+    not yet begun) and what was posted here meanwhile (still open or to come)."""
+
+    held: list[str]
+    posted: list[PostedItem]
+
+    @property
+    def empty(self) -> bool:
+        return not self.held and not self.posted
+
+
+async def catch_up(
+    services: Services, guild_id: int, user_id: int, since: datetime | None
+) -> CatchUp:
+    """Take (once) what was held for this person, and list what was posted since."""
+    now = services.clock.now()
+    held = await take_held(services.db, guild_id, user_id, now)
+    posted = await posted_since(services.db, guild_id, since, now) if since is not None else []
+    return CatchUp(held, posted)
+
+
+@dataclass(frozen=True)
+class Resumed:
+    consents: frozenset[str]
+    caught_up: CatchUp
+
+
+async def resume(services: Services, member: Member) -> Resumed | None:
+    """Come back from stepping back: the messages they chose, and what came meanwhile
+    (None: they weren't paused)."""
     if not is_paused(member, services.clock.now()):
         return None
     await repo.resume(services.db, member.guild_id, member.user_id)
-    return member.consents
+    await services.dispatcher.cancel(pause_end_key(member.guild_id, member.user_id))
+    caught_up = await catch_up(services, member.guild_id, member.user_id, member.paused_at)
+    return Resumed(member.consents, caught_up)
+
+
+async def pause_ended(
+    services: Services, payload: dict[str, Any], words: Callable[[CatchUp], str]
+) -> bool:
+    """A pause ended by its date: one DM (a service message, so after quiet hours) with
+    what came meanwhile, if anything did. False when nothing was sent."""
+    guild_id, user_id = int(payload["guild_id"]), int(payload["user_id"])
+    member = await repo.get_member(services.db, guild_id, user_id)
+    now = services.clock.now()
+    if member is None or member.paused_at is None or is_paused(member, now):
+        return False  # left, resumed by hand, or stepping back again
+    if member.paused_at.isoformat() != payload["since"]:
+        return False
+    caught_up = await catch_up(services, guild_id, user_id, member.paused_at)
+    if caught_up.empty:
+        return False
+    await services.delivery.dm(
+        guild_id=guild_id,
+        user_id=user_id,
+        purpose=PURPOSE_ABOUT_YES,
+        payload=message_payload(words(caught_up)),
+        dedupe_key=f"pause-end:{guild_id}:{user_id}:{payload['since']}",
+    )
+    return True
 
 
 def optional_choices(consents: frozenset[str]) -> frozenset[str]:
@@ -248,11 +331,67 @@ async def before_leaving(
 async def leave(
     services: Services, guild_id: int, user_id: int, *, secret: bytes, dispatch: Dispatch
 ) -> bool:
-    """Leave and erase at once; other features hear `member_left` (e.g. names leave posts)."""
-    was_member = await repo.leave(services.db, guild_id, user_id, services.clock.now(), secret)
+    """Leave and erase at once. What leaving changes in other features (names leave
+    posts: queued edits) commits in the same transaction as the erasure; afterwards they
+    hear `member_left` (e.g. meetings re-plan reminders)."""
+
+    async def then() -> None:
+        await services.run_leave_hooks(guild_id, user_id)
+
+    was_member = await repo.leave(
+        services.db, guild_id, user_id, services.clock.now(), secret, then=then
+    )
+    services.fault_point("after_erasure")
+    await services.dispatcher.cancel(pause_end_key(guild_id, user_id))  # holds their id
     if was_member:
         dispatch("member_left", guild_id, user_id)
     return was_member
+
+
+# -- members who left the Discord server (issue 19) -------------------------------------------
+
+PRESENCE_SWEEP_JOB = "presence_sweep"
+SWEEP_EVERY = timedelta(days=1)
+CHECK_EVERY = timedelta(days=7)  # each member is asked about at most weekly
+ERASE_AFTER_GONE = timedelta(days=30)
+SWEEP_BATCH = 20  # members asked about per run (the dispatcher waits meanwhile)
+SWEEP_PAUSE = timedelta(minutes=1)  # more waiting: the next batch this soon (paced)
+
+Lookup = Callable[[int, int], Awaitable[bool | None]]
+"""(guild_id, user_id) -> True in the server, False gone (404 Unknown Member only),
+None could not tell. The cog asks Discord's member endpoint."""
+
+
+def presence_sweep_key(when: datetime) -> str:
+    # One key per run: the running sweep must not overwrite its own successor.
+    return f"presence-sweep:{when.isoformat()}"
+
+
+async def ensure_presence_sweep(services: Services, now: datetime) -> None:
+    """The daily check of who is still in their server: planned once, then by itself."""
+    pending = await services.db.fetchval(
+        "SELECT 1 FROM jobs WHERE kind = ? AND state = 'pending'", (PRESENCE_SWEEP_JOB,)
+    )
+    if not pending:
+        when = now + SWEEP_EVERY
+        await services.dispatcher.schedule(PRESENCE_SWEEP_JOB, when, {}, presence_sweep_key(when))
+
+
+async def sweep_presence(
+    services: Services, lookup: Lookup, now: datetime, *, secret: bytes, dispatch: Dispatch
+) -> None:
+    """Ask Discord about the members not asked about for a week (a batch at a time,
+    paced), then erase everyone first found gone 30 days ago or more (as /leave does,
+    names leaving posts with it). Someone found back in the server is no longer gone."""
+    db = services.db
+    batch = await repo.members_to_check(db, now - CHECK_EVERY, SWEEP_BATCH + 1)
+    for guild_id, user_id in batch[:SWEEP_BATCH]:
+        present = await lookup(guild_id, user_id)  # None (could not tell): asked, no change
+        await repo.record_presence(db, guild_id, user_id, present=present, now=now)
+    for guild_id, user_id in await repo.gone_before(db, now - ERASE_AFTER_GONE):
+        await leave(services, guild_id, user_id, secret=secret, dispatch=dispatch)
+    when = now + (SWEEP_PAUSE if len(batch) > SWEEP_BATCH else SWEEP_EVERY)
+    await services.dispatcher.schedule(PRESENCE_SWEEP_JOB, when, {}, presence_sweep_key(when))
 
 
 async def build_export(
@@ -309,13 +448,30 @@ async def count_members(services: Services, guild_id: int) -> tuple[MemberCounts
 def recipient_policy(db: Database) -> RecipientPolicy:
     """Whether a DM may go to a person now: send, wait (quiet hours), or skip."""
 
-    async def decide(guild_id: int | None, user_id: int, purpose: str, now: datetime) -> Decision:
+    async def decide(
+        guild_id: int | None,
+        user_id: int,
+        purpose: str,
+        now: datetime,
+        starts_at: datetime | None = None,
+    ) -> Decision:
         if guild_id is None:
             if purpose in ("service", AUTO_REPLY):
                 return Decision.send()
             return Decision.skip("no server")
         member = await repo.get_member(db, guild_id, user_id)
         settings = await get_settings(db, guild_id)
+        if purpose == PURPOSE_ABOUT_YES:
+            about = service_decision(
+                member, now, server_timezone=settings.timezone, starts_at=starts_at
+            )
+            if about.action == "hold":
+                return Decision.hold(about.reason)
+            if about.action == "defer" and about.not_before is not None:
+                return Decision.defer(about.not_before, about.reason)
+            if about.action == "skip":
+                return Decision.skip(about.reason)
+            return Decision.send()
         decision = contact_decision(
             member,
             purpose,

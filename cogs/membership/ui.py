@@ -8,6 +8,7 @@ parses, guards, makes one call to `flows`, and answers.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -29,7 +30,7 @@ from bot.domain.members import (
     validate_purposes,
 )
 from bot.domain.quiet_hours import parse_quiet_hours
-from bot.domain.settings import GuildSettings, validate_timezone
+from bot.domain.settings import GuildSettings, read_timezone
 from bot.domain.suppression import Shown, count_text
 from bot.domain.timefmt import discord_timestamp, plain_date
 from bot.domain.when import format_offsets, parse_offsets
@@ -78,13 +79,66 @@ def pause_words(paused: flows.Pause) -> str:
     return text.PAUSED_UNTIL_DATE.format(date=plain_date(paused.ends, paused.zone))
 
 
-def resume_words(consents: frozenset[str] | None) -> str:
-    """After /me resume: the messages they chose (`None`: they weren't stepping back)."""
-    if consents is None:
+def resume_words(resumed: flows.Resumed | None) -> str:
+    """After /me resume: the messages they chose, and what came meanwhile (`None`:
+    they weren't stepping back)."""
+    if resumed is None:
         return text.NOT_PAUSED_NOW
+    consents = resumed.consents
     if flows.optional_choices(consents):
-        return text.RESUMED.format(chosen=chosen_words(consents))
-    return text.RESUMED_NONE
+        words = text.RESUMED.format(chosen=chosen_words(consents))
+    else:
+        words = text.RESUMED_NONE
+    return words + "\n\n" + catch_up_words(resumed.caught_up)
+
+
+CATCH_UP_SHOWN = 8  # lines of each kind; a message must stay well under 2,000 characters
+
+
+def catch_up_words(caught_up: flows.CatchUp) -> str:
+    """What came while someone was away: held news first, then what was posted."""
+    if caught_up.empty:
+        return text.CATCH_UP_NOTHING
+    parts: list[str] = []
+    if caught_up.held:
+        lines = [text.CATCH_UP_LINE.format(line=line) for line in caught_up.held[:CATCH_UP_SHOWN]]
+        if len(caught_up.held) > CATCH_UP_SHOWN:
+            lines.append(text.CATCH_UP_MORE.format(count=len(caught_up.held) - CATCH_UP_SHOWN))
+        parts.append("\n".join([text.CATCH_UP_HELD, *lines]))
+    if caught_up.posted:
+        lines = []
+        for item in caught_up.posted[:CATCH_UP_SHOWN]:
+            kind = text.CATCH_UP_KINDS[item.kind]
+            title = shown(item.title, 100)
+            if item.message_id is None:
+                lines.append(
+                    text.CATCH_UP_POSTED_NO_LINK.format(
+                        kind=kind, title=title, channel=item.channel_id
+                    )
+                )
+            else:
+                link = (
+                    f"https://discord.com/channels/{item.guild_id}/{item.channel_id}/"
+                    f"{item.message_id}"
+                )
+                lines.append(text.CATCH_UP_POSTED_LINE.format(kind=kind, title=title, link=link))
+        if len(caught_up.posted) > CATCH_UP_SHOWN:
+            lines.append(text.CATCH_UP_MORE.format(count=len(caught_up.posted) - CATCH_UP_SHOWN))
+        parts.append("\n".join([text.CATCH_UP_POSTED, *lines]))
+    return "\n\n".join(parts)
+
+
+def pause_ended_words(server: str) -> Callable[[flows.CatchUp], str]:
+    def words(caught_up: flows.CatchUp) -> str:
+        return "\n\n".join(
+            [
+                text.PAUSE_ENDED_DM.format(server=shown(server, 100)),
+                catch_up_words(caught_up),
+                text.PAUSE_ENDED_OUTRO,
+            ]
+        )
+
+    return words
 
 
 def _offsets_as_typed(offsets: tuple[timedelta, ...]) -> str:
@@ -186,9 +240,10 @@ def settings_view(member: Member) -> discord.ui.View:
     return view
 
 
-def leave_view() -> discord.ui.View:
+def leave_view(guild_id: int | None = None) -> discord.ui.View:
+    """Leave / Keep my membership; `guild_id` names the server when asked in a DM."""
     view = DynamicView()
-    view.add_item(LeaveButton())
+    view.add_item(LeaveButton() if guild_id is None else LeaveServerButton(guild_id))
     view.add_item(StayButton())
     return view
 
@@ -563,7 +618,7 @@ class DetailsModal(SafeModal, title=text.DETAILS_MODAL_TITLE):
             "access_needs": clean_optional_text(
                 self.access.value, what=text.WHAT_ACCESS_NEEDS, limit=MAX_ACCESS_NEEDS
             ),
-            "timezone": validate_timezone(zone) if zone else None,
+            "timezone": read_timezone(zone).zone if zone else None,
             "quiet_hours": parse_quiet_hours(self.quiet.value),
             "reminder_offsets": tuple(parse_offsets(reminders)) if reminders else None,
         }
@@ -573,7 +628,12 @@ class DetailsModal(SafeModal, title=text.DETAILS_MODAL_TITLE):
         status = await flows.save_details(
             services_of(interaction), member, self.changes(), dispatch=_bot(interaction).dispatch
         )
-        await send_status(interaction, status, text.DETAILS_SAVED)
+        zone = self.timezone.value.strip()
+        reading = read_timezone(zone) if zone else None
+        saved = text.DETAILS_SAVED
+        if reading is not None and reading.note:  # "UK" read as Europe/London: say so
+            saved = f"{saved}\n{strings.ZONE_NOTES[reading.note].format(zone=reading.zone)}"
+        await send_status(interaction, status, saved)
 
 
 class OpenedDmsButton(SafeButton, template=r"member:dms-open"):
@@ -615,6 +675,164 @@ class LeaveButton(SafeButton, template=r"member:leave"):
         await interaction.response.edit_message(content=words, embed=None, view=None)
 
 
+class LeaveServerButton(SafeButton, template=r"member:leave:(?P<guild>[0-9]+)"):
+    """Leave and erase, pressed in a DM: the server it is for is in the custom id (the
+    person erases only themselves, so naming any server is harmless)."""
+
+    def __init__(self, guild_id: int) -> None:
+        self.guild_id = guild_id
+        super().__init__(
+            f"member:leave:{guild_id}",
+            label=strings.LEAVE_AND_ERASE,
+            style=discord.ButtonStyle.danger,
+        )
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match):  # type: ignore[override]
+        return cls(int(match["guild"]))
+
+    async def on_press(self, interaction: discord.Interaction) -> None:
+        bot = _bot(interaction)
+        was_member = await flows.leave(
+            services_of(interaction),
+            self.guild_id,
+            interaction.user.id,
+            secret=bot.config.secret,
+            dispatch=bot.dispatch,
+        )
+        words = text.LEFT if was_member else text.LEFT_NOT_MEMBER
+        words = (
+            text.DM_FOR_SERVER.format(server=shown(bot.server_name(self.guild_id))) + "\n" + words
+        )
+        await interaction.response.edit_message(content=words, embed=None, view=None)
+
+
+# -- /leave and /me from a DM: which server? ---------------------------------------------
+
+
+async def server_for(
+    interaction: discord.Interaction, action: str, until: str | None = None
+) -> int | None:
+    """The server a /me command or /leave is for: the one it is used in; in a DM, the one
+    server the person is a member in, or None once they have been asked to choose (a
+    select) or told kindly that it works inside a server."""
+    if interaction.guild_id is not None:
+        return interaction.guild_id
+    guilds = await flows.member_guilds(services_of(interaction), interaction.user.id)
+    if not guilds:
+        await interaction.response.send_message(text.DM_NO_SERVER, ephemeral=True)
+        return None
+    if len(guilds) == 1:
+        return guilds[0]
+    select = ServerSelect(action, until, [(g, _bot(interaction).server_name(g)) for g in guilds])
+    if len(select.item.custom_id or "") > MAX_CUSTOM_ID:
+        await interaction.response.send_message(text.DM_PAUSE_DATE_TOO_LONG, ephemeral=True)
+        return None
+    view = DynamicView()
+    view.add_item(select)
+    await interaction.response.send_message(text.DM_WHICH_SERVER, view=view, ephemeral=True)
+    return None
+
+
+def _for_server(interaction: discord.Interaction, guild_id: int, words: str | None) -> str | None:
+    """In a DM, say which server an answer is about."""
+    if interaction.guild_id is not None:
+        return words
+    label = text.DM_FOR_SERVER.format(server=shown(_bot(interaction).server_name(guild_id)))
+    return f"{label}\n{words}" if words else label
+
+
+async def confirm_leave(interaction: discord.Interaction, guild_id: int) -> None:
+    """/leave and /me delete: one confirmation, then erase at once."""
+    held = await flows.before_leaving(
+        services_of(interaction),
+        guild_id,
+        interaction.user.id,
+        secret=_bot(interaction).config.secret,
+    )
+    if held == "confirm":
+        view = leave_view(None if interaction.guild_id is not None else guild_id)
+        words = _for_server(interaction, guild_id, text.LEAVE_CONFIRM)
+        await interaction.response.send_message(words, view=view, ephemeral=True)
+        return
+    words = (
+        text.NOT_A_MEMBER_ONLY_A_NOTE if held == "only_a_note" else text.NOT_A_MEMBER_NOTHING_HELD
+    )
+    await interaction.response.send_message(
+        _for_server(interaction, guild_id, words), ephemeral=True
+    )
+
+
+async def me_in_server(
+    interaction: discord.Interaction, action: str, guild_id: int, until: str | None = None
+) -> None:
+    """Run /me show|export|pause|resume or /leave for this server."""
+    services = services_of(interaction)
+    if action == "leave":
+        await confirm_leave(interaction, guild_id)
+        return
+    if action == "export":
+        data = await flows.build_export(
+            services, guild_id, interaction.user.id, secret=_bot(interaction).config.secret
+        )
+        if data is None:
+            words = _for_server(interaction, guild_id, text.NOTHING_HELD)
+            await interaction.response.send_message(words, ephemeral=True)
+            return
+        words = _for_server(interaction, guild_id, text.EXPORT_DONE)
+        await interaction.response.send_message(words, file=export_file(data), ephemeral=True)
+        return
+    member = await require_member(interaction, allow_outdated_notice=True, guild_id=guild_id)
+    if action == "show":
+        status = await flows.get_member_status(services, member)
+        await send_status(interaction, status, _for_server(interaction, guild_id, None))
+    elif action == "pause":
+        paused = await flows.pause(services, member, until)
+        words = _for_server(interaction, guild_id, pause_words(paused))
+        await interaction.response.send_message(words, ephemeral=True)
+    elif action == "resume":
+        resumed = await flows.resume(services, member)
+        words = _for_server(interaction, guild_id, resume_words(resumed))
+        await interaction.response.send_message(words, ephemeral=True)
+
+
+class ServerSelect(
+    SafeItem,
+    discord.ui.DynamicItem[discord.ui.Select],
+    template=r"member:dm:(?P<action>show|export|leave|pause|resume)(?::(?P<until>.*))?",
+):
+    """In a DM: which server a /me command or /leave is for. Re-checked on the press:
+    only a server where the person is still a member is acted on (rule 7)."""
+
+    def __init__(
+        self, action: str, until: str | None, servers: list[tuple[int, str]] | None = None
+    ) -> None:
+        self.action, self.until = action, until
+        custom_id = f"member:dm:{action}" + (f":{until}" if until else "")
+        super().__init__(
+            discord.ui.Select(
+                custom_id=custom_id,
+                placeholder=text.DM_SERVER_PLACEHOLDER,
+                options=[
+                    discord.SelectOption(label=name[:100], value=str(guild_id))
+                    for guild_id, name in (servers or [])[:25]
+                ]
+                or [discord.SelectOption(label="-", value="0")],
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match):  # type: ignore[override]
+        return cls(match["action"], match["until"] or None)
+
+    async def on_press(self, interaction: discord.Interaction) -> None:
+        chosen = int(self.item.values[0]) if self.item.values else 0
+        if chosen not in await flows.member_guilds(services_of(interaction), interaction.user.id):
+            await interaction.response.send_message(text.DM_NOT_THAT_SERVER, ephemeral=True)
+            return
+        await me_in_server(interaction, self.action, chosen, self.until)
+
+
 class StayButton(SafeButton, template=r"member:stay"):
     def __init__(self) -> None:
         super().__init__(
@@ -639,5 +857,7 @@ DYNAMIC_ITEMS = (
     DetailsButton,
     OpenedDmsButton,
     LeaveButton,
+    LeaveServerButton,
+    ServerSelect,
     StayButton,
 )

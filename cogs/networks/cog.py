@@ -76,10 +76,9 @@ class NetworkGroup(app_commands.Group, name="network", description=text.GROUP_DE
 
     @app_commands.command(name="leave", description=text.LEAVE_DESCRIPTION)
     async def leave(self, interaction: discord.Interaction[SpeakBack]) -> None:
-        name = await flows.leave_network(
-            ui.services_of(interaction), interaction.guild_id, ui.server_name(interaction)
-        )
-        await interaction.response.send_message(text.LEFT.format(name=name), ephemeral=True)
+        network = await flows.network_to_leave(ui.services_of(interaction), interaction.guild_id)
+        message, view = ui.leave_confirmation(network)
+        await interaction.response.send_message(embed=message, view=view, ephemeral=True)
 
 
 class NetworksCog(commands.Cog):

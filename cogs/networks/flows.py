@@ -193,8 +193,26 @@ async def make_code(services: Services, guild_id: int, network_id: int) -> tuple
     return network.name, code
 
 
-async def leave_network(services: Services, guild_id: int, server: str) -> str:
-    """Unlink this server at once and tell the others; the network's name."""
+async def network_to_leave(services: Services, guild_id: int) -> repo.Network:
+    """The network this server would leave (a Refusal if it is in none)."""
+    network = await repo.network_of(services.db, guild_id)
+    if network is None:
+        raise Refusal(text.NOT_IN_NETWORK)
+    return network
+
+
+async def leave_network(
+    services: Services, guild_id: int, server: str, network_id: int | None = None
+) -> str:
+    """Unlink this server at once and tell the others; the network's name.
+
+    With `network_id` (a confirmation pressed later), only if this server is still in
+    that network: a press on an old confirmation never leaves a network joined since.
+    """
+    if network_id is not None:
+        current = await repo.network_of(services.db, guild_id)
+        if current is None or current.id != network_id:
+            raise Refusal(text.LEAVE_OUT_OF_DATE)
     network = await repo.leave_network(services.db, guild_id)
     if network is None:
         raise Refusal(text.NOT_IN_NETWORK)

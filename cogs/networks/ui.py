@@ -10,12 +10,13 @@ from bot.delivery import message_payload
 from bot.errors import NotAllowed
 from bot.guards import require_moderator
 from bot.strings import networks as text
-from bot.ui import DynamicView, SafeButton, embed
+from bot.ui import DynamicView, SafeButton, embed, shown
 from cogs.networks import flows
 
 if TYPE_CHECKING:
     from bot.client import SpeakBack
     from bot.services import Services
+    from db.networks import Network
 
 
 def services_of(interaction: discord.Interaction[SpeakBack]) -> Services:
@@ -118,4 +119,54 @@ class MakeCodeButton(SafeButton, template=r"net:(?P<network_id>[0-9]+):code"):
         )
 
 
-DYNAMIC_ITEMS = (DecideButton, MakeCodeButton)
+def leave_confirmation(network: Network) -> tuple[discord.Embed, discord.ui.View]:
+    """What stops if this server leaves, with Leave / Stay (nothing happens until pressed)."""
+    name = shown(network.name, 100)
+    message = embed(
+        text.LEAVE_CONFIRM_TITLE.format(name=name), text.LEAVE_CONFIRM.format(name=name)
+    )
+    view = DynamicView()
+    view.add_item(LeaveNetworkButton(network.id))
+    view.add_item(StayInNetworkButton())
+    return message, view
+
+
+class LeaveNetworkButton(SafeButton, template=r"net:(?P<network_id>[0-9]+):leave"):
+    def __init__(self, network_id: int) -> None:
+        super().__init__(
+            f"net:{network_id}:leave", label=text.LEAVE_NETWORK, style=discord.ButtonStyle.danger
+        )
+        self.network_id = network_id
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match):  # type: ignore[override]
+        return cls(int(match["network_id"]))
+
+    async def on_press(self, interaction: discord.Interaction[SpeakBack]) -> None:
+        require_moderator(interaction)  # re-checked at the press
+        name = await flows.leave_network(
+            services_of(interaction),
+            interaction.guild_id,
+            server_name(interaction),
+            network_id=self.network_id,
+        )
+        await interaction.response.edit_message(
+            content=text.LEFT.format(name=name), embed=None, view=None
+        )
+
+
+class StayInNetworkButton(SafeButton, template=r"net:stay"):
+    def __init__(self) -> None:
+        super().__init__("net:stay", label=text.STAY_IN_NETWORK)
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match):  # type: ignore[override]
+        return cls()
+
+    async def on_press(self, interaction: discord.Interaction[SpeakBack]) -> None:
+        await interaction.response.edit_message(
+            content=text.STAYING_IN_NETWORK, embed=None, view=None
+        )
+
+
+DYNAMIC_ITEMS = (DecideButton, MakeCodeButton, LeaveNetworkButton, StayInNetworkButton)

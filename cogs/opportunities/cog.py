@@ -16,6 +16,7 @@ from discord.ext import commands
 
 from bot.commands import me_group
 from bot.domain.opportunities import ALLOCATIONS, FIRST_COME
+from bot.domain.service_messages import Told
 from bot.guards import actor_guild_id, require_member, require_organiser
 from bot.strings import opportunities as text
 from cogs.opportunities import flows, ui
@@ -158,7 +159,7 @@ class OpportunityGroup(app_commands.Group, name="opportunity", description=text.
     async def cancel(self, interaction: discord.Interaction[SpeakBack], opportunity: int) -> None:
         await require_organiser(interaction)
 
-        async def answer(told: int) -> None:
+        async def answer(told: Told) -> None:
             await interaction.response.send_message(ui.cancelled_words(told), ephemeral=True)
 
         await flows.cancel_opportunity(

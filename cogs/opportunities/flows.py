@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from bot import strings
 from bot.delivery import Letter, message_payload
+from bot.domain import timefmt
 from bot.domain.errors import Refusal
 from bot.domain.members import PURPOSE_SERVICE, notice_is_current
 from bot.domain.opportunities import (
@@ -49,6 +50,7 @@ from bot.domain.opportunities import (
     summarise_fan_out,
     waitlist_position,
 )
+from bot.domain.service_messages import Told
 from bot.domain.when import DAY_FIRST, Reading, WhenError, definite, read_time
 from bot.networks import audience, may_answer_from, per_server_lines
 from bot.posts import Posted, Published, Target, message_link
@@ -754,21 +756,21 @@ async def choose_name(services: Services, opp: Opportunity, user_id: int, share:
 async def tell_promoted(
     services: Services, render: Render, opp: Opportunity, promoted: list[Reply]
 ) -> None:
-    """A place came free: tell each promoted member, if they allow opportunity DMs."""
+    """A place came free: tell each promoted member (a service message, rule 15)."""
     payload = render.note(text.PROMOTED_TITLE, text.PROMOTED.format(title=opp.title))
     async with services.db.transaction():  # told once: recorded on the reply itself
         told = [r for r in promoted if await repo.claim_promotion_told(services.db, opp.id, r)]
-        await services.delivery.dm_many(
+        await services.delivery.tell_yes_sayers(
             (
                 Letter(
                     guild_id=reply.guild_id,
                     user_id=reply.user_id,
                     payload=payload,
                     dedupe_key=f"opp:{opp.id}:promoted:{reply.guild_id}:{reply.user_id}:{reply.seq}",
+                    expires_at=opp.when_at,
                 )
                 for reply in told
             ),
-            purpose=PURPOSE,
         )
 
 
@@ -794,6 +796,7 @@ class Edited:
     opp: Opportunity  # as it is now
     promoted: list[Reply]
     removed: str | None  # what was cleared, in words
+    told: Told | None = None  # who was told of a new time (None: the time is the same)
 
 
 async def edit_opportunity(
@@ -854,9 +857,34 @@ async def edit_opportunity(
             opp.guild_id,
         )
     removed = CLEARABLE_NAMES[asked.clear] if asked.clear is not None else None
-    await answer(Edited(updated, promoted, removed))
+    told = None
+    if (updated.when_text, updated.when_at) != (opp.when_text, opp.when_at):
+        told = await tell_moved(services, render, updated)
+    await answer(Edited(updated, promoted, removed, told))
     await tell_promoted(services, render, updated, promoted)
     await refresh_opportunity_posts(services, render, opp.id)
+
+
+async def tell_moved(services: Services, render: Render, opp: Opportunity) -> Told:
+    """The time changed: tell everyone who said yes (a service message, rule 15)."""
+    yes = [r for r in await repo.replies(services.db, opp.id) if r.state == INTERESTED]
+    if opp.when_at is not None:
+        when = f"{timefmt.discord_timestamp(opp.when_at, 'F')}"
+    else:
+        when = opp.when_text or text.MOVED_WHEN_UNSET
+    payload = render.note(
+        text.MOVED_TITLE.format(title=opp.title), text.MOVED_DM.format(title=opp.title, when=when)
+    )
+    return await services.delivery.tell_yes_sayers(
+        Letter(
+            guild_id=reply.guild_id,
+            user_id=reply.user_id,
+            payload=payload,
+            dedupe_key=f"opp:{opp.id}:moved:{opp.when_at or opp.when_text}:{reply.user_id}",
+            expires_at=opp.when_at,
+        )
+        for reply in yes
+    )
 
 
 async def close_and_announce(services: Services, render: Render, opp_id: int) -> Opportunity | None:
@@ -887,19 +915,19 @@ async def tell_drawn(services: Services, render: Render, opp: Opportunity) -> No
             position = waitlist_position(reply, replies)
             return text.DRAW_WAITLISTED.format(title=opp.title, position=position)
 
-        await services.delivery.dm_many(
+        await services.delivery.tell_yes_sayers(  # a place won or not: rule 15
             (
                 Letter(
                     guild_id=reply.guild_id,
                     user_id=reply.user_id,
                     payload=render.note(title, body(reply)),
                     dedupe_key=f"opp:{opp.id}:draw:{reply.guild_id}:{reply.user_id}",
+                    expires_at=opp.when_at,
                 )
                 for reply in replies
                 # nothing is ever sent to someone who declined or was silent
                 if reply.state == INTERESTED
             ),
-            purpose=PURPOSE,
         )
 
 
@@ -937,10 +965,11 @@ async def cancel_opportunity(
     opp_id: int,
     guild_id: int,
     *,
-    answer: Callable[[int], Awaitable[None]],
+    answer: Callable[[Told], Awaitable[None]],
 ) -> None:
-    """Cancel it, stop invitations not yet sent, tell those who said yes (they need
-    to know it is off), answer the organiser (how many were told), refresh the posts."""
+    """Cancel it, stop invitations not yet sent, tell those who said yes (a service
+    message: they need to know it is off), answer the organiser (who was told, as
+    much as singles nobody out), refresh the posts."""
     opp = await get_own_opportunity(services, opp_id, guild_id)
     if opp.state == CANCELLED:
         raise Refusal(text.ALREADY_CANCELLED)
@@ -950,19 +979,17 @@ async def cancel_opportunity(
     payload = render.note(
         text.CANCELLED_TITLE.format(title=opp.title), text.CANCELLED_DM.format(title=opp.title)
     )
-    await services.delivery.dm_many(
-        (
-            Letter(
-                guild_id=reply.guild_id,
-                user_id=reply.user_id,
-                payload=payload,
-                dedupe_key=f"opp:{opp.id}:cancelled:{reply.guild_id}:{reply.user_id}",
-            )
-            for reply in yes
-        ),
-        purpose=PURPOSE_SERVICE,
+    told = await services.delivery.tell_yes_sayers(
+        Letter(
+            guild_id=reply.guild_id,
+            user_id=reply.user_id,
+            payload=payload,
+            dedupe_key=f"opp:{opp.id}:cancelled:{reply.guild_id}:{reply.user_id}",
+            expires_at=opp.when_at,
+        )
+        for reply in yes
     )
-    await answer(len(yes))
+    await answer(told)
     await refresh_opportunity_posts(services, render, cancelled.id)
 
 

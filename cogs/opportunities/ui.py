@@ -36,8 +36,9 @@ from bot.domain.opportunities import (
     AnswerResult,
     Opportunity,
 )
+from bot.domain.service_messages import Told
 from bot.domain.timefmt import discord_timestamp, full_and_relative, plain_local
-from bot.guards import actor_guild_id, require_member, require_organiser
+from bot.guards import actor_guild_id, require_in_server, require_member, require_organiser
 from bot.networks import require_answerable_from
 from bot.strings import opportunities as text
 from bot.ui import DynamicView, SafeButton, SafeModal, embed, shown
@@ -247,6 +248,12 @@ def edited_words(edited: flows.Edited) -> str:
         )
         if promoted
         else "",
+    ) + (
+        text.EDITED_TOLD.format(
+            told=strings.service_told(edited.told.total, edited.told.split, text.EDITED_TOLD_WHO)
+        )
+        if edited.told is not None and edited.told.total
+        else ""
     )
 
 
@@ -258,10 +265,12 @@ def closed_words(closed: flows.Closed) -> str:
     return text.CLOSED_NOW.format(channel=closed.opp.channel_id, draw=draw)
 
 
-def cancelled_words(told: int) -> str:
-    if not told:
+def cancelled_words(told: Told) -> str:
+    if not told.total:
         return text.CANCELLED_NOBODY
-    return text.CANCELLED_NOW.format(count=told, people=strings.people(told))
+    return text.CANCELLED_NOW.format(
+        told=strings.service_told(told.total, told.split, text.EDITED_TOLD_WHO)
+    )
 
 
 # -- answering -------------------------------------------------------------------------
@@ -287,6 +296,7 @@ async def answering_member(
         guild_id, user_id = await flows.get_invited_member(
             services, dm_guild_id or opp.guild_id, interaction.user.id
         )
+        await require_in_server(interaction, guild_id)  # they may have left the server
     await require_answerable_from(services.db, opp.guild_id, opp.network_id, guild_id)
     return guild_id, user_id
 

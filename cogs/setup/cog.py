@@ -16,11 +16,18 @@ from bot import strings
 from bot.domain.consent import default_notice
 from bot.domain.errors import Refusal
 from bot.domain.ideas import validate_answer_days, validate_threshold
-from bot.domain.settings import suggest_timezones, validate_retention, validate_timezone
+from bot.domain.settings import (
+    DEFAULT_TIMEZONE,
+    names_uk_time,
+    read_timezone,
+    suggest_timezones,
+    validate_retention,
+)
 from bot.guards import require_moderator
 from bot.strings import ideas as ideas_text
 from bot.strings import setup as text
 from cogs.setup import ui
+from db.networks import network_of
 from db.settings import get_settings, update_settings
 
 if TYPE_CHECKING:
@@ -41,8 +48,15 @@ class SetupGroup(app_commands.Group, name="setup", description=text.GROUP_DESCRI
 
     @app_commands.command(name="show", description=text.SHOW_DESCRIPTION)
     async def show(self, interaction: discord.Interaction[SpeakBack]) -> None:
-        settings = await get_settings(interaction.client.db, interaction.guild_id)
-        await interaction.response.send_message(embed=ui.settings_embed(settings), ephemeral=True)
+        db = interaction.client.db
+        settings = await get_settings(db, interaction.guild_id)
+        network = await network_of(db, interaction.guild_id)
+        attention = ui.needs_attention(
+            interaction.guild, settings, network.name if network is not None else None
+        )
+        await interaction.response.send_message(
+            embed=ui.settings_embed(settings, attention), ephemeral=True
+        )
 
     @app_commands.command(name="roles", description=text.ROLES_DESCRIPTION)
     @app_commands.describe(
@@ -57,6 +71,10 @@ class SetupGroup(app_commands.Group, name="setup", description=text.GROUP_DESCRI
         for role in (organiser, announce):
             if role is not None and role.is_default():
                 raise Refusal(text.EVERYONE_ROLE)
+        if announce is not None:
+            settings = await get_settings(interaction.client.db, interaction.guild_id)
+            channel_id = settings.announcements_channel_id
+            ui.check_can_ping(announce, announce.guild.get_channel(channel_id or 0))
         await update_settings(
             interaction.client.db,
             interaction.guild_id,
@@ -124,8 +142,9 @@ class SetupGroup(app_commands.Group, name="setup", description=text.GROUP_DESCRI
         if zone is None and date_order is None:
             raise Refusal(text.TIMEZONE_NOTHING)
         changes: dict[str, str] = {}
-        if zone is not None:
-            changes["timezone"] = validate_timezone(zone)
+        reading = read_timezone(zone) if zone is not None else None
+        if reading is not None:
+            changes["timezone"] = reading.zone
         if date_order is not None:
             changes["date_order"] = date_order
         saved = await update_settings(
@@ -137,6 +156,8 @@ class SetupGroup(app_commands.Group, name="setup", description=text.GROUP_DESCRI
         words = []
         if zone is not None:
             words.append(text.TIMEZONE_SAVED.format(zone=saved.timezone))
+            if reading is not None and reading.note:
+                words.append(strings.ZONE_NOTES[reading.note].format(zone=saved.timezone))
         if date_order is not None:
             words.append(text.DATE_ORDER_SAVED[saved.date_order])
         await interaction.response.send_message(" ".join(words), ephemeral=True)
@@ -145,7 +166,13 @@ class SetupGroup(app_commands.Group, name="setup", description=text.GROUP_DESCRI
     async def timezone_autocomplete(
         self, interaction: discord.Interaction[SpeakBack], current: str
     ) -> list[app_commands.Choice[str]]:
-        return [app_commands.Choice(name=z, value=z) for z in suggest_timezones(current)]
+        uk = names_uk_time(current)
+        return [
+            app_commands.Choice(
+                name=text.UK_TIME_CHOICE if uk and z == DEFAULT_TIMEZONE else z, value=z
+            )
+            for z in suggest_timezones(current)
+        ]
 
     @app_commands.command(name="support", description=text.SUPPORT_DESCRIPTION)
     async def support(self, interaction: discord.Interaction[SpeakBack]) -> None:

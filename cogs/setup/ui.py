@@ -16,7 +16,7 @@ from bot.domain.settings import (
 )
 from bot.guards import require_moderator
 from bot.strings import setup as text
-from bot.ui import SafeModal, embed
+from bot.ui import SafeModal, embed, shown
 from db.settings import save_notice, update_settings
 
 if TYPE_CHECKING:
@@ -52,13 +52,70 @@ def describe_settings(settings: GuildSettings) -> str:
         threshold=settings.ideas_threshold,
         days=settings.ideas_answer_days,
     )
-    if settings.ideas_review and settings.moderators_channel_id is None:
-        lines += text.NEEDS_ATTENTION.format(items=text.IDEAS_NEED_MODERATORS)
     return lines
 
 
-def settings_embed(settings: GuildSettings) -> discord.Embed:
-    return embed(text.SETUP_TITLE, describe_settings(settings))
+def settings_embed(settings: GuildSettings, attention: list[str] | None = None) -> discord.Embed:
+    """The settings, ending with what needs attention (or that nothing does)."""
+    body = describe_settings(settings)
+    if attention is not None:
+        if attention:
+            lines = "\n".join(f"- {line}" for line in attention)
+            body = f"{body}\n\n{text.NEEDS_ATTENTION_TITLE}\n{lines}"
+        else:
+            body = f"{body}\n\n{text.NOTHING_NEEDS_ATTENTION}"
+    return embed(text.SETUP_TITLE, body)
+
+
+def can_ping(role: discord.Role, channel: discord.abc.GuildChannel | None) -> bool:
+    """Whether a ping of `role` by the bot notifies anyone (in `channel`, if chosen)."""
+    me = role.guild.me
+    if role.mentionable or me is None:
+        return True
+    perms = channel.permissions_for(me) if channel is not None else me.guild_permissions
+    return perms.mention_everyone
+
+
+def check_can_ping(role: discord.Role, channel: discord.abc.GuildChannel | None) -> None:
+    """A Refusal saying how to fix it, if the bot's ping of `role` would notify nobody."""
+    if not can_ping(role, channel):
+        where = channel.mention if channel is not None else text.THE_ANNOUNCEMENTS_CHANNEL
+        raise Refusal(text.ROLE_NOT_PINGABLE.format(role=role.mention, where=where))
+
+
+def needs_attention(
+    guild: discord.Guild, settings: GuildSettings, network_name: str | None
+) -> list[str]:
+    """What is missing for Speak Back to work here, each with how to fix it."""
+    found = []
+    if settings.organiser_role_id is None:
+        found.append(text.NEEDS_NO_ORGANISER_ROLE)
+    channel = None
+    if settings.announcements_channel_id is None:
+        found.append(text.NEEDS_NO_ANNOUNCEMENTS)
+    else:
+        channel = guild.get_channel(settings.announcements_channel_id)
+        if channel is None:
+            found.append(text.NEEDS_ANNOUNCEMENTS_GONE)
+        elif guild.me is not None:
+            perms = channel.permissions_for(guild.me)
+            missing = [
+                name for flag, name in text.PERMISSION_NAMES.items() if not getattr(perms, flag)
+            ]
+            if missing:
+                found.append(
+                    text.NEEDS_CHANNEL_PERMISSIONS.format(
+                        channel=channel.mention, missing=", ".join(missing)
+                    )
+                )
+    if network_name is not None and settings.moderators_channel_id is None:
+        found.append(text.NEEDS_NO_MODERATORS_IN_NETWORK.format(network=shown(network_name, 100)))
+    role = guild.get_role(settings.announce_role_id) if settings.announce_role_id else None
+    if role is not None and not can_ping(role, channel):
+        found.append(text.NEEDS_ROLE_NOT_PINGABLE.format(role=role.mention))
+    if settings.ideas_review and settings.moderators_channel_id is None:
+        found.append(text.IDEAS_NEED_MODERATORS)
+    return found
 
 
 def check_can_post(interaction: discord.Interaction, channel: discord.abc.GuildChannel) -> None:

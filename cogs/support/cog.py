@@ -53,7 +53,8 @@ class SupportCog(commands.Cog):
             if is_moderator(actor):
                 shown.append("moderator")
         await interaction.response.send_message(
-            embed=ui.help_embed(sections, shown, member=member), ephemeral=True
+            embed=ui.help_embed(sections, shown, member=member, in_dm=interaction.guild_id is None),
+            ephemeral=True,
         )
 
     @commands.Cog.listener()

@@ -26,8 +26,14 @@ def support_embed(support_text: str | None, *, moderator: bool) -> discord.Embed
     return embed(strings.SUPPORT_TITLE, body)
 
 
-def help_embed(sections: dict[str, list[str]], shown: list[str], *, member: bool) -> discord.Embed:
-    """/help: the commands for each audience the person belongs to, in order."""
+def help_embed(
+    sections: dict[str, list[str]], shown: list[str], *, member: bool, in_dm: bool = False
+) -> discord.Embed:
+    """/help: the commands for each audience the person belongs to, in order.
+
+    In a direct message nobody is a member of anything: membership is per server,
+    so the member section says where to look instead of "you haven't joined".
+    """
     message = embed(text.HELP_TITLE, text.HELP_INTRO)
     for audience in shown:
         if sections[audience]:
@@ -38,6 +44,8 @@ def help_embed(sections: dict[str, list[str]], shown: list[str], *, member: bool
             )
         if audience == "everyone" and not member:
             message.add_field(
-                name=SECTION_TITLES["member"], value=text.HELP_NOT_MEMBER_YET, inline=False
+                name=SECTION_TITLES["member"],
+                value=text.HELP_IN_DM if in_dm else text.HELP_NOT_MEMBER_YET,
+                inline=False,
             )
     return message

@@ -67,6 +67,22 @@ async def test_timezone_autocomplete_suggests_iana_names(world):
     assert choices[0].value == "Europe/London"
 
 
+async def test_uk_names_offer_and_save_uk_time_and_gmt_says_what_it_means(world):
+    """Issue 29: "uk" offered Africa/Timbuktu; GMT was saved silently (an hour out all summer)."""
+    for typed in ("uk", "bst", "GMT"):
+        [first, *_] = await world.mod.autocomplete("setup timezone", "zone", typed)
+        assert first.value == "Europe/London" and "BST in summer" in first.name
+    gmt = await world.mod.slash("setup timezone", zone="GMT")
+    assert "**Europe/London**" in gmt.text
+    assert strings.ZONE_NOTES["uk_time"] in gmt.text and "`Etc/GMT`" in gmt.text
+    assert settings_row(world)["timezone"] == "Europe/London"
+    fixed = await world.mod.slash("setup timezone", zone="Etc/GMT")
+    assert "**Etc/GMT**" in fixed.text and "fixed offset" in fixed.text
+    assert settings_row(world)["timezone"] == "Etc/GMT"
+    london = await world.mod.slash("setup timezone", zone="Europe/London")
+    assert "fixed offset" not in london.text and "Read as UK time" not in london.text
+
+
 async def test_support_is_never_empty_and_moderators_can_change_it(world):
     alice = world.user("alice")
     default = await alice.slash("support")

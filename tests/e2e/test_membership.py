@@ -188,6 +188,15 @@ async def test_settings_save_profile_and_bad_input_is_explained(world):
     assert rows(world, "SELECT quiet_start FROM member_profiles") == [("22:00",)]
 
 
+async def test_a_member_typing_uk_as_their_time_zone_gets_uk_time_and_is_told(world):
+    alice = world.user("alice")
+    await join(alice)
+    form = await alice.click(await alice.slash("me settings"), text.EDIT_DETAILS)
+    saved = await alice.submit_modal(form, timezone="UK")
+    assert strings.ZONE_NOTES["uk_time"] in saved.text
+    assert rows(world, "SELECT timezone FROM member_profiles") == [("Europe/London",)]
+
+
 async def test_quiet_hours_hold_a_dm_until_morning(world):
     alice = world.user("alice")
     await join(alice)
@@ -340,6 +349,16 @@ async def test_help_shows_member_commands_only_to_members(world):
     await join(dee)
     after = await dee.slash("help")
     assert "/me show" in after.text
+
+
+async def test_help_in_a_dm_says_member_commands_are_listed_in_the_server(world):
+    """In a DM nobody is a member of anything, so it must not say "you haven't joined"."""
+    dee = world.user("dee")
+    await join(dee)
+    in_dm = await dee.slash("help", in_dm=True)
+    assert "haven't joined" not in in_dm.text
+    assert "listed when you use `/help` in the server" in in_dm.text
+    assert "/support" in in_dm.text and "/me show" not in in_dm.text
 
 
 NASTY = [

@@ -15,7 +15,7 @@ import re
 from bot import strings
 from bot.strings import membership as member_text
 from bot.strings import opportunities as text
-from bot.strings.networks import LEFT_THE_NETWORK
+from bot.strings.networks import LEAVE_NETWORK, LEFT_THE_NETWORK
 from tests.database import rows
 from tests.e2e.linked import BRADFORD, LEEDS, SERVERS, WAKEFIELD, cast, join, post_in
 from tests.e2e.test_opportunities import eventually
@@ -190,7 +190,8 @@ async def test_an_unlinked_server_gets_no_new_posts_and_can_no_longer_answer(net
     _done, first = await post(world, olu, "Co-deliver staff training")
     await eventually(world, lambda: copy_in(world, WAKEFIELD, first) is not None and wyn.dms)
 
-    left = await mods[WAKEFIELD].slash("network leave", in_guild=wakefield)
+    confirm = await mods[WAKEFIELD].slash("network leave", in_guild=wakefield)
+    left = await mods[WAKEFIELD].click(confirm, LEAVE_NETWORK)
     assert "has left" in left.text
     refused = await wyn.click(copy_in(world, WAKEFIELD, first), strings.INTERESTED)
     assert refused.text == LEFT_THE_NETWORK

@@ -17,7 +17,7 @@ import re
 
 from bot import strings
 from bot.strings import polls as text
-from bot.strings.networks import LEFT_THE_NETWORK
+from bot.strings.networks import LEAVE_NETWORK, LEFT_THE_NETWORK
 from tests.database import rows, seed_members
 from tests.e2e.linked import BRADFORD, LEEDS, SERVERS, WAKEFIELD, cast, join
 from tests.e2e.test_opportunities import eventually
@@ -212,7 +212,8 @@ async def test_an_unlinked_server_gets_no_new_polls_and_can_no_longer_vote(netwo
     _done, first = await create(world, olu)
     await eventually(world, lambda: copy_in(world, WAKEFIELD, first) is not None)
 
-    left = await mods[WAKEFIELD].slash("network leave", in_guild=wakefield)
+    confirm = await mods[WAKEFIELD].slash("network leave", in_guild=wakefield)
+    left = await mods[WAKEFIELD].click(confirm, LEAVE_NETWORK)
     assert "has left" in left.text
     refused = await wyn.click(copy_in(world, WAKEFIELD, first), strings.VOTE)
     assert refused.text == LEFT_THE_NETWORK

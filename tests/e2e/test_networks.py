@@ -67,8 +67,22 @@ async def test_refusal_links_nothing_and_leaving_unlinks_at_once(three):
     second = code_in(await mods[SERVERS[0]].click(shown, text.MAKE_CODE))
     await mods[SERVERS[1]].slash("network join", in_guild=bradford, code=second)
     await mods[SERVERS[0]].click(leeds.channel("moderators").messages[-1], text.APPROVE)
-    left = await mods[SERVERS[1]].slash("network leave", in_guild=bradford)
+    confirm = await mods[SERVERS[1]].slash("network leave", in_guild=bradford)
+    # Nothing happens until a moderator confirms, and the question says what stops.
+    assert confirm.ephemeral and "Leave the network Y?" in confirm.text
+    assert "stop reaching this server" in confirm.text and "close" in confirm.text
+    assert "moderators are told" in confirm.text
+    stayed = await mods[SERVERS[1]].click(confirm, text.STAY_IN_NETWORK)
+    assert stayed.text == text.STAYING_IN_NETWORK
+    shown = await mods[SERVERS[0]].slash("network show", in_guild=leeds)
+    assert "Bradford voices" in shown.text.split("Waiting")[0]
+    assert "has left" not in leeds.channel("moderators").messages[-1].content
+    older = await mods[SERVERS[1]].slash("network leave", in_guild=bradford)
+    confirm = await mods[SERVERS[1]].slash("network leave", in_guild=bradford)
+    left = await mods[SERVERS[1]].click(confirm, text.LEAVE_NETWORK)
     assert "has left" in left.text
+    again = await mods[SERVERS[1]].click(older, text.LEAVE_NETWORK)  # an older confirmation
+    assert again.text == text.LEAVE_OUT_OF_DATE
     shown = await mods[SERVERS[0]].slash("network show", in_guild=leeds)
     assert "Bradford voices" not in shown.text.split("Waiting")[0]
     assert "has left" in leeds.channel("moderators").messages[-1].content

@@ -298,7 +298,7 @@ async def test_cancel_tells_only_those_who_said_yes(world):
     bob_before = len(bob.dms)
 
     done = await olu.slash("opportunity cancel", opportunity=opp_id)
-    assert "letting the 1 person who said yes know" in done.text
+    assert "Sent to the person who said yes" in done.text
     assert len(alice.dms) == 1 and "has been cancelled" in alice.dms[0].text
     assert len(bob.dms) == bob_before
     await eventually(world, lambda: "was cancelled" in post_message(world, opp_id).text)

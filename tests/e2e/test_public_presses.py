@@ -71,7 +71,7 @@ async def test_a_vote_press_after_a_notice_change_leaves_the_poll_post_alone(wor
     assert looks(post) == before
     assert rows(world, "SELECT notice_version FROM members") == [(2,)]
     assert "Thank you" in agreed.content  # the notice screen says it is saved
-    (ballot,) = agreed.followups  # and the ballot opens, as Vote does
+    (ballot,) = await agreed.wait_followups()  # and the ballot opens, as Vote does
     assert ballot.ephemeral and ballot.visible_to == alice.id
     select = next(c["custom_id"] for c in walk(ballot.components) if c.get("type") == 3)
     voted = await alice.select(ballot, select, ["1"])
@@ -121,7 +121,7 @@ async def test_an_interested_press_after_a_notice_change_leaves_the_opportunity_
     assert rows(world, "SELECT count(*) FROM opportunity_replies") == [(0,)]
 
     agreed = await alice.click(notice, strings.I_AGREE)
-    (thanks,) = agreed.followups
+    (thanks,) = await agreed.wait_followups()
     assert thanks.ephemeral and "Co-deliver staff training" in thanks.text
     assert rows(world, "SELECT user_id, state FROM opportunity_replies") == [
         (alice.id, "interested")
@@ -144,9 +144,10 @@ async def test_a_going_press_after_a_notice_change_leaves_the_meeting_post_alone
     assert "**Going:** 0" in post.text
 
     agreed = await alice.click(notice, strings.I_AGREE)
-    (saved,) = agreed.followups
+    (saved,) = await agreed.wait_followups()
     assert saved.ephemeral and "Saved: **Going**" in saved.text
     assert rows(world, "SELECT user_id, status FROM meeting_rsvps") == [(alice.id, "going")]
+    await world.settle()  # the post's edit goes through the outbox
     assert "**Going:** 1" in post.text  # the post changes only as everyone's count does
     assert post.buttons == [strings.GOING, strings.MAYBE, strings.CANT_MAKE_IT]
 
@@ -176,7 +177,7 @@ async def test_a_notice_changed_while_reading_is_shown_again_and_still_carries_o
     assert member_text.NOTICE_CHANGED_WHILE_READING in again.text
     assert again.followups == [] and rows(world, "SELECT count(*) FROM meeting_rsvps") == [(0,)]
     agreed = await alice.click(again, strings.I_AGREE)
-    (saved,) = agreed.followups
+    (saved,) = await agreed.wait_followups()
     assert "Saved: **Maybe**" in saved.text
     assert rows(world, "SELECT status FROM meeting_rsvps") == [("maybe",)]
     assert rows(world, "SELECT notice_version FROM members") == [(3,)]

@@ -95,8 +95,11 @@ class State:
         self.add_member(guild, self.bot, [bot_role.id])
         return guild
 
-    def add_role(self, guild: Guild, name: str, permissions: int = 0) -> Role:
+    def add_role(
+        self, guild: Guild, name: str, permissions: int = 0, *, mentionable: bool = False
+    ) -> Role:
         role = Role(self.new_id(), guild.id, name, permissions, position=len(guild.roles))
+        role.mentionable = mentionable
         guild.roles[role.id] = role
         return role
 

@@ -114,11 +114,27 @@ class GuildRef:
             await self.world.emulator.dispatch("CHANNEL_CREATE", channel.payload())
         return ChannelRef(self.world, channel)
 
-    async def add_role(self, name: str, permissions: int = 0) -> RoleRef:
-        role = self.world.state.add_role(self.model, name, permissions)
+    async def add_role(
+        self, name: str, permissions: int = 0, *, mentionable: bool = False
+    ) -> RoleRef:
+        role = self.world.state.add_role(self.model, name, permissions, mentionable=mentionable)
         if self.world.bot_connected and self.model.bot_present:
             data = {"guild_id": str(self.id), "role": role.payload()}
             await self.world.emulator.dispatch("GUILD_ROLE_CREATE", data)
+        return RoleRef(self.world, role)
+
+    async def update_role(
+        self, name: str, *, permissions: int | None = None, mentionable: bool | None = None
+    ) -> RoleRef:
+        """Change a role as a moderator would in Server Settings > Roles."""
+        role = self.role(name).model
+        if permissions is not None:
+            role.permissions = permissions
+        if mentionable is not None:
+            role.mentionable = mentionable
+        if self.world.bot_connected and self.model.bot_present:
+            data = {"guild_id": str(self.id), "role": role.payload()}
+            await self.world.emulator.dispatch("GUILD_ROLE_UPDATE", data)
         return RoleRef(self.world, role)
 
     @property
@@ -162,6 +178,24 @@ class Reply:
     @property
     def followups(self) -> list[Message]:
         return [m for m in self.interaction.followups if not m.deleted]
+
+    async def wait_followups(self, count: int = 1, within: float = 10.0) -> list[Message]:
+        """The follow-ups, once at least `count` have arrived. For answers the bot sends
+        after its first response (e.g. a press carried on after I agree), which a busy
+        machine can delay past the quiet period that ends a click."""
+        deadline = time.monotonic() + within
+        while len(self.followups) < count:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise ScenarioError(f"{len(self.followups)} follow-ups within {within:g} s")
+            self.interaction.activity.clear()
+            if len(self.followups) >= count:
+                break
+            try:
+                await asyncio.wait_for(self.interaction.activity.wait(), min(remaining, 0.1))
+            except TimeoutError:
+                continue
+        return self.followups
 
     @property
     def content(self) -> str:
@@ -579,7 +613,8 @@ class World:
             self.state.add_channel(guild, channel)
         self.state.add_role(guild, "Moderators", MODERATOR_PERMISSIONS)
         for role in DEFAULT_ROLES:
-            self.state.add_role(guild, role)
+            # A role made for announcements has "Allow anyone to @mention" turned on.
+            self.state.add_role(guild, role, mentionable=role == "Announcements")
         return GuildRef(self, guild)
 
     async def add_guild(self, name: str) -> GuildRef:
@@ -637,6 +672,18 @@ class World:
         self.people[name] = person
         return person
 
+    def remove_from_server(self, person: Person, guild: GuildRef | None = None) -> None:
+        """The person leaves (or is removed from) the server: Discord's member endpoint
+        then answers 404 Unknown Member (10007). Their DMs with the bot stay open."""
+        model = (guild or self.guilds[0]).model
+        model.members.pop(person.id, None)
+
+    def add_to_server(self, person: Person, guild: GuildRef | None = None) -> None:
+        """The person (back) in the server, with no roles."""
+        ref = guild or self.guilds[0]
+        if person.id not in ref.model.members:
+            self.state.add_member(ref.model, person.model, [])
+
     def set_dms_closed(self, person: Person, closed: bool = True) -> None:
         person.model.dms_closed = closed
 
@@ -650,7 +697,17 @@ class World:
         scoped = self.state.commands.get(channel.guild_id, []) if channel.guild_id else []
         available = scoped + self.state.commands.get(None, [])
         if channel.type == DM:
-            available = [c for c in available if c.get("contexts") is None or 1 in c["contexts"]]
+            # As Discord: `contexts` decides when given (1 = the bot's DM); without it,
+            # the older `dm_permission` (default true) does.
+            available = [
+                c
+                for c in available
+                if (
+                    1 in c["contexts"]
+                    if c.get("contexts") is not None
+                    else c.get("dm_permission") is not False
+                )
+            ]
         else:
             available = [c for c in available if c.get("contexts") is None or 0 in c["contexts"]]
         return ix.find_command(available, path)

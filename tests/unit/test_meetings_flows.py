@@ -202,12 +202,12 @@ async def test_an_edit_tells_each_person_going_once_and_replans(services):
         reminders=None,
     )
     changed = await flows.apply_edit(services, Drawn(), NoEvents(), edit)
-    assert changed.told == 1
+    assert changed.told.total == 1
     assert changed.occ is not None and changed.occ.start_utc == datetime(
         2026, 12, 4, 17, tzinfo=UTC
     )
     notice = f"meeting-notice:{mid}:{changed.meeting.revision}:{BOB}"
-    assert await dms(services, BOB) == [(notice, "dm_reminders")]
+    assert await dms(services, BOB) == [(notice, "about_yes")]
     assert await dms(services, CAROL) == []
     assert await pending_keys(services) == [
         f"meeting:{mid}:remind:{changed.occ.key}:20261203T1700",
@@ -223,5 +223,5 @@ async def test_cancelling_turns_every_job_off(services):
     )
     cancel = await flows.plan_cancel(services, shared.meeting.id, GUILD, None)
     changed = await flows.apply_cancel(services, Drawn(), NoEvents(), cancel)
-    assert not changed.meeting.is_scheduled and changed.told == 1
+    assert not changed.meeting.is_scheduled and changed.told.total == 1
     assert await pending_keys(services) == []

@@ -223,3 +223,55 @@ async def test_cascade_erases_consents_and_profile_with_the_member(db):
     await db.execute("DELETE FROM members WHERE user_id = ?", (ALICE,))
     assert await db.fetchval("SELECT count(*) FROM member_consents") == 0
     assert await db.fetchval("SELECT count(*) FROM member_profiles") == 0
+
+
+# -- still in the server? (issue 19) ---------------------------------------------------------
+
+
+async def test_gone_keeps_the_first_time_found_and_present_clears_it(db):
+    await join(db, ALICE)
+    await members.record_presence(db, GUILD, ALICE, present=False, now=NOW)
+    later = NOW + timedelta(days=7)
+    await members.record_presence(db, GUILD, ALICE, present=False, now=later)
+    assert await members.gone_since(db, GUILD, ALICE) == NOW  # the first time, not the last
+    member = await members.get_member(db, GUILD, ALICE)
+    assert member is not None and member.gone_since == NOW
+    assert await members.gone_before(db, NOW + timedelta(days=30)) == [(GUILD, ALICE)]
+    assert await members.gone_before(db, NOW - timedelta(seconds=1)) == []
+    assert await members.known_gone(db, (GUILD,)) == {(GUILD, ALICE)}
+    assert await members.known_gone(db, (OTHER_GUILD,)) == set()
+
+    assert await members.seen_in_server(db, GUILD, ALICE)  # used the bot there again
+    assert not await members.seen_in_server(db, GUILD, ALICE)
+    assert await members.gone_since(db, GUILD, ALICE) is None
+    await members.record_presence(db, GUILD, ALICE, present=False, now=later)
+    await members.record_presence(db, GUILD, ALICE, present=None, now=later)  # can't tell
+    assert await members.gone_since(db, GUILD, ALICE) == later  # unchanged
+    await members.record_presence(db, GUILD, ALICE, present=True, now=later)
+    assert await members.gone_since(db, GUILD, ALICE) is None
+    await members.record_presence(db, GUILD, ALICE, present=None, now=later)
+    assert await members.gone_since(db, GUILD, ALICE) is None
+
+
+async def test_presence_is_recorded_only_for_members_and_goes_with_them(db):
+    await members.record_presence(db, GUILD, BOB, present=False, now=NOW)  # not a member
+    assert await db.fetchval("SELECT count(*) FROM member_presence") == 0
+    await join(db, ALICE)
+    await members.record_presence(db, GUILD, ALICE, present=False, now=NOW)
+    await members.leave(db, GUILD, ALICE, NOW, SECRET)
+    assert await db.fetchval("SELECT count(*) FROM member_presence") == 0
+
+
+async def test_the_sweep_asks_first_about_those_never_asked_then_the_longest_ago(db):
+    await join(db, ALICE)
+    await join(db, BOB)
+    await join(db, ALICE, guild_id=OTHER_GUILD)
+    week_ago = NOW - timedelta(days=7)
+    await members.record_presence(db, GUILD, ALICE, present=True, now=NOW - timedelta(days=8))
+    await members.record_presence(db, GUILD, BOB, present=True, now=NOW - timedelta(days=1))
+    assert await members.members_to_check(db, week_ago, 10) == [
+        (OTHER_GUILD, ALICE),  # never asked
+        (GUILD, ALICE),  # asked 8 days ago
+    ]  # bob was asked yesterday: not again this week
+    assert await members.members_to_check(db, week_ago, 1) == [(OTHER_GUILD, ALICE)]
+    assert await members.member_guilds(db, ALICE) == [GUILD, OTHER_GUILD]

@@ -1,12 +1,14 @@
 """Membership's flows run without Discord: joining, choices, leaving, the export, the policy."""
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from types import SimpleNamespace
 
 import pytest
 
 from bot.clock import DrivenClock
+from bot.dispatcher import Dispatcher
+from bot.domain.quiet_hours import QuietHours
 from cogs.membership import flows
 from db import members
 from db.database import Database
@@ -29,7 +31,22 @@ class Events:
 async def services(tmp_path):
     database = await Database.open(tmp_path / "m.db")
     await database.migrate()
-    yield SimpleNamespace(db=database, clock=DrivenClock(NOW))
+    clock = DrivenClock(NOW)
+    dispatcher = Dispatcher(database, clock)
+    dispatcher.register(flows.PAUSE_END_JOB, lambda job, now: None)
+    left: list[tuple[int, int]] = []
+
+    async def run_leave_hooks(guild_id, user_id):
+        left.append((guild_id, user_id))
+
+    yield SimpleNamespace(
+        db=database,
+        clock=clock,
+        dispatcher=dispatcher,
+        left=left,
+        run_leave_hooks=run_leave_hooks,
+        fault_point=lambda name: None,
+    )
     await database.close()
 
 
@@ -65,8 +82,9 @@ async def test_choices_pausing_and_resuming(services):
     member = await members.get_member(services.db, GUILD, ALICE)
     again = await flows.set_contact_preferences(services, member, frozenset({"dm_outcomes"}))
     assert again.paused
-    consents = await flows.resume(services, again.member)
-    assert consents is not None and flows.optional_choices(consents) == {"dm_outcomes"}
+    resumed = await flows.resume(services, again.member)
+    assert resumed is not None and flows.optional_choices(resumed.consents) == {"dm_outcomes"}
+    assert resumed.caught_up.empty  # nothing was held or posted meanwhile
 
 
 async def test_details_are_saved_and_other_features_told(services):
@@ -95,7 +113,27 @@ async def test_leaving_erases_tells_others_and_leaves_nothing_to_export(services
     assert events.told == [("member_left", GUILD, ALICE)]
     assert not await flows.leave(services, GUILD, ALICE, secret=SECRET, dispatch=events)
     assert events.told == [("member_left", GUILD, ALICE)]  # told once
+    assert services.left == [(GUILD, ALICE)]  # what leaving changes elsewhere ran once
     assert not await flows.is_member(services, GUILD, ALICE)
+
+
+async def test_what_leaving_changes_elsewhere_commits_with_the_erasure_or_not_at_all(services):
+    """The post edits a feature queues on leaving share the erasure's transaction: if
+    queueing them fails, nothing is erased (and the person can simply try again)."""
+    await flows.agree(services, GUILD, ALICE, 1, secret=SECRET)
+
+    async def failing(guild_id, user_id):
+        await services.db.execute(
+            "INSERT INTO jobs (kind, key, payload, due_at) VALUES ('x', 'queued-in-leave', '{}', ?)",
+            (NOW.isoformat(),),
+        )
+        raise RuntimeError("the edit could not be queued")
+
+    services.run_leave_hooks = failing
+    with pytest.raises(RuntimeError):
+        await flows.leave(services, GUILD, ALICE, secret=SECRET, dispatch=Events())
+    assert await flows.is_member(services, GUILD, ALICE)
+    assert await services.db.fetchval("SELECT count(*) FROM jobs") == 0
 
 
 async def test_member_totals(services):
@@ -118,3 +156,71 @@ async def test_the_recipient_policy(services):
     await flows.pause(services, member, None)
     later = NOW + timedelta(minutes=1)
     assert (await decide(GUILD, ALICE, "dm_reminders", later)).action == "skip"
+
+
+async def test_the_recipient_policy_for_service_messages(services):
+    decide = flows.recipient_policy(services.db)
+    assert (await decide(GUILD, ALICE, "about_yes", NOW)).action == "skip"  # not a member
+    await flows.agree(services, GUILD, ALICE, 1, secret=SECRET)  # chose no DM kinds
+    assert (await decide(GUILD, ALICE, "about_yes", NOW)).action == "send"
+    await members.update_profile(
+        services.db, GUILD, ALICE, NOW, quiet_hours=QuietHours(time(8, 0), time(20, 0))
+    )
+    waits = await decide(GUILD, ALICE, "about_yes", NOW)  # 09:00: quiet until 20:00
+    assert waits.action == "defer" and waits.until == NOW.replace(hour=20)
+    soon = NOW + timedelta(hours=2)  # the thing starts before quiet hours end
+    assert (await decide(GUILD, ALICE, "about_yes", NOW, soon)).action == "send"
+    member = await members.get_member(services.db, GUILD, ALICE)
+    await flows.pause(services, member, None)
+    later = NOW + timedelta(minutes=1)
+    assert (await decide(GUILD, ALICE, "about_yes", later, soon)).action == "hold"
+
+
+class Planned:
+    """A stand-in dispatcher: what the sweep planned next."""
+
+    def __init__(self):
+        self.jobs = []
+
+    async def schedule(self, kind, due_at, payload, key, guild_id=None):
+        self.jobs.append((kind, due_at))
+
+    async def cancel(self, key):
+        pass
+
+
+async def test_the_presence_sweep_is_paced_and_erases_thirty_days_after_first_found_gone(
+    services,
+):
+    services.dispatcher = Planned()
+    people = list(range(1000, 1000 + flows.SWEEP_BATCH + 3))
+    for user_id in people:
+        await flows.agree(services, GUILD, user_id, 1, secret=SECRET)
+    asked = []
+
+    async def lookup(guild_id, user_id):
+        asked.append(user_id)
+        return None if user_id == people[1] else user_id != people[0]  # people[0] has left
+
+    await flows.sweep_presence(services, lookup, NOW, secret=SECRET, dispatch=Events())
+    assert len(asked) == flows.SWEEP_BATCH  # one batch, then the next soon
+    assert services.dispatcher.jobs == [(flows.PRESENCE_SWEEP_JOB, NOW + flows.SWEEP_PAUSE)]
+    await flows.sweep_presence(
+        services, lookup, NOW + flows.SWEEP_PAUSE, secret=SECRET, dispatch=Events()
+    )
+    assert sorted(asked) == people  # everyone asked once: "could not tell" counts as asked
+    assert services.dispatcher.jobs[-1] == (
+        flows.PRESENCE_SWEEP_JOB,
+        NOW + flows.SWEEP_PAUSE + flows.SWEEP_EVERY,
+    )
+
+    almost = NOW + flows.ERASE_AFTER_GONE - timedelta(seconds=1)
+    await flows.sweep_presence(services, lookup, almost, secret=SECRET, dispatch=Events())
+    assert await flows.is_member(services, GUILD, people[0])
+    events = Events()
+    await flows.sweep_presence(
+        services, lookup, NOW + flows.ERASE_AFTER_GONE, secret=SECRET, dispatch=events
+    )
+    assert not await flows.is_member(services, GUILD, people[0])
+    assert events.told == [("member_left", GUILD, people[0])]
+    assert await flows.is_member(services, GUILD, people[1])  # "could not tell" is not gone

@@ -84,7 +84,11 @@ async def test_closed_dms_are_recorded_once_and_erased_with_the_member(db):
     exported = await outbox.export_member(db, 1, 42)
     assert len(exported["outbox"]) == 1 and len(exported["dm_blocked"]) == 1
     await outbox.erase_member(db, 1, 42, b"s" * 40)
-    assert await outbox.export_member(db, 1, 42) == {"outbox": [], "dm_blocked": []}
+    assert await outbox.export_member(db, 1, 42) == {
+        "outbox": [],
+        "dm_blocked": [],
+        "held_messages": [],
+    }
 
 
 async def test_the_pacer_never_lets_more_than_its_rate_through_in_any_second():

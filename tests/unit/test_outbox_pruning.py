@@ -202,7 +202,7 @@ async def test_a_cancellation_asked_again_after_the_prune_sends_nothing(services
     told = []
 
     async def answer(count):
-        told.append(count)
+        told.append(count.total)
 
     await flows.cancel_opportunity(services, Drawn(), opp.id, GUILD, answer=answer)
     assert told == [1] and await dm_count(services) == 1

@@ -83,6 +83,7 @@ async def populate(db, user_id):
     )
     await members.pause(db, GUILD, user_id, NOW, NOW + timedelta(days=3))
     await members.remember_dm_channel(db, GUILD, user_id, 9_000_000 + user_id)
+    await members.record_presence(db, GUILD, user_id, present=False, now=NOW)
     await outbox.enqueue(
         db,
         kind="dm",
@@ -94,6 +95,18 @@ async def populate(db, user_id):
         dedupe_key=f"test:{user_id}",
     )
     await outbox.record_dm_blocked(db, GUILD, user_id, NOW)
+    row_id = await outbox.enqueue(
+        db,
+        kind="dm",
+        payload={"content": f"held for <@{user_id}>"},
+        now=NOW,
+        guild_id=GUILD,
+        user_id=user_id,
+        purpose="about_yes",
+        dedupe_key=f"held:{user_id}",
+    )
+    [row] = [r for r in await outbox.claim_due(db, NOW, 10) if r.id == row_id]
+    await outbox.hold(db, row, NOW, "stepping back")
     await _vote_in_a_named_poll(db, user_id)
     await _answer_a_meeting(db, user_id)
 
@@ -189,7 +202,9 @@ async def test_erase_is_one_transaction(db, monkeypatch):
     monkeypatch.setattr(members, "erase_member", broken)
     with pytest.raises(RuntimeError):
         await erase_all(db, GUILD, ALICE, SECRET)
-    assert await db.fetchval("SELECT count(*) FROM outbox WHERE user_id = ?", (ALICE,)) == 1
+    assert (
+        await db.fetchval("SELECT count(*) FROM outbox WHERE user_id = ?", (ALICE,)) == 2
+    )  # its DM, and the one held
 
 
 def what_we_store_section() -> str:

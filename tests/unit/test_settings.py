@@ -7,7 +7,11 @@ from bot.domain.access import Actor, is_moderator, is_organiser
 from bot.domain.consent import DEFAULT_NOTICE, DEFAULT_NOTICE_EDITION
 from bot.domain.errors import Refusal
 from bot.domain.settings import (
+    FIXED_OFFSET,
+    UK_TIME,
     GuildSettings,
+    ZoneReading,
+    read_timezone,
     suggest_timezones,
     validate_long_text,
     validate_retention,
@@ -109,6 +113,71 @@ def test_timezones_are_validated_against_iana_names():
         validate_timezone("Mars/Olympus")
     assert suggest_timezones("lond")[0] == "Europe/London"
     assert len(suggest_timezones("")) <= 25
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "UK",
+        "uk",
+        "U.K.",
+        "England",
+        "Scotland",
+        "wales",
+        "Northern Ireland",
+        "northern_ireland",
+        "BST",
+        "London",
+        "GMT",
+        "gmt",
+        "Great Britain",
+        "GB",
+    ],
+)
+def test_names_for_uk_time_read_as_europe_london_with_a_note(typed):
+    assert read_timezone(typed) == ZoneReading("Europe/London", UK_TIME)
+    assert validate_timezone(typed) == "Europe/London"
+
+
+@pytest.mark.parametrize(
+    ("typed", "zone", "note"),
+    [
+        ("Europe/London", "Europe/London", None),
+        ("europe/dublin", "Europe/Dublin", None),
+        ("Asia/Kolkata", "Asia/Kolkata", None),
+        ("UTC", "UTC", FIXED_OFFSET),
+        ("utc", "UTC", FIXED_OFFSET),
+        ("Etc/GMT", "Etc/GMT", FIXED_OFFSET),
+        ("Etc/GMT+5", "Etc/GMT+5", FIXED_OFFSET),
+        ("Etc/UTC", "Etc/UTC", FIXED_OFFSET),
+        ("Zulu", "Zulu", FIXED_OFFSET),
+        ("EST", "EST", FIXED_OFFSET),
+    ],
+)
+def test_other_zones_are_kept_and_fixed_offsets_carry_a_warning(typed, zone, note):
+    assert read_timezone(typed) == ZoneReading(zone, note)
+
+
+@pytest.mark.parametrize("typed", ["Mars/Olympus", "", "Britainland", "Europe/Londo"])
+def test_unknown_zones_are_refused_without_pointing_to_a_list(typed):
+    with pytest.raises(Refusal) as refused:
+        read_timezone(typed)
+    assert "Europe/London" in str(refused.value) and "list" not in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    "typed", ["uk", "UK", "bst", "gmt", "GMT", "scot", "eng", "northern", "wal"]
+)
+def test_autocomplete_offers_europe_london_first_for_uk_names(typed):
+    assert suggest_timezones(typed)[0] == "Europe/London"
+
+
+def test_autocomplete_leaves_out_other_spellings_of_uk_time_but_keeps_fixed_gmt():
+    found = suggest_timezones("gmt")
+    assert "GMT" not in found and "Etc/GMT" in found
+    assert "Africa/Timbuktu" not in suggest_timezones("uk")[:1]
+    assert suggest_timezones("tok")[0] == "Asia/Tokyo"
+    assert suggest_timezones("wa")[0] != "Europe/London"  # two letters are not yet "wales"
 
 
 def test_retention_and_text_limits_refuse_kindly():

@@ -77,6 +77,7 @@ class IdeasCog(commands.Cog):
             bot.services.dispatcher.register(flows.REMINDER_JOB, self._reminder_job)
             bot.services.dispatcher.register(flows.REFRESH_JOB, self._refresh_job)
             bot.services.retention.add_sweeper(repo.sweep)
+            bot.services.on_leaving(self._names_leave_posts)
 
     @app_commands.command(name="ideas", description=text.LIST_DESCRIPTION, extras=EVERYONE)
     @app_commands.guild_only()
@@ -117,11 +118,9 @@ class IdeasCog(commands.Cog):
         assert self.bot.services is not None
         await flows.refresh_job(self.bot.services, ui.RENDER, job)
 
-    @commands.Cog.listener()
-    async def on_member_left(self, guild_id: int, user_id: int) -> None:
-        # The erasure queued a refresh job in its own transaction; run it now.
-        if self.bot.services is not None:
-            await self.bot.services.dispatcher.run_due()
+    async def _names_leave_posts(self, guild_id: int, user_id: int) -> None:
+        assert self.bot.services is not None
+        await flows.names_leave_posts(self.bot.services, ui.RENDER, guild_id)
 
 
 async def setup(bot: SpeakBack) -> None:

@@ -33,6 +33,7 @@ from bot.posts import Posted
 from bot.services import Services
 from bot.strings import ideas as text
 from db import ideas as repo
+from db import jobs
 from db.jobs import Job
 from db.settings import get_settings
 
@@ -431,6 +432,18 @@ async def refresh_review(services: Services, render: Render, idea: Idea) -> None
         message_id=message_id,
         payload=render.review_post(idea),
     )
+
+
+async def names_leave_posts(services: Services, render: Render, guild_id: int) -> None:
+    """Someone here is being erased: their ideas now say "a member". Runs inside the
+    erasure's transaction (`Services.on_leaving`), so these edits commit with it; the
+    refresh jobs the erasure queued (for an erasure without this hook) are done here."""
+    for key in sorted(await jobs.pending_keys(services.db, REFRESH_JOB)):
+        idea = await repo.get(services.db, int(key.rsplit(":", 1)[1]))
+        if idea is not None and idea.guild_id == guild_id:
+            await refresh_posts(services, render, idea)
+            await refresh_review(services, render, idea)
+            await jobs.cancel(services.db, key)
 
 
 async def refresh_job(services: Services, render: Render, job: Job) -> None:

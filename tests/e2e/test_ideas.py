@@ -4,6 +4,7 @@ support (counted, never listed), organisers must answer, and leaving leaves no t
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 
@@ -11,6 +12,7 @@ from bot import strings
 from bot.strings import ideas as text
 from bot.strings import membership as member_text
 from tests.database import rows
+from tests.e2e.test_leaving_server import wait_until_dead
 from tests.e2e.test_membership import where_id_appears
 from tests.emulator.world import World
 
@@ -358,3 +360,27 @@ async def test_the_author_can_edit_before_review_and_withdraw_until_answered(wor
     post = world.channel("announcements").last
     assert text.STATUS_WITHDRAWN in post.text and post.buttons == []
     assert (await alice.slash("ideas")).buttons == []
+
+
+async def test_a_kill_after_the_erasure_commits_still_takes_the_name_off_the_posts(world):
+    await set_up(world)
+    await world.mod.slash("setup ideas", review=False)
+    alice = world.user("alice")
+    await join(alice)
+    details = await alice.click(await alice.slash("me settings"), member_text.EDIT_DETAILS)
+    await alice.submit_modal(details, preferred_name="Ali")
+    await raise_idea(alice, show_name="yes")
+    await world.settle()
+    assert "Raised by Ali" in world.channel("announcements").last.text
+
+    await world.bot.control("POST", "/test/fault", {"at": "after_erasure"})
+    confirm = await alice.slash("leave")
+    with contextlib.suppress(Exception):  # the bot dies before it can answer
+        await alice.click(confirm, strings.LEAVE_AND_ERASE)
+    await wait_until_dead(world)
+    world.clear_problems()
+    assert rows(world, "SELECT count(*) FROM members") == [(0,)]  # the erasure committed
+    await world.restart_bot(kill=True)
+    await world.settle()
+    post = world.channel("announcements").last
+    assert "Raised by a member" in post.text and "Ali" not in post.text

@@ -283,10 +283,13 @@ async def own_ideas(db: Database, guild_id: int, author_id: int) -> list[Idea]:
 
 
 async def open_ideas(db: Database, guild_id: int, *, most_supported: bool = False) -> list[Idea]:
+    """Open ideas of this server, and network ideas posted here from another."""
     order = "supporters DESC, id DESC" if most_supported else "id DESC"
     rows = await db.fetchall(
-        f"SELECT * FROM ideas WHERE guild_id = ? AND state = ? ORDER BY {order}",
-        (guild_id, OPEN),
+        "SELECT * FROM ideas WHERE state = ? AND (guild_id = ? OR id IN "
+        "(SELECT item_id FROM item_copies WHERE kind = 'idea' AND guild_id = ?)) "
+        f"ORDER BY {order}",
+        (OPEN, guild_id, guild_id),
     )
     return [_idea(r) for r in rows]
 

@@ -56,8 +56,11 @@ def cut(words: str, limit: int) -> str:
 # -- words --------------------------------------------------------------------------------
 
 
-def who_raised(idea: Idea) -> str:
-    return shown(idea.author_name, 80) if idea.author_name else text.A_MEMBER
+def who_raised(idea: Idea, *, review: bool = False) -> str:
+    """Their chosen name on the idea post; "a member" on the review post, always."""
+    if review or not idea.author_name:
+        return text.A_MEMBER
+    return shown(idea.author_name, 80)
 
 
 def answer_words(answer: str | None) -> str:
@@ -77,8 +80,9 @@ def status_words(idea: Idea) -> str:
 
 
 def idea_lines(idea: Idea, *, supporters: bool) -> list[str]:
-    """The idea in words; its content note comes first and its text goes behind it."""
-    lines: list[str] = [text.RAISED_BY.format(who=who_raised(idea)), ""]
+    """The idea in words; its content note comes first and its text goes behind it.
+    Without `supporters` it is the review post, which never names the author."""
+    lines: list[str] = [text.RAISED_BY.format(who=who_raised(idea, review=not supporters)), ""]
     body = shown(idea.body, MAX_BODY) if idea.body else ""
     if idea.content_note:
         lines += [text.CONTENT_NOTE.format(note=shown(idea.content_note, MAX_NOTE)), ""]

@@ -211,7 +211,7 @@ async def test_leaving_takes_the_author_and_supporters_off_everything(world):
     await alice.submit_modal(details, preferred_name="Ali")
     await raise_idea(alice, show_name="yes")
     review = world.channel("moderators").last
-    assert "Raised by Ali" in review.text
+    assert "Raised by a member" in review.text and "Ali" not in review.text
     await world.mod.click(review, text.PUBLISH)
     await world.settle()
     idea_id = idea_id_of(review)
@@ -322,6 +322,9 @@ async def test_a_network_idea_counts_each_person_once_across_the_network(network
     assert rows(world, "SELECT count(*) FROM idea_supports") == [(3,)]
     for name in (LEEDS, BRADFORD, WAKEFIELD):
         assert "Supporters:** 3" in post_in(world, name, "Idea", 1).text
+    listed = await c.wyn.slash("ideas", in_guild=c.wakefield)  # listed where it was posted
+    assert "A network peer line" in listed.text
+    assert f"/{c.wakefield.id}/" in listed.text  # the link is to this server's copy
 
     # A server that is not linked cannot raise a network idea.
     alone = await world.add_guild("Elsewhere")

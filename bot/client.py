@@ -14,6 +14,7 @@ import yarl
 from discord import app_commands
 from discord.ext import commands
 
+from bot import notes
 from bot.clock import Clock, DrivenClock, SystemClock
 from bot.config import Config
 from bot.delivery import Delivery
@@ -95,6 +96,7 @@ class SpeakBack(commands.AutoShardedBot):
         # Built in setup_hook, once there is an event loop (bot/services.py); each
         # service is also an attribute, as the cogs use them:
         self.services: Services | None = None
+        self.add_dynamic_items(*notes.DYNAMIC_ITEMS)  # organisers' notes: shared by features
         self.db: Database = None  # type: ignore[assignment]
         self.dispatcher: Dispatcher = None  # type: ignore[assignment]
         self.delivery: Delivery = None  # type: ignore[assignment]

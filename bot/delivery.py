@@ -61,6 +61,8 @@ EDIT_MIN_INTERVAL = 1.0  # seconds between edits of one message (bursts coalesce
 MAX_ATTEMPTS = 5
 DMS_CLOSED = 50007
 STALE_CHANNEL = (10003, 50001)  # Unknown Channel, Missing Access: not ours (any more)
+WAIT_RECHECK = timedelta(days=1)  # a waiting DM is looked at again this often (or released)
+WAIT_LIMIT = timedelta(days=30)  # and dropped after waiting this long
 AUTO_REPLY = "auto_reply"  # the purpose of the automatic reply to a DM: deleted once sent
 
 
@@ -102,6 +104,13 @@ class Decision:
     @classmethod
     def hold(cls, reason: str) -> Decision:
         return cls("hold", reason)
+
+    @classmethod
+    def keep_waiting(cls, reason: str) -> Decision:
+        """Keep it in the outbox until the person can receive it (they agree to a new
+        notice); looked at again daily, released at once by `db.outbox.release_waiting`,
+        urgent or not."""
+        return cls("wait", reason)
 
 
 RecipientPolicy = Callable[[int | None, int, str, datetime, datetime | None], Awaitable[Decision]]
@@ -500,6 +509,14 @@ class Delivery:
             return
         if decision.action == "skip":
             await outbox.mark(self.db, row.id, "skipped", decision.reason)
+            return
+        if decision.action == "wait":
+            if row.created_at is not None and now - row.created_at >= WAIT_LIMIT:
+                await outbox.mark(self.db, row.id, "skipped", f"waited too long: {decision.reason}")
+            else:
+                await outbox.keep_waiting(
+                    self.db, row.id, now + WAIT_RECHECK, decision.reason or ""
+                )
             return
         if decision.action == "defer" and not row.urgent and decision.until is not None:
             await outbox.defer(self.db, row.id, decision.until, decision.reason)

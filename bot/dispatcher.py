@@ -129,6 +129,11 @@ class Dispatcher:
         await jobs.schedule(self.db, kind, due_at, payload, key, guild_id)
         await self._arm()
 
+    async def rearm(self) -> None:
+        """Work was queued straight into `jobs` (in another transaction, e.g. with the
+        change that needs it): point the wake-up at it."""
+        await self._arm()
+
     async def cancel(self, key: str) -> bool:
         cancelled = await jobs.cancel(self.db, key)
         await self._arm()

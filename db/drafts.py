@@ -1,4 +1,5 @@
-"""Polls and opportunities typed but not yet posted, awaiting **Post it** (issue 29).
+"""Polls and opportunities typed but not yet posted, awaiting **Post it** (issue 29),
+and organisers' notes refused, awaiting **Fix it** (issue 20).
 
 Kept like `meeting_drafts` (db/meetings.py): in the database, so the read-back's
 buttons work after a restart; only the organiser who typed one can see or post it;
@@ -13,9 +14,9 @@ from typing import Any
 
 from db.database import Database, to_iso
 
-PERSONAL_TABLES = ("poll_drafts", "opportunity_drafts")
+PERSONAL_TABLES = ("poll_drafts", "opportunity_drafts", "note_drafts")
 DRAFT_LIFETIME = timedelta(days=1)
-KINDS = {"poll": "poll_drafts", "opportunity": "opportunity_drafts"}
+KINDS = {"poll": "poll_drafts", "opportunity": "opportunity_drafts", "note": "note_drafts"}
 
 
 async def create_draft(

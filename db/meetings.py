@@ -551,3 +551,22 @@ async def erase_member(db: Database, guild_id: int, user_id: int, secret: bytes)
             await db.execute(
                 f"DELETE FROM {table} WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
             )
+
+
+async def members_with_reminders_planned(db: Database, guild_id: int) -> list[int]:
+    """Members of this server with a reminder to come: Going or Maybe to a scheduled
+    meeting (their answer counted here), reminders chosen, and not turned all off."""
+    rows = await db.fetchall(
+        "SELECT DISTINCT r.user_id FROM meeting_rsvps r "
+        "JOIN meetings m ON m.id = r.meeting_id AND m.state = 'scheduled' "
+        "JOIN members mm ON mm.guild_id = r.guild_id AND mm.user_id = r.user_id "
+        "LEFT JOIN member_profiles p ON p.guild_id = r.guild_id AND p.user_id = r.user_id "
+        "WHERE r.guild_id = ? AND r.status IN ('going', 'maybe') "
+        "AND coalesce(p.reminder_offsets, 'x') <> '' "
+        "AND (SELECT c.granted FROM member_consents c WHERE c.guild_id = r.guild_id "
+        "     AND c.user_id = r.user_id AND c.purpose = 'dm_reminders' "
+        "     ORDER BY c.id DESC LIMIT 1) = 1 "
+        "ORDER BY r.user_id",
+        (guild_id,),
+    )
+    return [row["user_id"] for row in rows]

@@ -104,6 +104,7 @@ def member_from_rows(guild_id: int, user_id: int, found: MemberRows) -> tuple[Me
         user_id=user_id,
         joined_at=datetime.fromisoformat(row["joined_at"]),
         notice_version=row["notice_version"],
+        notice_revision=row["notice_revision"],
         consents=consents,
         paused_at=from_iso(row["paused_at"]),
         paused_until=from_iso(row["paused_until"]),
@@ -254,7 +255,12 @@ async def agree(
             "SELECT notice_version FROM members WHERE guild_id = ? AND user_id = ?",
             (guild_id, user_id),
         )
+        # The wording in force now is the wording they read and agreed to.
+        revision = await db.fetchval(
+            "SELECT notice_revision FROM guild_settings WHERE guild_id = ?", (guild_id,)
+        )
         if current is not None and current >= notice_version:
+            await _seen(db, guild_id, user_id, revision)
             return "already"
         if current is None:
             await db.execute(
@@ -268,8 +274,26 @@ async def agree(
                 "UPDATE members SET notice_version = ? WHERE guild_id = ? AND user_id = ?",
                 (notice_version, guild_id, user_id),
             )
+        await _seen(db, guild_id, user_id, revision)
         await _ledger(db, guild_id, user_id, PURPOSE_MEMBERSHIP, True, notice_version, now)
     return "joined" if current is None else "reconfirmed"
+
+
+async def _seen(db: Database, guild_id: int, user_id: int, revision: int | None) -> None:
+    await db.execute(
+        "UPDATE members SET notice_revision = ? WHERE guild_id = ? AND user_id = ?",
+        (revision, guild_id, user_id),
+    )
+
+
+async def notice_seen(db: Database, guild_id: int, user_id: int, revision: int | None) -> None:
+    """A member opened the notice: the wording they last saw is now `revision`
+    (never moved back: a notice shown before a wording fix was saved stays behind)."""
+    await db.execute(
+        "UPDATE members SET notice_revision = ? WHERE guild_id = ? AND user_id = ? "
+        "AND (notice_revision IS NULL OR notice_revision < ?)",
+        (revision, guild_id, user_id, revision),
+    )
 
 
 async def set_contact_preferences(
@@ -292,6 +316,26 @@ async def set_contact_preferences(
             if wanted != (purpose in before):
                 await _ledger(db, guild_id, user_id, purpose, wanted, version, now)
     return frozenset(p for p in OPTIONAL_PURPOSES if p in chosen)
+
+
+async def grant_purpose(
+    db: Database, guild_id: int, user_id: int, purpose: str, now: datetime
+) -> bool:
+    """Grant one optional purpose, chosen where it is offered (e.g. "Remind me before
+    meetings"): recorded in the ledger with the time and notice version, like a choice in
+    /me settings. False if not a member; a purpose already granted adds nothing."""
+    if purpose not in OPTIONAL_PURPOSES:
+        raise ValueError(f"not an optional purpose: {purpose!r}")
+    async with db.transaction():
+        version = await db.fetchval(
+            "SELECT notice_version FROM members WHERE guild_id = ? AND user_id = ?",
+            (guild_id, user_id),
+        )
+        if version is None:
+            return False
+        if purpose not in await current_consents(db, guild_id, user_id):
+            await _ledger(db, guild_id, user_id, purpose, True, version, now)
+    return True
 
 
 # -- stepping back ---------------------------------------------------------------
@@ -597,3 +641,12 @@ async def erase_member(db: Database, guild_id: int, user_id: int, secret: bytes)
             await db.execute(
                 f"DELETE FROM {table} WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
             )
+
+
+async def on_notice_count(db: Database, guild_id: int, notice_version: int) -> int:
+    """Members who have agreed to notice `notice_version` (or later): those a real change
+    asks to agree again. A count about people: show it through `count_text` (rule 9)."""
+    return await db.fetchval(
+        "SELECT count(*) FROM members WHERE guild_id = ? AND notice_version >= ?",
+        (guild_id, notice_version),
+    )

@@ -44,6 +44,7 @@ class OutboxRow:
     retry_blocked: bool
     attempts: int
     expires_at: datetime | None = None
+    created_at: datetime | None = None
 
 
 def _row(row: Any) -> OutboxRow:
@@ -62,6 +63,7 @@ def _row(row: Any) -> OutboxRow:
         retry_blocked=bool(row["retry_blocked"]),
         attempts=row["attempts"],
         expires_at=datetime.fromisoformat(row["expires_at"]) if row["expires_at"] else None,
+        created_at=datetime.fromisoformat(row["created_at"]),
     )
 
 
@@ -208,6 +210,62 @@ async def defer(db: Database, row_id: int, until: datetime, detail: str | None =
     await db.execute(
         "UPDATE outbox SET state = 'pending', not_before = ?, detail = ? WHERE id = ?",
         (until.isoformat(), detail, row_id),
+    )
+
+
+async def state_of(db: Database, row_id: int) -> str | None:
+    """Where one row has got to (None: no such row)."""
+    return await db.fetchval("SELECT state FROM outbox WHERE id = ?", (row_id,))
+
+
+async def latest_dm_test(
+    db: Database, guild_id: int, user_id: int, *, prefix: str, since: datetime
+) -> tuple[int, datetime] | None:
+    """The newest test DM (dedupe key starting `prefix`) queued since `since`: (id, queued at)."""
+    row = await db.fetchone(
+        "SELECT id, created_at FROM outbox WHERE kind = 'dm' AND guild_id = ? AND user_id = ? "
+        "AND dedupe_key LIKE ? ESCAPE '\\' AND created_at >= ? ORDER BY id DESC LIMIT 1",
+        (
+            guild_id,
+            user_id,
+            prefix.replace("%", "\\%").replace("_", "\\_") + "%",
+            since.isoformat(),
+        ),
+    )
+    if row is None:
+        return None
+    return row["id"], datetime.fromisoformat(row["created_at"])
+
+
+WAITING = "waiting: "
+"""The detail of a DM kept waiting until its person can receive it (`keep_waiting`)."""
+
+
+async def keep_waiting(db: Database, row_id: int, recheck: datetime, reason: str) -> None:
+    """Keep a DM until its person can receive it (looked at again at `recheck`)."""
+    await defer(db, row_id, recheck, WAITING + reason)
+
+
+async def release_waiting(db: Database, guild_id: int, user_id: int, now: datetime) -> int:
+    """The person can receive messages again (e.g. agreed to the notice): their held
+    DMs in this server are due now. Returns how many."""
+    return await db.execute(
+        "UPDATE outbox SET not_before = ?, detail = NULL WHERE state = 'pending' "
+        "AND kind = 'dm' AND guild_id = ? AND user_id = ? AND detail LIKE ?",
+        (now.isoformat(), guild_id, user_id, WAITING + "%"),
+    )
+
+
+async def waiting_count(db: Database, guild_id: int) -> int:
+    """Messages in this server waiting until their person can receive them: DMs waiting
+    for a new notice to be agreed, and service messages held while someone steps back.
+    A count about people, shown only as one suppressed total (rule 9), never by reason
+    or item (a reason could single out someone stepping back)."""
+    return await db.fetchval(
+        "SELECT (SELECT count(*) FROM outbox WHERE state = 'pending' AND kind = 'dm' "
+        "AND guild_id = ? AND detail LIKE ?) "
+        "+ (SELECT count(*) FROM held_messages WHERE guild_id = ?)",
+        (guild_id, WAITING + "%", guild_id),
     )
 
 

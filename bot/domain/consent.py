@@ -46,6 +46,12 @@ NEXT_EDITION_PARAGRAPHS: dict[str, str] = {
         "support an idea, only the count is shown: nobody else sees that it was you. "
         "Leaving erases your supports and your link to your ideas."
     ),
+    "notice_edits": (
+        "**When this notice changes:** if moderators only fix its wording, your agreement "
+        "stands and nothing you asked for stops; we note which wording you last saw. If "
+        "they change what it says, we ask you to agree again, and messages you chose wait "
+        "until you do. If you have reminders coming, we tell you once."
+    ),
     "service_messages": (
         "**Messages about what you said yes to:** when you say yes to something (Going "
         "or Maybe to a meeting, yes to an opportunity), we tell you by DM if it moves, "

@@ -53,6 +53,8 @@ class Member:
     joined_at: datetime
     notice_version: int
     """The notice version this member last agreed to."""
+    notice_revision: int | None = None
+    """The notice wording this member last saw (None: the first wording)."""
     consents: frozenset[str] = frozenset({PURPOSE_MEMBERSHIP})
     """Purposes currently granted (the latest ledger entry per purpose)."""
     paused_at: datetime | None = None
@@ -97,9 +99,26 @@ def can_contact(member: Member | None, purpose: str, now: datetime, notice_versi
     )
 
 
+def waits_for_notice(
+    member: Member | None, purpose: str, now: datetime, notice_version: int
+) -> bool:
+    """Would this DM go, but for a new notice the member has not agreed to yet?
+
+    Such a message waits (it is not dropped): once they agree it goes, unless it is
+    too late to be useful by then. Someone stepping back, or who did not choose the
+    purpose, gets nothing, as before."""
+    if member is None or purpose not in OPTIONAL_PURPOSES:
+        return False
+    return (
+        purpose in member.consents
+        and not notice_is_current(member, notice_version)
+        and not is_paused(member, now)
+    )
+
+
 @dataclass(frozen=True)
 class ContactDecision:
-    action: Literal["send", "defer", "skip"]
+    action: Literal["send", "defer", "skip", "wait"]
     reason: str
     not_before: datetime | None = None
 
@@ -113,11 +132,14 @@ def contact_decision(
     server_timezone: str,
     urgent: bool = False,
 ) -> ContactDecision:
-    """What the outbox does with a DM at send time: send, wait for quiet hours, or skip."""
+    """What the outbox does with a DM at send time: send, wait for quiet hours, skip,
+    or keep it waiting until the person can receive it (a new notice to agree to)."""
     if member is None:
         if purpose == PURPOSE_SERVICE:
             return ContactDecision("send", "asked for")
         return ContactDecision("skip", "not a member")
+    if waits_for_notice(member, purpose, now, notice_version):
+        return ContactDecision("wait", "notice not confirmed")
     if not can_contact(member, purpose, now, notice_version):
         return ContactDecision("skip", _why_not(member, purpose, now, notice_version))
     if purpose == PURPOSE_SERVICE or urgent:

@@ -28,6 +28,7 @@ class GuildSettings:
     support_text: str | None = None
     notice_text: str | None = None
     notice_version: int = 1
+    notice_revision: int | None = None  # the wording in force (None: the first one)
     split_by_group: bool = False
     retention_months: int = DEFAULT_RETENTION_MONTHS
     date_order: str = "day_first"  # how numeric dates are read (bot.domain.when)

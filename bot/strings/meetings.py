@@ -128,6 +128,11 @@ HOW_TO_ANSWER_SERIES = (
     "Your answer is for the meeting shown; after answering you can use it for the whole series."
 )
 FOOTER = "Meeting {id}"
+MESSAGE_DESCRIPTION = "Organisers: send a note to the people going or maybe"
+MESSAGE_DATE_HELP = "Optional: which date's people, like 2026-12-10 (the next one if left out)"
+PAUSE_LINE = "**{title}**, {when}: you said {status}"
+STEP_OUT = "Can't make it: {title}"
+NOTE_NOT_SCHEDULED = "**{title}** isn't going ahead, so no note can go about it now."
 NETWORK_LINE = "Shared with the network by **{home}**. Members answer in their own server."
 BY_SERVER_TITLE = "**Going or maybe, by server**"
 BY_SERVER_UNIT = "answers"  # "5 answers", "1 answer"
@@ -142,6 +147,19 @@ SAVED_SERIES = "Saved: **{status}** for every meeting in this series. You can ch
 SAVED_REMINDERS = "You'll get a reminder by DM {offsets} before."
 SAVED_NO_REMINDERS = (
     "Reminders are off for you. To get them, choose *meeting reminders* in `/me settings`."
+)
+REMIND_ME = "Remind me before meetings"
+SAVED_OFFER_REMINDERS = (
+    "Would you like a reminder by DM? **Remind me before meetings** turns on meeting "
+    "reminders for every meeting you say Going or Maybe to; change it in `/me settings`. "
+    "It's fine to leave them off."
+)
+REMINDERS_TURNED_ON = (
+    "Reminders are on. This turns on meeting reminders for every meeting you say Going "
+    "or Maybe to; change it in `/me settings`."
+)
+REMINDERS_TURNED_ON_NO_TIMES = (
+    " You chose no reminder times in `/me settings`, so none will be sent until you add some."
 )
 SAVED_NO_REMINDER_TIMES = "You chose no reminder times in `/me settings`, so none will be sent."
 ALL_IN_SERIES = "Use this answer for the whole series"

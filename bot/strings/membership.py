@@ -93,12 +93,31 @@ DMS_CLOSED = (
 
 # -- I've opened my DMs ------------------------------------------------------------------
 TEST_DM = (
-    "Hello from Speak Back. This is the test message you asked for: your DMs are open, "
-    "so messages you chose will reach you here. Nobody reads replies to this bot."
+    "Hello from Speak Back. This is a test message, to check that our messages reach you: "
+    "your DMs are open, so messages you chose will reach you here. "
+    "Nobody reads replies to this bot."
 )
-TEST_DM_SENT = (
-    "Thank you. I've sent you a test message. If it arrives, you're all set. "
-    "If it doesn't, your DMs may still be closed: nothing else happens, and you can try again."
+HOW_TO_OPEN_DMS = (
+    "To open them:\n"
+    "- **On a computer:** right-click this server's icon, choose **Privacy Settings**, "
+    "and turn on **Direct Messages**.\n"
+    "- **On a phone:** tap this server's name at the top, scroll down and turn on "
+    "**Allow Direct Messages**.\n"
+    "Then press **I've opened my DMs** in `/me show`."
+)
+DM_CHECK_OPEN = "That worked: our test message reached you, so messages will get through."
+DM_CHECK_CLOSED = (
+    "Our test message didn't get through: your DMs from this server seem to be closed, "
+    "so Speak Back can't message you. Nothing else changes.\n" + HOW_TO_OPEN_DMS
+)
+DM_CHECK_CLOSED_RECENTLY = (
+    "We sent you a test message a few minutes ago and it didn't get through: your DMs "
+    "from this server still seem to be closed. To keep Discord happy we send at most one "
+    "test every 10 minutes, so you can try again from {again}.\n" + HOW_TO_OPEN_DMS
+)
+DM_CHECK_WAITING = (
+    "We've sent you a test message and are still checking whether it arrived. "
+    "`/me show` will tell you if there's a problem."
 )
 
 # -- /me settings ------------------------------------------------------------------------
@@ -134,6 +153,11 @@ PAUSED_NO_DATE = (
     "every reminder list. Nothing else changes, and nobody is told. Take care. "
     "When you're ready, `/me resume` brings you back."
 )
+PAUSE_STILL_DOWN_FOR = (
+    "You're still down for these. Nothing changes unless you want it to: keep them, "
+    "or step out of any with its button below. Nobody is told why."
+)
+PAUSE_MORE = "- and {count} more (see `/me opportunities` and `/meetings`)"
 RESUMED = "Welcome back. Messages you chose will reach you again: {chosen}."
 RESUMED_NONE = "Welcome back. You haven't chosen any messages; `/me settings` if you'd like some."
 NOT_PAUSED_NOW = "You aren't stepping back at the moment, so there's nothing to resume."
@@ -166,6 +190,8 @@ EXPORT_FILENAME = "speak-back-my-data.json"
 EXPORT_ABOUT = (
     "Everything Speak Back holds about you in one server. 'tables' has every row about "
     "you, by table; consents are listed with the time and notice version of each choice. "
+    "'notice_wording_last_seen' is the wording of the notice you last saw: its version, "
+    "revision and when it was saved (revision null: the first wording). "
     "'dm_channel_id' is the ID of your direct-message chat with the bot, kept so its "
     "messages to you need one request to Discord, not two; it goes when you leave. "
     "'anonymous_votes_counted_after_leaving' lists open anonymous polls you voted in "
@@ -269,3 +295,21 @@ COUNT_DESCRIPTION = "How many members, stepping back, by group (totals only)"
 WHAT_PREFERRED_NAME = "preferred name"
 WHAT_ACCESS_NEEDS = "access needs"
 REMINDERS_NONE_TYPED = "none"  # the reminders field when someone chose no reminders
+
+# -- notice edits say what they change (issue 19) -------------------------------------
+READ_THE_NOTICE = "Read the notice"
+NOTICE_CHANGED_DM = "Our notice has changed; read it to keep your reminders."
+NOTICE_WORDING_OF = " Its wording is the one of {when}."
+NOTICE_WORDING_FIXED = (
+    " Its wording was corrected on {when}; what it says about your data did not change. "
+    "**Read the notice** shows it."
+)
+NOTICE_WORDING_LATER = "a later date"
+READ_IN_SERVER = (
+    "You're not a member in that server any more, so there is nothing to agree to here. "
+    "If you'd like to join again, use `/join` there."
+)
+RECONFIRMED_IN_DM = (
+    "**Thank you, that's saved.** Your reminders and the other messages you chose keep "
+    "coming. You can change your choices any time with `/me settings` in the server."
+)

@@ -10,6 +10,7 @@ POST_DESCRIPTION = "Organisers: invite members to take part in something"
 ROSTER_DESCRIPTION = "Organisers: who said yes (names, access needs) and totals"
 EDIT_DESCRIPTION = "Organisers: change an open opportunity's details"
 CANCEL_DESCRIPTION = "Organisers: cancel an opportunity (tells those who said yes)"
+MESSAGE_DESCRIPTION = "Organisers: send a note to the people with a place"
 CLOSE_DESCRIPTION = "Organisers: close an opportunity now (draws the lottery, if any)"
 LIST_DESCRIPTION = "See the opportunities open now"
 ME_DESCRIPTION = "Your answers to opportunities, and your places"
@@ -40,6 +41,9 @@ NO_CHANNEL = (
 NOT_FOUND = "I can't find that opportunity in this server. Please pick one from the list."
 NOT_OPEN = "That opportunity isn't open any more, so it can't be changed. Nothing was changed."
 ALREADY_CANCELLED = "That opportunity was already cancelled. Nothing was changed."
+NOTE_CANCELLED = (
+    "**{title}** was cancelled, and the people who said yes were told. No note can go about it now."
+)
 NOTHING_TO_EDIT = "Please give at least one thing to change. Nothing was changed."
 NOTICE_CHANGED = (
     "The server's membership notice has changed since you agreed to it. Please use "
@@ -248,6 +252,7 @@ ME_FOOTER = (
     "Only you see this. To step out of something you said yes to, press the button for it below."
 )
 STEP_OUT = "Step out: {title}"
+PAUSE_LINE = "**{title}**: {answer}"
 
 # -- networks ---------------------------------------------------------------------
 POSTED_NETWORK = "Your opportunity is being posted to your network, in {count} servers: {servers}. "

@@ -102,10 +102,6 @@ SUPPORT_SAVED = "Saved. This is what people now see with `/support`:"
 
 NOTICE_MODAL_TITLE = "Membership notice"
 NOTICE_FIELD_LABEL = "What joining means (stored, why, who sees)"
-NOTICE_SAVED = (
-    "Saved as version {version}. Members will be asked to read and agree to it the next "
-    "time they use Speak Back; until then they get no messages from the bot."
-)
 
 YES = "yes"
 NO = "no"
@@ -135,8 +131,50 @@ DATE_ORDER_SAVED = {
     "month_first": "Saved. Dates in numbers are read month first: 01/02 is 2 January.",
 }
 SUPPORT_DESCRIPTION = "Write what people see with /support"
-NOTICE_DESCRIPTION = "Write the membership notice (members re-confirm)"
+NOTICE_DESCRIPTION = "Edit the membership notice (you say whether members re-confirm)"
 RESULTS_DESCRIPTION = "Show poll results by self-described group"
 RESULTS_SPLIT_OPTION = "Add a breakdown by group (small groups are always hidden)"
 RETENTION_DESCRIPTION = "How long answers to closed items are kept"
 RETENTION_MONTHS_OPTION = "Months after an item closes before its answers are erased (1-120)"
+
+# -- notice edits say what they change (issue 19) -----------------------------------
+NOTICE_KIND_LABEL = "What does this change?"
+NOTICE_KIND_PLACEHOLDER = (
+    "A wording fix keeps everyone's agreement; a real change asks members to agree again"
+)
+NOTICE_KIND_WORDING = "A wording fix (nothing new for members)"
+NOTICE_KIND_WORDING_HINT = "Typos, clearer words. Members' agreement stands."
+NOTICE_KIND_CHANGE = "A real change (members agree again)"
+NOTICE_KIND_CHANGE_HINT = "What is kept, why, who sees it or how to leave."
+NOTICE_WORDING_SAVED = (
+    "Saved as a wording fix of version {version}. Members' agreement stands, so every "
+    "message they asked for (reminders too) keeps coming. Members see the new wording "
+    "when they next open the notice, and `/me show` tells them it was corrected."
+)
+NOTICE_CONFIRM_TITLE = "Check this change before saving it"
+NOTICE_CONFIRM_INTRO = (
+    "This is a real change, so it becomes version {version} of the notice. "
+    "Nothing is saved until you press **{save}**."
+)
+NOTICE_REMOVED = "**Taken out**"
+NOTICE_ADDED = "**Added**"
+NOTICE_NOTHING_LISTED = "_(nothing)_"
+NOTICE_MORE = "...and more (the full text is what you typed)"
+NOTICE_EFFECT = (
+    "**What happens:** {members} members will get no optional messages until they agree "
+    "again. Members with reminders planned get one message asking them to read the "
+    "new notice, so they can keep their reminders."
+)
+NOTICE_EFFECT_NOBODY = "**What happens:** nobody has joined yet, so nobody is asked again."
+NOTICE_SAVE = "Save the new version"
+NOTICE_KEEP = "Keep the current notice"
+NOTICE_CHANGE_SAVED = (
+    "Saved as version {version}. Members will be asked to read and agree to it the next "
+    "time they use Speak Back; until then they get no optional messages. Members with "
+    "reminders planned are sent one message asking them to read it."
+)
+NOTICE_KEPT = "Nothing was changed. The notice stays as it was."
+NOTICE_CHANGE_GONE = (
+    "This change can't be saved now: it was saved or set aside already, or the notice "
+    "was edited since you wrote it. Please use `/setup notice` again. Nothing was changed."
+)

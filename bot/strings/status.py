@@ -4,6 +4,7 @@ STATUS_DESCRIPTION = "Moderators: is Speak Back delivering and on time?"
 STATUS_TITLE = "Speak Back status"
 STATUS_BODY = (
     "**Messages waiting to send:** {backlog} now, {deferred} waiting for quiet hours or a retry\n"
+    "**Messages waiting until the person can receive them:** {waiting}\n"
     "**DMs that could not be delivered** (closed DMs, this server): {undeliverable}\n"
     "**Timed work last checked:** {last_run}\n"
     "**Next timed work:** {next_wake}\n"

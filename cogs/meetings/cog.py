@@ -14,8 +14,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import commitments
 from bot.domain.recurrence import RULES
 from bot.guards import actor_guild_id, require_organiser
+from bot.notes import open_note_form, register_audience
 from bot.strings import meetings as text
 from cogs.meetings import flows
 from cogs.meetings.ui import (
@@ -29,6 +31,7 @@ from cogs.meetings.ui import (
     ics_reply,
     meeting_autocomplete,
     services_of,
+    still_down_for,
     upcoming_embed,
     visible_autocomplete,
 )
@@ -149,6 +152,18 @@ class MeetingGroup(app_commands.Group, name="meeting", description=text.GROUP_DE
         changed = await flows.apply_cancel(services, LOOKS, calendar_of(interaction.client), cancel)
         await interaction.followup.send(cancelled_words(changed), ephemeral=True)
 
+    @app_commands.command(name="message", description=text.MESSAGE_DESCRIPTION, extras=ORGANISER)
+    @app_commands.describe(meeting=text.MEETING_HELP, date=text.MESSAGE_DATE_HELP)
+    @app_commands.autocomplete(meeting=meeting_autocomplete)
+    async def message(
+        self, interaction: Interaction, meeting: int, date: str | None = None
+    ) -> None:
+        await require_organiser(interaction)
+        key = await flows.note_key(
+            services_of(interaction), meeting, actor_guild_id(interaction), date
+        )
+        await open_note_form(interaction, flows.NOTE_KIND, key)
+
     @app_commands.command(name="ics", description=text.ICS_DESCRIPTION, extras=EVERYONE)
     @app_commands.describe(meeting=text.MEETING_HELP, series=text.SERIES_HELP)
     @app_commands.autocomplete(meeting=visible_autocomplete)
@@ -170,6 +185,8 @@ class MeetingsCog(commands.Cog):
             services.dispatcher.register(flows.ROLL_JOB, self._roll_job)
             services.retention.add_sweeper(repo.sweep)
             services.on_leaving(self._names_leave_posts)
+        register_audience(flows.NOTE_KIND, flows.note_audience)
+        commitments.register(flows.NOTE_KIND, still_down_for)
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(*DYNAMIC_ITEMS)

@@ -28,6 +28,7 @@ from typing import Any, Protocol
 from bot.delivery import Letter
 from bot.dispatcher import JobMissed
 from bot.domain import timefmt
+from bot.domain.consent import OPTIONAL_PURPOSES
 from bot.domain.errors import Refusal
 from bot.domain.ics import build_ics
 from bot.domain.meetings import (
@@ -50,7 +51,7 @@ from bot.domain.meetings import (
     validate_place,
     validate_title,
 )
-from bot.domain.members import can_contact
+from bot.domain.members import can_contact, waits_for_notice
 from bot.domain.recurrence import (
     RULES,
     Occurrence,
@@ -65,6 +66,7 @@ from bot.domain.settings import GuildSettings
 from bot.domain.timefmt import utc_to_wall
 from bot.domain.when import Reading, WhenError, definite, parse_day, parse_offsets, read_time
 from bot.networks import audience, may_answer_from, per_server_lines, require_answerable_from
+from bot.notes import Audience
 from bot.posts import Posted, Published
 from bot.services import Services
 from bot.strings import meetings as text
@@ -549,7 +551,13 @@ async def send_due_reminders(services: Services, render: Render, job: Job, now: 
                 continue  # changed their answer a moment ago
             guild_id = given.guild_id or meeting.guild_id
             member = await members_db.get_member(db, guild_id, reminder.user_id)
-            if not can_contact(member, PURPOSE, now, notice_versions[guild_id]):
+            version = notice_versions[guild_id]
+            # A member yet to agree to a new notice still gets the reminder queued: it
+            # waits in the outbox and goes once they agree (if still in time).
+            if not (
+                can_contact(member, PURPOSE, now, version)
+                or waits_for_notice(member, PURPOSE, now, version)
+            ):
                 continue
             letters.append(
                 Letter(
@@ -634,6 +642,53 @@ async def tell_attending(
     )
 
 
+# -- organisers' notes (bot/notes.py sends them) --------------------------------------------
+
+NOTE_KIND = "meeting"
+
+
+async def note_key(
+    services: Services, meeting_id: int, guild_id: int, typed_date: str | None
+) -> str:
+    """/meeting message: which date's people ("<id>:<occurrence>"); the next by default."""
+    found = await get_own_meeting(services, meeting_id, guild_id)
+    if not found.is_scheduled:
+        raise Refusal(text.NOTE_NOT_SCHEDULED.format(title=found.title))
+    now = services.clock.now()
+    if typed_date is None:
+        occ = upcoming_occurrence(found.series, now)
+        if occ is None:
+            raise Refusal(text.DATE_NONE_LEFT.format(title=found.title))
+        return f"{found.id}:{occ.key}"
+    order = (await get_settings(services.db, guild_id)).date_order
+    day = parse_day(typed_date, found.series.zone, now, date_order=order)
+    occ = occurrence_on(found.series, day, now)
+    if occ is None:
+        coming = next_occurrences(found.series, now, 3)
+        if not coming:
+            raise Refusal(text.DATE_NONE_LEFT.format(title=found.title))
+        raise Refusal(
+            text.DATE_NOT_HELD.format(
+                title=found.title,
+                day=timefmt.plain_day(day),
+                dates=", ".join(timefmt.discord_timestamp(o.start_utc, "D") for o in coming),
+            )
+        )
+    return f"{found.id}:{occ.key}"
+
+
+async def note_audience(services: Services, item_key: str, guild_id: int) -> Audience:
+    """The people who said Going or Maybe to that date (or to the whole series)."""
+    meeting_part, occ_key = item_key.split(":", 1)
+    found = await get_own_meeting(services, int(meeting_part), guild_id)
+    occ = occurrence_for_key(found.series, occ_key)
+    if not found.is_scheduled or occ is None:
+        raise Refusal(text.NOTE_NOT_SCHEDULED.format(title=found.title))
+    people = await repo.attending(services.db, found.id, [occ_key])
+    when = timefmt.discord_timestamp(occ.start_utc, "F")
+    return Audience(found.title, when, people, item=str(found.id), starts_at=occ.start_utc)
+
+
 # -- answering --------------------------------------------------------------------------
 
 
@@ -647,6 +702,7 @@ class Saved:
     reminders: tuple[timedelta, ...] | None  # None: reminders are off for them
     counted_in: str | None  # the other server their answer counts in, if not this one
     show_name: bool
+    offer_reminders: bool = False  # off only because not chosen: offer to turn them on
 
     @property
     def networked(self) -> bool:
@@ -657,13 +713,53 @@ async def _reminder_offsets(
     services: Services, guild_id: int, user_id: int, meeting: Meeting
 ) -> tuple[timedelta, ...] | None:
     """When this person's reminders come, or None if they get none from this server."""
+    offsets, _offer = await _reminders_for(services, guild_id, user_id, meeting)
+    return offsets
+
+
+async def _reminders_for(
+    services: Services, guild_id: int, user_id: int, meeting: Meeting
+) -> tuple[tuple[timedelta, ...] | None, bool]:
+    """Their reminder times here (None: none), and whether they are off only because
+    never chosen (not stepping back, notice current): the answer's reply may then
+    offer **Remind me before meetings**. One read of the member and the settings."""
     member = await members_db.get_member(services.db, guild_id, user_id)
     settings = await get_settings(services.db, guild_id)
-    if not can_contact(member, PURPOSE, services.clock.now(), settings.notice_version):
-        return None
+    now = services.clock.now()
+    if not can_contact(member, PURPOSE, now, settings.notice_version):
+        if member is None or PURPOSE in member.consents:
+            return None, False
+        chosen = replace(member, consents=member.consents | {PURPOSE})
+        return None, can_contact(chosen, PURPOSE, now, settings.notice_version)
     assert member is not None
     own = member.profile.reminder_offsets
-    return tuple(meeting.offsets if own is None else own)
+    return tuple(meeting.offsets if own is None else own), False
+
+
+@dataclass(frozen=True)
+class RemindersOn:
+    offsets: tuple[timedelta, ...] | None  # this meeting's times for them (None: not a member)
+    first_choice: bool  # the first messages they chose: worth checking their DMs are open
+
+
+async def turn_on_reminders(
+    services: Services, meeting_id: int, guild_id: int, user_id: int
+) -> RemindersOn:
+    """**Remind me before meetings**: record `dm_reminders` (time and notice version, in
+    the consent ledger) and plan reminders for every meeting they said Going or Maybe to."""
+    db = services.db
+    before = await members_db.get_member(db, guild_id, user_id)
+    if before is None or not await members_db.grant_purpose(
+        db, guild_id, user_id, PURPOSE, services.clock.now()
+    ):
+        return RemindersOn(None, False)
+    first = not (before.consents & set(OPTIONAL_PURPOSES))
+    for answered in await repo.meetings_answered_by(db, guild_id, user_id):
+        await replan_reminders(services, answered)
+    meeting = await repo.get_meeting(db, meeting_id)
+    if meeting is None:
+        return RemindersOn((), first)
+    return RemindersOn(await _reminder_offsets(services, guild_id, user_id, meeting), first)
 
 
 def _counted_in(services: Services, counted: int, here: int) -> str | None:
@@ -693,8 +789,10 @@ async def answer(
     if message_id is not None and guild_id == meeting.guild_id:
         await services.posts.note_home_message(posted(meeting), message_id)
     mine = await repo.my_answer(db, meeting.id, occ.key, guild_id, user_id)
-    reminders = (
-        await _reminder_offsets(services, counted, user_id, meeting) if status != "no" else None
+    reminders, offer = (
+        await _reminders_for(services, counted, user_id, meeting)
+        if status != "no"
+        else (None, False)
     )
     saved = Saved(
         meeting,
@@ -703,6 +801,7 @@ async def answer(
         reminders,
         _counted_in(services, counted, guild_id),
         bool(mine and mine.show_name),
+        offer_reminders=offer and counted == guild_id,
     )
     # Plan and queue the post's update before answering, so "saved" means all of it.
     await replan_reminders(services, meeting.id)
@@ -719,14 +818,24 @@ async def answer_series(
     now = services.clock.now()
     upcoming = [o.key for o in next_occurrences(meeting.series, now, 400)]
     counted = await repo.answer_series(db, meeting.id, guild_id, user_id, status, upcoming, now)
-    reminders = (
-        await _reminder_offsets(services, counted, user_id, meeting) if status != "no" else None
+    reminders, offer = (
+        await _reminders_for(services, counted, user_id, meeting)
+        if status != "no"
+        else (None, False)
     )
     counted_in = _counted_in(services, counted, guild_id)
     mine = await repo.my_answer(db, meeting.id, SERIES_KEY, guild_id, user_id)
     await replan_reminders(services, meeting.id)
     await refresh_meeting_posts(services, render, meeting.id)
-    return Saved(meeting, None, status, reminders, counted_in, bool(mine and mine.show_name))
+    return Saved(
+        meeting,
+        None,
+        status,
+        reminders,
+        counted_in,
+        bool(mine and mine.show_name),
+        offer_reminders=offer and counted == guild_id,
+    )
 
 
 async def show_name(

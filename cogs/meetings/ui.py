@@ -16,7 +16,9 @@ import discord
 from discord import app_commands
 
 from bot import strings
+from bot.commitments import Commitment
 from bot.delivery import message_payload
+from bot.dm_checks import check_dms, check_words
 from bot.domain.meetings import Meeting, Tally, upcoming_occurrence
 from bot.domain.recurrence import Occurrence, describe, first_occurrence, occurrence_for_key
 from bot.domain.timefmt import (
@@ -324,7 +326,9 @@ def saved_words(saved: flows.Saved) -> str:
     else:
         words = [text.SAVED_SERIES.format(status=text.STATUS_WORDS[saved.status])]
     if saved.status != "no":
-        if saved.reminders is None:
+        if saved.offer_reminders:
+            words.append(text.SAVED_OFFER_REMINDERS)
+        elif saved.reminders is None:
             words.append(text.SAVED_NO_REMINDERS)
         elif not saved.reminders:
             words.append(text.SAVED_NO_REMINDER_TIMES)
@@ -337,12 +341,14 @@ def saved_words(saved: flows.Saved) -> str:
     return "\n".join(words)
 
 
-def answer_view(meeting: Meeting, status: str, show_name: bool) -> discord.ui.View:
+def answer_view(saved: flows.Saved) -> discord.ui.View:
     view = DynamicView()
-    if meeting.recurring:
-        view.add_item(SeriesButton(meeting.id, status))
-    if status != "no":  # names show only among people going or maybe
-        view.add_item(NameButton(meeting.id, not show_name))
+    if saved.meeting.recurring:
+        view.add_item(SeriesButton(saved.meeting.id, saved.status))
+    if saved.status != "no":  # names show only among people going or maybe
+        view.add_item(NameButton(saved.meeting.id, not saved.show_name))
+    if saved.offer_reminders:
+        view.add_item(RemindMeButton(saved.meeting.id))
     return view
 
 
@@ -350,6 +356,8 @@ def series_view(saved: flows.Saved) -> discord.ui.View:
     view = DynamicView()
     if saved.status != "no":  # names show only among people going or maybe
         view.add_item(NameButton(saved.meeting.id, not saved.show_name))
+    if saved.offer_reminders:
+        view.add_item(RemindMeButton(saved.meeting.id))
     return view
 
 
@@ -392,7 +400,7 @@ class AnswerButton(
         )
         await interaction.response.send_message(
             saved_words(saved),
-            view=answer_view(saved.meeting, self.status, saved.show_name),
+            view=answer_view(saved),
             ephemeral=True,
         )
 
@@ -454,6 +462,40 @@ class NameButton(SafeButton, template=r"meetname:(?P<id>[0-9]+):(?P<show>on|off)
         if servers is not None:
             words = text.NAME_SHOWN_NETWORK.format(servers=", ".join(map(server, servers)))
         await interaction.response.send_message(words, view=view, ephemeral=True)
+
+
+class RemindMeButton(SafeButton, template=r"meetremind:(?P<id>[0-9]+)"):
+    """Offered with a Going or Maybe answer when reminders are off only because they
+    were never chosen: one press records the choice (rule 1) and plans the reminders."""
+
+    def __init__(self, meeting_id: int) -> None:
+        self.meeting_id = meeting_id
+        super().__init__(
+            f"meetremind:{meeting_id}", label=text.REMIND_ME, style=discord.ButtonStyle.secondary
+        )
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match):  # type: ignore[override]
+        return cls(int(match["id"]))
+
+    async def on_press(self, interaction: discord.Interaction[SpeakBack]) -> None:
+        member = await require_member(interaction)
+        services = services_of(interaction)
+        turned = await flows.turn_on_reminders(
+            services, self.meeting_id, member.guild_id, member.user_id
+        )
+        words = text.REMINDERS_TURNED_ON
+        if turned.offsets:
+            words += " " + text.SAVED_REMINDERS.format(offsets=format_offsets(list(turned.offsets)))
+        elif turned.offsets is not None:
+            words += text.REMINDERS_TURNED_ON_NO_TIMES
+        if not turned.first_choice:
+            await interaction.response.edit_message(content=words, view=None)
+            return
+        # Their first messages: check now that DMs reach them (issue 20).
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        check = await check_dms(services, member.guild_id, member.user_id)
+        await interaction.followup.send(f"{words}\n\n{check_words(check)}", ephemeral=True)
 
 
 class DraftButton(SafeButton, template=r"meetdraft:(?P<id>[0-9]+):(?P<action>post|change)"):
@@ -579,7 +621,14 @@ class MeetingPickButton(
         )
 
 
-DYNAMIC_ITEMS = (AnswerButton, SeriesButton, NameButton, DraftButton, MeetingPickButton)
+DYNAMIC_ITEMS = (
+    AnswerButton,
+    SeriesButton,
+    NameButton,
+    RemindMeButton,
+    DraftButton,
+    MeetingPickButton,
+)
 
 
 # -- organiser replies ----------------------------------------------------------------------
@@ -623,6 +672,25 @@ def ics_reply(found: flows.CalendarFile) -> tuple[str, discord.File]:
     )
     file = discord.File(io.BytesIO(found.data), filename=f"meeting-{meeting.id}.ics")
     return text.ICS_READY.format(title=meeting.title, what=what), file
+
+
+async def still_down_for(services: Services, guild_id: int, user_id: int) -> list[Commitment]:
+    """For /me pause: upcoming meetings they said Going or Maybe to, each with a
+    **Can't make it** for that date (the same button as on the post)."""
+    upcoming = await flows.upcoming_meetings(services, guild_id, user_id)
+    found = []
+    for listed in upcoming.shown:
+        if listed.status not in ("going", "maybe"):
+            continue
+        button = AnswerButton(listed.meeting.id, listed.occ.key, "no")
+        button.item.label = cut(text.STEP_OUT.format(title=listed.meeting.title), 80)
+        line = text.PAUSE_LINE.format(
+            title=cut(listed.meeting.title, 200),
+            when=discord_timestamp(listed.occ.start_utc, "F"),
+            status=text.STATUS_WORDS[listed.status],
+        )
+        found.append(Commitment(line, button))
+    return found
 
 
 def upcoming_embed(upcoming: flows.Upcoming) -> discord.Embed:

@@ -2,8 +2,9 @@
 
 Rules 1, 3, 4, 5, 11 and 14. Each command parses, guards, makes one call to
 `flows` and answers with `ui`. This cog also registers the delivery recipient
-policy (`flows.recipient_policy`) and how the member guard's `NoticeNeeded` is
-shown (the new notice, with I agree / Not now).
+policy (`flows.recipient_policy`), how the member guard's `NoticeNeeded` is
+shown (the new notice, with I agree / Not now), and the work that tells members
+with reminders that the notice changed.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.commands import me_group
+from bot.domain.notice_edits import NOTICE_CHANGED_JOB
 from bot.errors import present_with
 from bot.guards import (
     NoticeNeeded,
@@ -29,6 +31,8 @@ from cogs.membership import flows, ui
 from db.jobs import Job
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from bot.client import SpeakBack
     from db.jobs import Job
 
@@ -72,6 +76,7 @@ class MembershipCog(commands.Cog):
         # Exists once setup_hook has opened the database (not in command-only loads).
         if getattr(bot, "dispatcher", None) is not None:
             bot.dispatcher.register(flows.PAUSE_END_JOB, self._pause_end_job)
+            bot.dispatcher.register(NOTICE_CHANGED_JOB, self._notice_changed_job)
 
     def _me_command(self, name: str, description: str, callback: Any) -> app_commands.Command:
         # Built by hand (the /me group is shared), bound to this cog like a cog command.
@@ -113,6 +118,16 @@ class MembershipCog(commands.Cog):
         for command in self._me_commands:
             group.remove_command(command.name)
         self.bot.tree.remove_command("members")
+
+    # -- after a real change to the notice ------------------------------------------
+
+    async def _notice_changed_job(self, job: Job, now: datetime) -> None:
+        services = self.bot.services
+        assert services is not None
+        guild_id, version = int(job.payload["guild_id"]), int(job.payload["version"])
+        await flows.tell_notice_changed(
+            services, guild_id, version, ui.notice_changed_payload(guild_id)
+        )
 
     # -- /join and /leave -----------------------------------------------------------
 

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from bot.delivery import AUTO_REPLY, Decision, RecipientPolicy, message_payload
+from bot.delivery import AUTO_REPLY, Decision, Letter, RecipientPolicy, message_payload
 from bot.domain.consent import OPTIONAL_PURPOSES
 from bot.domain.members import (
     Member,
@@ -36,10 +36,11 @@ from bot.strings import membership as text
 from db import members as repo
 from db.catch_up import PostedItem, posted_since
 from db.database import Database
-from db.outbox import dm_blocked_since, take_held
+from db.meetings import members_with_reminders_planned
+from db.outbox import dm_blocked_since, release_waiting, take_held
 from db.personal_data import export_all
 from db.polls import counted_after_leaving, open_anonymous_ballots
-from db.settings import ensure_settings_row, get_settings
+from db.settings import ensure_settings_row, get_settings, revision_saved_at
 
 EVENT_WINDOW = timedelta(days=30)
 
@@ -58,16 +59,24 @@ class MemberStatus:
     settings: GuildSettings
     dms_blocked_since: datetime | None
     now: datetime
+    wording_dates: dict[int | None, datetime] = field(default_factory=dict)
+    """When the notice wordings named (the member's, the server's) were saved."""
 
 
 async def get_member_status(
     services: Services, member: Member, settings: GuildSettings | None = None
 ) -> MemberStatus:
     """A member's status (`settings`: their server's, if already read)."""
+    db = services.db
     if settings is None:
-        settings = await get_settings(services.db, member.guild_id)
-    blocked = await dm_blocked_since(services.db, member.guild_id, member.user_id)
-    return MemberStatus(member, settings, blocked, services.clock.now())
+        settings = await get_settings(db, member.guild_id)
+    blocked = await dm_blocked_since(db, member.guild_id, member.user_id)
+    dates: dict[int | None, datetime] = {}
+    for revision in {member.notice_revision, settings.notice_revision}:
+        saved = await revision_saved_at(db, member.guild_id, revision)
+        if saved is not None:
+            dates[revision] = saved
+    return MemberStatus(member, settings, blocked, services.clock.now(), dates)
 
 
 # -- joining and agreeing -------------------------------------------------------------
@@ -134,7 +143,54 @@ async def agree(
     if result == "already":
         status = await get_member_status(services, member, settings)
         return Agreement("already", settings, member, status=status)
+    # Messages that waited for this agreement (a reminder, an invitation) go now.
+    if await release_waiting(db, guild_id, user_id, services.clock.now()):
+        services.delivery.wake()
     return Agreement(result, settings, member)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What **Read the notice** shows a member: the notice, new to them or not."""
+
+    settings: GuildSettings
+    outdated: bool
+
+
+async def read_notice(services: Services, guild_id: int, user_id: int) -> Reading | None:
+    """A member opens their server's notice (None: not a member there). The wording
+    they last saw is now the one in force."""
+    db = services.db
+    member = await repo.get_member(db, guild_id, user_id)
+    if member is None:
+        return None
+    settings = await get_settings(db, guild_id)
+    await repo.notice_seen(db, guild_id, user_id, settings.notice_revision)
+    return Reading(settings, outdated=not notice_is_current(member, settings.notice_version))
+
+
+async def tell_notice_changed(
+    services: Services, guild_id: int, version: int, payload: dict[str, Any]
+) -> int:
+    """After a real change: one service message (rule 15) to each member with reminders
+    planned, so they can read the new notice and keep them. Once per member and
+    version (the dedupe key). Returns how many were queued."""
+    people = await members_with_reminders_planned(services.db, guild_id)
+    letters = [
+        Letter(
+            guild_id=guild_id,
+            user_id=user_id,
+            payload=payload,
+            dedupe_key=f"notice-changed:{guild_id}:{version}:{user_id}",
+        )
+        for user_id in people
+    ]
+    # A service message (rule 15): after quiet hours; held while someone is stepping
+    # back and shown to them when they come back.
+    told = await services.delivery.tell_yes_sayers(
+        letters, batch=f"notice-changed:{guild_id}:{version}"
+    )
+    return told.total
 
 
 async def is_member(services: Services, guild_id: int, user_id: int) -> bool:
@@ -154,6 +210,7 @@ class PreferencesSaved:
     chosen: frozenset[str]
     paused: bool  # stepping back, so nothing chosen is sent for now
     member: Member  # as they are now
+    first_choice: bool = False  # their first DM kinds: worth checking their DMs are open
 
 
 async def set_contact_preferences(
@@ -163,7 +220,9 @@ async def set_contact_preferences(
     saved = await repo.set_contact_preferences(db, member.guild_id, member.user_id, chosen, now)
     refreshed = await repo.get_member(db, member.guild_id, member.user_id)
     assert refreshed is not None
-    return PreferencesSaved(saved, bool(saved) and is_paused(member, now), refreshed)
+    paused = bool(saved) and is_paused(member, now)
+    first = bool(saved) and not optional_choices(member.consents) and not paused
+    return PreferencesSaved(saved, paused, refreshed, first_choice=first)
 
 
 async def set_group(services: Services, member: Member, group: str | None) -> Member:
@@ -186,20 +245,6 @@ async def save_details(
     refreshed = await repo.get_member(db, member.guild_id, member.user_id)
     assert refreshed is not None
     return await get_member_status(services, refreshed)
-
-
-async def send_test_dm(services: Services, member: Member) -> None:
-    """ "I've opened my DMs": one DM now, sent even though DMs were closed before."""
-    now = services.clock.now()
-    await services.delivery.dm(
-        guild_id=member.guild_id,
-        user_id=member.user_id,
-        purpose="service",
-        payload=message_payload(text.TEST_DM),
-        dedupe_key=f"dm-test:{member.guild_id}:{member.user_id}:{now.isoformat()}",
-        urgent=True,
-        retry_blocked=True,
-    )
 
 
 # -- stepping back ------------------------------------------------------------------------
@@ -416,6 +461,15 @@ async def build_export(
         "tables": tables,
         "anonymous_votes_counted_after_leaving": counted,
     }
+    seen = tables.get("members") or []
+    if seen:
+        revision = seen[0].get("notice_revision")
+        saved = await revision_saved_at(db, guild_id, revision)
+        document["notice_wording_last_seen"] = {
+            "notice_version": seen[0].get("notice_version"),
+            "revision": revision,
+            "saved_at": saved.isoformat() if saved else None,
+        }
     return json.dumps(document, indent=2, ensure_ascii=False, default=str).encode()
 
 
@@ -446,7 +500,8 @@ async def count_members(services: Services, guild_id: int) -> tuple[MemberCounts
 
 
 def recipient_policy(db: Database) -> RecipientPolicy:
-    """Whether a DM may go to a person now: send, wait (quiet hours), or skip."""
+    """Whether a DM may go to a person now: send, wait (quiet hours, or a new notice to
+    agree to), hold (a service message while stepping back), or skip."""
 
     async def decide(
         guild_id: int | None,
@@ -483,6 +538,8 @@ def recipient_policy(db: Database) -> RecipientPolicy:
             return Decision.defer(decision.not_before, decision.reason)
         if decision.action == "skip":
             return Decision.skip(decision.reason)
+        if decision.action == "wait":
+            return Decision.keep_waiting(decision.reason)
         return Decision.send()
 
     return decide

@@ -8,13 +8,17 @@ parses, guards, makes one call to `flows`, and answers.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot import strings
+from bot import commitments, strings
+from bot.commitments import Commitment
+from bot.delivery import message_payload
+from bot.dm_checks import check_dms, check_words
 from bot.domain.consent import OPTIONAL_PURPOSES, default_notice
 from bot.domain.members import (
     GROUP_NOT_GIVEN,
@@ -29,6 +33,7 @@ from bot.domain.members import (
     validate_group,
     validate_purposes,
 )
+from bot.domain.notice_edits import wording_changed_since
 from bot.domain.quiet_hours import parse_quiet_hours
 from bot.domain.settings import GuildSettings, read_timezone
 from bot.domain.suppression import Shown, count_text
@@ -55,6 +60,9 @@ if TYPE_CHECKING:
     from bot.services import Services
 
 
+MAX_STEP_OUT = 20  # buttons on one reply (Discord allows 25)
+
+
 def services_of(interaction: discord.Interaction) -> Services:
     services = interaction.client.services  # type: ignore[attr-defined]
     assert services is not None
@@ -77,6 +85,25 @@ def pause_words(paused: flows.Pause) -> str:
     if paused.ends is None:
         return text.PAUSED_NO_DATE
     return text.PAUSED_UNTIL_DATE.format(date=plain_date(paused.ends, paused.zone))
+
+
+def pause_message(
+    paused: flows.Pause, held: list[Commitment]
+) -> tuple[str, discord.ui.View | None]:
+    """The pause reply, and what they are still down for: each with a button to step
+    out if they'd like to (an offer; keeping them is just as fine)."""
+    words = pause_words(paused)
+    if not held:
+        return words, None
+    shown_here = held[:MAX_STEP_OUT]
+    lines = [f"- {c.line}" for c in shown_here]
+    if len(held) > len(shown_here):
+        lines.append(text.PAUSE_MORE.format(count=len(held) - len(shown_here)))
+    words = f"{words}\n\n{text.PAUSE_STILL_DOWN_FOR}\n" + "\n".join(lines)
+    view = DynamicView()
+    for commitment in shown_here:
+        view.add_item(commitment.step_out)
+    return words[:2000], view
 
 
 def resume_words(resumed: flows.Resumed | None) -> str:
@@ -155,12 +182,18 @@ def _offsets_as_typed(offsets: tuple[timedelta, ...]) -> str:
 # -- views and embeds ---------------------------------------------------------------
 
 
-def notice_view(version: int, origin: str | None = None) -> discord.ui.View:
-    """I agree / Not now; I agree carries on with `origin` (a button's id) when given."""
+def notice_view(
+    version: int, origin: str | None = None, *, in_dm_for: int | None = None
+) -> discord.ui.View:
+    """I agree / Not now; I agree carries on with `origin` (a button's id) when given.
+    In a DM (`in_dm_for`: the server), I agree names the server it is for."""
     view = DynamicView()
-    view.add_item(
-        AgreeButton(version) if origin is None else AgreeAndCarryOnButton(version, origin)
-    )
+    if in_dm_for is not None:
+        view.add_item(AgreeInServerButton(in_dm_for, version))
+    elif origin is None:
+        view.add_item(AgreeButton(version))
+    else:
+        view.add_item(AgreeAndCarryOnButton(version, origin))
     view.add_item(NotNowButton())
     return view
 
@@ -203,6 +236,7 @@ async def show_notice(
     outdated: bool,
     note: str = "",
     origin: str | None = None,
+    in_dm_for: int | None = None,
 ) -> None:
     """Answer with the notice and I agree / Not now (used by /join and the member guard).
 
@@ -213,7 +247,7 @@ async def show_notice(
     await flows.prepare_notice(services_of(interaction), settings)
     kwargs: dict[str, Any] = {
         "embed": notice_embed(settings, outdated=outdated),
-        "view": notice_view(settings.notice_version, origin),
+        "view": notice_view(settings.notice_version, origin, in_dm_for=in_dm_for),
     }
     if note:
         kwargs["content"] = note
@@ -223,6 +257,26 @@ async def show_notice(
         await interaction.response.edit_message(**{"content": note or None, **kwargs})
     else:
         await interaction.response.send_message(ephemeral=True, **kwargs)
+
+
+def read_again_view(interaction: discord.Interaction) -> discord.ui.View | None:
+    """After Not now in a DM: Read the notice again, for the server the DM's I agree named."""
+    message = interaction.message
+    for row in message.components if message is not None else []:
+        for child in getattr(row, "children", []):
+            found = re.fullmatch(r"member:agree-in:([0-9]+):[0-9]+", child.custom_id or "")
+            if found:
+                view = DynamicView()
+                view.add_item(ReadNoticeButton(int(found[1])))
+                return view
+    return None
+
+
+def notice_changed_payload(guild_id: int) -> dict[str, Any]:
+    """The one service message after a real change: read the notice, keep your reminders."""
+    view = DynamicView()
+    view.add_item(ReadNoticeButton(guild_id))
+    return message_payload(text.NOTICE_CHANGED_DM, view=view)
 
 
 def preferences_view(chosen: frozenset[str]) -> discord.ui.View:
@@ -249,8 +303,14 @@ def leave_view(guild_id: int | None = None) -> discord.ui.View:
 
 
 def describe_member(
-    member: Member, settings: GuildSettings, blocked_since: datetime | None, now: datetime
+    member: Member,
+    settings: GuildSettings,
+    blocked_since: datetime | None,
+    now: datetime,
+    wording_dates: dict[int | None, datetime] | None = None,
 ) -> discord.Embed:
+    """/me show's embed. `wording_dates`: when each notice wording named was saved."""
+    wording_dates = wording_dates or {}
     zone = member.profile.timezone or settings.timezone
     message = embed(text.SHOW_TITLE)
     message.add_field(
@@ -268,6 +328,16 @@ def describe_member(
     message.add_field(name=text.FIELD_STEPPING_BACK, value=paused, inline=False)
     if notice_is_current(member, settings.notice_version):
         notice = text.NOTICE_CURRENT.format(version=member.notice_version)
+        if wording_changed_since(member.notice_revision, settings.notice_revision):
+            notice += text.NOTICE_WORDING_FIXED.format(
+                when=discord_timestamp(wording_dates.get(settings.notice_revision), "D")
+                if wording_dates.get(settings.notice_revision)
+                else text.NOTICE_WORDING_LATER
+            )
+        elif wording_dates.get(member.notice_revision):
+            notice += text.NOTICE_WORDING_OF.format(
+                when=discord_timestamp(wording_dates[member.notice_revision], "D")
+            )
     else:
         notice = text.NOTICE_OUTDATED.format(version=settings.notice_version)
     message.add_field(name=text.FIELD_NOTICE, value=notice, inline=False)
@@ -307,7 +377,14 @@ def status_message(status: flows.MemberStatus) -> tuple[discord.Embed, discord.u
     if status.dms_blocked_since is not None:
         view = DynamicView()
         view.add_item(OpenedDmsButton())
-    message = describe_member(status.member, status.settings, status.dms_blocked_since, status.now)
+    if notice_is_current(status.member, status.settings.notice_version) and (
+        wording_changed_since(status.member.notice_revision, status.settings.notice_revision)
+    ):
+        view = view or DynamicView()
+        view.add_item(ReadNoticeButton(status.member.guild_id))
+    message = describe_member(
+        status.member, status.settings, status.dms_blocked_since, status.now, status.wording_dates
+    )
     return message, view
 
 
@@ -399,9 +476,17 @@ class AgreeAndCarryOnButton(
             await carry_on(interaction, self.origin)
 
 
-async def agree(interaction: discord.Interaction, version: int, origin: str | None = None) -> bool:
-    """I agree: record it and answer on the notice screen. True once they are on it."""
-    guild_id = actor_guild_id(interaction)
+async def agree(
+    interaction: discord.Interaction,
+    version: int,
+    origin: str | None = None,
+    *,
+    guild_id: int | None = None,
+) -> bool:
+    """I agree: record it and answer on the notice screen. True once they are on it.
+    `guild_id`: the server, for a notice opened in a DM (otherwise where they pressed)."""
+    in_dm_for = guild_id
+    guild_id = guild_id if guild_id is not None else actor_guild_id(interaction)
     agreed = await flows.agree(
         services_of(interaction),
         guild_id,
@@ -416,8 +501,15 @@ async def agree(interaction: discord.Interaction, version: int, origin: str | No
             outdated=agreed.outdated,
             note=text.NOTICE_CHANGED_WHILE_READING,
             origin=fitting(origin, agreed.settings.notice_version),
+            in_dm_for=in_dm_for if interaction.guild_id is None else None,
         )
         return False
+    if in_dm_for is not None and interaction.guild_id is None:
+        # In a DM the choices screen cannot know its server: /me settings there does.
+        await interaction.response.edit_message(
+            content=text.RECONFIRMED_IN_DM, embed=None, view=None
+        )
+        return True
     if agreed.status is not None:  # already a member, on this notice
         status, view = status_message(agreed.status)
         await interaction.response.edit_message(
@@ -432,6 +524,64 @@ async def agree(interaction: discord.Interaction, version: int, origin: str | No
     return True
 
 
+class ReadNoticeButton(SafeButton, template=r"member:read-notice:(?P<guild_id>[0-9]+)"):
+    """**Read the notice**: in the DM telling a member the notice changed (or on /me
+    show after a wording fix), the server's notice, with I agree if it is new to them."""
+
+    def __init__(self, guild_id: int) -> None:
+        super().__init__(
+            f"member:read-notice:{guild_id}",
+            label=text.READ_THE_NOTICE,
+            style=discord.ButtonStyle.primary,
+        )
+        self.guild_id = guild_id
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match):  # type: ignore[override]
+        return cls(int(match["guild_id"]))
+
+    async def on_press(self, interaction: discord.Interaction) -> None:
+        reading = await flows.read_notice(
+            services_of(interaction), self.guild_id, interaction.user.id
+        )
+        if reading is None:  # not a member there (any more): checked on our side (rule 7)
+            await interaction.response.send_message(text.READ_IN_SERVER, ephemeral=True)
+            return
+        in_dm = interaction.guild_id is None
+        await show_notice(
+            interaction,
+            reading.settings,
+            outdated=reading.outdated,
+            in_dm_for=self.guild_id if in_dm else None,
+        )
+
+
+class AgreeInServerButton(
+    SafeButton, template=r"member:agree-in:(?P<guild_id>[0-9]+):(?P<version>[0-9]+)"
+):
+    """I agree on a notice opened in a DM: the DM has no server, so the id names it.
+    Only re-confirms someone who is a member there; joining is `/join` in the server."""
+
+    def __init__(self, guild_id: int, version: int) -> None:
+        super().__init__(
+            f"member:agree-in:{guild_id}:{version}",
+            label=strings.I_AGREE,
+            style=discord.ButtonStyle.primary,
+        )
+        self.guild_id = guild_id
+        self.version = version
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match):  # type: ignore[override]
+        return cls(int(match["guild_id"]), int(match["version"]))
+
+    async def on_press(self, interaction: discord.Interaction) -> None:
+        if not await flows.is_member(services_of(interaction), self.guild_id, interaction.user.id):
+            await interaction.response.send_message(text.READ_IN_SERVER, ephemeral=True)
+            return
+        await agree(interaction, self.version, guild_id=self.guild_id)
+
+
 class NotNowButton(SafeButton, template=r"member:notnow"):
     def __init__(self) -> None:
         super().__init__("member:notnow", label=strings.NOT_NOW, style=discord.ButtonStyle.primary)
@@ -441,6 +591,12 @@ class NotNowButton(SafeButton, template=r"member:notnow"):
         return cls()
 
     async def on_press(self, interaction: discord.Interaction) -> None:
+        if interaction.guild_id is None:
+            # A notice opened in a DM is only ever shown to a member (Read the notice).
+            await interaction.response.edit_message(
+                content=text.NOT_NOW_MEMBER, embed=None, view=read_again_view(interaction)
+            )
+            return
         guild_id = actor_guild_id(interaction)
         member = await flows.is_member(services_of(interaction), guild_id, interaction.user.id)
         words = text.NOT_NOW_MEMBER if member else text.NOT_NOW_NEW
@@ -486,7 +642,8 @@ class NoMessagesButton(SafeButton, template=r"member:prefs:none"):
 
 async def save_preferences(interaction: discord.Interaction, chosen: frozenset[str]) -> None:
     member = await require_member(interaction)
-    saved = await flows.set_contact_preferences(services_of(interaction), member, chosen)
+    services = services_of(interaction)
+    saved = await flows.set_contact_preferences(services, member, chosen)
     words = (
         text.PREFS_SAVED.format(chosen=chosen_words(saved.chosen))
         if saved.chosen
@@ -499,7 +656,13 @@ async def save_preferences(interaction: discord.Interaction, chosen: frozenset[s
         if _is_join_message(interaction)
         else settings_view(saved.member)
     )
-    await interaction.response.edit_message(content=words, embed=None, view=view)
+    if not saved.first_choice:
+        await interaction.response.edit_message(content=words, embed=None, view=view)
+        return
+    # Their first messages: check now that they can reach them, not weeks later (issue 20).
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    check = await check_dms(services, member.guild_id, member.user_id)
+    await interaction.followup.send(f"{words}\n\n{check_words(check)}", view=view, ephemeral=True)
 
 
 def _is_join_message(interaction: discord.Interaction) -> bool:
@@ -648,8 +811,9 @@ class OpenedDmsButton(SafeButton, template=r"member:dms-open"):
 
     async def on_press(self, interaction: discord.Interaction) -> None:
         member = await require_member(interaction, allow_outdated_notice=True)
-        await flows.send_test_dm(services_of(interaction), member)
-        await interaction.response.send_message(text.TEST_DM_SENT, ephemeral=True)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        check = await check_dms(services_of(interaction), member.guild_id, member.user_id)
+        await interaction.followup.send(check_words(check), ephemeral=True)
 
 
 class LeaveButton(SafeButton, template=r"member:leave"):
@@ -788,8 +952,13 @@ async def me_in_server(
         await send_status(interaction, status, _for_server(interaction, guild_id, None))
     elif action == "pause":
         paused = await flows.pause(services, member, until)
-        words = _for_server(interaction, guild_id, pause_words(paused))
-        await interaction.response.send_message(words, ephemeral=True)
+        held = await commitments.still_down_for(services, guild_id, member.user_id)
+        words, view = pause_message(paused, held)
+        await interaction.response.send_message(
+            _for_server(interaction, guild_id, words),
+            view=view or discord.utils.MISSING,
+            ephemeral=True,
+        )
     elif action == "resume":
         resumed = await flows.resume(services, member)
         words = _for_server(interaction, guild_id, resume_words(resumed))
@@ -860,4 +1029,6 @@ DYNAMIC_ITEMS = (
     LeaveServerButton,
     ServerSelect,
     StayButton,
+    ReadNoticeButton,
+    AgreeInServerButton,
 )

@@ -14,10 +14,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import commitments
 from bot.commands import me_group
 from bot.domain.opportunities import ALLOCATIONS, FIRST_COME
 from bot.domain.service_messages import Told
 from bot.guards import actor_guild_id, require_member, require_organiser
+from bot.notes import open_note_form, register_audience
 from bot.strings import opportunities as text
 from cogs.opportunities import flows, ui
 from db import opportunities as repo
@@ -170,6 +172,12 @@ class OpportunityGroup(app_commands.Group, name="opportunity", description=text.
             answer=answer,
         )
 
+    @app_commands.command(name="message", description=text.MESSAGE_DESCRIPTION, extras=ORGANISER)
+    @app_commands.describe(opportunity=text.OPPORTUNITY_HELP)
+    @app_commands.autocomplete(opportunity=ui.rostered_opportunities)
+    async def message(self, interaction: discord.Interaction[SpeakBack], opportunity: int) -> None:
+        await open_note_form(interaction, flows.NOTE_KIND, str(opportunity))
+
     @app_commands.command(name="list", description=text.LIST_DESCRIPTION, extras=EVERYONE)
     async def list_(self, interaction: discord.Interaction[SpeakBack]) -> None:
         guild_id = actor_guild_id(interaction)
@@ -201,6 +209,8 @@ class OpportunitiesCog(commands.Cog):
             bot.services.dispatcher.register(flows.INVITE_JOB, self._invite_job)
             bot.services.dispatcher.register(flows.CLOSE_JOB, self._close_job)
             bot.services.retention.add_sweeper(repo.sweep)
+        register_audience(flows.NOTE_KIND, flows.note_audience)
+        commitments.register(flows.NOTE_KIND, ui.still_down_for)
 
     async def me_opportunities(self, interaction: discord.Interaction[SpeakBack]) -> None:
         member = await require_member(interaction, allow_outdated_notice=True)

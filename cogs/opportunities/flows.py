@@ -53,6 +53,7 @@ from bot.domain.opportunities import (
 from bot.domain.service_messages import Told
 from bot.domain.when import DAY_FIRST, Reading, WhenError, definite, read_time
 from bot.networks import audience, may_answer_from, per_server_lines
+from bot.notes import Audience
 from bot.posts import Posted, Published, Target, message_link
 from bot.strings import opportunities as text
 from db import drafts as drafts_db
@@ -991,6 +992,24 @@ async def cancel_opportunity(
     )
     await answer(told)
     await refresh_opportunity_posts(services, render, cancelled.id)
+
+
+# -- organisers' notes (bot/notes.py sends them) ------------------------------------------
+
+NOTE_KIND = "opportunity"
+
+
+async def note_audience(services: Services, item_key: str, guild_id: int) -> Audience:
+    """/opportunity message: the people with a place on one of this server's own."""
+    opp = await get_own_opportunity(services, int(item_key), guild_id)
+    if opp.state == CANCELLED:
+        raise Refusal(text.NOTE_CANCELLED.format(title=opp.title))
+    placed = [
+        (r.guild_id, r.user_id)
+        for r in await repo.replies(services.db, opp.id)
+        if r.state == INTERESTED and r.place == CONFIRMED
+    ]
+    return Audience(opp.title, None, placed)
 
 
 # -- the roster and the lists -----------------------------------------------------------

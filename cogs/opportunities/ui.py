@@ -18,6 +18,7 @@ import discord
 from discord import app_commands
 
 from bot import strings
+from bot.commitments import Commitment
 from bot.delivery import message_payload
 from bot.domain.errors import Refusal
 from bot.domain.opportunities import (
@@ -812,6 +813,29 @@ def my_answers_message(found: list[repo.MyAnswer]) -> tuple[discord.Embed, disco
     if view.children:
         lines += ["", text.ME_FOOTER]
     return embed(text.ME_TITLE, cut("\n".join(lines), 4096)), view
+
+
+async def still_down_for(services: Services, guild_id: int, user_id: int) -> list[Commitment]:
+    """For /me pause: each yes still standing (a place, the waitlist, the draw), with
+    the same step-out button as /me opportunities."""
+    found = await flows.my_answers(services, guild_id, user_id)
+    return [
+        Commitment(
+            text.PAUSE_LINE.format(
+                title=cut(item.opportunity.title, 200), answer=my_answer_words(item)
+            ),
+            NoButton(
+                item.opportunity.id,
+                label=cut(text.STEP_OUT.format(title=item.opportunity.title), 80),
+            ),
+        )
+        for item in found
+        if item.reply.state == INTERESTED
+        and (
+            item.opportunity.state == OPEN
+            or (item.opportunity.state == CLOSED and item.reply.place == CONFIRMED)
+        )
+    ]
 
 
 # -- autocomplete -----------------------------------------------------------------------

@@ -254,7 +254,11 @@ class SetupCog(commands.Cog):
         self.bot = bot
         bot.tree.add_command(SetupGroup())
 
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(*ui.DYNAMIC_ITEMS)
+
     async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(*ui.DYNAMIC_ITEMS)
         self.bot.tree.remove_command("setup")
 
 

@@ -8,19 +8,23 @@ import discord
 
 from bot import strings
 from bot.domain.errors import Refusal
+from bot.domain.notice_edits import EDIT_CHANGE, EDIT_WORDING
 from bot.domain.settings import (
     MAX_NOTICE_LENGTH,
     MAX_SUPPORT_LENGTH,
     GuildSettings,
     validate_long_text,
 )
+from bot.domain.suppression import count_text
 from bot.guards import require_moderator
 from bot.strings import setup as text
-from bot.ui import SafeModal, embed, shown
-from db.settings import save_notice, update_settings
+from bot.ui import DynamicView, SafeButton, SafeModal, embed, shown
+from cogs.setup import flows
+from db.settings import update_settings
 
 if TYPE_CHECKING:
     from bot.client import SpeakBack
+    from bot.services import Services
 
 
 def describe_settings(settings: GuildSettings) -> str:
@@ -155,6 +159,8 @@ class SupportModal(SafeModal, title=text.SUPPORT_MODAL_TITLE):
 
 
 class NoticeModal(SafeModal, title=text.NOTICE_MODAL_TITLE):
+    """The notice, and what the edit changes: a wording fix or a real change."""
+
     def __init__(self, current: str) -> None:
         super().__init__()
         self.body = discord.ui.TextInput(
@@ -164,12 +170,130 @@ class NoticeModal(SafeModal, title=text.NOTICE_MODAL_TITLE):
             max_length=MAX_NOTICE_LENGTH,
         )
         self.add_item(self.body)
+        self.kind = discord.ui.Select(
+            custom_id="setup:notice:kind",
+            placeholder=text.NOTICE_KIND_PLACEHOLDER,
+            options=[
+                discord.SelectOption(
+                    label=text.NOTICE_KIND_WORDING,
+                    value=EDIT_WORDING,
+                    description=text.NOTICE_KIND_WORDING_HINT,
+                ),
+                discord.SelectOption(
+                    label=text.NOTICE_KIND_CHANGE,
+                    value=EDIT_CHANGE,
+                    description=text.NOTICE_KIND_CHANGE_HINT,
+                ),
+            ],
+            min_values=1,
+            max_values=1,
+            required=True,
+        )
+        self.add_item(discord.ui.Label(text=text.NOTICE_KIND_LABEL, component=self.kind))
 
     async def on_submit(self, interaction: discord.Interaction[SpeakBack]) -> None:
         require_moderator(interaction)
         body = validate_long_text(self.body.value, what=text.WHAT_NOTICE, limit=MAX_NOTICE_LENGTH)
+        kind = self.kind.values[0] if self.kind.values else ""
         bot = interaction.client
-        saved = await save_notice(bot.db, interaction.guild_id, body, bot.clock.now())
+        result = await flows.edit_notice(services_of(bot), interaction.guild_id, body, kind)
+        if isinstance(result, flows.WordingSaved):
+            await interaction.response.send_message(
+                text.NOTICE_WORDING_SAVED.format(version=result.settings.notice_version),
+                ephemeral=True,
+            )
+            return
         await interaction.response.send_message(
-            text.NOTICE_SAVED.format(version=saved.notice_version), ephemeral=True
+            embed=change_embed(result), view=confirm_view(result.revision), ephemeral=True
         )
+
+
+def services_of(bot: SpeakBack) -> Services:
+    return bot.services
+
+
+def _quoted(lines: tuple[str, ...], room: int) -> tuple[str, bool]:
+    """Each sentence as a quote line, within `room` characters (True: some left out)."""
+    out: list[str] = []
+    used = 0
+    for line in lines:
+        quoted = f"> {line}"
+        if used + len(quoted) + 1 > room:
+            return "\n".join(out), True
+        out.append(quoted)
+        used += len(quoted) + 1
+    return "\n".join(out) or text.NOTICE_NOTHING_LISTED, False
+
+
+def change_embed(proposed: flows.ChangeProposed) -> discord.Embed:
+    """What a real change changes, in words (no meaning by colour, rule 13), and its effect."""
+    removed, cut_removed = _quoted(proposed.diff.removed, 1500)
+    added, cut_added = _quoted(proposed.diff.added, 1500)
+    effect = (
+        text.NOTICE_EFFECT.format(members=count_text(proposed.members_asked))
+        if proposed.members_asked
+        else text.NOTICE_EFFECT_NOBODY
+    )
+    parts = [
+        text.NOTICE_CONFIRM_INTRO.format(version=proposed.version, save=text.NOTICE_SAVE),
+        f"{text.NOTICE_REMOVED}\n{removed}",
+        f"{text.NOTICE_ADDED}\n{added}",
+    ]
+    if cut_removed or cut_added:
+        parts.append(f"_{text.NOTICE_MORE}_")
+    parts.append(effect)
+    return embed(text.NOTICE_CONFIRM_TITLE, "\n\n".join(parts))
+
+
+def confirm_view(revision: int) -> discord.ui.View:
+    view = DynamicView()
+    view.add_item(SaveNoticeButton(revision))
+    view.add_item(KeepNoticeButton(revision))
+    return view
+
+
+class SaveNoticeButton(SafeButton, template=r"setup:notice:save:(?P<revision>[0-9]+)"):
+    def __init__(self, revision: int) -> None:
+        super().__init__(
+            f"setup:notice:save:{revision}",
+            label=text.NOTICE_SAVE,
+            style=discord.ButtonStyle.primary,
+        )
+        self.revision = revision
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match):  # type: ignore[override]
+        return cls(int(match["revision"]))
+
+    async def on_press(self, interaction: discord.Interaction) -> None:
+        require_moderator(interaction)  # re-checked on every press (rule 7)
+        bot: SpeakBack = interaction.client  # type: ignore[assignment]
+        saved = await flows.confirm_change(services_of(bot), interaction.guild_id, self.revision)
+        await interaction.response.edit_message(
+            content=text.NOTICE_CHANGE_SAVED.format(version=saved.notice_version),
+            embed=None,
+            view=None,
+        )
+
+
+class KeepNoticeButton(SafeButton, template=r"setup:notice:keep:(?P<revision>[0-9]+)"):
+    def __init__(self, revision: int) -> None:
+        super().__init__(
+            f"setup:notice:keep:{revision}",
+            label=text.NOTICE_KEEP,
+            style=discord.ButtonStyle.secondary,
+        )
+        self.revision = revision
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match):  # type: ignore[override]
+        return cls(int(match["revision"]))
+
+    async def on_press(self, interaction: discord.Interaction) -> None:
+        require_moderator(interaction)
+        bot: SpeakBack = interaction.client  # type: ignore[assignment]
+        await flows.keep_notice(services_of(bot), interaction.guild_id, self.revision)
+        await interaction.response.edit_message(content=text.NOTICE_KEPT, embed=None, view=None)
+
+
+DYNAMIC_ITEMS = (SaveNoticeButton, KeepNoticeButton)

@@ -18,6 +18,7 @@ from db import guilds, jobs, outbox
 class StatusReport:
     backlog: int  # messages due to send now
     deferred: int  # waiting for quiet hours or a retry
+    waiting: int  # held until the person can receive them (shown suppressed, rule 9)
     undeliverable: int  # DMs that could not be delivered (closed DMs)
     last_run: datetime | None
     next_wake: datetime | None
@@ -32,10 +33,12 @@ async def get_status_report(services: Services, guild_id: int) -> StatusReport:
     everything = await outbox.pending_count(db, guild_id=guild_id)
     job_counts = await jobs.counts(db, guild_id)
     undeliverable = await outbox.dm_blocked_count(db, guild_id)
+    waiting = await outbox.waiting_count(db, guild_id)
     problems = await jobs.recent_problems(db, guild_id=guild_id)
     return StatusReport(
         backlog=backlog,
-        deferred=everything - backlog,
+        deferred=everything - backlog - waiting,
+        waiting=waiting,
         undeliverable=undeliverable,
         last_run=services.dispatcher.last_run,
         next_wake=services.dispatcher.next_wake,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import discord
 
+from bot.domain.suppression import count_text
 from bot.domain.timefmt import discord_timestamp
 from bot.strings import status as text
 from bot.ui import embed
@@ -14,6 +15,7 @@ def status_embed(report: flows.StatusReport) -> discord.Embed:
     body = text.STATUS_BODY.format(
         backlog=report.backlog,
         deferred=report.deferred,
+        waiting=count_text(report.waiting),
         undeliverable=report.undeliverable,
         last_run=discord_timestamp(report.last_run, "R") if report.last_run else text.NEVER,
         next_wake=discord_timestamp(report.next_wake, "f")

@@ -45,6 +45,11 @@ async def join(person, purposes=("dm_reminders",)):
     return await person.click(welcome, text.NO_MESSAGES)
 
 
+def news(person):
+    """What reached them, leaving out the test DM that checks DMs when messages are first chosen."""
+    return [m.content for m in person.dms if m.content != text.TEST_DM]
+
+
 async def send_test_dm(world, person, purpose="dm_reminders", content="Meeting tomorrow at 6pm"):
     await world.bot.control(
         "POST",
@@ -96,7 +101,7 @@ async def test_messages_are_off_unless_chosen(world):
     alice = world.user("alice")
     await join(alice, purposes=())
     await send_test_dm(world, alice, purpose="dm_opportunities")
-    assert alice.dms == []
+    assert news(alice) == []
 
 
 async def test_non_members_get_the_join_hint_from_commands_and_buttons(world):
@@ -121,19 +126,19 @@ async def test_stepping_back_stops_dms_until_resumed(world):
     alice = world.user("alice")
     await join(alice, purposes=("dm_reminders",))
     await send_test_dm(world, alice, content="first reminder")
-    assert [m.content for m in alice.dms] == ["first reminder"]
+    assert news(alice) == ["first reminder"]
 
     paused = await alice.slash("me pause")
     assert "stepping back" in paused.text and "nobody is told" in paused.text
     await send_test_dm(world, alice, content="while paused")
-    assert [m.content for m in alice.dms] == ["first reminder"]
+    assert news(alice) == ["first reminder"]
     show = await alice.slash("me show")
     assert "until you use `/me resume`" in show.text
 
     resumed = await alice.slash("me resume")
     assert "Welcome back" in resumed.text
     await send_test_dm(world, alice, content="after resuming")
-    assert [m.content for m in alice.dms] == ["first reminder", "after resuming"]
+    assert news(alice) == ["first reminder", "after resuming"]
 
 
 async def test_a_pause_with_a_date_ends_by_itself(world):
@@ -142,10 +147,10 @@ async def test_a_pause_with_a_date_ends_by_itself(world):
     paused = await alice.slash("me pause", until="2026-12-05")
     assert "Saturday 5 December 2026" in paused.text
     await send_test_dm(world, alice, content="too soon")
-    assert alice.dms == []
+    assert news(alice) == []
     await world.advance(days=4)
     await send_test_dm(world, alice, content="back again")
-    assert [m.content for m in alice.dms] == ["back again"]
+    assert news(alice) == ["back again"]
 
 
 async def test_a_past_pause_date_is_refused_kindly(world):
@@ -203,9 +208,9 @@ async def test_quiet_hours_hold_a_dm_until_morning(world):
     form = await alice.click(await alice.slash("me settings"), text.EDIT_DETAILS)
     await alice.submit_modal(form, quiet_hours="08:00-18:00")  # world starts at 09:00 London
     await send_test_dm(world, alice, content="not now")
-    assert alice.dms == []
+    assert news(alice) == []
     await world.advance(hours=9, minutes=1)
-    assert [m.content for m in alice.dms] == ["not now"]
+    assert news(alice) == ["not now"]
 
 
 async def test_export_contains_everything_about_me_and_nobody_else(world):
@@ -230,7 +235,7 @@ async def test_export_contains_everything_about_me_and_nobody_else(world):
     ]
     assert all(c["at"] and c["notice_version"] == 1 for c in tables["member_consents"])
     assert tables["member_profiles"][0]["access_needs"] == "captions"
-    assert len(tables["outbox"]) == 1
+    assert len(tables["outbox"]) == 2  # "hello", and the test DM when she chose messages
     assert "membership_events" not in document  # joins are counted by day, about nobody
     assert str(bob.id) not in attachment.data.decode()
     # every row about alice in every personal table is in the file
@@ -269,14 +274,18 @@ async def test_keep_my_membership_changes_nothing(world):
     assert rows(world, "SELECT count(*) FROM members") == [(1,)]
 
 
-async def test_a_new_notice_stops_dms_and_is_shown_first(world):
+async def test_a_new_notice_holds_dms_and_is_shown_first(world):
     alice = world.user("alice")
     await join(alice, purposes=("dm_reminders",))
     form = await world.mod.slash("setup notice")
-    await world.mod.submit_modal(form, **{NOTICE_FIELD: "New notice: we now also keep X."})
+    check = await world.mod.submit_modal(
+        form,
+        **{NOTICE_FIELD: "New notice: we now also keep X.", "What does this change?": "change"},
+    )
+    await world.mod.click(check, "Save the new version")
 
     await send_test_dm(world, alice, content="held back")
-    assert alice.dms == []
+    assert news(alice) == []
     reply = await alice.slash("me settings")
     assert "New notice: we now also keep X." in reply.text
     assert text.AFTER_NOTICE_RETRY in reply.text
@@ -286,8 +295,11 @@ async def test_a_new_notice_stops_dms_and_is_shown_first(world):
     confirmed = await alice.click(reply, strings.I_AGREE)
     assert "Thank you" in confirmed.text
     assert rows(world, "SELECT notice_version FROM members") == [(2,)]
+    # What waited for her agreement goes now (issue 19), then what comes after it.
+    await world.settle()
+    assert news(alice) == ["held back"]
     await send_test_dm(world, alice, content="after agreeing")
-    assert [m.content for m in alice.dms] == ["after agreeing"]
+    assert news(alice) == ["held back", "after agreeing"]
 
 
 async def test_closed_dms_are_shown_and_cleared_by_a_test_message(world):
@@ -300,9 +312,10 @@ async def test_closed_dms_are_shown_and_cleared_by_a_test_message(world):
     assert strings.OPENED_MY_DMS in show.buttons
 
     world.set_dms_closed(alice, False)
+    await world.advance(minutes=11)  # joining tested her DMs; one test per 10 minutes
     sent = await alice.click(show, strings.OPENED_MY_DMS)
-    assert "test message" in sent.text
-    assert [m.content for m in alice.dms] == [text.TEST_DM]
+    assert text.DM_CHECK_OPEN in sent.text
+    assert [m.content for m in alice.dms] == [text.TEST_DM, text.TEST_DM]
     assert "No problems found" in (await alice.slash("me show")).text
 
 

@@ -32,6 +32,11 @@ async def join(person, purposes=("dm_opportunities",)):
         await person.click(welcome, member_text.NO_MESSAGES)
 
 
+def dms(person):
+    """Their DMs, leaving out the test DM sent when they first chose messages."""
+    return [m for m in person.dms if m.content != member_text.TEST_DM]
+
+
 async def set_up(world: World):
     await world.mod.slash("setup roles", organiser=world.role("Organisers"))
     await world.mod.slash("setup channel", announcements=world.channel("announcements"))
@@ -74,7 +79,7 @@ def everything_seen_by(world: World, person) -> str:
         if message.visible_to not in (None, person.id):
             continue
         channel = world.state.channels[message.channel_id]
-        if channel.guild_id is None and message not in person.dms:
+        if channel.guild_id is None and message not in dms(person):
             continue  # someone else's DM
         texts.append(message.text)
     return "\n".join(texts)
@@ -107,15 +112,15 @@ async def test_a_full_round_shows_the_organiser_only_who_said_yes(world):
 
     # Everyone who chose opportunity messages was invited; the DM starts with the note.
     for person in (alice, bob, carol):
-        assert len(person.dms) == 1
-        assert person.dms[0].content.startswith("**Content note:** mentions restraint")
+        assert len(dms(person)) == 1
+        assert dms(person)[0].content.startswith("**Content note:** mentions restraint")
     await eventually(world, lambda: done.followups)
     assert done.followups[-1].text.startswith("Invitations for **Co-deliver staff training**")
     assert "3 sent, 0 skipped by preference, 0 undeliverable" in done.followups[-1].text
 
     said_yes = await alice.click(message, strings.INTERESTED)
     assert said_yes.ephemeral and "You have a place" in said_yes.text
-    said_no = await bob.click(bob.dms[0], strings.NOT_THIS_TIME)  # from the DM
+    said_no = await bob.click(dms(bob)[0], strings.NOT_THIS_TIME)  # from the DM
     assert said_no.text == text.DECLINED
     assert rows(
         world, "SELECT user_id, state, place FROM opportunity_replies ORDER BY user_id"
@@ -137,7 +142,7 @@ async def test_a_full_round_shows_the_organiser_only_who_said_yes(world):
     for hidden in (bob, carol):
         assert str(hidden.id) not in seen and hidden.name not in seen
     # Nothing is sent after a decline or a non-reply (rule 2).
-    assert len(bob.dms) == 1 and len(carol.dms) == 1
+    assert len(dms(bob)) == 1 and len(dms(carol)) == 1
     assert "Replies have closed" in post_message(world, opp_id).text
     assert post_message(world, opp_id).components == []
 
@@ -162,16 +167,16 @@ async def test_answers_are_idempotent_and_a_withdrawal_promotes_the_waitlist(wor
 
     mine = await alice.slash("me opportunities")
     assert "you said yes and have a place" in mine.text
-    bob_dms_before = len(bob.dms)
+    bob_dms_before = len(dms(bob))
     stepped_out = await alice.click(mine, text.STEP_OUT.format(title="Co-deliver staff training"))
     assert "You've stepped out" in stepped_out.text
 
     # Bob was next: he has the place now and is told (he allows these messages).
-    assert len(bob.dms) == bob_dms_before + 1
-    assert "A place came free" in bob.dms[-1].text
+    assert len(dms(bob)) == bob_dms_before + 1
+    assert "A place came free" in dms(bob)[-1].text
     assert "you said yes and have a place" in (await bob.slash("me opportunities")).text
     assert "number 1 on the waitlist" in (await carol.slash("me opportunities")).text
-    assert carol.dms == []
+    assert dms(carol) == []
     assert rows(
         world, "SELECT user_id, state, place FROM opportunity_replies ORDER BY user_id"
     ) == sorted(
@@ -198,8 +203,8 @@ async def test_closed_dms_paused_and_not_chosen(world):
     await eventually(world, lambda: done.followups)
     assert "1 sent, 2 skipped by preference, 1 undeliverable" in done.followups[-1].text
     assert world.count_status(403) == 1
-    assert len(gina.dms) == 1
-    assert erin.dms == [] and finn.dms == [] and dana.dms == []
+    assert len(dms(gina)) == 1
+    assert dms(erin) == [] and dms(finn) == [] and dms(dana) == []
 
     # Closed DMs are recorded once: a second post makes no new attempt.
     done2, _, _ = await post(world, olu, title="Interview panel")
@@ -282,7 +287,7 @@ async def test_lottery_draws_at_the_closing_date_even_after_a_restart(world):
     assert [(g, u) for g, u, _, _ in placed] == draw.confirmed + draw.waitlisted
     by_id = {p.id: p for p in people}
     winner = by_id[placed[0][1]]
-    assert "you have a place" in winner.dms[-1].text
+    assert "you have a place" in dms(winner)[-1].text
     assert "number 2 on the waitlist" in by_id[placed[2][1]].dms[-1].text
     assert rows(world, "SELECT state FROM jobs WHERE kind = 'opportunity_close'") == [("done",)]
 
@@ -295,12 +300,12 @@ async def test_cancel_tells_only_those_who_said_yes(world):
     _, message, opp_id = await post(world, olu)
     await alice.click(message, strings.INTERESTED)
     await bob.click(message, strings.NOT_THIS_TIME)
-    bob_before = len(bob.dms)
+    bob_before = len(dms(bob))
 
     done = await olu.slash("opportunity cancel", opportunity=opp_id)
     assert "Sent to the person who said yes" in done.text
-    assert len(alice.dms) == 1 and "has been cancelled" in alice.dms[0].text
-    assert len(bob.dms) == bob_before
+    assert len(dms(alice)) == 1 and "has been cancelled" in dms(alice)[0].text
+    assert len(dms(bob)) == bob_before
     await eventually(world, lambda: "was cancelled" in post_message(world, opp_id).text)
     late = await alice.slash("opportunity list")
     assert late.text == text.LIST_EMPTY
@@ -339,7 +344,7 @@ async def test_edit_adds_places_from_the_waitlist_and_moves_the_closing_date(wor
     _, message, opp_id = await post(world, olu, places=1, closes="2026-12-05 17:00")
     await alice.click(message, strings.INTERESTED)
     await bob.click(message, strings.INTERESTED)
-    bob_before = len(bob.dms)
+    bob_before = len(dms(bob))
 
     nothing = await olu.slash("opportunity edit", opportunity=opp_id)
     assert nothing.text == text.NOTHING_TO_EDIT
@@ -349,7 +354,7 @@ async def test_edit_adds_places_from_the_waitlist_and_moves_the_closing_date(wor
         "opportunity edit", opportunity=opp_id, places=2, closes="2026-12-03 17:00"
     )
     assert "1 person moved from the waitlist" in edited.text
-    assert len(bob.dms) == bob_before + 1 and "A place came free" in bob.dms[-1].text
+    assert len(dms(bob)) == bob_before + 1 and "A place came free" in dms(bob)[-1].text
     await eventually(world, lambda: "**Places:** 2," in post_message(world, opp_id).text)
 
     await world.advance(days=2, hours=9)  # past the new closing date, before the old one

@@ -15,6 +15,7 @@ import re
 from bot import strings
 from bot.strings import meetings as meeting_text
 from bot.strings import membership as member_text
+from bot.strings import setup as setup_text
 from tests.database import rows, seed_members
 from tests.emulator.render import walk
 from tests.emulator.world import World
@@ -35,9 +36,13 @@ def looks(message) -> str:
     )
 
 
-async def change_notice(world: World) -> None:
+async def change_notice(world: World, words: str = NEW_NOTICE) -> None:
+    """A real change to the notice, confirmed (members are asked to agree again)."""
     form = await world.mod.slash("setup notice")
-    await world.mod.submit_modal(form, **{NOTICE_FIELD: NEW_NOTICE})
+    check = await world.mod.submit_modal(
+        form, **{NOTICE_FIELD: words, setup_text.NOTICE_KIND_LABEL: "change"}
+    )
+    await world.mod.click(check, setup_text.NOTICE_SAVE)
 
 
 def assert_private_notice(reply, person) -> None:
@@ -169,8 +174,7 @@ async def test_a_notice_changed_while_reading_is_shown_again_and_still_carries_o
     post = world.channel("general").last
     await change_notice(world)
     notice = await alice.click(post, strings.MAYBE)
-    form = await world.mod.slash("setup notice")
-    await world.mod.submit_modal(form, **{NOTICE_FIELD: "Newer still."})
+    await change_notice(world, "Newer still.")
 
     again = await alice.click(notice, strings.I_AGREE)
     assert again.kind == "update" and "Newer still." in again.text

@@ -124,7 +124,8 @@ def test_decisions_skip_what_may_not_be_sent():
     )
     assert (skip.action, skip.reason) == ("skip", "paused")
     stale = contact_decision(member(), "dm_reminders", NOW, notice_version=3, server_timezone="UTC")
-    assert (stale.action, stale.reason) == ("skip", "notice not confirmed")
+    # A chosen message waits for the new notice (issue 19): it goes once they agree.
+    assert (stale.action, stale.reason) == ("wait", "notice not confirmed")
     nobody = contact_decision(None, "dm_reminders", NOW, notice_version=1, server_timezone="UTC")
     assert nobody.action == "skip"
     asked = contact_decision(None, "service", NOW, notice_version=1, server_timezone="UTC")

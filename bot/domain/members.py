@@ -15,6 +15,7 @@ from bot.domain.consent import ALL_PURPOSES, OPTIONAL_PURPOSES, PURPOSE_MEMBERSH
 from bot.domain.errors import Refusal
 from bot.domain.quiet_hours import QuietHours, next_send_time
 from bot.domain.suppression import SuppressedBreakdown, suppress_breakdown
+from bot.domain.text import clean_typed
 
 PURPOSE_SERVICE = "service"
 """Messages a person asked for themselves (e.g. the test DM); never needs a consent."""
@@ -163,10 +164,11 @@ def _why_not(member: Member, purpose: str, now: datetime, notice_version: int) -
 
 
 def clean_optional_text(text: str | None, *, what: str, limit: int) -> str | None:
-    """Trimmed text, or None when left empty. Too long is refused kindly."""
+    """Trimmed text with nothing hidden in it (`clean_typed`), or None when that leaves
+    nothing. Too long is refused kindly."""
     if text is None:
         return None
-    cleaned = text.strip()
+    cleaned = clean_typed(text).strip()
     if not cleaned:
         return None
     if len(cleaned) > limit:

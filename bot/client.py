@@ -52,6 +52,7 @@ class SpeakBackTree(app_commands.CommandTree):
 
 # Every feature is a package in cogs/ with a `setup`; loaded in this order.
 FEATURES = (
+    "cogs.ideas",
     "cogs.meetings",
     "cogs.membership",
     "cogs.networks",

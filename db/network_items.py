@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from db.database import Database
 
-_TABLES = {"poll": "polls", "opportunity": "opportunities", "meeting": "meetings"}
+_TABLES = {"poll": "polls", "opportunity": "opportunities", "meeting": "meetings", "idea": "ideas"}
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ MODULES = [
     "db.meetings",
     "db.opportunities",
     "db.drafts",
+    "db.ideas",
 ]
 """Erased in reverse order, so `db.members` (which others may reference) goes last."""
 

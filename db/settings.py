@@ -30,6 +30,10 @@ _COLUMNS = (
     "split_by_group",
     "retention_months",
     "date_order",
+    "organisers_channel_id",
+    "ideas_review",
+    "ideas_threshold",
+    "ideas_answer_days",
 )
 
 
@@ -39,6 +43,7 @@ async def get_settings(db: Database, guild_id: int) -> GuildSettings:
         return GuildSettings(guild_id=guild_id)
     values: dict[str, Any] = {name: row[name] for name in _COLUMNS}
     values["split_by_group"] = bool(values["split_by_group"])
+    values["ideas_review"] = bool(values["ideas_review"])
     return GuildSettings(guild_id=guild_id, **values)
 
 

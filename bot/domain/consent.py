@@ -53,6 +53,13 @@ NEXT_EDITION_PARAGRAPHS: dict[str, str] = {
         "after the time moderators set (12 months unless they change it). Figures about "
         "fewer than 5 people are never shown exactly."
     ),
+    "ideas": (
+        "**Ideas:** if you raise an idea, we keep what you wrote and that it was you, so "
+        "you can see, change or withdraw it; moderators can see who raised it, for "
+        'safety, and posts say "a member" unless you choose to show your name. If you '
+        "support an idea, only the count is shown: nobody else sees that it was you. "
+        "Leaving erases your supports and your link to your ideas."
+    ),
     "notice_edits": (
         "**When this notice changes:** if moderators only fix its wording, your agreement "
         "stands and nothing you asked for stops; we note which wording you last saw. If "

@@ -32,6 +32,10 @@ class GuildSettings:
     split_by_group: bool = False
     retention_months: int = DEFAULT_RETENTION_MONTHS
     date_order: str = "day_first"  # how numeric dates are read (bot.domain.when)
+    organisers_channel_id: int | None = None  # ideas waiting for an answer are told here
+    ideas_review: bool = True  # moderators see a new idea before it is posted
+    ideas_threshold: int = 5  # supporters that oblige organisers to answer (rule 17)
+    ideas_answer_days: int = 28  # organisers are reminded once after this many days
     extra: dict[str, object] = field(default_factory=dict, compare=False)
 
 

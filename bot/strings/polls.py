@@ -72,6 +72,11 @@ DRAFT_CLOSES_PASSED = (
     "a later time. Nothing was posted."
 )
 CHANGE_MODAL_TITLE = "Change your poll"
+START_KIND_LABEL = "Kind: single, multi, ranked or points"
+START_ANONYMOUS_LABEL = "Anonymous? yes or no"
+START_ANONYMOUS_UNCLEAR = (
+    "Please write yes (anonymous) or no (named) for Anonymous. Nothing was saved."
+)
 CLOSES_LABEL = "Closes (leave empty for no closing time)"
 CONTENT_NOTE_LABEL = "Content note (optional)"
 CONTENT_NOTE_PLACEHOLDER = "e.g. mentions of self-harm"

@@ -67,6 +67,18 @@ PERMISSION_NAMES = {
 }
 CHANNEL_SAVED = "Saved. Posts will go to {announcements}.{moderators_part}"
 MODERATORS_PART = " Moderator approvals will go to {moderators}."
+ORGANISERS_PART = " Ideas waiting for an answer will be noted in {organisers}."
+CHANNEL_ORGANISERS_OPTION = "Optional: where organisers are told an idea awaits their answer"
+SHOW_IDEAS = (
+    "\n**Organisers channel (ideas):** {organisers}\n"
+    "**Ideas:** review first: {review}; an answer is needed at {threshold} supporters, "
+    "within {days} days"
+)
+ORGANISERS_FALLBACK = "the moderators channel"
+IDEAS_NEED_MODERATORS = (
+    "Ideas are reviewed first, but there is no moderators channel: members can't raise "
+    "ideas until you choose one with `/setup channel moderators:`."
+)
 CHANNEL_NOT_TEXT = "Please pick a text channel in this server. Nothing was changed."
 CHANNEL_NO_ACCESS = (
     "I can't post in {channel}: I need to see the channel and send messages, embeds "

@@ -16,6 +16,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import forms
 from bot.domain.ballots import PollKind
 from bot.domain.errors import Refusal
 from bot.domain.polls import check_settings
@@ -186,8 +187,10 @@ class PollsCog(commands.Cog):
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(*BALLOT_ITEMS, ui.PollDraftButton, ui.PollDetailsButton)
+        forms.register(ui.POLL_FORM, ui.open_prefilled_poll)  # e.g. Start a poll on an idea
 
     async def cog_unload(self) -> None:
+        forms.unregister(ui.POLL_FORM)
         self.bot.remove_dynamic_items(*BALLOT_ITEMS, ui.PollDraftButton, ui.PollDetailsButton)
         self.bot.tree.remove_command("poll")
 

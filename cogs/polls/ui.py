@@ -17,7 +17,7 @@ from bot import strings
 from bot.delivery import message_payload
 from bot.domain.ballots import parse_options, validate_question
 from bot.domain.errors import Refusal
-from bot.domain.polls import Poll, PollSettings, clean_outcome, too_few_to_show
+from bot.domain.polls import Poll, PollSettings, check_settings, clean_outcome, too_few_to_show
 from bot.domain.suppression import Shown
 from bot.domain.tally import TallyResult
 from bot.domain.timefmt import as_zone, discord_timestamp, full_and_relative, plain_local
@@ -433,6 +433,80 @@ class CreatePollModal(SafeModal, title=text.MODAL_TITLE):
             closes=self.closes,
             network=self.network,
             ping=self.ping,
+        )
+        await interaction.response.send_message(
+            embed=readback_embed(draft, guild_settings.timezone),
+            view=draft_view(draft, guild_settings.timezone),
+            ephemeral=True,
+        )
+
+
+POLL_FORM = "poll"  # the name other features open this form by (bot/forms.py)
+YES_WORDS = ("yes", "y", "true", "anonymous")
+NO_WORDS = ("no", "n", "false", "named")
+
+
+async def open_prefilled_poll(interaction: discord.Interaction, prefill: dict[str, str]) -> None:
+    """The poll form with its question written already (**Start a poll** on an idea)."""
+    await require_organiser(interaction)
+    await interaction.response.send_modal(StartPollModal(prefill.get("question", "")))
+
+
+class StartPollModal(SafeModal, title=text.MODAL_TITLE):
+    """A new poll in one form (five fields): question, options, kind, anonymity, closing."""
+
+    def __init__(self, question: str) -> None:
+        super().__init__(timeout=3600)
+        self.question = discord.ui.TextInput(
+            custom_id="question", label=text.QUESTION_LABEL, max_length=250,
+            default=question[:250] or None,
+        )  # fmt: skip
+        self.options = discord.ui.TextInput(
+            custom_id="options", label=text.OPTIONS_LABEL, style=discord.TextStyle.paragraph,
+            placeholder=text.OPTIONS_PLACEHOLDER, max_length=4000,
+        )  # fmt: skip
+        self.kind = discord.ui.TextInput(
+            custom_id="kind", label=text.START_KIND_LABEL, max_length=10, default="single"
+        )
+        self.anonymous = discord.ui.TextInput(
+            custom_id="anonymous", label=text.START_ANONYMOUS_LABEL, max_length=10, default="yes"
+        )
+        self.closes = discord.ui.TextInput(
+            custom_id="closes", label=text.CLOSES_LABEL, required=False, max_length=80
+        )
+        for item in (self.question, self.options, self.kind, self.anonymous, self.closes):
+            self.add_item(item)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        _actor, guild_settings = await require_organiser(interaction)
+        answer = self.anonymous.value.strip().lower()
+        if answer not in YES_WORDS + NO_WORDS:
+            raise Refusal(text.START_ANONYMOUS_UNCLEAR)
+        services = bot_of(interaction).services
+        typed = self.closes.value.strip() or None
+        reading = flows.read_closes(
+            typed, guild_settings.timezone, services.clock.now(), guild_settings.date_order
+        )
+        chosen = check_settings(
+            kind=self.kind.value.strip().lower(),
+            max_choices=None,
+            anonymous=answer in YES_WORDS,
+            results="at_close",
+            closes_at=reading.at if reading else None,
+            content_note=None,
+            reasons=False,
+        )
+        draft = await flows.start_draft(
+            services,
+            guild_settings.guild_id,
+            interaction.user.id,
+            guild_settings.announcements_channel_id or interaction.channel_id,
+            question=validate_question(self.question.value),
+            options=parse_options(self.options.value),
+            settings=chosen,
+            closes=flows.closes_fields(reading, typed),
+            network=False,
+            ping=False,
         )
         await interaction.response.send_message(
             embed=readback_embed(draft, guild_settings.timezone),

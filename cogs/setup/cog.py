@@ -15,6 +15,7 @@ from discord.ext import commands
 from bot import strings
 from bot.domain.consent import default_notice
 from bot.domain.errors import Refusal
+from bot.domain.ideas import validate_answer_days, validate_threshold
 from bot.domain.settings import (
     DEFAULT_TIMEZONE,
     names_uk_time,
@@ -23,6 +24,7 @@ from bot.domain.settings import (
     validate_retention,
 )
 from bot.guards import require_moderator
+from bot.strings import ideas as ideas_text
 from bot.strings import setup as text
 from cogs.setup import ui
 from db.networks import network_of
@@ -92,15 +94,18 @@ class SetupGroup(app_commands.Group, name="setup", description=text.GROUP_DESCRI
 
     @app_commands.command(name="channel", description=text.CHANNEL_DESCRIPTION)
     @app_commands.describe(
-        announcements=text.CHANNEL_ANNOUNCEMENTS_OPTION, moderators=text.CHANNEL_MODERATORS_OPTION
+        announcements=text.CHANNEL_ANNOUNCEMENTS_OPTION,
+        moderators=text.CHANNEL_MODERATORS_OPTION,
+        organisers=text.CHANNEL_ORGANISERS_OPTION,
     )
     async def channel(
         self,
         interaction: discord.Interaction[SpeakBack],
         announcements: discord.TextChannel,
         moderators: discord.TextChannel | None = None,
+        organisers: discord.TextChannel | None = None,
     ) -> None:
-        for chosen in (announcements, moderators):
+        for chosen in (announcements, moderators, organisers):
             if chosen is not None:
                 ui.check_can_post(interaction, chosen)
         await update_settings(
@@ -109,10 +114,13 @@ class SetupGroup(app_commands.Group, name="setup", description=text.GROUP_DESCRI
             interaction.client.clock.now(),
             announcements_channel_id=announcements.id,
             moderators_channel_id=moderators.id if moderators else None,
+            organisers_channel_id=organisers.id if organisers else None,
         )
         moderators_part = (
             text.MODERATORS_PART.format(moderators=moderators.mention) if moderators else ""
         )
+        if organisers:
+            moderators_part += text.ORGANISERS_PART.format(organisers=organisers.mention)
         await interaction.response.send_message(
             text.CHANNEL_SAVED.format(
                 announcements=announcements.mention, moderators_part=moderators_part
@@ -208,6 +216,38 @@ class SetupGroup(app_commands.Group, name="setup", description=text.GROUP_DESCRI
         await ui.post_welcome(interaction, target)
         await interaction.response.send_message(
             text.WELCOME_POSTED.format(channel=target.mention), ephemeral=True
+        )
+
+    @app_commands.command(name="ideas", description=ideas_text.SETUP_IDEAS_DESCRIPTION)
+    @app_commands.describe(
+        review=ideas_text.SETUP_REVIEW_OPTION,
+        threshold=ideas_text.SETUP_THRESHOLD_OPTION,
+        answer_within_days=ideas_text.SETUP_DAYS_OPTION,
+    )
+    async def ideas(
+        self,
+        interaction: discord.Interaction[SpeakBack],
+        review: bool | None = None,
+        threshold: int | None = None,
+        answer_within_days: int | None = None,
+    ) -> None:
+        changes: dict[str, int] = {}
+        if review is not None:
+            changes["ideas_review"] = int(review)
+        if threshold is not None:
+            changes["ideas_threshold"] = validate_threshold(threshold)
+        if answer_within_days is not None:
+            changes["ideas_answer_days"] = validate_answer_days(answer_within_days)
+        saved = await update_settings(
+            interaction.client.db, interaction.guild_id, interaction.client.clock.now(), **changes
+        )
+        await interaction.response.send_message(
+            ideas_text.SETUP_SAVED.format(
+                review=ideas_text.ON if saved.ideas_review else ideas_text.OFF,
+                threshold=saved.ideas_threshold,
+                days=saved.ideas_answer_days,
+            ),
+            ephemeral=True,
         )
 
     @app_commands.command(name="retention", description=text.RETENTION_DESCRIPTION)

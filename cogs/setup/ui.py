@@ -35,7 +35,7 @@ def describe_settings(settings: GuildSettings) -> str:
             return text.NOT_SET
         return f"<@&{value}>" if kind == "role" else f"<#{value}>"
 
-    return text.SHOW_LINES.format(
+    lines = text.SHOW_LINES.format(
         organiser=mention("role", settings.organiser_role_id)
         if settings.organiser_role_id
         else text.ORGANISER_FALLBACK,
@@ -50,6 +50,15 @@ def describe_settings(settings: GuildSettings) -> str:
         notice_kind=text.CUSTOM if settings.notice_text else text.DEFAULT,
         support_kind=text.CUSTOM if settings.support_text else text.DEFAULT,
     )
+    lines += text.SHOW_IDEAS.format(
+        organisers=mention("channel", settings.organisers_channel_id)
+        if settings.organisers_channel_id
+        else text.ORGANISERS_FALLBACK,
+        review=text.YES if settings.ideas_review else text.NO,
+        threshold=settings.ideas_threshold,
+        days=settings.ideas_answer_days,
+    )
+    return lines
 
 
 def settings_embed(settings: GuildSettings, attention: list[str] | None = None) -> discord.Embed:
@@ -110,6 +119,8 @@ def needs_attention(
     role = guild.get_role(settings.announce_role_id) if settings.announce_role_id else None
     if role is not None and not can_ping(role, channel):
         found.append(text.NEEDS_ROLE_NOT_PINGABLE.format(role=role.mention))
+    if settings.ideas_review and settings.moderators_channel_id is None:
+        found.append(text.IDEAS_NEED_MODERATORS)
     return found
 
 

@@ -28,6 +28,13 @@ async def test_setup_show_lists_what_is_missing_until_nothing_is(world):
     assert "No announcements channel" in fresh and "`/setup channel`" in fresh
     await mod.slash("setup roles", organiser=world.role("Organisers"))
     await mod.slash("setup channel", announcements=world.channel("announcements"))
+    # Ideas are reviewed first by default: that needs a moderators channel (issue 22).
+    assert "Ideas are reviewed first" in attention(await mod.slash("setup show"))
+    await mod.slash(
+        "setup channel",
+        announcements=world.channel("announcements"),
+        moderators=world.channel("moderators"),
+    )
     done = attention(await mod.slash("setup show"))
     assert "nothing" in done and "No organiser role" not in done
     # The bot loses Embed Links (a moderator tidies roles): show says so, and how to fix it.

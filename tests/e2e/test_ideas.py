@@ -106,7 +106,7 @@ async def test_the_whole_story_of_an_idea(world):
     # Someone who has not joined gets the join hint and changes nothing.
     zed = world.user("zed")
     hint = await zed.click(post, text.SUPPORT)
-    assert hint.text == strings.JOIN_FIRST
+    assert hint.content == strings.JOIN_FIRST and hint.buttons == [strings.READ_ABOUT_JOINING]
     assert rows(world, "SELECT count(*) FROM idea_supports") == [(0,)]
 
     carol, dan, erin, fay = (world.user(n) for n in ("carol", "dan", "erin", "fay"))

@@ -147,6 +147,17 @@ async def sweep_forms(db: Database, now: datetime) -> int:
     return await db.execute("DELETE FROM form_drafts WHERE expires_at < ?", (to_iso(now),))
 
 
+async def sweep_expired(db: Database, now: datetime) -> int:
+    """Every draft and kept form past its lifetime, whether or not anyone typed again
+    since (the daily retention sweep calls this: nothing is kept past its use)."""
+    dropped = await sweep_forms(db, now)
+    for table in (*KINDS.values(), "meeting_drafts"):
+        dropped += await db.execute(
+            f"DELETE FROM {table} WHERE created_at < ?", (to_iso(now - DRAFT_LIFETIME),)
+        )
+    return dropped
+
+
 # -- personal data registry ----------------------------------------------------------------
 
 

@@ -10,14 +10,13 @@ from bot import strings
 from bot.strings import meetings as text
 from bot.strings import membership as member_text
 from tests.database import rows
+from tests.e2e import steps
 
 MEETING = datetime(2026, 12, 3, 18, 0, tzinfo=UTC)
 
 
 async def join_without_messages(person):
-    notice = await person.slash("join")
-    welcome = await person.click(notice, strings.I_AGREE)
-    await person.click(welcome, member_text.NO_MESSAGES)
+    await steps.join(person)
 
 
 async def schedule(world, title="Champions catch-up", start="2026-12-03 18:00"):

@@ -2,7 +2,7 @@
 
 Joining (with the DM kinds chosen, or none), the DMs that are news to someone (not
 the test DM sent when they first choose messages), everything a person can see, and
-an organiser's usual set-up and opportunity post. Each test file keeps its own
+an organiser's usual set-up, meeting and opportunity post. Each test file keeps its own
 defaults (which DM kinds its members choose) in a one-line `join` of its own.
 """
 
@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable
 
 from bot import strings
+from bot.strings import meetings as meeting_text
 from bot.strings import membership as member_text
 from tests.emulator.world import GuildRef, Person, World
 
@@ -57,6 +58,13 @@ async def set_up(world: World) -> Person:
     await world.mod.slash("setup roles", organiser=world.role("Organisers"))
     await world.mod.slash("setup channel", announcements=world.channel("announcements"))
     return world.user("olu", organiser=True)
+
+
+async def schedule(world: World, title="Champions catch-up", start="2026-12-03 18:00", **options):
+    """A moderator's /meeting schedule, then Post it: the meeting's post in #general."""
+    echo = await world.mod.slash("meeting schedule", title=title, start=start, **options)
+    await world.mod.click(echo, meeting_text.POST_IT)
+    return world.channel("general").last
 
 
 async def post_opportunity(

@@ -21,7 +21,7 @@ from bot.strings import meetings as text
 from bot.strings import membership as member_text
 from tests.database import rows
 from tests.e2e import steps
-from tests.e2e.steps import news
+from tests.e2e.steps import news, schedule
 from tests.emulator.world import World
 
 MEETING = datetime(2026, 12, 3, 18, 0, tzinfo=UTC)  # Thursday 18:00 London
@@ -30,12 +30,6 @@ MINUTE = timedelta(minutes=1)
 
 async def join(person, purposes=("dm_reminders",)):
     return await steps.join(person, purposes)
-
-
-async def schedule(world: World, title="Champions catch-up", start="2026-12-03 18:00", **options):
-    echo = await world.mod.slash("meeting schedule", title=title, start=start, **options)
-    await world.mod.click(echo, text.POST_IT)
-    return world.channel("general").last
 
 
 def reminders(person) -> list[str]:

@@ -10,19 +10,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from bot import strings
-from bot.strings import meetings as meeting_text
 from bot.strings import membership as member_text
 from tests.database import rows
-from tests.e2e.steps import join, post_opportunity, set_up
+from tests.e2e.steps import join, post_opportunity, schedule, set_up
 from tests.emulator.world import World
 
 MEETING = datetime(2026, 12, 3, 18, 0, tzinfo=UTC)
-
-
-async def schedule(world: World, title="Champions catch-up", start="2026-12-03 18:00"):
-    echo = await world.mod.slash("meeting schedule", title=title, start=start)
-    await world.mod.click(echo, meeting_text.POST_IT)
-    return world.channel("general").last
 
 
 async def post(world: World, organiser, title="Co-deliver staff training", **options):

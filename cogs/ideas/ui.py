@@ -251,13 +251,22 @@ class IdeaModal(SafeModal, title=text.NEW_MODAL_TITLE):
         )  # fmt: skip
         for item in (self.title_input, self.body, self.affects, self.note):
             self.add_item(item)
-        self.show_name: discord.ui.TextInput | None = None
+        self.show_name: discord.ui.Select | None = None
         if preferred_name and editing is None:
-            self.show_name = _input(
-                "show_name", text.FIELD_SHOW_NAME, 3,
-                placeholder=text.FIELD_SHOW_NAME_PLACEHOLDER.format(name=preferred_name),
-            )  # fmt: skip
-            self.add_item(self.show_name)
+            self.show_name = discord.ui.Select(
+                custom_id="show_name",
+                options=[
+                    discord.SelectOption(label=text.SHOW_AS_MEMBER, value="member", default=True),
+                    discord.SelectOption(
+                        label=cut(text.SHOW_AS_NAME.format(name=preferred_name), 100),
+                        value="name",
+                    ),
+                ],
+                min_values=1,
+                max_values=1,
+                required=False,
+            )
+            self.add_item(discord.ui.Label(text=text.FIELD_SHOW_NAME, component=self.show_name))
 
     def typed(self) -> tuple[str, str, str | None, str | None]:
         return (self.title_input.value, self.body.value, self.affects.value, self.note.value)
@@ -274,10 +283,7 @@ class IdeaModal(SafeModal, title=text.NEW_MODAL_TITLE):
             )
             return
         settings = await get_settings(services.db, member.guild_id)
-        wants_name = self.show_name is not None and self.show_name.value.strip().lower() in (
-            "yes",
-            "y",
-        )
+        wants_name = self.show_name is not None and self.show_name.values == ["name"]
         result = await flows.raise_idea(
             services, RENDER, settings, member, self.typed(), wants_name, self.network
         )

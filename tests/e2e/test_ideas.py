@@ -188,7 +188,7 @@ async def test_leaving_takes_the_author_and_supporters_off_everything(world):
     await join(bob)
     details = await alice.click(await alice.slash("me settings"), member_text.EDIT_DETAILS)
     await alice.submit_modal(details, preferred_name="Ali")
-    await raise_idea(alice, show_name="yes")
+    await raise_idea(alice, show_name="name")
     review = world.channel("moderators").last
     assert "Raised by a member" in review.text and "Ali" not in review.text
     await world.mod.click(review, text.PUBLISH)
@@ -352,7 +352,7 @@ async def test_a_kill_after_the_erasure_commits_still_takes_the_name_off_the_pos
     await join(alice)
     details = await alice.click(await alice.slash("me settings"), member_text.EDIT_DETAILS)
     await alice.submit_modal(details, preferred_name="Ali")
-    await raise_idea(alice, show_name="yes")
+    await raise_idea(alice, show_name="name")
     await world.settle()
     assert "Raised by Ali" in world.channel("announcements").last.text
 

@@ -56,8 +56,8 @@ FORM_KEPT = (
     "as you typed it (kept for 15 minutes), change that one thing, and send it."
 )
 FORM_GONE = (
-    "That form has gone: what was typed is kept for 15 minutes only. Nothing was saved. "
-    "Please open it again from where you started."
+    "That form has gone: what was typed is kept only for a short while (15 minutes for "
+    "most forms). Nothing was saved. Please open it again from where you started."
 )
 PRESS_AGAIN = "Thank you. Please press that button again to carry on."
 COOLDOWN = "That was quick! Please try again in {seconds} {unit}."

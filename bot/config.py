@@ -72,6 +72,7 @@ class TestControl:
     port: int
     start: datetime | None
     edit_interval: float | None = None  # seconds between edits of one message, if not 1.0
+    dm_check_wait: float | None = None  # seconds a DM check waits for Discord, if not 10
 
 
 @dataclass(frozen=True)
@@ -211,12 +212,17 @@ def _parse_secret(raw: str) -> bytes | None:
 def _parse_test_control(env: Mapping[str, str]) -> TestControl | None:
     port_raw = env.get("SPEAKBACK_TEST_CONTROL_PORT", "").strip()
     interval_raw = env.get("SPEAKBACK_TEST_EDIT_INTERVAL", "").strip()
+    wait_raw = env.get("SPEAKBACK_TEST_DM_CHECK_WAIT", "").strip()
     if not port_raw:
-        if interval_raw:
-            raise ConfigError(
-                "SPEAKBACK_TEST_EDIT_INTERVAL is a test-only setting; it is refused without "
-                "SPEAKBACK_ENABLE_TEST_CONTROL=1 and SPEAKBACK_TEST_CONTROL_PORT. Remove it."
-            )
+        for name, raw in (
+            ("SPEAKBACK_TEST_EDIT_INTERVAL", interval_raw),
+            ("SPEAKBACK_TEST_DM_CHECK_WAIT", wait_raw),
+        ):
+            if raw:
+                raise ConfigError(
+                    f"{name} is a test-only setting; it is refused without "
+                    "SPEAKBACK_ENABLE_TEST_CONTROL=1 and SPEAKBACK_TEST_CONTROL_PORT. Remove it."
+                )
         return None
     if env.get("SPEAKBACK_ENABLE_TEST_CONTROL", "").strip() != "1":
         raise ConfigError(
@@ -236,14 +242,19 @@ def _parse_test_control(env: Mapping[str, str]) -> TestControl | None:
             raise ConfigError(
                 "SPEAKBACK_TEST_NOW must be an ISO time with a zone, e.g. 2026-12-01T09:00:00+00:00."
             )
-    interval = None
-    if interval_raw:
-        try:
-            interval = float(interval_raw)
-        except ValueError:
-            interval = -1.0
-        if not 0 <= interval <= 60:
-            raise ConfigError(
-                f"SPEAKBACK_TEST_EDIT_INTERVAL must be seconds from 0 to 60 (got {interval_raw!r})."
-            )
-    return TestControl(port=int(port_raw), start=start, edit_interval=interval)
+    interval = _test_seconds("SPEAKBACK_TEST_EDIT_INTERVAL", interval_raw)
+    wait = _test_seconds("SPEAKBACK_TEST_DM_CHECK_WAIT", wait_raw)
+    return TestControl(port=int(port_raw), start=start, edit_interval=interval, dm_check_wait=wait)
+
+
+def _test_seconds(name: str, raw: str) -> float | None:
+    """A test-only number of seconds from 0 to 60, or None when not set."""
+    if not raw:
+        return None
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds <= 60:
+        raise ConfigError(f"{name} must be seconds from 0 to 60 (got {raw!r}).")
+    return seconds

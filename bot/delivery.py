@@ -42,7 +42,7 @@ from discord.http import handle_message_parameters
 from discord.utils import MISSING
 
 from bot.clock import DrivenClock
-from bot.domain.members import Member
+from bot.domain.members import Member, has_left_server
 from bot.domain.service_messages import PURPOSE_ABOUT_YES, Told, reaches_now
 from db import members, outbox
 from db.outbox import OutboxRow
@@ -324,25 +324,29 @@ class Delivery:
         note. Goes whatever optional DM kinds they chose; held while someone is stepping
         back (shown when they resume); after quiet hours unless the item starts first
         (give each letter `expires_at` = when the item starts, if it has a time).
+        Anyone known to have left the server is left off (issue 19).
 
         Returns how many it was for, and how many it reaches by DM now (or after their
         quiet hours): what the organiser may be told, through `Told.split` (rule 9).
         """
-        letters = list(letters)
         now = self.clock.now()
         by_dm_now = 0
+        kept: list[Letter] = []
         for letter in letters:
             member: Member | None = None
             blocked = False
             if letter.guild_id is not None:
                 member = await members.get_member(self.db, letter.guild_id, letter.user_id)
+                if member is not None and has_left_server(member):
+                    continue  # known to have left the server: off the list (issue 19)
                 blocked = (
                     await outbox.dm_blocked_since(self.db, letter.guild_id, letter.user_id)
                     is not None
                 )
+            kept.append(letter)
             by_dm_now += reaches_now(member, now, dms_closed=blocked)
-        await self.dm_many(letters, purpose=PURPOSE_ABOUT_YES, batch=batch, urgent=urgent)
-        return Told(total=len(letters), by_dm_now=by_dm_now)
+        await self.dm_many(kept, purpose=PURPOSE_ABOUT_YES, batch=batch, urgent=urgent)
+        return Told(total=len(kept), by_dm_now=by_dm_now)
 
     async def post(
         self,

@@ -45,13 +45,17 @@ class DmCheck:
 
 
 async def check_dms(
-    services: Services, guild_id: int, user_id: int, *, wait: float = TEST_DM_WAIT
+    services: Services, guild_id: int, user_id: int, *, wait: float | None = None
 ) -> DmCheck:
     """Send one test DM (urgent, ahead of fan-outs) and wait for what Discord said.
 
     Sent even though DMs were recorded closed; at most one per `TEST_DM_EVERY`: a
     press soon after reads the last test's answer instead of asking Discord again.
+    `wait`: seconds (wall clock) before answering "checking"; `TEST_DM_WAIT` unless
+    test control shortened it (SPEAKBACK_TEST_DM_CHECK_WAIT).
     """
+    if wait is None:
+        wait = services.dm_check_wait if services.dm_check_wait is not None else TEST_DM_WAIT
     db, now = services.db, services.clock.now()
     prefix = f"{TEST_DM_PREFIX}{guild_id}:{user_id}:"
     recent = await outbox.latest_dm_test(

@@ -52,6 +52,7 @@ class Services:
     posts: Posts
     leave_hooks: list[LeaveHook] = field(default_factory=list)
     armed_faults: set[str] = field(default_factory=set)  # test control only
+    dm_check_wait: float | None = None  # test control only: a DM check's wait, if not 10 s
 
     def on_leaving(self, hook: LeaveHook) -> None:
         """Features add what leaving changes for them (see `LeaveHook`)."""

@@ -94,6 +94,8 @@ def register_test_jobs(bot: SpeakBack) -> None:
     control = bot.config.test_control
     if control is not None and control.edit_interval is not None:
         bot.delivery.edit_min_interval = control.edit_interval  # wall-clock, never the driven one
+    if control is not None and control.dm_check_wait is not None and bot.services is not None:
+        bot.services.dm_check_wait = control.dm_check_wait  # wall-clock too
 
     async def post(job: Job, now: datetime) -> None:
         await bot.delivery.post(

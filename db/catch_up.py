@@ -1,7 +1,9 @@
 """What was posted in a server while someone was stepping back (for their summary).
 
 Reads the items' own tables (no person's id): opportunities and polls still open,
-and meetings still to come, posted in this server since a moment.
+and meetings still to come, posted in this server since a moment (its own items and
+linked servers' copies posted here). The post's message is kept on the item once
+known, else it is the outbox row that sent it (a copy's: its `item_copies` row's).
 """
 
 from __future__ import annotations
@@ -11,11 +13,6 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from db.database import Database, to_iso
-
-# The post's message: kept on the item once known, else the outbox row that sent it.
-_MESSAGE = (
-    "coalesce(message_id, (SELECT sent_message_id FROM outbox WHERE outbox.id = post_outbox_id))"
-)
 
 
 @dataclass(frozen=True)
@@ -30,26 +27,23 @@ class PostedItem:
 async def posted_since(
     db: Database, guild_id: int, since: datetime, now: datetime
 ) -> list[PostedItem]:
-    """Items posted here at or after `since` that have not ended by `now`, oldest first."""
+    """Items posted here at or after `since` that have not ended by `now`, oldest first:
+    this server's own, and copies of linked servers' items posted here (networks)."""
     after = to_iso(since)
     found: list[tuple[str, PostedItem]] = []
-    for row in await db.fetchall(
-        f"SELECT title, channel_id, {_MESSAGE} AS message_id, created_at FROM opportunities "
-        "WHERE guild_id = ? AND state = 'open' AND created_at >= ?",
-        (guild_id, after),
-    ):
+    for row in await _here(db, "opportunity", "opportunities", "title", "open", guild_id, after):
         found.append((row["created_at"], _item("opportunity", row["title"], guild_id, row)))
-    for row in await db.fetchall(
-        f"SELECT question, channel_id, {_MESSAGE} AS message_id, created_at FROM polls "
-        "WHERE guild_id = ? AND state = 'open' AND created_at >= ?",
-        (guild_id, after),
-    ):
+    for row in await _here(db, "poll", "polls", "question", "open", guild_id, after):
         found.append((row["created_at"], _item("poll", row["question"], guild_id, row)))
-    for row in await db.fetchall(
-        f"SELECT title, channel_id, {_MESSAGE} AS message_id, created_at, start_local, zone, rule, "
-        "duration_minutes FROM meetings "
-        "WHERE guild_id = ? AND state = 'scheduled' AND created_at >= ?",
-        (guild_id, after),
+    for row in await _here(
+        db,
+        "meeting",
+        "meetings",
+        "title",
+        "scheduled",
+        guild_id,
+        after,
+        extra=", t.start_local, t.zone, t.rule",
     ):
         if row["rule"] == "none":
             start = datetime.fromisoformat(row["start_local"]).replace(tzinfo=ZoneInfo(row["zone"]))
@@ -58,6 +52,34 @@ async def posted_since(
         found.append((row["created_at"], _item("meeting", row["title"], guild_id, row)))
     found.sort(key=lambda pair: pair[0])
     return [item for _when, item in found]
+
+
+async def _here(
+    db: Database,
+    kind: str,
+    table: str,
+    title: str,
+    state: str,
+    guild_id: int,
+    after: str,
+    *,
+    extra: str = "",
+) -> list:
+    """Rows of `table` still in `state`, created since `after`, with where they were
+    posted in this server: an item of its own, or a linked server's copy shown here."""
+    return await db.fetchall(
+        f"SELECT t.{title}, t.channel_id, "
+        f"coalesce(t.message_id, (SELECT sent_message_id FROM outbox WHERE outbox.id = "
+        f"t.post_outbox_id)) AS message_id, t.created_at{extra} FROM {table} t "
+        f"WHERE t.guild_id = ? AND t.state = ? AND t.created_at >= ? "
+        f"UNION ALL "
+        f"SELECT t.{title}, c.channel_id, "
+        f"(SELECT sent_message_id FROM outbox WHERE outbox.id = c.outbox_id) AS message_id, "
+        f"t.created_at{extra} FROM {table} t JOIN item_copies c "
+        f"ON c.kind = ? AND c.item_id = t.id AND c.guild_id = ? "
+        f"WHERE t.guild_id != ? AND t.state = ? AND t.created_at >= ?",
+        (guild_id, state, after, kind, guild_id, guild_id, state, after),
+    )
 
 
 def _item(kind: str, title: str, guild_id: int, row) -> PostedItem:

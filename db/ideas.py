@@ -248,9 +248,13 @@ async def supports(db: Database, idea_id: int, user_id: int) -> bool:
 
 
 async def supporters_to_tell(db: Database, idea_id: int) -> list[tuple[int, int]]:
-    """(guild, user) of each supporter: only for queueing their DMs, never shown."""
+    """(guild, user) of each supporter: only for queueing their DMs, never shown.
+    Anyone known to have left their server is left off (issue 19)."""
     rows = await db.fetchall(
-        "SELECT guild_id, user_id FROM idea_supports WHERE idea_id = ? ORDER BY rowid", (idea_id,)
+        "SELECT s.guild_id, s.user_id FROM idea_supports s WHERE s.idea_id = ? "
+        "AND NOT EXISTS (SELECT 1 FROM member_presence g WHERE g.guild_id = s.guild_id "
+        "AND g.user_id = s.user_id AND g.gone_since IS NOT NULL) ORDER BY s.rowid",
+        (idea_id,),
     )
     return [(r[0], r[1]) for r in rows]
 

@@ -177,7 +177,8 @@ async def consent_history(db: Database, guild_id: int, user_id: int) -> list[dic
 async def contactable_user_ids(
     db: Database, guild_id: int, purpose: str, now: datetime, notice_version: int
 ) -> list[int]:
-    """Members who may get a `purpose` DM now: chose it, notice current, not stepping back.
+    """Members who may get a `purpose` DM now: chose it, notice current, not stepping
+    back, not known to have left the server.
 
     The delivery policy checks again at send time; this is for choosing recipients.
     """
@@ -188,6 +189,8 @@ async def contactable_user_ids(
         ") c ON c.user_id = m.user_id "
         "WHERE m.guild_id = ? AND c.granted = 1 AND m.notice_version >= ? "
         "AND (m.paused_at IS NULL OR (m.paused_until IS NOT NULL AND m.paused_until <= ?)) "
+        "AND NOT EXISTS (SELECT 1 FROM member_presence g WHERE g.guild_id = m.guild_id "
+        "AND g.user_id = m.user_id AND g.gone_since IS NOT NULL) "
         "ORDER BY m.user_id",
         (guild_id, purpose, guild_id, notice_version, to_iso(now)),
     )

@@ -76,6 +76,13 @@ def is_paused(member: Member, now: datetime) -> bool:
     return member.paused_until is None or now < member.paused_until
 
 
+def has_left_server(member: Member) -> bool:
+    """Known to have left the Discord server (Discord's member endpoint said Unknown
+    Member): no optional DMs nor service messages, and off every fan-out list, until
+    they use the bot there again or are erased (issue 19)."""
+    return member.gone_since is not None
+
+
 def notice_is_current(member: Member, notice_version: int) -> bool:
     return member.notice_version >= notice_version
 
@@ -83,9 +90,9 @@ def notice_is_current(member: Member, notice_version: int) -> bool:
 def can_contact(member: Member | None, purpose: str, now: datetime, notice_version: int) -> bool:
     """May the bot message this person for `purpose` now (rules 1, 3, notice changes)?
 
-    A member, with the notice they agreed to still current, not stepping back,
-    who chose this purpose. `service` messages (ones the person asked for
-    themselves) only need the person to be a member.
+    A member, still in the server as far as we know, with the notice they agreed to
+    still current, not stepping back, who chose this purpose. `service` messages
+    (ones the person asked for themselves) only need the person to be a member.
     """
     if member is None:
         return False
@@ -94,7 +101,8 @@ def can_contact(member: Member | None, purpose: str, now: datetime, notice_versi
     if purpose not in ALL_PURPOSES:
         raise ValueError(f"unknown contact purpose {purpose!r}")
     return (
-        purpose in member.consents
+        not has_left_server(member)
+        and purpose in member.consents
         and notice_is_current(member, notice_version)
         and not is_paused(member, now)
     )
@@ -111,7 +119,8 @@ def waits_for_notice(
     if member is None or purpose not in OPTIONAL_PURPOSES:
         return False
     return (
-        purpose in member.consents
+        not has_left_server(member)
+        and purpose in member.consents
         and not notice_is_current(member, notice_version)
         and not is_paused(member, now)
     )
@@ -153,6 +162,8 @@ def contact_decision(
 
 
 def _why_not(member: Member, purpose: str, now: datetime, notice_version: int) -> str:
+    if has_left_server(member):
+        return "left the server"
     if purpose not in member.consents:
         return "not chosen"
     if not notice_is_current(member, notice_version):

@@ -4,7 +4,9 @@ A place won or lost, a waitlist promotion, the thing moved, changed or cancelled
 a note from its organiser. Saying yes includes being told about it, so these go
 whatever optional DM kinds the person chose; never while they are stepping back
 (held, and shown when they come back); and after their quiet hours, unless the
-thing starts before those end. Pure: no Discord, no database.
+thing starts before those end. Nobody known to have left the Discord server gets
+one (they are left off the list, and skipped if one was queued before). Pure: no
+Discord, no database.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from bot.domain.members import Member, is_paused
+from bot.domain.members import Member, has_left_server, is_paused
 from bot.domain.quiet_hours import next_send_time
 
 PURPOSE_ABOUT_YES = "about_yes"
@@ -47,6 +49,8 @@ def service_decision(
     """
     if member is None:
         return ServiceDecision("skip", "not a member")
+    if has_left_server(member):
+        return ServiceDecision("skip", "left the server")
     if is_paused(member, now):
         return ServiceDecision("hold", "stepping back")
     if dms_closed:
@@ -60,7 +64,12 @@ def service_decision(
 
 def reaches_now(member: Member | None, now: datetime, *, dms_closed: bool) -> bool:
     """Will a service message reach this person by DM (now, or once quiet hours end)?"""
-    return member is not None and not dms_closed and not is_paused(member, now)
+    return (
+        member is not None
+        and not has_left_server(member)
+        and not dms_closed
+        and not is_paused(member, now)
+    )
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,10 @@ Our rules, because dateparser (1.5) misreads what people type in a hurry:
   ``06:30`` (a leading zero) and 8 to 12 are read as typed.
 * ``[next|this|on] <weekday>``: ``friday 2pm`` / ``this friday 2pm`` is the soonest
   Friday 2pm still ahead (today counts); ``next friday 2pm`` is the first Friday
-  after today. A time alone is the next time the clock shows it.
+  after today. A weekday alone (a pause ``until friday``) is that day's start; typed
+  on that weekday, when today's start has passed, it is the next one and the reading
+  says so (where today counts, as for :func:`parse_day`, it is today). A time alone
+  is the next time the clock shows it.
 * ``in N minutes/hours/days/weeks``: minutes and hours by the clock (right across
   a clock change), days and weeks by the calendar.
 * ``6-8pm``, ``18:00-20:00``, ``6pm to 8pm``: a start and a length, where the
@@ -419,7 +422,13 @@ def _month_day_words(month: int, day: int) -> str:
 
 
 def _combine(
-    found: _Day, clock: time | None, wall_now: datetime, day_alone: str, typed: str
+    found: _Day,
+    clock: time | None,
+    wall_now: datetime,
+    day_alone: str,
+    typed: str,
+    *,
+    allow_past: bool = False,
 ) -> tuple[datetime, bool, str | None]:
     """The local wall time meant, whether a year was typed, and any note."""
     today = wall_now.date()
@@ -431,7 +440,13 @@ def _combine(
         if clock is None:
             if day_alone == "refuse":
                 raise _no_time(typed)
-            return datetime.combine(day, time(0)), False, None
+            start = datetime.combine(day, time(0))
+            if start <= wall_now and not allow_past:
+                # "until friday" on a Friday: today's start has passed, so the next one,
+                # and the reading says which (a day alone, where today counts, keeps today).
+                start += timedelta(days=7)
+                return start, False, _next_weekday_note(today, start.date())
+            return start, False, None
         wall = datetime.combine(day, clock)
         return (wall if wall > wall_now else wall + timedelta(days=7)), False, None
     at = clock if clock is not None else time(0)
@@ -463,6 +478,10 @@ def _combine(
     if wall > wall_now:
         return wall, False, None
     return wall + timedelta(days=1), False, None
+
+
+def _next_weekday_note(today: date, day: date) -> str:
+    return f"Today is {today:%A}, so this is next {day:%A}, {day.day} {day:%B}."
 
 
 def _check_weekday(weekday: int | None, day: date, typed: str) -> None:
@@ -502,6 +521,7 @@ def _read_once(
     ranges: bool,
     day_alone: str,
     force_pm: bool | None,
+    allow_past: bool = False,
 ) -> Reading:
     cleaned, offset = _strip_zone(cleaned)
     part, clock, length = _split(cleaned, ranges, typed)
@@ -516,7 +536,7 @@ def _read_once(
         at = wall_now.time().replace(second=0, microsecond=0)
     if clock is not None and clock.bare and force_pm:
         at = time(clock.at.hour + 12, clock.at.minute)
-    wall, year_typed, note = _combine(found, at, wall_now, day_alone, typed)
+    wall, year_typed, note = _combine(found, at, wall_now, day_alone, typed, allow_past=allow_past)
     if clock is None and found.day is None and found.month_day is None and found.weekday is None:
         raise _unreadable(typed)
     if clock is not None and found.day is None and found.month_day is None:
@@ -567,7 +587,7 @@ def read_time(
     cleaned = _normalise(text)
     if not cleaned or len(cleaned) > MAX_TYPED:
         raise _unreadable(text)
-    options = {"order": order, "ranges": ranges, "day_alone": day_alone}
+    options = {"order": order, "ranges": ranges, "day_alone": day_alone, "allow_past": allow_past}
     first = _read_once(cleaned, text, zone, now, **options, force_pm=False)
     _part, clock, _length = _split(_strip_zone(cleaned)[0], ranges, text)
     if clock is None or not clock.bare:
@@ -618,13 +638,23 @@ def am_or_pm_needed(reading: Reading, text: str) -> WhenError:
     )
 
 
+def read_pause_until(
+    text: str, tz: ZoneInfo | str, now: datetime, *, date_order: str = DAY_FIRST
+) -> Reading:
+    """A date to come back from stepping back: a day alone (``3 Dec``, ``tomorrow``)
+    means the start of that day in ``tz``; a weekday alone whose start has passed
+    (``friday`` on a Friday) is the next one, with a ``note`` saying so. Must be in
+    the future, and need no am/pm question."""
+    reading = read_time(text, tz, now, date_order=date_order, day_alone="start_of_day")
+    definite(reading, text)
+    return reading
+
+
 def parse_pause_until(
     text: str, tz: ZoneInfo | str, now: datetime, *, date_order: str = DAY_FIRST
 ) -> datetime:
-    """Like :func:`parse_when`, but a day alone (``3 Dec``, ``tomorrow``) means the
-    start of that day in ``tz``. Must be in the future."""
-    reading = read_time(text, tz, now, date_order=date_order, day_alone="start_of_day")
-    return definite(reading, text)
+    """The instant of :func:`read_pause_until`."""
+    return read_pause_until(text, tz, now, date_order=date_order).at
 
 
 def parse_day(text: str, tz: ZoneInfo | str, now: datetime, *, date_order: str = DAY_FIRST) -> date:

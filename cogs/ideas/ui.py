@@ -227,6 +227,22 @@ def _input(
 class IdeaModal(SafeModal, title=text.NEW_MODAL_TITLE):
     """`/idea new` (and **Edit** before review): at most five inputs."""
 
+    form = "idea:new"
+
+    def form_context(self) -> dict[str, Any]:
+        return {"network": self.network, "editing": self.editing.id if self.editing else None}
+
+    @classmethod
+    async def reopen(cls, interaction: discord.Interaction, context: dict[str, Any]) -> SafeModal:
+        member = await require_member(interaction)
+        if context.get("editing") is not None:
+            services = services_of(interaction)
+            idea = await flows.own_idea(
+                services, member.guild_id, int(context["editing"]), member.user_id
+            )
+            return cls(None, editing=idea)
+        return cls(member.profile.preferred_name, network=bool(context.get("network")))
+
     def __init__(
         self, preferred_name: str | None, editing: Idea | None = None, *, network: bool = False
     ) -> None:
@@ -251,15 +267,24 @@ class IdeaModal(SafeModal, title=text.NEW_MODAL_TITLE):
         )  # fmt: skip
         for item in (self.title_input, self.body, self.affects, self.note):
             self.add_item(item)
-        self.show_name: discord.ui.TextInput | None = None
+        self.show_name: discord.ui.Select | None = None
         if preferred_name and editing is None:
-            self.show_name = _input(
-                "show_name", text.FIELD_SHOW_NAME, 3,
-                placeholder=text.FIELD_SHOW_NAME_PLACEHOLDER.format(name=preferred_name),
-            )  # fmt: skip
-            self.add_item(self.show_name)
+            self.show_name = discord.ui.Select(
+                custom_id="show_name",
+                options=[
+                    discord.SelectOption(label=text.SHOW_AS_MEMBER, value="member", default=True),
+                    discord.SelectOption(
+                        label=cut(text.SHOW_AS_NAME.format(name=preferred_name), 100),
+                        value="name",
+                    ),
+                ],
+                min_values=1,
+                max_values=1,
+                required=False,
+            )
+            self.add_item(discord.ui.Label(text=text.FIELD_SHOW_NAME, component=self.show_name))
 
-    def typed(self) -> tuple[str, str, str | None, str | None]:
+    def idea_fields(self) -> tuple[str, str, str | None, str | None]:
         return (self.title_input.value, self.body.value, self.affects.value, self.note.value)
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
@@ -267,19 +292,21 @@ class IdeaModal(SafeModal, title=text.NEW_MODAL_TITLE):
         member = await require_member(interaction)
         if self.editing is not None:
             idea = await flows.edit(
-                services, RENDER, member.guild_id, self.editing.id, member.user_id, self.typed()
+                services,
+                RENDER,
+                member.guild_id,
+                self.editing.id,
+                member.user_id,
+                self.idea_fields(),
             )
             await interaction.response.send_message(
                 text.EDITED.format(title=shown(idea.title, MAX_TITLE)), ephemeral=True
             )
             return
         settings = await get_settings(services.db, member.guild_id)
-        wants_name = self.show_name is not None and self.show_name.value.strip().lower() in (
-            "yes",
-            "y",
-        )
+        wants_name = self.show_name is not None and self.show_name.values == ["name"]
         result = await flows.raise_idea(
-            services, RENDER, settings, member, self.typed(), wants_name, self.network
+            services, RENDER, settings, member, self.idea_fields(), wants_name, self.network
         )
         title = shown(result.idea.title, MAX_TITLE)
         if result.outcome == "duplicate":
@@ -296,6 +323,16 @@ class IdeaModal(SafeModal, title=text.NEW_MODAL_TITLE):
 
 
 class RefuseModal(SafeModal, title=text.REFUSE_MODAL_TITLE):
+    form = "idea:refuse"
+
+    def form_context(self) -> dict[str, Any]:
+        return {"idea_id": self.idea_id}
+
+    @classmethod
+    async def reopen(cls, interaction: discord.Interaction, context: dict[str, Any]) -> SafeModal:
+        require_moderator(interaction)
+        return cls(int(context["idea_id"]))
+
     def __init__(self, idea_id: int) -> None:
         super().__init__(timeout=3600)
         self.idea_id = idea_id
@@ -318,6 +355,16 @@ class RefuseModal(SafeModal, title=text.REFUSE_MODAL_TITLE):
 
 
 class RespondModal(SafeModal, title=text.RESPOND_MODAL_TITLE):
+    form = "idea:respond"
+
+    def form_context(self) -> dict[str, Any]:
+        return {"idea_id": self.idea_id, "answer": self.answer}
+
+    @classmethod
+    async def reopen(cls, interaction: discord.Interaction, context: dict[str, Any]) -> SafeModal:
+        await require_organiser(interaction)
+        return cls(int(context["idea_id"]), str(context["answer"]))
+
     def __init__(self, idea_id: int, answer: str) -> None:
         super().__init__(timeout=3600)
         self.idea_id = idea_id

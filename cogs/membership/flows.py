@@ -30,7 +30,7 @@ from bot.domain.members import (
 )
 from bot.domain.service_messages import PURPOSE_ABOUT_YES, service_decision
 from bot.domain.settings import GuildSettings
-from bot.domain.when import parse_pause_until
+from bot.domain.when import read_pause_until
 from bot.services import Services
 from bot.strings import membership as text
 from db import members as repo
@@ -254,6 +254,7 @@ async def save_details(
 class Pause:
     ends: datetime | None  # None: until they resume
     zone: str  # the time zone the date is shown in
+    note: str | None = None  # which day a weekday meant ("Today is Friday, so ...")
 
 
 PAUSE_END_JOB = "pause_end"
@@ -267,11 +268,12 @@ async def pause(services: Services, member: Member, until: str | None) -> Pause:
     settings = await get_settings(services.db, member.guild_id)
     zone = member.profile.timezone or settings.timezone
     now = services.clock.now()
-    ends = (
-        parse_pause_until(until, zone, now, date_order=settings.date_order)
+    reading = (
+        read_pause_until(until, zone, now, date_order=settings.date_order)
         if until and until.strip()
         else None
     )
+    ends = reading.at if reading is not None else None
     started = now
     await repo.pause(services.db, member.guild_id, member.user_id, started, ends)
     key = pause_end_key(member.guild_id, member.user_id)
@@ -285,7 +287,7 @@ async def pause(services: Services, member: Member, until: str | None) -> Pause:
             key,
             member.guild_id,
         )
-    return Pause(ends, zone)
+    return Pause(ends, zone, reading.note if reading is not None else None)
 
 
 @dataclass(frozen=True)

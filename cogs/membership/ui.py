@@ -88,7 +88,8 @@ def chosen_words(purposes: frozenset[str]) -> str:
 def pause_words(paused: flows.Pause) -> str:
     if paused.ends is None:
         return text.PAUSED_NO_DATE
-    return text.PAUSED_UNTIL_DATE.format(date=plain_date(paused.ends, paused.zone))
+    words = text.PAUSED_UNTIL_DATE.format(date=plain_date(paused.ends, paused.zone))
+    return f"{paused.note} {words}" if paused.note else words
 
 
 def pause_message(

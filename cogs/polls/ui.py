@@ -455,6 +455,16 @@ async def open_prefilled_poll(interaction: discord.Interaction, prefill: dict[st
 class StartPollModal(SafeModal, title=text.MODAL_TITLE):
     """A new poll in one form (five fields): question, options, kind, anonymity, closing."""
 
+    form = "poll:start"
+
+    def form_context(self) -> dict[str, Any]:
+        return {"question": self.question.default or ""}
+
+    @classmethod
+    async def reopen(cls, interaction: discord.Interaction, context: dict[str, Any]) -> SafeModal:
+        await require_organiser(interaction)
+        return cls(str(context.get("question") or ""))
+
     def __init__(self, question: str) -> None:
         super().__init__(timeout=3600)
         self.question = discord.ui.TextInput(

@@ -97,3 +97,63 @@ async def test_opened_dms_says_it_worked_and_clears_the_record(world):
     await world.advance(minutes=11)
     again = await alice.click(show, strings.OPENED_MY_DMS)
     assert "didn't get through" in again.text and "a few minutes ago" not in again.text
+
+
+async def test_a_slow_answer_says_still_checking_and_me_show_reports_the_outcome(make_world):
+    # The check waits 0.2 s here instead of 10 s; Discord answers Alice's DMs after 2 s.
+    world = await make_world(env={"SPEAKBACK_TEST_DM_CHECK_WAIT": "0.2"})
+    alice = world.user("alice")
+    welcome = await agree(alice)
+    world.set_dms_closed(alice)
+    world.set_dm_delay(alice, 2.0)
+    reply = await alice.select(welcome, "member:prefs", ["dm_reminders"])
+    assert "You'll get messages about: meeting reminders" in reply.text
+    assert text.DM_CHECK_WAITING in reply.text
+    assert "didn't get through" not in reply.text and text.DM_CHECK_OPEN not in reply.text
+    await world.settle()  # Discord's late answer: a refusal
+    world.set_dm_delay(alice, 0)
+    assert rows(world, "SELECT state FROM outbox WHERE dedupe_key LIKE 'dm-test:%'") == [
+        ("undeliverable",)
+    ]
+    assert "couldn't reach you" in (await alice.slash("me show")).text
+
+
+async def test_a_slow_answer_that_arrives_leaves_me_show_clear(make_world):
+    world = await make_world(env={"SPEAKBACK_TEST_DM_CHECK_WAIT": "0.2"})
+    alice = world.user("alice")
+    welcome = await agree(alice)
+    world.set_dm_delay(alice, 2.0)
+    reply = await alice.select(welcome, "member:prefs", ["dm_reminders"])
+    assert text.DM_CHECK_WAITING in reply.text
+    await world.settle()
+    world.set_dm_delay(alice, 0)
+    assert [m.content for m in alice.dms] == [text.TEST_DM]
+    assert "No problems found" in (await alice.slash("me show")).text
+
+
+async def test_opened_dms_with_a_slow_answer_says_still_checking_then_the_answer(make_world):
+    world = await make_world(env={"SPEAKBACK_TEST_DM_CHECK_WAIT": "0.2"})
+    alice = world.user("alice")
+    welcome = await agree(alice)
+    await alice.click(welcome, text.NO_MESSAGES)
+    world.set_dms_closed(alice)
+    await world.bot.control(
+        "POST",
+        "/test/dm",
+        {"guild_id": world.guild().id, "user_id": alice.id, "content": "x", "purpose": "service"},
+    )
+    await world.settle()
+    show = await alice.slash("me show")
+    world.set_dms_closed(alice, False)
+    world.set_dm_delay(alice, 2.0)
+    first = await alice.click(show, strings.OPENED_MY_DMS)
+    assert first.text == text.DM_CHECK_WAITING
+    await world.settle()
+    world.set_dm_delay(alice, 0)
+    assert [m.content for m in alice.dms] == [text.TEST_DM]
+    # A press soon after reads that test's answer, without asking Discord again.
+    before = dm_requests(world)
+    again = await alice.click(show, strings.OPENED_MY_DMS)
+    assert text.DM_CHECK_OPEN in again.text
+    assert dm_requests(world) == before
+    assert "No problems found" in (await alice.slash("me show")).text

@@ -194,7 +194,11 @@ async def test_the_whole_story_of_an_idea(world):
     # Start a poll: the poll form, with the question written already.
     form = await olu.click(done, text.START_A_POLL)
     assert "Co-produced risk training" in json.dumps(form.modal)
-    readback = await olu.submit_modal(form, options="Half a day\nA film", anonymous="no")
+    refused = await olu.submit_modal(form, options="Half a day\nA film", kind="sometimes")
+    assert refused.buttons == [strings.FIX_IT]  # a kind it can't read keeps the form
+    form = await olu.click(refused, strings.FIX_IT)
+    assert "Half a day\\nA film" in json.dumps(form.modal)  # the options as typed
+    readback = await olu.submit_modal(form, kind="single", anonymous="no")
     assert "as I read it" in readback.text and "Co-produced risk training" in readback.text
 
     # /ideas: alice sees her own idea first, answered.
@@ -209,7 +213,7 @@ async def test_leaving_takes_the_author_and_supporters_off_everything(world):
     await join(bob)
     details = await alice.click(await alice.slash("me settings"), member_text.EDIT_DETAILS)
     await alice.submit_modal(details, preferred_name="Ali")
-    await raise_idea(alice, show_name="yes")
+    await raise_idea(alice, show_name="name")
     review = world.channel("moderators").last
     assert "Raised by a member" in review.text and "Ali" not in review.text
     await world.mod.click(review, text.PUBLISH)
@@ -373,7 +377,7 @@ async def test_a_kill_after_the_erasure_commits_still_takes_the_name_off_the_pos
     await join(alice)
     details = await alice.click(await alice.slash("me settings"), member_text.EDIT_DETAILS)
     await alice.submit_modal(details, preferred_name="Ali")
-    await raise_idea(alice, show_name="yes")
+    await raise_idea(alice, show_name="name")
     await world.settle()
     assert "Raised by Ali" in world.channel("announcements").last.text
 
@@ -388,3 +392,20 @@ async def test_a_kill_after_the_erasure_commits_still_takes_the_name_off_the_pos
     await world.settle()
     post = world.channel("announcements").last
     assert "Raised by a member" in post.text and "Ali" not in post.text
+
+
+async def test_a_refused_idea_form_keeps_what_was_typed(world):
+    await set_up(world)
+    alice = world.user("alice")
+    await join(alice)
+    refused = await raise_idea(alice, title="   ", affects="Ward staff")
+    assert text.TITLE_EMPTY in refused.text and refused.buttons == [strings.FIX_IT]
+    assert rows(world, "SELECT count(*) FROM ideas") == [(0,)]  # nothing saved
+
+    again = await alice.click(refused, strings.FIX_IT)
+    inputs = [c for row in again.modal["components"] for c in row.get("components", [])]
+    typed = {c["custom_id"]: c.get("value") or "" for c in inputs}
+    assert typed["body"] == BODY and typed["affects"] == "Ward staff"
+    sent = await alice.submit_modal(again, title="Co-produced risk training")
+    assert "moderators" in sent.text
+    assert rows(world, "SELECT count(*) FROM ideas") == [(1,)]

@@ -206,3 +206,35 @@ async def test_closed_dms_never_mark_anyone_gone(world):
     await world.advance(days=40)
     assert members(world) == [(world.guild().id, alice.id)]
     assert presence(world) == [(alice.id, 0)]
+
+
+async def test_someone_known_to_have_left_gets_no_optional_dms_nor_service_messages(world):
+    alice, bob = world.user("alice"), world.user("bob")
+    await join(alice)  # both chose opportunity messages and reminders
+    await join(bob)
+    olu, post, opp_id = await set_up_opportunity(world)
+    for person in (alice, bob):
+        assert "You have a place" in (await person.click(post, strings.INTERESTED)).text
+    world.remove_from_server(alice)
+    await world.advance(days=1)  # the daily sweep finds her gone
+    assert sorted(presence(world)) == sorted([(alice.id, 1), (bob.id, 0)])
+    alice_before, bob_before = len(alice.dms), len(bob.dms)
+    alice_rows = "SELECT count(*) FROM outbox WHERE user_id = ?"
+    [(queued_before,)] = rows(world, alice_rows, (alice.id,))
+
+    # A new opportunity: its invitations leave her out (an optional DM).
+    readback = await olu.slash(
+        "opportunity post",
+        title="Interview panel",
+        description="Sit on the panel for a new peer support worker.",
+    )
+    await olu.click(readback, "Post it")
+    # A cancellation: a service message to those with a place, but not to her.
+    cancelled = await olu.slash("opportunity cancel", opportunity=opp_id)
+    assert "Sent to the person who said yes" in cancelled.text  # one: Bob
+    await world.settle()
+    assert len(alice.dms) == alice_before
+    assert rows(world, alice_rows, (alice.id,)) == [(queued_before,)]  # off the lists
+    assert len(bob.dms) == bob_before + 2
+    assert any("Interview panel" in m.text for m in bob.dms[bob_before:])
+    assert any("Cancelled" in m.text for m in bob.dms[bob_before:])

@@ -153,6 +153,18 @@ async def test_a_pause_with_a_date_ends_by_itself(world):
     assert news(alice) == ["back again"]
 
 
+async def test_a_pause_until_todays_weekday_is_until_next_week_and_says_so(world):
+    # Issue 29: the driven clock starts on Tuesday 1 December 2026, 09:00.
+    alice = world.user("alice")
+    await join(alice)
+    paused = await alice.slash("me pause", until="tuesday")
+    assert paused.ephemeral
+    assert "Today is Tuesday, so this is next Tuesday, 8 December." in paused.text
+    assert "until **Tuesday 8 December 2026**" in paused.text
+    assert "already passed" not in paused.text
+    assert rows(world, "SELECT paused_until IS NOT NULL FROM members") == [(1,)]
+
+
 async def test_a_past_pause_date_is_refused_kindly(world):
     alice = world.user("alice")
     await join(alice)

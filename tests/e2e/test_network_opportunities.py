@@ -240,3 +240,18 @@ async def test_only_organisers_of_a_linked_server_post_network_wide(make_world):
     assert "Only organisers" in not_organiser.text
     assert leeds.channel("announcements").messages == []
     assert rows(world, "SELECT count(*) FROM opportunities") == [(0,)]
+
+
+async def test_coming_back_lists_a_linked_servers_post_shown_here_meanwhile(network):
+    world, _ = network
+    c = cast(world)
+    await join(c.ben, c.bradford)
+    await c.ben.slash("me pause", in_guild=c.bradford)
+    await post(world, c.olu, "Co-design the crisis leaflet")
+    await world.settle()
+
+    back = await c.ben.slash("me resume", in_guild=c.bradford)
+    assert "Posted while you were away" in back.text
+    assert "Co-design the crisis leaflet" in back.text  # Leeds' post, as shown in Bradford
+    bradford_copy = c.bradford.channel("announcements").last
+    assert str(bradford_copy.id) in back.text  # the link goes to Bradford's copy

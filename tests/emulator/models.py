@@ -64,6 +64,7 @@ class User:
     global_name: str | None = None
     bot: bool = False
     dms_closed: bool = False
+    dm_delay: float = 0.0  # seconds (wall clock) before Discord answers a DM to them
     dm_channel_id: int | None = None
 
     def payload(self) -> dict[str, Any]:

@@ -6,6 +6,7 @@ Each handler takes a :class:`Call` and returns `(status, body)`; errors are rais
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -372,8 +373,11 @@ class Rest:
     async def create_message(self, call: Call) -> tuple[int, Any]:
         channel = self._channel(call)
         body = call.json or {}
-        if channel.type == DM and channel.recipient is not None and channel.recipient.dms_closed:
-            raise ApiError(403, 50007, "Cannot send messages to this user")
+        if channel.type == DM and channel.recipient is not None:
+            if channel.recipient.dm_delay > 0:  # a slow answer (world.set_dm_delay)
+                await asyncio.sleep(channel.recipient.dm_delay)
+            if channel.recipient.dms_closed:
+                raise ApiError(403, 50007, "Cannot send messages to this user")
         if body.get("nonce") is not None and body.get("enforce_nonce"):
             earlier = self.state.find_nonce(channel.id, body["nonce"])
             if earlier is not None:

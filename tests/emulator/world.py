@@ -687,6 +687,12 @@ class World:
     def set_dms_closed(self, person: Person, closed: bool = True) -> None:
         person.model.dms_closed = closed
 
+    def set_dm_delay(self, person: Person, seconds: float) -> None:
+        """Discord answers each message sent to this person's DMs only after `seconds`
+        (wall clock; 0 for at once), as when Discord is slow: the request stays in
+        flight meanwhile, so an action still returns only once the answer has come."""
+        person.model.dm_delay = seconds
+
     # -- the bot ------------------------------------------------------------
 
     @property

@@ -106,6 +106,22 @@ def test_the_edit_interval_is_a_test_only_setting():
             load_config({**test_env, "SPEAKBACK_TEST_EDIT_INTERVAL": bad})
 
 
+def test_the_dm_check_wait_is_a_test_only_setting():
+    test_env = {
+        "DISCORD_TOKEN": TOKEN,
+        "SPEAKBACK_TEST_CONTROL_PORT": "9999",
+        "SPEAKBACK_ENABLE_TEST_CONTROL": "1",
+    }
+    assert load_config(test_env).test_control.dm_check_wait is None  # the built-in 10 s
+    wait = load_config({**test_env, "SPEAKBACK_TEST_DM_CHECK_WAIT": "0.3"}).test_control
+    assert wait.dm_check_wait == 0.3
+    with pytest.raises(ConfigError, match="SPEAKBACK_TEST_DM_CHECK_WAIT"):
+        load_config({"DISCORD_TOKEN": TOKEN, "SPEAKBACK_TEST_DM_CHECK_WAIT": "1"})
+    for bad in ("-1", "soon", "61"):
+        with pytest.raises(ConfigError, match="SPEAKBACK_TEST_DM_CHECK_WAIT"):
+            load_config({**test_env, "SPEAKBACK_TEST_DM_CHECK_WAIT": bad})
+
+
 def test_test_clock_start_must_carry_a_zone():
     with pytest.raises(ConfigError, match="SPEAKBACK_TEST_NOW"):
         load_config(

@@ -136,6 +136,18 @@ async def test_no_support_for_an_idea_that_is_not_open(db):
     assert await repo.set_support(db, idea.id, GUILD, 100, True, 5, NOW) is None
 
 
+async def test_supporters_known_to_have_left_the_server_are_not_told(db):
+    idea_id = await open_idea(db, author=100)
+    for person in (200, 300):
+        await members.agree(db, GUILD, person, notice_version=1, now=NOW, secret=SECRET)
+        await repo.set_support(db, idea_id, GUILD, person, True, 5, NOW)
+    assert await repo.supporters_to_tell(db, idea_id) == [(GUILD, 200), (GUILD, 300)]
+    await members.record_presence(db, GUILD, 200, present=False, now=NOW)
+    assert await repo.supporters_to_tell(db, idea_id) == [(GUILD, 300)]
+    await members.record_presence(db, GUILD, 200, present=True, now=NOW)
+    assert await repo.supporters_to_tell(db, idea_id) == [(GUILD, 200), (GUILD, 300)]
+
+
 # -- answers and text ------------------------------------------------------------------------
 
 

@@ -176,6 +176,29 @@ async def test_the_recipient_policy_for_service_messages(services):
     assert (await decide(GUILD, ALICE, "about_yes", later, soon)).action == "hold"
 
 
+async def test_the_recipient_policy_skips_someone_known_to_have_left_the_server(services):
+    # Issue 19: until erased, a member found gone gets no optional DMs and no service
+    # messages, and is left off fan-out lists; back in the server, all is as before.
+    decide = flows.recipient_policy(services.db)
+    await flows.agree(services, GUILD, ALICE, 1, secret=SECRET)
+    member = await members.get_member(services.db, GUILD, ALICE)
+    chosen = frozenset({"dm_reminders", "dm_opportunities"})
+    await flows.set_contact_preferences(services, member, chosen)
+    assert await members.contactable_user_ids(services.db, GUILD, "dm_reminders", NOW, 1) == [ALICE]
+    await members.record_presence(services.db, GUILD, ALICE, present=False, now=NOW)
+    for purpose in ("dm_reminders", "dm_opportunities", "about_yes"):
+        decision = await decide(GUILD, ALICE, purpose, NOW)
+        assert (decision.action, decision.reason) == ("skip", "left the server")
+    assert (await decide(GUILD, ALICE, "service", NOW)).action == "send"  # asked for
+    for purpose in chosen:
+        assert await members.contactable_user_ids(services.db, GUILD, purpose, NOW, 1) == []
+
+    await members.record_presence(services.db, GUILD, ALICE, present=True, now=NOW)
+    assert (await decide(GUILD, ALICE, "dm_reminders", NOW)).action == "send"
+    assert (await decide(GUILD, ALICE, "about_yes", NOW)).action == "send"
+    assert await members.contactable_user_ids(services.db, GUILD, "dm_reminders", NOW, 1) == [ALICE]
+
+
 class Planned:
     """A stand-in dispatcher: what the sweep planned next."""
 

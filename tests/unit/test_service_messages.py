@@ -3,6 +3,7 @@ consent kinds. Pure rules, checked exhaustively and by property."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 
 from hypothesis import given
@@ -104,3 +105,28 @@ def test_the_organisers_split_never_names_a_small_group(total, data):
     else:
         now_part, later = told.split
         assert now_part + later == total and now_part >= 5 and later >= 5
+
+
+@given(kinds=kinds, paused=st.booleans(), quiet=st.booleans(), closed=st.booleans())
+def test_someone_known_to_have_left_the_server_gets_nothing_whatever_else_is_true(
+    kinds, paused, quiet, closed
+):
+    # Issue 19: found gone (Discord's member endpoint: Unknown Member) and not yet erased.
+    gone = replace(
+        member(kinds=kinds, paused=paused, quiet=NIGHT if quiet else None),
+        gone_since=NOW - timedelta(days=2),
+    )
+    decision = service_decision(gone, NOW, server_timezone="UTC", dms_closed=closed)
+    assert (decision.action, decision.reason) == ("skip", "left the server")
+    assert not reaches_now(gone, NOW, dms_closed=closed)
+    for purpose in OPTIONAL_PURPOSES:
+        optional = contact_decision(
+            gone, purpose, NOW, notice_version=1, server_timezone="UTC", urgent=True
+        )
+        assert (optional.action, optional.reason) == ("skip", "left the server")
+        # Not kept waiting for a new notice either: they will not be agreeing to it here.
+        later = contact_decision(gone, purpose, NOW, notice_version=2, server_timezone="UTC")
+        assert later.action == "skip"
+    # A message they asked for themselves (the test DM) still goes.
+    asked = contact_decision(gone, "service", NOW, notice_version=1, server_timezone="UTC")
+    assert asked.action == "send"

@@ -14,6 +14,7 @@ from bot.domain.when import (
     parse_offsets,
     parse_pause_until,
     parse_when,
+    read_pause_until,
 )
 
 LONDON = ZoneInfo("Europe/London")
@@ -126,6 +127,65 @@ def test_pause_until_a_day_means_the_start_of_that_day_in_the_zone():
     summer = datetime(2027, 6, 1, 12, tzinfo=UTC)
     assert parse_pause_until("2027-07-01", LONDON, summer) == datetime(2027, 6, 30, 23, tzinfo=UTC)
     assert parse_pause_until("next tuesday 6pm", LONDON, NOW) == london(2026, 12, 1, 18, 0)
+
+
+# A weekday alone, typed on each day of one week (Monday 23 to Sunday 29 November 2026,
+# at 12:00 GMT): the start of the next such day, and when it is today's, whose start
+# has passed, next week's (issue 29: `/me pause until:friday` on a Friday was refused).
+@pytest.mark.parametrize(
+    ("today", "typed", "expected"),
+    [
+        (23, "friday", 27),  # Monday
+        (23, "monday", 30),  # Monday: today's start has passed
+        (24, "tuesday", 1),  # Tuesday, into December
+        (24, "wednesday", 25),
+        (25, "wed", 2),  # Wednesday
+        (26, "thursday", 3),  # Thursday
+        (27, "friday", 4),  # Friday
+        (27, "this friday", 4),
+        (27, "on friday", 4),
+        (27, "next friday", 4),
+        (27, "saturday", 28),
+        (28, "saturday", 5),  # Saturday
+        (29, "sunday", 6),  # Sunday
+        (29, "monday", 30),
+    ],
+)
+def test_pause_until_a_weekday_alone_is_the_next_one_to_start(today, typed, expected):
+    now = datetime(2026, 11, today, 12, 0, tzinfo=UTC)
+    month = 11 if expected >= today else 12
+    assert parse_pause_until(typed, LONDON, now) == london(2026, month, expected, 0, 0)
+
+
+def test_pause_until_todays_weekday_says_which_one_it_means():
+    friday = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
+    reading = read_pause_until("friday", LONDON, friday)
+    assert reading.note == "Today is Friday, so this is next Friday, 4 December."
+    assert read_pause_until("saturday", LONDON, friday).note is None
+    assert read_pause_until("next friday", LONDON, friday).note is None
+
+
+def test_pause_until_todays_weekday_just_after_midnight_and_in_another_zone():
+    # 00:30 on Friday in London: the day has begun, so next Friday.
+    just_after = datetime(2026, 11, 27, 0, 30, tzinfo=UTC)
+    assert parse_pause_until("friday", LONDON, just_after) == london(2026, 12, 4, 0, 0)
+    # 23:30 UTC Thursday is already Friday in Auckland: its next Friday is a week on.
+    auckland = ZoneInfo("Pacific/Auckland")
+    late_thursday = datetime(2026, 11, 26, 23, 30, tzinfo=UTC)
+    expected = datetime(2026, 12, 4, tzinfo=auckland).astimezone(UTC)
+    assert parse_pause_until("friday", auckland, late_thursday) == expected
+
+
+def test_a_weekday_alone_as_a_day_still_counts_today():
+    friday = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
+    assert parse_day("friday", LONDON, friday) == date(2026, 11, 27)
+    assert parse_day("next friday", LONDON, friday) == date(2026, 12, 4)
+
+
+def test_a_meeting_needs_a_time_with_a_weekday_alone_still():
+    with pytest.raises(WhenError) as caught:
+        parse_when("friday", LONDON, datetime(2026, 11, 27, 12, 0, tzinfo=UTC))
+    assert caught.value.kind == "no_time"
 
 
 def test_pause_until_the_past_is_refused():

@@ -4,15 +4,16 @@ One way for both (issue 20): a feature registers how to find an item's audience
 (`register_audience`), opens `NoteModal`, and this module checks the note, records
 that it went, and queues one DM per person through the outbox as a service message
 (`Delivery.tell_yes_sayers`: rule 15 decides who is reached now, who after quiet
-hours, and whose is held while they step back). A refused note is kept as a draft
-so **Fix it** opens the form again with what was typed.
+hours, and whose is held while they step back). A refused note is kept like any
+refused form (bot/ui.py, `form_drafts`), for two days so one refused for the day's
+limit can go tomorrow: **Fix it** opens the form again with what was typed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -23,7 +24,7 @@ from bot.domain.errors import Refusal
 from bot.domain.notes import MAX_CONTACT, MAX_NOTE, NOTE_WINDOW, NOTES_PER_DAY, note_problem
 from bot.guards import require_organiser
 from bot.strings import notes as text
-from bot.ui import DynamicView, SafeButton, SafeModal, embed, shown
+from bot.ui import FixItButton, SafeModal, embed, optional_field, shown
 from db import drafts as drafts_db
 from db import notes as notes_db
 
@@ -52,12 +53,6 @@ def register_audience(kind: str, finder: Finder) -> None:
     _FINDERS[kind] = finder
 
 
-@dataclass(frozen=True)
-class NoteResult:
-    words: str
-    draft_id: int | None = None  # set when refused: Fix it opens the form with what was typed
-
-
 def _words(kind: str, key: str, audience: Audience, **more: Any) -> str:
     return getattr(text, key)[kind].format(
         title=shown(audience.title, 200), when=audience.when or "", **more
@@ -69,38 +64,30 @@ async def send_note(
     kind: str,
     item_key: str,
     guild_id: int,
-    user_id: int,
     note: str,
     contact: str,
-    *,
-    draft_id: int | None = None,
-) -> NoteResult:
-    """Check the note and send it to the item's audience, or say kindly why not."""
+) -> str:
+    """Check the note and send it to the item's audience (what to tell the organiser);
+    a Refusal saying kindly why not (the form keeps what was typed)."""
     db, now = services.db, services.clock.now()
     audience = await _FINDERS[kind](services, item_key, guild_id)
     counted_as = audience.item or item_key  # a meeting's dates share its limit
     sent_today = await notes_db.notes_since(db, kind, counted_as, now - NOTE_WINDOW)
     problem = note_problem(note, contact, sent_today)
     if problem is not None:
-        words = text.PROBLEMS[problem].format(
-            length=len(note.strip()) if problem == "too_long" else len(contact.strip()),
-            limit=NOTES_PER_DAY
-            if problem == "too_many"
-            else MAX_NOTE
-            if problem == "too_long"
-            else MAX_CONTACT,
-            what=text.WHAT[kind],
+        raise Refusal(
+            text.PROBLEMS[problem].format(
+                length=len(note.strip()) if problem == "too_long" else len(contact.strip()),
+                limit=NOTES_PER_DAY
+                if problem == "too_many"
+                else MAX_NOTE
+                if problem == "too_long"
+                else MAX_CONTACT,
+                what=text.WHAT[kind],
+            )
         )
-        kept = {"kind": kind, "item_key": item_key, "note": note, "contact": contact}
-        if draft_id is not None and await drafts_db.get_draft(
-            db, "note", draft_id, guild_id, user_id
-        ):
-            await drafts_db.update_draft(db, "note", draft_id, kept)
-        else:
-            draft_id = await drafts_db.create_draft(db, "note", guild_id, user_id, kept, now)
-        return NoteResult(words, draft_id)
     if not audience.recipients:
-        return NoteResult(_words(kind, "NOBODY", audience))
+        return _words(kind, "NOBODY", audience)
     server = services.posts.server_name(guild_id)
     message = embed(text.DM_TITLE.format(title=shown(audience.title, 200)), shown(note.strip()))
     if audience.when:
@@ -124,9 +111,7 @@ async def send_note(
             ),
             batch=f"note:{note_id}",
         )
-        if draft_id is not None:
-            await drafts_db.take_draft(db, "note", draft_id, guild_id, user_id)
-    return NoteResult(strings.service_told(told.total, told.split, text.WHO[kind]))
+    return strings.service_told(told.total, told.split, text.WHO[kind])
 
 
 # -- the form and Fix it ---------------------------------------------------------------
@@ -153,76 +138,62 @@ class NoteModal(SafeModal, title=text.MODAL_TITLE):
     """The note and how to reply. Limits are checked on our side, kindly (the form
     allows more, so a long note is explained and kept, not cut off unseen)."""
 
-    def __init__(
-        self,
-        kind: str,
-        item_key: str,
-        note: str = "",
-        contact: str = "",
-        draft_id: int | None = None,
-    ) -> None:
+    form = "note"
+    keep_for = timedelta(days=2)  # refused for the day's limit: it can go tomorrow
+    kept_words = ""  # each refusal says the note is kept (bot/strings/notes.py)
+    gone_words = text.DRAFT_GONE
+
+    def __init__(self, kind: str, item_key: str) -> None:
         super().__init__(timeout=3600)
-        self.kind, self.item_key, self.draft_id = kind, item_key, draft_id
-        self.note = discord.ui.TextInput(
-            custom_id="note",
-            label=text.FIELD_NOTE,
-            style=discord.TextStyle.paragraph,
-            required=False,
+        self.kind, self.item_key = kind, item_key
+        self.note = optional_field(
+            "note",
+            text.FIELD_NOTE,
             max_length=4000,
             placeholder=text.FIELD_NOTE_PLACEHOLDER,
-            default=note or None,
+            paragraph=True,
         )
-        self.contact = discord.ui.TextInput(
-            custom_id="contact",
-            label=text.FIELD_CONTACT,
-            required=False,
+        self.contact = optional_field(
+            "contact",
+            text.FIELD_CONTACT,
             max_length=400,
             placeholder=text.FIELD_CONTACT_PLACEHOLDER,
-            default=contact or None,
         )
         self.add_item(self.note)
         self.add_item(self.contact)
 
+    def form_context(self) -> dict[str, Any]:
+        return {"kind": self.kind, "item_key": self.item_key}
+
+    @classmethod
+    async def reopen(cls, interaction: discord.Interaction, context: dict[str, Any]) -> SafeModal:
+        await require_organiser(interaction)  # rule 7: still theirs to send
+        return cls(context["kind"], context["item_key"])
+
     async def on_submit(self, interaction: discord.Interaction) -> None:
-        actor, settings = await require_organiser(interaction)  # rule 7, on every step
-        result = await send_note(
+        _actor, settings = await require_organiser(interaction)  # rule 7, on every step
+        words = await send_note(
             _services(interaction),
             self.kind,
             self.item_key,
             settings.guild_id,
-            actor.user_id,
             self.note.value or "",
             self.contact.value or "",
-            draft_id=self.draft_id,
         )
-        if result.draft_id is None:
-            await interaction.response.send_message(result.words, ephemeral=True)
-            return
-        view = DynamicView()
-        view.add_item(FixNoteButton(result.draft_id))
-        await interaction.response.send_message(result.words, view=view, ephemeral=True)
+        await interaction.response.send_message(words, ephemeral=True)
 
 
-class FixNoteButton(SafeButton, template=r"note:fix:(?P<id>[0-9]+)"):
-    def __init__(self, draft_id: int) -> None:
-        self.draft_id = draft_id
-        super().__init__(
-            f"note:fix:{draft_id}", label=text.FIX_IT, style=discord.ButtonStyle.primary
-        )
+class FixNoteButton(FixItButton, template=r"note:fix:(?P<id>[0-9]+)"):
+    """**Fix it** on a note refused before notes were kept like every form: the note
+    moved to `form_drafts` (migration 0028) and is found by its old number."""
 
-    @classmethod
-    async def from_custom_id(cls, interaction, item, match):  # type: ignore[override]
-        return cls(int(match["id"]))
+    id_format = "note:fix:{}"
+    LABEL = text.FIX_IT
+    gone_words = text.DRAFT_GONE
 
-    async def on_press(self, interaction: discord.Interaction) -> None:
-        actor, settings = await require_organiser(interaction)
-        kept = await drafts_db.get_draft(
-            _services(interaction).db, "note", self.draft_id, settings.guild_id, actor.user_id
-        )
-        if kept is None:
-            raise Refusal(text.DRAFT_GONE)
-        await interaction.response.send_modal(
-            NoteModal(kept["kind"], kept["item_key"], kept["note"], kept["contact"], self.draft_id)
+    async def kept_id(self, interaction: discord.Interaction) -> int | None:
+        return await drafts_db.form_id_by(
+            _services(interaction).db, "note", "note_draft", self.draft_id, interaction.user.id
         )
 
 

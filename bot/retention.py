@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from dateutil.relativedelta import relativedelta
 
 from bot.dispatcher import Dispatcher
-from db import guilds, jobs, outbox
+from db import drafts, guilds, jobs, outbox
 from db.database import Database
 from db.jobs import Job
 from db.settings import get_settings
@@ -109,6 +109,7 @@ class Retention:
         await jobs.forget_finished(self.db, now - KEEP_FINISHED_JOBS)
         pruned = await outbox.prune(self.db, now - KEEP_SENT_MESSAGES)
         await outbox.forget_expired_auto_replies(self.db, now)
+        await drafts.sweep_expired(self.db, now)
         if pruned:
             log.info("Retention sweep pruned %d finished message(s) older than 7 days", pruned)
         if total:

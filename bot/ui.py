@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import Any, ClassVar, TypeVar
 
 import discord
@@ -42,9 +43,14 @@ class SafeModal(discord.ui.Modal):
     it again for that context, re-checking who may, rule 7). Then a bad field saves
     nothing, the refusal names what to change, and **Fix it** reopens the form with
     everything as it was typed, from a draft kept 15 minutes in the database.
+    A form may keep its work longer (`keep_for`) and say so in its own words: then
+    `kept_words` (added to the refusal) and `gone_words` (when kept too long) change too.
     """
 
     form: ClassVar[str | None] = None
+    keep_for: ClassVar[timedelta] = drafts.FORM_LIFETIME
+    kept_words: ClassVar[str] = strings.FORM_KEPT  # "" when the refusal already says it
+    gone_words: ClassVar[str] = strings.FORM_GONE
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -72,7 +78,7 @@ class SafeModal(discord.ui.Modal):
             kept = await keep_typed(interaction, self)
             if kept is not None:
                 view = DynamicView().add_item(FixItButton(kept))
-                words = f"{root}\n{strings.FORM_KEPT}"
+                words = f"{root}\n{self.kept_words}" if self.kept_words else str(root)
                 await reply_ephemeral(interaction, words, view=view)
                 return
         await answer_error(interaction, error)
@@ -154,6 +160,48 @@ class SafeButton(SafeItem, discord.ui.DynamicItem[discord.ui.Button], template=r
         super().__init__(button, row=row)
 
 
+class NumberedButton(SafeButton, template=r"(?!)"):
+    """A button about one numbered thing (a poll, a meeting, a server, a kept form).
+
+    Subclasses give a `template` whose first group is the number (never change one),
+    `id_format` drawing the same id (`"poll:{}:vote"`), `LABEL` and `STYLE`, and name
+    the number for their own code with a property (`poll_id`).
+    """
+
+    id_format: ClassVar[str] = ""
+    LABEL: ClassVar[str] = ""
+    STYLE: ClassVar[discord.ButtonStyle] = discord.ButtonStyle.primary
+
+    def __init__(self, number: int) -> None:
+        self.number = number
+        super().__init__(self.id_format.format(number), label=self.LABEL, style=self.STYLE)
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match):  # type: ignore[override]
+        return cls(int(match[1]))
+
+
+def optional_field(
+    custom_id: str,
+    label: str,
+    *,
+    max_length: int,
+    placeholder: str | None = None,
+    default: str | None = None,
+    paragraph: bool = False,
+) -> discord.ui.TextInput[Any]:
+    """A form field that may be left empty, showing `default` (if any) as already typed."""
+    return discord.ui.TextInput(
+        custom_id=custom_id,
+        label=label,
+        style=discord.TextStyle.paragraph if paragraph else discord.TextStyle.short,
+        required=False,
+        max_length=max_length,
+        placeholder=placeholder,
+        default=default or None,
+    )
+
+
 def in_field(label: str, check: Callable[..., T], *args: Any) -> T:
     """`check(*args)`, its refusal naming the form's field: "**Quiet hours**: ..."."""
     try:
@@ -176,41 +224,43 @@ async def keep_typed(interaction: discord.Interaction, modal: SafeModal) -> int 
         modal.form_context(),
         modal.typed(),
         clock.now(),
+        modal.keep_for,
     )
 
 
-class FixItButton(
-    SafeItem, discord.ui.DynamicItem[discord.ui.Button], template=r"form:(?P<id>[0-9]+):fix"
-):
-    """**Fix it**: the refused form again, as it was typed (kept 15 minutes)."""
+class FixItButton(NumberedButton, template=r"form:(?P<id>[0-9]+):fix"):
+    """**Fix it**: the refused form again, as it was typed (kept 15 minutes, or as long
+    as that form keeps its work)."""
 
-    def __init__(self, draft_id: int) -> None:
-        self.draft_id = draft_id
-        super().__init__(
-            discord.ui.Button(
-                label=strings.FIX_IT,
-                style=discord.ButtonStyle.primary,
-                custom_id=f"form:{draft_id}:fix",
-            )
-        )
+    id_format = "form:{}:fix"
+    LABEL = strings.FIX_IT
+    gone_words: ClassVar[str] = strings.FORM_GONE  # when nothing is kept under its number
 
-    @classmethod
-    async def from_custom_id(cls, interaction, item, match):  # type: ignore[override]
-        return cls(int(match["id"]))
+    @property
+    def draft_id(self) -> int:
+        return self.number
+
+    async def kept_id(self, interaction: discord.Interaction) -> int | None:
+        """Which kept form in `form_drafts` this button reopens."""
+        return self.draft_id
 
     async def on_press(self, interaction: discord.Interaction) -> None:
         client: Any = interaction.client
-        found = await drafts.take_form(
-            client.db, self.draft_id, interaction.user.id, client.clock.now()
+        draft_id = await self.kept_id(interaction)
+        found = (
+            await drafts.take_form(client.db, draft_id, interaction.user.id, client.clock.now())
+            if draft_id is not None
+            else None
         )
-        form = _FORMS.get(found[0]) if found is not None else None
+        form = _FORMS.get(found.form) if found is not None else None
         if found is None or form is None:
-            raise Refusal(strings.FORM_GONE)
-        _key, context, fields = found
-        modal = await form.reopen(interaction, context)
+            raise Refusal(self.gone_words)
+        if found.expired:
+            raise Refusal(form.gone_words)
+        modal = await form.reopen(interaction, found.context)
         for item in modal.children:
-            if isinstance(item, discord.ui.TextInput) and item.custom_id in fields:
-                item.default = fields[item.custom_id] or None
+            if isinstance(item, discord.ui.TextInput) and item.custom_id in found.fields:
+                item.default = found.fields[item.custom_id] or None
         await interaction.response.send_modal(modal)
 
 

@@ -1,5 +1,5 @@
 """Polls and opportunities typed but not yet posted, awaiting **Post it** (issue 29),
-and organisers' notes refused, awaiting **Fix it** (issue 20).
+and forms refused, awaiting **Fix it** (every form, organisers' notes too).
 
 Kept like `meeting_drafts` (db/meetings.py): in the database, so the read-back's
 buttons work after a restart; only the organiser who typed one can see or post it;
@@ -9,14 +9,15 @@ dropped when posted, after a day, or when that organiser leaves (personal data).
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from db.database import Database, to_iso
 
-PERSONAL_TABLES = ("poll_drafts", "opportunity_drafts", "note_drafts", "form_drafts")
+PERSONAL_TABLES = ("poll_drafts", "opportunity_drafts", "form_drafts")
 DRAFT_LIFETIME = timedelta(days=1)
-KINDS = {"poll": "poll_drafts", "opportunity": "opportunity_drafts", "note": "note_drafts"}
+KINDS = {"poll": "poll_drafts", "opportunity": "opportunity_drafts"}
 
 
 async def create_draft(
@@ -74,7 +75,15 @@ async def latest_field(
 
 # -- forms with a bad field, kept for Fix it ------------------------------------------------
 
-FORM_LIFETIME = timedelta(minutes=15)
+FORM_LIFETIME = timedelta(minutes=15)  # unless the form asks for longer (a note: two days)
+
+
+@dataclass(frozen=True)
+class KeptForm:
+    form: str  # which form (its key in bot/ui.py)
+    context: dict[str, Any]  # what it was about
+    fields: dict[str, str]  # {input id: what was typed}
+    expired: bool  # kept too long: not to be reopened
 
 
 async def keep_form(
@@ -85,38 +94,68 @@ async def keep_form(
     context: dict[str, Any],
     fields: dict[str, str],
     now: datetime,
+    lifetime: timedelta = FORM_LIFETIME,
 ) -> int:
-    """Keep what was typed in a form that was refused, for 15 minutes; older ones go here."""
-    await db.execute("DELETE FROM form_drafts WHERE created_at < ?", (to_iso(now - FORM_LIFETIME),))
+    """Keep what was typed in a form that was refused, for `lifetime`; expired ones go here."""
+    await sweep_forms(db, now)
     return await db.execute(
-        "INSERT INTO form_drafts (guild_id, user_id, form, context, fields, created_at) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        (guild_id, user_id, form, json.dumps(context), json.dumps(fields), to_iso(now)),
+        "INSERT INTO form_drafts (guild_id, user_id, form, context, fields, created_at, "
+        "expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            guild_id,
+            user_id,
+            form,
+            json.dumps(context),
+            json.dumps(fields),
+            to_iso(now),
+            to_iso(now + lifetime),
+        ),
     )
 
 
-async def take_form(
-    db: Database, draft_id: int, user_id: int, now: datetime
-) -> tuple[str, dict[str, Any], dict[str, str]] | None:
-    """(form, context, fields) typed by this person within 15 minutes, removed; else None."""
+async def take_form(db: Database, draft_id: int, user_id: int, now: datetime) -> KeptForm | None:
+    """The form typed by this person, removed (marked `expired` if kept too long); else None."""
     async with db.transaction():
         row = await db.fetchone(
-            "SELECT form, context, fields, created_at FROM form_drafts "
+            "SELECT form, context, fields, expires_at FROM form_drafts "
             "WHERE id = ? AND user_id = ?",
             (draft_id, user_id),
         )
         if row is None:
             return None
         await db.execute("DELETE FROM form_drafts WHERE id = ?", (draft_id,))
-    if row["created_at"] < to_iso(now - FORM_LIFETIME):
-        return None
-    return row["form"], json.loads(row["context"]), json.loads(row["fields"])
+    return KeptForm(
+        row["form"],
+        json.loads(row["context"]),
+        json.loads(row["fields"]),
+        expired=row["expires_at"] < to_iso(now),
+    )
+
+
+async def form_id_by(
+    db: Database, form: str, key: str, value: int | str, user_id: int
+) -> int | None:
+    """The id of this person's kept `form` whose context has `key` = `value` (else None)."""
+    return await db.fetchval(
+        "SELECT id FROM form_drafts WHERE form = ? AND user_id = ? "
+        "AND json_extract(context, '$.' || ?) = ? ORDER BY id DESC LIMIT 1",
+        (form, user_id, key, value),
+    )
 
 
 async def sweep_forms(db: Database, now: datetime) -> int:
-    return await db.execute(
-        "DELETE FROM form_drafts WHERE created_at < ?", (to_iso(now - FORM_LIFETIME),)
-    )
+    return await db.execute("DELETE FROM form_drafts WHERE expires_at < ?", (to_iso(now),))
+
+
+async def sweep_expired(db: Database, now: datetime) -> int:
+    """Every draft and kept form past its lifetime, whether or not anyone typed again
+    since (the daily retention sweep calls this: nothing is kept past its use)."""
+    dropped = await sweep_forms(db, now)
+    for table in (*KINDS.values(), "meeting_drafts"):
+        dropped += await db.execute(
+            f"DELETE FROM {table} WHERE created_at < ?", (to_iso(now - DRAFT_LIFETIME),)
+        )
+    return dropped
 
 
 # -- personal data registry ----------------------------------------------------------------

@@ -154,11 +154,17 @@ def contact_decision(
         return ContactDecision("skip", _why_not(member, purpose, now, notice_version))
     if purpose == PURPOSE_SERVICE or urgent:
         return ContactDecision("send", "allowed")
-    zone = member.profile.timezone or server_timezone
-    send_at = next_send_time(now, member.profile.quiet_hours, zone)
+    send_at = quiet_hours_end(member, now, server_timezone)
     if send_at > now:
         return ContactDecision("defer", "quiet hours", send_at)
     return ContactDecision("send", "allowed")
+
+
+def quiet_hours_end(member: Member, now: datetime, server_timezone: str) -> datetime:
+    """When this member's quiet hours let a DM go: `now` unless they are in them. Read
+    in their own time zone, or the server's if they have not set one."""
+    zone = member.profile.timezone or server_timezone
+    return next_send_time(now, member.profile.quiet_hours, zone)
 
 
 def _why_not(member: Member, purpose: str, now: datetime, notice_version: int) -> str:

@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from bot.domain.members import Member, has_left_server, is_paused
-from bot.domain.quiet_hours import next_send_time
+from bot.domain.members import Member, has_left_server, is_paused, quiet_hours_end
 
 PURPOSE_ABOUT_YES = "about_yes"
 """A service message about something this person said yes to (not PURPOSE_SERVICE,
@@ -55,8 +54,7 @@ def service_decision(
         return ServiceDecision("hold", "stepping back")
     if dms_closed:
         return ServiceDecision("skip", "DMs closed")
-    zone = member.profile.timezone or server_timezone
-    send_at = next_send_time(now, member.profile.quiet_hours, zone)
+    send_at = quiet_hours_end(member, now, server_timezone)
     if send_at > now and (starts_at is None or starts_at >= send_at):
         return ServiceDecision("defer", "quiet hours", send_at)
     return ServiceDecision("send", "about something they said yes to")

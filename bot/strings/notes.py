@@ -39,7 +39,7 @@ NOBODY = {
     ),
 }
 DRAFT_GONE = (
-    "That note isn't kept any more (notes not sent are kept for a day). "
+    "That note isn't kept any more (notes not sent are kept for two days). "
     "Please run the command again."
 )
 WHO = {"opportunity": "with a place", "meeting": "who said Going or Maybe for that date"}

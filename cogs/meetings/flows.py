@@ -660,6 +660,15 @@ async def note_key(
         if occ is None:
             raise Refusal(text.DATE_NONE_LEFT.format(title=found.title))
         return f"{found.id}:{occ.key}"
+    _day, occ = await occurrence_typed(services, found, guild_id, typed_date, now)
+    return f"{found.id}:{occ.key}"
+
+
+async def occurrence_typed(
+    services: Services, found: Meeting, guild_id: int, typed_date: str, now: datetime
+) -> tuple[date, Occurrence]:
+    """The day typed (read in the meeting's own calendar) and its date of `found`; if it
+    is not held that day, a kind refusal naming the next dates it is."""
     order = (await get_settings(services.db, guild_id)).date_order
     day = parse_day(typed_date, found.series.zone, now, date_order=order)
     occ = occurrence_on(found.series, day, now)
@@ -674,7 +683,7 @@ async def note_key(
                 dates=", ".join(timefmt.discord_timestamp(o.start_utc, "D") for o in coming),
             )
         )
-    return f"{found.id}:{occ.key}"
+    return day, occ
 
 
 async def note_audience(services: Services, item_key: str, guild_id: int) -> Audience:
@@ -984,20 +993,7 @@ async def plan_cancel(
     # `date:`: that date only; the series goes on.
     if not found.recurring:
         raise Refusal(text.DATE_ONE_OFF.format(title=found.title))
-    order = (await get_settings(services.db, guild_id)).date_order
-    day = parse_day(typed_date, found.series.zone, now, date_order=order)  # its own calendar
-    dropped = occurrence_on(found.series, day, now)
-    if dropped is None:
-        coming = next_occurrences(found.series, now, 3)
-        if not coming:
-            raise Refusal(text.DATE_NONE_LEFT.format(title=found.title))
-        raise Refusal(
-            text.DATE_NOT_HELD.format(
-                title=found.title,
-                day=timefmt.plain_day(day),
-                dates=", ".join(timefmt.discord_timestamp(o.start_utc, "D") for o in coming),
-            )
-        )
+    day, dropped = await occurrence_typed(services, found, guild_id, typed_date, now)
     people = await repo.attending(services.db, found.id, [dropped.key])
     return Cancel(found, None, people, dropped, day)
 

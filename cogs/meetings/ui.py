@@ -31,7 +31,7 @@ from bot.domain.timefmt import (
 from bot.domain.when import format_offsets
 from bot.guards import require_member, require_organiser
 from bot.strings import meetings as text
-from bot.ui import DynamicView, SafeButton, SafeModal, embed
+from bot.ui import DynamicView, NumberedButton, SafeButton, SafeModal, embed
 from cogs.meetings import flows
 from cogs.meetings.events import DiscordEvents
 from cogs.meetings.flows import cut
@@ -464,19 +464,17 @@ class NameButton(SafeButton, template=r"meetname:(?P<id>[0-9]+):(?P<show>on|off)
         await interaction.response.send_message(words, view=view, ephemeral=True)
 
 
-class RemindMeButton(SafeButton, template=r"meetremind:(?P<id>[0-9]+)"):
+class RemindMeButton(NumberedButton, template=r"meetremind:(?P<id>[0-9]+)"):
     """Offered with a Going or Maybe answer when reminders are off only because they
     were never chosen: one press records the choice (rule 1) and plans the reminders."""
 
-    def __init__(self, meeting_id: int) -> None:
-        self.meeting_id = meeting_id
-        super().__init__(
-            f"meetremind:{meeting_id}", label=text.REMIND_ME, style=discord.ButtonStyle.secondary
-        )
+    id_format = "meetremind:{}"
+    LABEL = text.REMIND_ME
+    STYLE = discord.ButtonStyle.secondary
 
-    @classmethod
-    async def from_custom_id(cls, interaction, item, match):  # type: ignore[override]
-        return cls(int(match["id"]))
+    @property
+    def meeting_id(self) -> int:
+        return self.number
 
     async def on_press(self, interaction: discord.Interaction[SpeakBack]) -> None:
         member = await require_member(interaction)

@@ -46,6 +46,7 @@ from bot.strings import membership as text
 from bot.ui import (
     MAX_CUSTOM_ID,
     DynamicView,
+    NumberedButton,
     ReadAboutJoiningButton,
     SafeButton,
     SafeItem,
@@ -54,6 +55,7 @@ from bot.ui import (
     embed,
     in_field,
     on_own_message,
+    optional_field,
     pressed_button,
     shown,
 )
@@ -761,41 +763,33 @@ class DetailsModal(SafeModal, title=text.DETAILS_MODAL_TITLE):
     def __init__(self, member: Member) -> None:
         super().__init__(timeout=3600)
         profile = member.profile
-        self.name = discord.ui.TextInput(
-            custom_id="preferred_name",
-            label=text.DETAILS_NAME,
-            required=False,
+        self.name = optional_field(
+            "preferred_name",
+            text.DETAILS_NAME,
             max_length=MAX_PREFERRED_NAME,
             default=profile.preferred_name,
         )
-        self.access = discord.ui.TextInput(
-            custom_id="access_needs",
-            label=text.DETAILS_ACCESS,
-            style=discord.TextStyle.paragraph,
-            required=False,
+        self.access = optional_field(
+            "access_needs",
+            text.DETAILS_ACCESS,
             max_length=MAX_ACCESS_NEEDS,
             placeholder=text.DETAILS_ACCESS_PLACEHOLDER,
             default=profile.access_needs,
+            paragraph=True,
         )
-        self.timezone = discord.ui.TextInput(
-            custom_id="timezone",
-            label=text.DETAILS_TIMEZONE,
-            required=False,
-            max_length=64,
-            default=profile.timezone,
+        self.timezone = optional_field(
+            "timezone", text.DETAILS_TIMEZONE, max_length=64, default=profile.timezone
         )
-        self.quiet = discord.ui.TextInput(
-            custom_id="quiet_hours",
-            label=text.DETAILS_QUIET,
-            required=False,
+        self.quiet = optional_field(
+            "quiet_hours",
+            text.DETAILS_QUIET,
             max_length=40,
             default=str(profile.quiet_hours) if profile.quiet_hours else None,
         )
         offsets = profile.reminder_offsets
-        self.reminders = discord.ui.TextInput(
-            custom_id="reminders",
-            label=text.DETAILS_REMINDERS,
-            required=False,
+        self.reminders = optional_field(
+            "reminders",
+            text.DETAILS_REMINDERS,
             max_length=80,
             placeholder=text.DETAILS_REMINDERS_PLACEHOLDER,
             default=_offsets_as_typed(offsets) if offsets is not None else None,
@@ -882,21 +876,17 @@ class LeaveButton(SafeButton, template=r"member:leave"):
         await interaction.response.edit_message(content=words, embed=None, view=None)
 
 
-class LeaveServerButton(SafeButton, template=r"member:leave:(?P<guild>[0-9]+)"):
+class LeaveServerButton(NumberedButton, template=r"member:leave:(?P<guild>[0-9]+)"):
     """Leave and erase, pressed in a DM: the server it is for is in the custom id (the
     person erases only themselves, so naming any server is harmless)."""
 
-    def __init__(self, guild_id: int) -> None:
-        self.guild_id = guild_id
-        super().__init__(
-            f"member:leave:{guild_id}",
-            label=strings.LEAVE_AND_ERASE,
-            style=discord.ButtonStyle.danger,
-        )
+    id_format = "member:leave:{}"
+    LABEL = strings.LEAVE_AND_ERASE
+    STYLE = discord.ButtonStyle.danger
 
-    @classmethod
-    async def from_custom_id(cls, interaction, item, match):  # type: ignore[override]
-        return cls(int(match["guild"]))
+    @property
+    def guild_id(self) -> int:
+        return self.number
 
     async def on_press(self, interaction: discord.Interaction) -> None:
         bot = _bot(interaction)

@@ -756,6 +756,18 @@ async def choose_name(services: Services, opp: Opportunity, user_id: int, share:
     return services.posts.server_name(opp.guild_id)
 
 
+def letter_about(opp: Opportunity, reply: Reply, payload: Payload, key: str) -> Letter:
+    """A service message (rule 15) about `opp` for one who said yes. Its once-only key
+    is "opp:<id>:<key>"; it is of no use once the thing has started."""
+    return Letter(
+        guild_id=reply.guild_id,
+        user_id=reply.user_id,
+        payload=payload,
+        dedupe_key=f"opp:{opp.id}:{key}",
+        expires_at=opp.when_at,
+    )
+
+
 async def tell_promoted(
     services: Services, render: Render, opp: Opportunity, promoted: list[Reply]
 ) -> None:
@@ -765,12 +777,8 @@ async def tell_promoted(
         told = [r for r in promoted if await repo.claim_promotion_told(services.db, opp.id, r)]
         await services.delivery.tell_yes_sayers(
             (
-                Letter(
-                    guild_id=reply.guild_id,
-                    user_id=reply.user_id,
-                    payload=payload,
-                    dedupe_key=f"opp:{opp.id}:promoted:{reply.guild_id}:{reply.user_id}:{reply.seq}",
-                    expires_at=opp.when_at,
+                letter_about(
+                    opp, reply, payload, f"promoted:{reply.guild_id}:{reply.user_id}:{reply.seq}"
                 )
                 for reply in told
             ),
@@ -879,13 +887,7 @@ async def tell_moved(services: Services, render: Render, opp: Opportunity) -> To
         text.MOVED_TITLE.format(title=opp.title), text.MOVED_DM.format(title=opp.title, when=when)
     )
     return await services.delivery.tell_yes_sayers(
-        Letter(
-            guild_id=reply.guild_id,
-            user_id=reply.user_id,
-            payload=payload,
-            dedupe_key=f"opp:{opp.id}:moved:{opp.when_at or opp.when_text}:{reply.user_id}",
-            expires_at=opp.when_at,
-        )
+        letter_about(opp, reply, payload, f"moved:{opp.when_at or opp.when_text}:{reply.user_id}")
         for reply in yes
     )
 
@@ -920,12 +922,11 @@ async def tell_drawn(services: Services, render: Render, opp: Opportunity) -> No
 
         await services.delivery.tell_yes_sayers(  # a place won or not: rule 15
             (
-                Letter(
-                    guild_id=reply.guild_id,
-                    user_id=reply.user_id,
-                    payload=render.note(title, body(reply)),
-                    dedupe_key=f"opp:{opp.id}:draw:{reply.guild_id}:{reply.user_id}",
-                    expires_at=opp.when_at,
+                letter_about(
+                    opp,
+                    reply,
+                    render.note(title, body(reply)),
+                    f"draw:{reply.guild_id}:{reply.user_id}",
                 )
                 for reply in replies
                 # nothing is ever sent to someone who declined or was silent
@@ -983,13 +984,7 @@ async def cancel_opportunity(
         text.CANCELLED_TITLE.format(title=opp.title), text.CANCELLED_DM.format(title=opp.title)
     )
     told = await services.delivery.tell_yes_sayers(
-        Letter(
-            guild_id=reply.guild_id,
-            user_id=reply.user_id,
-            payload=payload,
-            dedupe_key=f"opp:{opp.id}:cancelled:{reply.guild_id}:{reply.user_id}",
-            expires_at=opp.when_at,
-        )
+        letter_about(opp, reply, payload, f"cancelled:{reply.guild_id}:{reply.user_id}")
         for reply in yes
     )
     await answer(told)

@@ -46,7 +46,7 @@ from bot.domain.polls import (
 from bot.errors import JoinFirst
 from bot.guards import actor_guild_id, require_member
 from bot.strings import polls as text
-from bot.ui import DynamicView, SafeButton, SafeItem, SafeModal, embed
+from bot.ui import DynamicView, NumberedButton, SafeButton, SafeItem, SafeModal, embed
 from cogs.polls import flows
 from cogs.polls.flows import amount, cut, describe_ballot, kind_line, title_of
 
@@ -236,16 +236,13 @@ async def save_vote(interaction: discord.Interaction, poll_id: int, ballot: Ball
     bot.dispatch("poll_vote", poll.id)  # the cog updates the turnout shown
 
 
-class VoteButton(SafeButton, template=r"poll:(?P<id>[0-9]+):vote"):
-    def __init__(self, poll_id: int) -> None:
-        self.poll_id = poll_id
-        super().__init__(
-            f"poll:{poll_id}:vote", label=strings.VOTE, style=discord.ButtonStyle.primary
-        )
+class VoteButton(NumberedButton, template=r"poll:(?P<id>[0-9]+):vote"):
+    id_format = "poll:{}:vote"
+    LABEL = strings.VOTE
 
-    @classmethod
-    async def from_custom_id(cls, interaction, item, match):  # type: ignore[override]
-        return cls(int(match["id"]))
+    @property
+    def poll_id(self) -> int:
+        return self.number
 
     async def on_press(self, interaction: discord.Interaction) -> None:
         bot = bot_of(interaction)

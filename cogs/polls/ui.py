@@ -23,7 +23,15 @@ from bot.domain.tally import TallyResult
 from bot.domain.timefmt import as_zone, discord_timestamp, full_and_relative, plain_local
 from bot.guards import actor_guild_id, require_organiser
 from bot.strings import polls as text
-from bot.ui import DynamicView, ReadbackButton, SafeButton, SafeModal, embed, readback_view
+from bot.ui import (
+    DynamicView,
+    ReadbackButton,
+    SafeButton,
+    SafeModal,
+    embed,
+    optional_field,
+    readback_view,
+)
 from cogs.polls import flows
 from cogs.polls.ballot import VoteButton, bot_of, server_name
 from cogs.polls.flows import Chart, amount, cut, kind_line, title_of, too_few_words
@@ -656,20 +664,13 @@ class ChangePollModal(SafeModal, title=text.CHANGE_MODAL_TITLE):
             max_length=4000,
             default="\n".join(data["options"]),
         )
-        self.closes = discord.ui.TextInput(
-            custom_id="closes",
-            label=text.CLOSES_LABEL,
-            required=False,
-            max_length=80,
-            default=closes or None,
-        )
-        self.content_note = discord.ui.TextInput(
-            custom_id="content_note",
-            label=text.CONTENT_NOTE_LABEL,
-            required=False,
+        self.closes = optional_field("closes", text.CLOSES_LABEL, max_length=80, default=closes)
+        self.content_note = optional_field(
+            "content_note",
+            text.CONTENT_NOTE_LABEL,
             max_length=200,
             placeholder=text.CONTENT_NOTE_PLACEHOLDER,
-            default=settings.content_note or None,
+            default=settings.content_note,
         )
         for item in (self.question, self.options, self.closes, self.content_note):
             self.add_item(item)

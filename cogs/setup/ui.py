@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import discord
 
@@ -309,36 +309,21 @@ def confirm_view(revision: int) -> discord.ui.View:
     return view
 
 
-class SaveNoticeButton(SafeButton, template=r"setup:notice:save:(?P<revision>[0-9]+)"):
+class NoticeChoiceButton(SafeButton, template=r"(?!)"):
+    """**Save** or **Keep** under a proposed notice change (`confirm_view`).
+
+    Each subclass gives its `ACTION`, label and style, its `template`
+    (`setup:notice:<action>:<revision>`, never changed) and `choose`. The revision it
+    answers is in its id; only a moderator's press counts, re-checked on every press
+    (rule 7)."""
+
+    ACTION: ClassVar[str] = ""
+    LABEL: ClassVar[str] = ""
+    STYLE: ClassVar[discord.ButtonStyle] = discord.ButtonStyle.secondary
+
     def __init__(self, revision: int) -> None:
         super().__init__(
-            f"setup:notice:save:{revision}",
-            label=text.NOTICE_SAVE,
-            style=discord.ButtonStyle.primary,
-        )
-        self.revision = revision
-
-    @classmethod
-    async def from_custom_id(cls, interaction, item, match):  # type: ignore[override]
-        return cls(int(match["revision"]))
-
-    async def on_press(self, interaction: discord.Interaction) -> None:
-        require_moderator(interaction)  # re-checked on every press (rule 7)
-        bot: SpeakBack = interaction.client  # type: ignore[assignment]
-        saved = await flows.confirm_change(services_of(bot), interaction.guild_id, self.revision)
-        await interaction.response.edit_message(
-            content=text.NOTICE_CHANGE_SAVED.format(version=saved.notice_version),
-            embed=None,
-            view=None,
-        )
-
-
-class KeepNoticeButton(SafeButton, template=r"setup:notice:keep:(?P<revision>[0-9]+)"):
-    def __init__(self, revision: int) -> None:
-        super().__init__(
-            f"setup:notice:keep:{revision}",
-            label=text.NOTICE_KEEP,
-            style=discord.ButtonStyle.secondary,
+            f"setup:notice:{self.ACTION}:{revision}", label=self.LABEL, style=self.STYLE
         )
         self.revision = revision
 
@@ -349,7 +334,29 @@ class KeepNoticeButton(SafeButton, template=r"setup:notice:keep:(?P<revision>[0-
     async def on_press(self, interaction: discord.Interaction) -> None:
         require_moderator(interaction)
         bot: SpeakBack = interaction.client  # type: ignore[assignment]
-        await flows.keep_notice(services_of(bot), interaction.guild_id, self.revision)
+        await self.choose(interaction, services_of(bot))
+
+    async def choose(self, interaction: discord.Interaction, services: Services) -> None:
+        raise NotImplementedError
+
+
+class SaveNoticeButton(NoticeChoiceButton, template=r"setup:notice:save:(?P<revision>[0-9]+)"):
+    ACTION, LABEL, STYLE = "save", text.NOTICE_SAVE, discord.ButtonStyle.primary
+
+    async def choose(self, interaction: discord.Interaction, services: Services) -> None:
+        saved = await flows.confirm_change(services, interaction.guild_id, self.revision)
+        await interaction.response.edit_message(
+            content=text.NOTICE_CHANGE_SAVED.format(version=saved.notice_version),
+            embed=None,
+            view=None,
+        )
+
+
+class KeepNoticeButton(NoticeChoiceButton, template=r"setup:notice:keep:(?P<revision>[0-9]+)"):
+    ACTION, LABEL, STYLE = "keep", text.NOTICE_KEEP, discord.ButtonStyle.secondary
+
+    async def choose(self, interaction: discord.Interaction, services: Services) -> None:
+        await flows.keep_notice(services, interaction.guild_id, self.revision)
         await interaction.response.edit_message(content=text.NOTICE_KEPT, embed=None, view=None)
 
 

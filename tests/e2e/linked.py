@@ -19,13 +19,12 @@ from dataclasses import dataclass
 
 import pytest
 
-from bot import strings
 from bot.domain.networks import new_code
-from bot.strings import membership as member_text
 from bot.strings import networks as network_text
 from db import networks as repo
 from db.database import Database
 from tests.database import db_path
+from tests.e2e import steps
 from tests.emulator.world import GuildRef, Person, World
 
 LEEDS, BRADFORD, WAKEFIELD = SERVERS = ["Leeds champions", "Bradford voices", "Wakefield group"]
@@ -126,14 +125,8 @@ def cast(world: World) -> Cast:
 
 
 async def join(person: Person, guild: GuildRef, purposes: Iterable[str] = ()) -> None:
-    """/join and I agree; then these DMs chosen, or "No messages" if none."""
-    notice = await person.slash("join", in_guild=guild)
-    welcome = await person.click(notice, strings.I_AGREE)
-    purposes = list(purposes)
-    if purposes:
-        await person.select(welcome, "member:prefs", purposes)
-    else:
-        await person.click(welcome, member_text.NO_MESSAGES)
+    """/join and I agree in that server; then these DMs chosen, or "No messages" if none."""
+    await steps.join(person, purposes, guild=guild)
 
 
 def post_in(world: World, server: str, label: str, item_id: int):

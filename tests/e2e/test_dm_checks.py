@@ -11,11 +11,21 @@ from __future__ import annotations
 from bot import strings
 from bot.strings import membership as text
 from tests.database import rows
+from tests.e2e.steps import agree, join
 
 
-async def agree(person):
-    notice = await person.slash("join")
-    return await person.click(notice, strings.I_AGREE)
+async def closed_dms_found(world, person):
+    """A member who chose no messages, whose DMs are closed, is sent a DM they asked for:
+    it cannot be delivered, so /me show (returned) offers "I've opened my DMs"."""
+    await join(person)
+    world.set_dms_closed(person)
+    await world.bot.control(
+        "POST",
+        "/test/dm",
+        {"guild_id": world.guild().id, "user_id": person.id, "content": "x", "purpose": "service"},
+    )
+    await world.settle()
+    return await person.slash("me show")
 
 
 def dm_requests(world):
@@ -50,16 +60,7 @@ async def test_open_dms_at_choose_time_say_so_and_a_second_choice_sends_no_test(
 
 async def test_eight_presses_in_a_minute_make_at_most_one_request(world):
     alice = world.user("alice")
-    welcome = await agree(alice)
-    await alice.click(welcome, text.NO_MESSAGES)
-    world.set_dms_closed(alice)
-    await world.bot.control(
-        "POST",
-        "/test/dm",
-        {"guild_id": world.guild().id, "user_id": alice.id, "content": "x", "purpose": "service"},
-    )
-    await world.settle()
-    show = await alice.slash("me show")
+    show = await closed_dms_found(world, alice)
     assert strings.OPENED_MY_DMS in show.buttons
 
     before = dm_requests(world)
@@ -76,16 +77,7 @@ async def test_eight_presses_in_a_minute_make_at_most_one_request(world):
 
 async def test_opened_dms_says_it_worked_and_clears_the_record(world):
     alice = world.user("alice")
-    welcome = await agree(alice)
-    await alice.click(welcome, text.NO_MESSAGES)
-    world.set_dms_closed(alice)
-    await world.bot.control(
-        "POST",
-        "/test/dm",
-        {"guild_id": world.guild().id, "user_id": alice.id, "content": "x", "purpose": "service"},
-    )
-    await world.settle()
-    show = await alice.slash("me show")
+    show = await closed_dms_found(world, alice)
     world.set_dms_closed(alice, False)
     answer = await alice.click(show, strings.OPENED_MY_DMS)
     assert text.DM_CHECK_OPEN in answer.text
@@ -134,16 +126,7 @@ async def test_a_slow_answer_that_arrives_leaves_me_show_clear(make_world):
 async def test_opened_dms_with_a_slow_answer_says_still_checking_then_the_answer(make_world):
     world = await make_world(env={"SPEAKBACK_TEST_DM_CHECK_WAIT": "0.2"})
     alice = world.user("alice")
-    welcome = await agree(alice)
-    await alice.click(welcome, text.NO_MESSAGES)
-    world.set_dms_closed(alice)
-    await world.bot.control(
-        "POST",
-        "/test/dm",
-        {"guild_id": world.guild().id, "user_id": alice.id, "content": "x", "purpose": "service"},
-    )
-    await world.settle()
-    show = await alice.slash("me show")
+    show = await closed_dms_found(world, alice)
     world.set_dms_closed(alice, False)
     world.set_dm_delay(alice, 2.0)
     first = await alice.click(show, strings.OPENED_MY_DMS)

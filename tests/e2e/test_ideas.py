@@ -12,20 +12,12 @@ from bot import strings
 from bot.strings import ideas as text
 from bot.strings import membership as member_text
 from tests.database import rows
+from tests.e2e.steps import everything_seen_by, join
 from tests.e2e.test_leaving_server import wait_until_dead
 from tests.e2e.test_membership import where_id_appears
 from tests.emulator.world import World
 
 BODY = "Staff could learn from us how it feels\nto be restrained.\nLet us co-deliver it."
-
-
-async def join(person, purposes=()):
-    notice = await person.slash("join")
-    welcome = await person.click(notice, strings.I_AGREE)
-    if purposes:
-        await person.select(welcome, "member:prefs", list(purposes))
-    else:
-        await person.click(welcome, member_text.NO_MESSAGES)
 
 
 async def set_up(world: World):
@@ -53,19 +45,6 @@ def idea_post(world: World, idea_id: int):
         if f"Idea {idea_id}" in message.text:
             return message
     raise AssertionError("idea post not found")
-
-
-def everything_seen_by(world: World, person) -> str:
-    """Every message this person can see: channel posts, their ephemerals, their DMs."""
-    texts = []
-    for message in world.state.messages.values():
-        if message.deleted or message.visible_to not in (None, person.id):
-            continue
-        channel = world.state.channels[message.channel_id]
-        if channel.guild_id is None and message not in person.dms:
-            continue
-        texts.append(message.text)
-    return "\n".join(texts)
 
 
 def notices(world: World, words: str) -> list:

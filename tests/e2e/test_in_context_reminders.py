@@ -10,20 +10,14 @@ from bot import strings
 from bot.strings import meetings as text
 from bot.strings import membership as member_text
 from tests.database import rows
+from tests.e2e import steps
+from tests.e2e.steps import schedule
 
 MEETING = datetime(2026, 12, 3, 18, 0, tzinfo=UTC)
 
 
 async def join_without_messages(person):
-    notice = await person.slash("join")
-    welcome = await person.click(notice, strings.I_AGREE)
-    await person.click(welcome, member_text.NO_MESSAGES)
-
-
-async def schedule(world, title="Champions catch-up", start="2026-12-03 18:00"):
-    echo = await world.mod.slash("meeting schedule", title=title, start=start)
-    await world.mod.click(echo, text.POST_IT)
-    return world.channel("general").last
+    await steps.join(person)
 
 
 async def test_remind_me_records_the_consent_and_the_reminder_arrives(world):

@@ -20,13 +20,12 @@ from bot import strings
 from bot.strings import meetings as meeting_text
 from bot.strings import membership as text
 from tests.database import rows
+from tests.e2e import steps
 from tests.emulator.world import ScenarioError, World, walk
 
 
 async def join(person, guild=None):
-    notice = await person.slash("join", in_guild=guild)
-    welcome = await person.click(notice, strings.I_AGREE)
-    return await person.select(welcome, "member:prefs", ["dm_opportunities", "dm_reminders"])
+    return await steps.join(person, ["dm_opportunities", "dm_reminders"], guild=guild)
 
 
 async def wait_until_dead(world: World, within: float = 10.0) -> None:

@@ -20,6 +20,8 @@ from bot import strings
 from bot.strings import meetings as text
 from bot.strings import membership as member_text
 from tests.database import rows
+from tests.e2e import steps
+from tests.e2e.steps import news, schedule
 from tests.emulator.world import World
 
 MEETING = datetime(2026, 12, 3, 18, 0, tzinfo=UTC)  # Thursday 18:00 London
@@ -27,22 +29,7 @@ MINUTE = timedelta(minutes=1)
 
 
 async def join(person, purposes=("dm_reminders",)):
-    notice = await person.slash("join")
-    welcome = await person.click(notice, strings.I_AGREE)
-    if purposes:
-        return await person.select(welcome, "member:prefs", list(purposes))
-    return await person.click(welcome, member_text.NO_MESSAGES)
-
-
-async def schedule(world: World, title="Champions catch-up", start="2026-12-03 18:00", **options):
-    echo = await world.mod.slash("meeting schedule", title=title, start=start, **options)
-    await world.mod.click(echo, text.POST_IT)
-    return world.channel("general").last
-
-
-def news(person) -> list:
-    """What reached them, leaving out the test DM sent when they first chose messages."""
-    return [m for m in person.dms if m.content != member_text.TEST_DM]
+    return await steps.join(person, purposes)
 
 
 def reminders(person) -> list[str]:

@@ -15,6 +15,7 @@ from bot import strings
 from bot.domain.consent import DEFAULT_NOTICE_EDITION
 from bot.strings import membership as text
 from tests.database import rows
+from tests.e2e import steps
 from tests.emulator.world import World
 
 NOTICE_FIELD = "What joining means (stored, why, who sees)"
@@ -38,16 +39,12 @@ def where_id_appears(world: World, user_id: int) -> list[str]:
 
 
 async def join(person, purposes=("dm_reminders",)):
-    notice = await person.slash("join")
-    welcome = await person.click(notice, strings.I_AGREE)
-    if purposes:
-        return await person.select(welcome, "member:prefs", list(purposes))
-    return await person.click(welcome, text.NO_MESSAGES)
+    return await steps.join(person, purposes)
 
 
-def news(person):
-    """What reached them, leaving out the test DM that checks DMs when messages are first chosen."""
-    return [m.content for m in person.dms if m.content != text.TEST_DM]
+def news(person) -> list[str]:
+    """The words of what reached them (`steps.news`: without the test DM)."""
+    return [m.content for m in steps.news(person)]
 
 
 async def send_test_dm(world, person, purpose="dm_reminders", content="Meeting tomorrow at 6pm"):

@@ -18,15 +18,11 @@ from bot.strings import opportunities as text
 from bot.strings.networks import LEAVE_NETWORK, LEFT_THE_NETWORK
 from tests.database import rows
 from tests.e2e.linked import BRADFORD, LEEDS, SERVERS, WAKEFIELD, cast, join, post_in
+from tests.e2e.steps import news as dms
 from tests.e2e.test_opportunities import eventually
 
 INVITES = ("dm_opportunities",)
 DESCRIPTION = "Join an interview panel for new peer support workers."
-
-
-def dms(person):
-    """Their DMs, leaving out the test DM sent when they first chose messages."""
-    return [m for m in person.dms if m.content != member_text.TEST_DM]
 
 
 def copy_in(world, server: str, opp_id: int):

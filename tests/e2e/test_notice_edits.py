@@ -17,6 +17,7 @@ from bot.strings import meetings as meeting_text
 from bot.strings import membership as member_text
 from bot.strings import setup as setup_text
 from tests.database import rows
+from tests.e2e import steps
 from tests.emulator.world import World
 
 MEETING = datetime(2026, 12, 3, 18, 0, tzinfo=UTC)  # Thursday 18:00 London
@@ -26,11 +27,7 @@ BUILT_IN_START = "**What joining Speak Back means**"
 
 
 async def join(person, purposes=("dm_reminders",)):
-    notice = await person.slash("join")
-    welcome = await person.click(notice, strings.I_AGREE)
-    if purposes:
-        return await person.select(welcome, "member:prefs", list(purposes))
-    return await person.click(welcome, member_text.NO_MESSAGES)
+    return await steps.join(person, purposes)
 
 
 async def going_to_a_meeting(world: World, *people) -> None:
@@ -170,7 +167,7 @@ async def test_a_real_change_asks_to_confirm_then_tells_members_with_reminders_o
     told_rows = "SELECT user_id FROM outbox WHERE dedupe_key LIKE 'notice-changed:%' ORDER BY id"
     assert sorted(rows(world, told_rows)) == sorted([(alice.id,), (dave.id,)])  # dave's: held
     # that one message and the reminder (and the test DM of her first choice of messages)
-    assert len([m for m in alice.dms if m.content != member_text.TEST_DM]) == 2
+    assert len(steps.news(alice)) == 2
 
 
 async def test_keeping_the_current_notice_changes_nothing(world):

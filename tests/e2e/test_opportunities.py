@@ -9,7 +9,6 @@ was kept.
 from __future__ import annotations
 
 import asyncio
-import re
 from datetime import timedelta
 
 from bot import strings
@@ -18,41 +17,15 @@ from bot.strings import membership as member_text
 from bot.strings import opportunities as text
 from bot.strings.networks import NOT_IN_A_NETWORK
 from tests.database import rows
+from tests.e2e import steps
+from tests.e2e.steps import DESCRIPTION, everything_seen_by, set_up
+from tests.e2e.steps import news as dms
+from tests.e2e.steps import post_opportunity as post
 from tests.emulator.world import World
-
-DESCRIPTION = "Help us run a half-day session for ward staff on listening well."
 
 
 async def join(person, purposes=("dm_opportunities",)):
-    notice = await person.slash("join")
-    welcome = await person.click(notice, strings.I_AGREE)
-    if purposes:
-        await person.select(welcome, "member:prefs", list(purposes))
-    else:
-        await person.click(welcome, member_text.NO_MESSAGES)
-
-
-def dms(person):
-    """Their DMs, leaving out the test DM sent when they first chose messages."""
-    return [m for m in person.dms if m.content != member_text.TEST_DM]
-
-
-async def set_up(world: World):
-    await world.mod.slash("setup roles", organiser=world.role("Organisers"))
-    await world.mod.slash("setup channel", announcements=world.channel("announcements"))
-    return world.user("olu", organiser=True)
-
-
-async def post(world: World, organiser, title="Co-deliver staff training", **options):
-    readback = await organiser.slash(
-        "opportunity post", title=title, description=DESCRIPTION, **options
-    )
-    assert readback.ephemeral and "as I read it" in readback.text, readback.text
-    done = await organiser.click(readback, "Post it")
-    assert done.ephemeral and "being posted" in done.text, done.text
-    message = world.channel("announcements").last
-    opp_id = int(re.search(r"Opportunity (\d+)", message.text).group(1))
-    return done, message, opp_id
+    return await steps.join(person, purposes)
 
 
 async def eventually(world: World, check, within: float = 10.0):
@@ -69,20 +42,6 @@ def post_message(world: World, opp_id: int):
         if f"Opportunity {opp_id}" in message.text:
             return message
     raise AssertionError("post not found")
-
-
-def everything_seen_by(world: World, person) -> str:
-    """Every message this person can see: all channel posts, their ephemerals, their DMs."""
-    visible = [m for m in world.state.messages.values() if not m.deleted]
-    texts = []
-    for message in visible:
-        if message.visible_to not in (None, person.id):
-            continue
-        channel = world.state.channels[message.channel_id]
-        if channel.guild_id is None and message not in dms(person):
-            continue  # someone else's DM
-        texts.append(message.text)
-    return "\n".join(texts)
 
 
 async def test_a_full_round_shows_the_organiser_only_who_said_yes(world):

@@ -9,13 +9,16 @@ typed.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import json
+from contextlib import closing
+from datetime import UTC, datetime, timedelta
 
 from bot import strings
 from bot.strings import meetings as meeting_text
 from bot.strings import notes as text
-from tests.database import rows
+from tests.database import connect, db_path, rows
 from tests.e2e.test_opportunities import join, post, set_up
+from tests.emulator.render import walk
 
 CONTACT = "olu@example.org, 0113 496 0000"
 
@@ -98,8 +101,8 @@ async def test_a_refused_note_is_explained_and_the_form_kept(world):
     assert "Sent to the person with a place" in sent.text
     await world.settle()
     assert len(notes_to(alice)) == 4
-    # the sent note's draft is gone; the long one left unsent is kept (for a day)
-    assert rows(world, "SELECT count(*) FROM note_drafts WHERE data LIKE '%Update 4%'") == [(0,)]
+    # the sent note is kept no more (a note is kept like every refused form)
+    assert rows(world, "SELECT count(*) FROM form_drafts WHERE fields LIKE '%Update 4%'") == [(0,)]
 
 
 async def test_a_meeting_note_goes_to_going_and_maybe_for_the_next_date(world):
@@ -131,3 +134,68 @@ async def test_a_meeting_note_goes_to_going_and_maybe_for_the_next_date(world):
     # A date nobody has answered for yet: said plainly, nothing sent.
     form = await organiser.slash("meeting message", meeting=meeting_id, date="2026-12-10")
     assert form.modal is None and "Nobody has said Going or Maybe" in form.text
+
+
+async def test_a_kept_note_lasts_two_days_then_says_so(world):
+    organiser = await set_up(world)
+    alice = world.user("alice")
+    await join(alice, purposes=())
+    _done, message, opp_id = await post(world, organiser, places=2)
+    await alice.click(message, strings.INTERESTED)
+    form = await organiser.slash("opportunity message", opportunity=opp_id)
+    refused = await organiser.submit_modal(form, note="Bring a pen.", contact=" ")
+    assert "how people can reply" in refused.text and refused.buttons == [text.FIX_IT]
+    assert strings.FORM_KEPT not in refused.text  # the note's own words say it is kept
+    assert rows(world, "SELECT form, user_id FROM form_drafts") == [("note", organiser.id)]
+
+    await world.advance(days=2, minutes=1)
+    late = await organiser.click(refused, text.FIX_IT)
+    assert late.modal is None and late.text == text.DRAFT_GONE
+    assert rows(world, "SELECT count(*) FROM form_drafts") == [(0,)]
+    assert notes_to(alice) == []
+
+
+async def test_an_old_note_fix_it_button_reopens_the_note_moved_across(world):
+    """`note:fix:<n>` (before notes were kept like every form) still routes: the note
+    moved to form_drafts with its old number (migration 0028) and opens as typed."""
+    organiser = await set_up(world)
+    alice = world.user("alice")
+    await join(alice, purposes=())
+    _done, message, opp_id = await post(world, organiser, places=2)
+    await alice.click(message, strings.INTERESTED)
+    # As migration 0028 leaves a note kept before it (note_drafts row 7), kept two days.
+    with closing(connect(db_path(world))) as conn, conn:
+        conn.execute(
+            "INSERT INTO form_drafts (guild_id, user_id, form, context, fields, created_at, "
+            "expires_at) VALUES (?, ?, 'note', ?, ?, ?, ?)",
+            (
+                world.guild().id,
+                organiser.id,
+                json.dumps({"kind": "opportunity", "item_key": str(opp_id), "note_draft": 7}),
+                json.dumps({"note": "Meet at the front desk.", "contact": CONTACT}),
+                world.now.isoformat(),
+                (world.now + timedelta(days=2)).isoformat(),
+            ),
+        )
+    # An ephemeral reply from before: its Fix it button carries the old id.
+    form = await organiser.slash("opportunity message", opportunity=opp_id)
+    old = await organiser.submit_modal(form, note=" ", contact=CONTACT)
+    [button] = [b for b in walk(old.components) if b.get("label") == text.FIX_IT]
+    button["custom_id"] = "note:fix:7"
+
+    reopened = await organiser.click(old, "note:fix:7")
+    assert reopened.modal is not None
+    fields = {
+        c["custom_id"]: c.get("value")
+        for row in reopened.modal["components"]
+        for c in row.get("components", [row.get("component", {})])
+    }
+    assert fields == {"note": "Meet at the front desk.", "contact": CONTACT}
+    sent = await organiser.submit_modal(reopened)
+    assert "Sent to the person with a place" in sent.text
+    await world.settle()
+    [note] = notes_to(alice)
+    assert "Meet at the front desk." in note.text
+
+    again = await organiser.click(old, "note:fix:7")  # once only
+    assert again.modal is None and again.text == text.DRAFT_GONE

@@ -25,6 +25,7 @@ from bot.domain.polls import ballot_key, voter_key
 from bot.strings import membership as membership_text
 from bot.strings import polls as text
 from tests.database import rows, seed_members
+from tests.e2e.steps import set_up
 from tests.emulator import interactions as ix
 from tests.emulator.interactions import Interaction
 from tests.emulator.world import World
@@ -37,13 +38,6 @@ async def join(person, purposes=("dm_outcomes",)):
     welcome = await person.click(notice, strings.I_AGREE)
     if purposes:
         await person.select(welcome, "member:prefs", list(purposes))
-
-
-async def set_up(world: World):
-    """Organiser role and announcements channel; returns the organiser."""
-    await world.mod.slash("setup roles", organiser=world.role("Organisers"))
-    await world.mod.slash("setup channel", announcements=world.channel("announcements"))
-    return world.user("olu", organiser=True)
 
 
 async def create(

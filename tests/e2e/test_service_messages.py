@@ -7,48 +7,20 @@ counts that single nobody out. The world starts Tuesday 1 December 2026, 09:00 U
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime, timedelta
 
 from bot import strings
-from bot.strings import meetings as meeting_text
 from bot.strings import membership as member_text
 from tests.database import rows
+from tests.e2e.steps import join, post_opportunity, schedule, set_up
 from tests.emulator.world import World
 
 MEETING = datetime(2026, 12, 3, 18, 0, tzinfo=UTC)
-DESCRIPTION = "Help us run a half-day session for ward staff on listening well."
-
-
-async def join(person, purposes=()):
-    notice = await person.slash("join")
-    welcome = await person.click(notice, strings.I_AGREE)
-    if purposes:
-        await person.select(welcome, "member:prefs", list(purposes))
-    else:
-        await person.click(welcome, member_text.NO_MESSAGES)
-
-
-async def schedule(world: World, title="Champions catch-up", start="2026-12-03 18:00"):
-    echo = await world.mod.slash("meeting schedule", title=title, start=start)
-    await world.mod.click(echo, meeting_text.POST_IT)
-    return world.channel("general").last
-
-
-async def set_up(world: World):
-    await world.mod.slash("setup roles", organiser=world.role("Organisers"))
-    await world.mod.slash("setup channel", announcements=world.channel("announcements"))
-    return world.user("olu", organiser=True)
 
 
 async def post(world: World, organiser, title="Co-deliver staff training", **options):
-    readback = await organiser.slash(
-        "opportunity post", title=title, description=DESCRIPTION, **options
-    )
-    await organiser.click(readback, "Post it")
+    _done, message, opp_id = await post_opportunity(world, organiser, title, **options)
     await world.settle()
-    message = world.channel("announcements").last
-    opp_id = int(re.search(r"Opportunity (\d+)", message.text).group(1))
     return message, opp_id
 
 

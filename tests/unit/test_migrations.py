@@ -1,8 +1,11 @@
 import asyncio
+import json
 import sqlite3
+from datetime import UTC, datetime
 
 import pytest
 
+from db import drafts
 from db.database import Database, Migration, MigrationError, load_migrations, split_statements
 
 
@@ -252,5 +255,55 @@ async def test_a_transaction_cancelled_while_beginning_leaves_nothing_open(tmp_p
         assert not db.conn.in_transaction
         await db.atomic(lambda conn: conn.execute("INSERT INTO t VALUES (2)"))
         assert [r[0] for r in await db.fetchall("SELECT x FROM t")] == [2]
+    finally:
+        await db.close()
+
+
+async def test_kept_notes_move_to_the_one_form_store_under_their_old_number(tmp_path):
+    # Notes refused before 0028 were kept in note_drafts; their Fix it buttons
+    # (note:fix:<n>) find them in form_drafts by that number.
+    [one] = [m for m in load_migrations() if m.name.endswith("_one_fix_it.sql")]
+    db = await Database.open(tmp_path / "a.db")
+    try:
+        await db.migrate([m for m in load_migrations() if m.version < one.version])
+        typed = {
+            "kind": "meeting",
+            "item_key": "4:20261203T1800",
+            "note": "Room 4",
+            "contact": "me",
+        }
+        await db.execute(
+            "INSERT INTO note_drafts (id, guild_id, user_id, data, created_at) "
+            "VALUES (7, 5, 1, ?, '2026-12-01T09:00:00.250000+00:00')",
+            (json.dumps(typed),),
+        )
+        await db.execute(
+            "INSERT INTO form_drafts (guild_id, user_id, form, context, fields, created_at) "
+            "VALUES (5, 2, 'member:details', '{}', '{}', '2026-12-01T09:00:00+00:00')"
+        )
+        await db.migrate()
+        found = [
+            tuple(r)
+            for r in await db.fetchall(
+                "SELECT guild_id, user_id, form, context, fields, expires_at FROM form_drafts "
+                "ORDER BY id"
+            )
+        ]
+        assert [(g, u, f, e) for g, u, f, _c, _t, e in found] == [
+            (5, 2, "member:details", "2026-12-01T09:15:00+00:00"),
+            (5, 1, "note", "2026-12-03T09:00:00+00:00"),
+        ]
+        assert json.loads(found[1][3]) == {
+            "kind": "meeting",
+            "item_key": "4:20261203T1800",
+            "note_draft": 7,
+        }
+        assert json.loads(found[1][4]) == {"note": "Room 4", "contact": "me"}
+        tables = {r[0] for r in await db.fetchall("SELECT name FROM sqlite_master")}
+        assert "note_drafts" not in tables
+        moved = await drafts.form_id_by(db, "note", "note_draft", 7, 1)
+        assert moved is not None and await drafts.form_id_by(db, "note", "note_draft", 7, 2) is None
+        kept = await drafts.take_form(db, moved, 1, datetime(2026, 12, 2, 9, tzinfo=UTC))
+        assert kept is not None and not kept.expired and kept.fields["note"] == "Room 4"
     finally:
         await db.close()

@@ -14,7 +14,7 @@ from bot.posts import Posts
 from bot.retention import KEEP_SENT_MESSAGES, Retention
 from bot.services import Services
 from cogs.opportunities import flows
-from db import members, outbox
+from db import drafts, meetings, members, outbox
 from db import opportunities as repo
 from db.database import Database
 from db.personal_data import erase_all
@@ -149,6 +149,26 @@ async def test_the_daily_sweep_prunes(services):
         services.clock.advance(timedelta(days=1))
         await services.dispatcher.run_due()
         assert await dm_count(services) == (1 if day <= 7 else 0), day
+
+
+async def test_the_daily_sweep_drops_drafts_and_kept_forms_nobody_came_back_to(services):
+    db = services.db
+    await drafts.create_draft(db, "poll", GUILD, 111, {"question": "Typed"}, NOW)
+    await drafts.create_draft(db, "opportunity", GUILD, 222, {"title": "Typed"}, NOW)
+    await meetings.create_draft(db, GUILD, 333, {"title": "Typed"}, NOW)
+    await drafts.keep_form(db, "member:details", GUILD, 111, {}, {"access_needs": "x"}, NOW)
+    tables = ("poll_drafts", "opportunity_drafts", "meeting_drafts", "form_drafts")
+
+    async def kept() -> list[int]:
+        return [await db.fetchval(f"SELECT count(*) FROM {table}") for table in tables]
+
+    await services.retention.ensure_daily_sweep(NOW)
+    services.clock.advance(timedelta(hours=23))
+    await services.dispatcher.run_due()
+    assert await kept() == [1, 1, 1, 1]  # nobody typed again, and no sweep has run yet
+    services.clock.advance(timedelta(hours=2))
+    await services.dispatcher.run_due()  # the first daily sweep: each is past its lifetime
+    assert await kept() == [0, 0, 0, 0]
 
 
 async def test_invitations_queued_again_after_the_prune_send_nothing(services):

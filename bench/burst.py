@@ -7,7 +7,9 @@ database and showing the ballot.
 
 The baseline (issue 28) does the same Discord work: the discord.py echo bot with
 ECHO_HI_AS_BALLOT=1, which answers its button the way Speak Back answers *Vote*
-(routed as a `DynamicItem`, an embed and a select) with no database. So the figure
+(routed as a `DynamicItem`, an embed and a select) with no database, and running
+the same 10 ms lag probe as Speak Back's test control (its wake-ups cost CPU; figure
+6 reads Speak Back's from this figure). So the figure
 is what Speak Back's own work costs. The bare echo bot (an immediate ephemeral
 "hi") stays as a context row. The three take turns, one burst each per round, in a
 rotating order; the verdict is the median of the rounds' p99 ratios (each round's

@@ -106,6 +106,10 @@ async def test_the_ballot_shaped_baseline_answers_say_hi_once_with_an_embed_and_
         assert [c["type"] for c in walk(reply.message.components) if c["type"] == 3] == [3]
     await world.settle()
     assert "Traceback" not in world.bot_log()  # answered by the DynamicItem alone
+    # It runs Speak Back's lag probe too: figure 1 compares CPU per press, and the
+    # probe's wake-ups are the instrument's cost, not Speak Back's own work.
+    lag = await world.bot.control("GET", "/test/lag")
+    assert lag["running"] is True
 
 
 async def test_one_shards_worth_every_server_ready_every_press_answered_nothing_lost(tmp_path):

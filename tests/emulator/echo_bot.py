@@ -17,6 +17,7 @@ import asyncio
 import gc
 import logging
 import os
+import time
 
 import discord
 import yarl
@@ -24,6 +25,8 @@ from aiohttp import web
 from discord import app_commands
 
 log = logging.getLogger("echo_bot")
+probes: list[asyncio.Task[None]] = []  # kept referenced while they run
+LATE: list[float] = []  # the lag probe's wake-ups, seconds late each
 COLOURS = ["red", "orange", "yellow", "green", "blue", "indigo", "violet"]
 
 
@@ -108,6 +111,19 @@ class HiAsBallot(discord.ui.DynamicItem[discord.ui.Button], template=r"echo:hi")
 
 
 HI_AS_BALLOT = os.environ.get("ECHO_HI_AS_BALLOT") == "1"
+LAG_INTERVAL = 0.01  # as Speak Back's test-only lag probe (bot/testing.py)
+
+
+async def lag_probe() -> None:
+    """What Speak Back's test control runs all along: a 10 ms sleep in a loop, each
+    wake-up's lateness kept. The ballot-shaped baseline runs it too, so figure 1's
+    CPU per press compares the bots' own work, not the instrument in one of them."""
+    while True:
+        asked = time.perf_counter()
+        await asyncio.sleep(LAG_INTERVAL)
+        LATE.append(max(0.0, time.perf_counter() - asked - LAG_INTERVAL))
+        if len(LATE) > 100_000:
+            LATE.clear()
 
 
 config = app_commands.Group(name="config", description="Settings (moderators)")
@@ -238,6 +254,8 @@ def build_client() -> discord.Client:
         port = os.environ.get("SPEAKBACK_TEST_CONTROL_PORT")
         if port:
             await start_control(ready, int(port))
+        if HI_AS_BALLOT:
+            probes.append(asyncio.create_task(lag_probe(), name="echo-lag-probe"))
 
     @client.event
     async def on_ready() -> None:
@@ -268,7 +286,11 @@ async def start_control(ready: asyncio.Event, port: int) -> web.AppRunner:
     async def settle(_: web.Request) -> web.Response:
         return web.json_response(now)
 
+    async def lag(_: web.Request) -> web.Response:
+        return web.json_response({"samples": len(LATE), "running": bool(probes)})
+
     app = web.Application()
+    app.router.add_get("/test/lag", lag)
     app.router.add_get("/health", health)
     app.router.add_post("/clock", clock)
     app.router.add_post("/settle", settle)

@@ -556,3 +556,24 @@ async def test_start_up_keys_older_open_ballots_again_then_refuses_a_changed_sec
     assert await polls.adopt_bot_secret(db, other) == "changed"  # no open poll: fine
     fingerprint = await db.fetchval("SELECT value FROM meta WHERE key = 'secret_fingerprint'")
     assert other.decode() not in fingerprint and fingerprint != other.hex()
+
+
+async def test_presses_reuse_the_poll_read_until_the_poll_changes(db):
+    # Every press of Vote reads the poll; an unchanged row gives back the Poll built
+    # last time (no decoding per press), and any change to the row is seen at once.
+    await join(db, VOTERS[0])
+    poll_id = await new_poll(db)
+
+    async def pressed():
+        return (await polls.vote_press(db, poll_id, GUILD, VOTERS[0], SECRET)).poll
+
+    first, again = await pressed(), await pressed()
+    assert first is again
+    assert first == await polls.get_poll(db, poll_id)
+    await polls.set_message_id(db, poll_id, 4242)
+    noted = await pressed()
+    assert noted is not first and noted.message_id == 4242
+    closed, _ = await polls.close_poll(db, poll_id, NOW)
+    after_close = await pressed()
+    assert after_close.state == "closed" and after_close == await polls.get_poll(db, poll_id)
+    assert after_close.turnout == closed.turnout

@@ -71,3 +71,8 @@ def clean_typed(text: str, *, line_breaks: bool = True) -> str:
         elif char not in BIDI_CONTROLS and unicodedata.category(char) != "Cc":
             kept.append(char)
     return "".join(kept)
+
+
+def cut(words: str, limit: int) -> str:
+    """`words`, ending in "…" if it had to be shortened to fit `limit` characters."""
+    return words if len(words) <= limit else words[: limit - 1] + "…"

@@ -30,6 +30,7 @@ from bot.domain.ideas import (
     Idea,
 )
 from bot.domain.suppression import count_text
+from bot.domain.text import cut
 from bot.guards import actor_guild_id, require_member, require_moderator, require_organiser
 from bot.strings import ideas as text
 from bot.ui import DynamicView, SafeButton, SafeModal, embed, shown
@@ -47,10 +48,6 @@ def services_of(interaction: discord.Interaction[SpeakBack]) -> Services:
     services = interaction.client.services
     assert services is not None
     return services
-
-
-def cut(words: str, limit: int) -> str:
-    return words if len(words) <= limit else words[: limit - 1] + "…"
 
 
 # -- words --------------------------------------------------------------------------------

@@ -13,8 +13,8 @@ import discord
 
 from bot.domain.meetings import Meeting
 from bot.domain.recurrence import Occurrence
+from bot.domain.text import cut
 from bot.strings import meetings as text
-from cogs.meetings.flows import cut
 from db import meetings as repo
 
 if TYPE_CHECKING:

@@ -116,10 +116,6 @@ class Calendar(Protocol):
     async def update_event(self, meeting: Meeting, occ: Occurrence | None) -> None: ...
 
 
-def cut(words: str, limit: int) -> str:
-    return words if len(words) <= limit else words[: limit - 1] + "…"
-
-
 def job_prefix(meeting_id: int) -> str:
     return f"meeting:{meeting_id}:"
 

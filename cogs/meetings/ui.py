@@ -21,6 +21,7 @@ from bot.delivery import message_payload
 from bot.dm_checks import check_dms, check_words
 from bot.domain.meetings import Meeting, Tally, upcoming_occurrence
 from bot.domain.recurrence import Occurrence, describe, first_occurrence, occurrence_for_key
+from bot.domain.text import cut
 from bot.domain.timefmt import (
     discord_timestamp,
     full_and_relative,
@@ -34,7 +35,6 @@ from bot.strings import meetings as text
 from bot.ui import DynamicView, NumberedButton, SafeButton, SafeModal, embed
 from cogs.meetings import flows
 from cogs.meetings.events import DiscordEvents
-from cogs.meetings.flows import cut
 
 if TYPE_CHECKING:
     from bot.client import SpeakBack

@@ -39,6 +39,7 @@ from bot.domain.opportunities import (
 )
 from bot.domain.service_messages import Told
 from bot.domain.suppression import suppress_counts
+from bot.domain.text import cut
 from bot.domain.timefmt import discord_timestamp, full_and_relative, plain_local
 from bot.guards import actor_guild_id, require_in_server, require_member, require_organiser
 from bot.networks import require_answerable_from
@@ -60,10 +61,6 @@ def services_of(interaction: discord.Interaction[SpeakBack]) -> Services:
     services = interaction.client.services
     assert services is not None  # built in setup_hook, before any interaction
     return services
-
-
-def cut(words: str, limit: int) -> str:
-    return words if len(words) <= limit else words[: limit - 1] + "…"
 
 
 def escaped(name: str) -> str:

@@ -43,12 +43,13 @@ from bot.domain.polls import (
     encode_ranking,
     give_points,
 )
+from bot.domain.text import cut
 from bot.errors import JoinFirst
 from bot.guards import actor_guild_id, require_member
 from bot.strings import polls as text
 from bot.ui import DynamicView, NumberedButton, SafeButton, SafeItem, SafeModal, embed
 from cogs.polls import flows
-from cogs.polls.flows import amount, cut, describe_ballot, kind_line, title_of
+from cogs.polls.flows import amount, describe_ballot, kind_line, title_of
 
 if TYPE_CHECKING:
     from bot.client import SpeakBack

@@ -99,10 +99,6 @@ class Render(Protocol):
 # -- words shared by the messages and the CSV (no Discord in them) ---------------------
 
 
-def cut(words: str, limit: int) -> str:
-    return words if len(words) <= limit else words[: limit - 1] + "…"
-
-
 def title_of(words: str) -> str:
     return words if len(words) <= 256 else words[:255] + "…"
 

@@ -20,6 +20,7 @@ from bot.domain.errors import Refusal
 from bot.domain.polls import Poll, PollSettings, check_settings, clean_outcome, too_few_to_show
 from bot.domain.suppression import Shown
 from bot.domain.tally import TallyResult
+from bot.domain.text import cut
 from bot.domain.timefmt import as_zone, discord_timestamp, full_and_relative, plain_local
 from bot.guards import actor_guild_id, require_organiser
 from bot.strings import polls as text
@@ -34,7 +35,7 @@ from bot.ui import (
 )
 from cogs.polls import flows
 from cogs.polls.ballot import VoteButton, bot_of, server_name
-from cogs.polls.flows import Chart, amount, cut, kind_line, title_of, too_few_words
+from cogs.polls.flows import Chart, amount, kind_line, title_of, too_few_words
 
 if TYPE_CHECKING:
     from bot.client import SpeakBack

@@ -24,7 +24,7 @@ from bot.domain.errors import Refusal
 from bot.domain.notes import MAX_CONTACT, MAX_NOTE, NOTE_WINDOW, NOTES_PER_DAY, note_problem
 from bot.guards import require_organiser
 from bot.strings import notes as text
-from bot.ui import FixItButton, SafeModal, embed, optional_field, shown
+from bot.ui import FixItButton, SafeModal, embed, shown, text_field
 from db import drafts as drafts_db
 from db import notes as notes_db
 
@@ -146,14 +146,14 @@ class NoteModal(SafeModal, title=text.MODAL_TITLE):
     def __init__(self, kind: str, item_key: str) -> None:
         super().__init__(timeout=3600)
         self.kind, self.item_key = kind, item_key
-        self.note = optional_field(
+        self.note = text_field(
             "note",
             text.FIELD_NOTE,
             max_length=4000,
             placeholder=text.FIELD_NOTE_PLACEHOLDER,
             paragraph=True,
         )
-        self.contact = optional_field(
+        self.contact = text_field(
             "contact",
             text.FIELD_CONTACT,
             max_length=400,

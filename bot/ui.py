@@ -11,7 +11,7 @@ import discord
 
 from bot import strings
 from bot.domain.errors import Refusal
-from bot.domain.text import clean_typed
+from bot.domain.text import clean_typed, cut
 from bot.errors import answer_error, reply_ephemeral, root_cause
 from db import drafts
 
@@ -181,23 +181,25 @@ class NumberedButton(SafeButton, template=r"(?!)"):
         return cls(int(match[1]))
 
 
-def optional_field(
+def text_field(
     custom_id: str,
     label: str,
-    *,
     max_length: int,
-    placeholder: str | None = None,
     default: str | None = None,
+    *,
+    required: bool = False,
     paragraph: bool = False,
+    placeholder: str | None = None,
 ) -> discord.ui.TextInput[Any]:
-    """A form field that may be left empty, showing `default` (if any) as already typed."""
+    """A form field (optional unless `required`), showing `default` (if any) as already
+    typed. The label and placeholder are cut to Discord's 45 and 100 characters."""
     return discord.ui.TextInput(
         custom_id=custom_id,
-        label=label,
+        label=cut(label, 45),
         style=discord.TextStyle.paragraph if paragraph else discord.TextStyle.short,
-        required=False,
+        required=required,
         max_length=max_length,
-        placeholder=placeholder,
+        placeholder=cut(placeholder, 100) if placeholder else None,
         default=default or None,
     )
 

@@ -33,7 +33,7 @@ from bot.domain.suppression import count_text
 from bot.domain.text import cut
 from bot.guards import actor_guild_id, require_member, require_moderator, require_organiser
 from bot.strings import ideas as text
-from bot.ui import DynamicView, SafeButton, SafeModal, embed, shown
+from bot.ui import DynamicView, SafeButton, SafeModal, embed, shown, text_field
 from cogs.ideas import flows
 from db.settings import get_settings
 
@@ -206,21 +206,6 @@ RENDER: flows.Render = Messages()
 # -- the forms -------------------------------------------------------------------------------
 
 
-def _input(
-    custom_id: str, label: str, limit: int, default: str | None = None, *, long: bool = False,
-    required: bool = False, placeholder: str | None = None,
-) -> discord.ui.TextInput:  # fmt: skip
-    return discord.ui.TextInput(
-        custom_id=custom_id,
-        label=cut(label, 45),
-        style=discord.TextStyle.paragraph if long else discord.TextStyle.short,
-        max_length=limit,
-        required=required,
-        default=default or None,
-        placeholder=cut(placeholder, 100) if placeholder else None,
-    )
-
-
 class IdeaModal(SafeModal, title=text.NEW_MODAL_TITLE):
     """`/idea new` (and **Edit** before review): at most five inputs."""
 
@@ -248,17 +233,17 @@ class IdeaModal(SafeModal, title=text.NEW_MODAL_TITLE):
         )
         self.editing = editing
         self.network = network
-        self.title_input = _input(
+        self.title_input = text_field(
             "title", text.FIELD_TITLE, MAX_TITLE, editing.title if editing else None, required=True
         )
-        self.body = _input(
-            "body", text.FIELD_BODY, MAX_BODY, editing.body if editing else None, long=True,
+        self.body = text_field(
+            "body", text.FIELD_BODY, MAX_BODY, editing.body if editing else None, paragraph=True,
             required=True, placeholder=text.FIELD_BODY_PLACEHOLDER,
         )  # fmt: skip
-        self.affects = _input(
+        self.affects = text_field(
             "affects", text.FIELD_AFFECTS, MAX_AFFECTS, editing.affects if editing else None
         )
-        self.note = _input(
+        self.note = text_field(
             "content_note", text.FIELD_NOTE, MAX_NOTE,
             editing.content_note if editing else None, placeholder=text.FIELD_NOTE_PLACEHOLDER,
         )  # fmt: skip
@@ -333,8 +318,8 @@ class RefuseModal(SafeModal, title=text.REFUSE_MODAL_TITLE):
     def __init__(self, idea_id: int) -> None:
         super().__init__(timeout=3600)
         self.idea_id = idea_id
-        self.reason = _input(
-            "reason", text.FIELD_REFUSAL, MAX_REASON, long=True, required=True,
+        self.reason = text_field(
+            "reason", text.FIELD_REFUSAL, MAX_REASON, paragraph=True, required=True,
             placeholder=text.FIELD_REFUSAL_PLACEHOLDER,
         )  # fmt: skip
         self.add_item(self.reason)
@@ -366,8 +351,8 @@ class RespondModal(SafeModal, title=text.RESPOND_MODAL_TITLE):
         super().__init__(timeout=3600)
         self.idea_id = idea_id
         self.answer = answer
-        self.reason = _input("reason", text.FIELD_REASON, MAX_REASON, long=True)
-        self.summary = _input(
+        self.reason = text_field("reason", text.FIELD_REASON, MAX_REASON, paragraph=True)
+        self.summary = text_field(
             "summary", text.FIELD_SUMMARY, MAX_SUMMARY, required=True,
             placeholder=text.FIELD_SUMMARY_PLACEHOLDER,
         )  # fmt: skip

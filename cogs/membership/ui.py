@@ -55,9 +55,9 @@ from bot.ui import (
     embed,
     in_field,
     on_own_message,
-    optional_field,
     pressed_button,
     shown,
+    text_field,
 )
 from cogs.membership import flows
 
@@ -763,13 +763,13 @@ class DetailsModal(SafeModal, title=text.DETAILS_MODAL_TITLE):
     def __init__(self, member: Member) -> None:
         super().__init__(timeout=3600)
         profile = member.profile
-        self.name = optional_field(
+        self.name = text_field(
             "preferred_name",
             text.DETAILS_NAME,
             max_length=MAX_PREFERRED_NAME,
             default=profile.preferred_name,
         )
-        self.access = optional_field(
+        self.access = text_field(
             "access_needs",
             text.DETAILS_ACCESS,
             max_length=MAX_ACCESS_NEEDS,
@@ -777,17 +777,17 @@ class DetailsModal(SafeModal, title=text.DETAILS_MODAL_TITLE):
             default=profile.access_needs,
             paragraph=True,
         )
-        self.timezone = optional_field(
+        self.timezone = text_field(
             "timezone", text.DETAILS_TIMEZONE, max_length=64, default=profile.timezone
         )
-        self.quiet = optional_field(
+        self.quiet = text_field(
             "quiet_hours",
             text.DETAILS_QUIET,
             max_length=40,
             default=str(profile.quiet_hours) if profile.quiet_hours else None,
         )
         offsets = profile.reminder_offsets
-        self.reminders = optional_field(
+        self.reminders = text_field(
             "reminders",
             text.DETAILS_REMINDERS,
             max_length=80,

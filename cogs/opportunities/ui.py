@@ -44,7 +44,16 @@ from bot.domain.timefmt import discord_timestamp, full_and_relative, plain_local
 from bot.guards import actor_guild_id, require_in_server, require_member, require_organiser
 from bot.networks import require_answerable_from
 from bot.strings import opportunities as text
-from bot.ui import DynamicView, ReadbackButton, SafeButton, SafeModal, embed, readback_view, shown
+from bot.ui import (
+    DynamicView,
+    ReadbackButton,
+    SafeButton,
+    SafeModal,
+    embed,
+    readback_view,
+    shown,
+    text_field,
+)
 from cogs.opportunities import flows
 from db import opportunities as repo
 
@@ -630,21 +639,6 @@ class OppDraftButton(
         )
 
 
-def _input(
-    custom_id: str, label: str, limit: int, default: str | None, *, long: bool = False,
-    required: bool = False, placeholder: str | None = None,
-) -> discord.ui.TextInput:  # fmt: skip
-    return discord.ui.TextInput(
-        custom_id=custom_id,
-        label=label,
-        style=discord.TextStyle.paragraph if long else discord.TextStyle.short,
-        max_length=limit,
-        required=required,
-        default=default or None,
-        placeholder=placeholder,
-    )
-
-
 class DescriptionModal(SafeModal, title=text.DESCRIPTION_MODAL_TITLE):
     """`/opportunity post` without `description:`: a form for it, line breaks kept."""
 
@@ -661,12 +655,12 @@ class DescriptionModal(SafeModal, title=text.DESCRIPTION_MODAL_TITLE):
     def __init__(self, draft: flows.Draft, kept: str) -> None:
         super().__init__(timeout=3600)
         self.draft = draft
-        self.description = _input(
+        self.description = text_field(
             "description",
             text.FIELD_DESCRIPTION,
             MAX_DESCRIPTION,
             kept,
-            long=True,
+            paragraph=True,
             required=True,
             placeholder=text.FIELD_DESCRIPTION_PLACEHOLDER,
         )
@@ -702,18 +696,18 @@ class ChangeOpportunityModal(SafeModal, title=text.CHANGE_MODAL_TITLE):
         self.draft_id = found.id
         draft = found.draft
         self.fields = {
-            "title": _input("title", text.FIELD_TITLE, MAX_TITLE, draft.title, required=True),
-            "description": _input(
+            "title": text_field("title", text.FIELD_TITLE, MAX_TITLE, draft.title, required=True),
+            "description": text_field(
                 "description",
                 text.FIELD_DESCRIPTION,
                 MAX_DESCRIPTION,
                 draft.description,
-                long=True,
+                paragraph=True,
                 required=True,
             ),
-            "when": _input("when", text.FIELD_WHEN, MAX_WHEN_TEXT, draft.when),
-            "closes": _input("closes", text.FIELD_CLOSES, 80, draft.closes),
-            "content_note": _input(
+            "when": text_field("when", text.FIELD_WHEN, MAX_WHEN_TEXT, draft.when),
+            "closes": text_field("closes", text.FIELD_CLOSES, 80, draft.closes),
+            "content_note": text_field(
                 "content_note", text.FIELD_CONTENT_NOTE, MAX_SHORT_NOTE, draft.content_note
             ),
         }

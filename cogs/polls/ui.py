@@ -30,8 +30,8 @@ from bot.ui import (
     SafeButton,
     SafeModal,
     embed,
-    optional_field,
     readback_view,
+    text_field,
 )
 from cogs.polls import flows
 from cogs.polls.ballot import VoteButton, bot_of, server_name
@@ -665,8 +665,8 @@ class ChangePollModal(SafeModal, title=text.CHANGE_MODAL_TITLE):
             max_length=4000,
             default="\n".join(data["options"]),
         )
-        self.closes = optional_field("closes", text.CLOSES_LABEL, max_length=80, default=closes)
-        self.content_note = optional_field(
+        self.closes = text_field("closes", text.CLOSES_LABEL, max_length=80, default=closes)
+        self.content_note = text_field(
             "content_note",
             text.CONTENT_NOTE_LABEL,
             max_length=200,

@@ -189,8 +189,9 @@ class OppDetailsButton(SafeButton, template=r"opp:(?P<id>[0-9]+):details(?::(?P<
 
     async def on_press(self, interaction: discord.Interaction) -> None:
         services = services_of(interaction)
-        opp = await flows.get_opportunity(services, self.opp_id)
-        guild_id = self.guild_id or interaction.guild_id or opp.guild_id
+        guild_id = self.guild_id or interaction.guild_id  # a DM from before: its home
+        if guild_id is None:
+            guild_id = (await flows.get_opportunity(services, self.opp_id)).guild_id
         opp = await flows.get_rostered_opportunity(services, self.opp_id, guild_id)
         await interaction.response.send_message(
             embed=opportunity_details_embed(opp), ephemeral=True

@@ -624,11 +624,11 @@ class Delivery:
         )
         reply_to = payload.get("reply_to")  # a reply (an outcome update under its results)
         reference = (
-            discord.MessageReference(
-                message_id=int(reply_to["message_id"]),
-                channel_id=int(reply_to["channel_id"]),
-                fail_if_not_exists=False,
-            )
+            {
+                "message_id": int(reply_to["message_id"]),
+                "channel_id": int(reply_to["channel_id"]),
+                "fail_if_not_exists": False,
+            }
             if reply_to
             else MISSING
         )

@@ -75,8 +75,9 @@ NO_DECISIONS_WITH = "No outcomes are {status} at the moment."
 NO_EXPORT = "There are no outcomes to export yet."
 
 # -- answers to organisers --------------------------------------------------------------
-RECORDED = "Recorded and posted in {where}. {told}"
-UPDATED = "Update posted in {where}. {told}"
+RECORDED = "Recorded, and posted as a reply to {what}: {where}\n{told}"
+UPDATED = "Update posted as a reply to {what}: {where}\n{told}"
+REPLIED_TO = {"poll": "the results", "idea": "the idea", "opportunity": "the opportunity"}
 TOLD = "{count} people who asked for outcome messages will be told (by DM, or when they come back)."
 TOLD_NOBODY = "Nobody who took part asked for outcome messages, so it was posted only."
 TOLD_ERASED = "Who took part was erased after the retention period, so it was posted only (no DMs)."

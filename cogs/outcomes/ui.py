@@ -220,7 +220,13 @@ class OutcomeModal(SafeModal, title=text.RECORD_TITLE):
             else text.NO_REVIEW
         )
         await interaction.followup.send(
-            words.format(where=saved.where, told=flows.told_words(saved.told)) + " " + review,
+            words.format(
+                what=text.REPLIED_TO[item.kind],
+                where=saved.where,
+                told=flows.told_words(saved.told),
+            )
+            + " "
+            + review,
             ephemeral=True,
         )
 

@@ -1,0 +1,211 @@
+"""Outcomes end to end (issue 23): "you said, we did", followed through.
+
+A poll's outcome recorded, updated twice and corrected; each update a reply under the
+results, DMed once to exactly the voters who chose outcome messages (one stepping back
+gets it in their resume summary instead); the review reminder once across a restart
+and a two-day outage; the register and the CSV files.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from datetime import timedelta
+
+from bot import strings
+from bot.strings import outcomes as text
+from tests.database import rows
+from tests.e2e.steps import join, news
+from tests.e2e.test_polls import create, results_message, vote_single
+
+OUTCOMES = ("dm_outcomes",)
+
+
+async def set_up(world, *, moderators: bool = True):
+    await world.mod.slash("setup roles", organiser=world.role("Organisers"))
+    channels = {"announcements": world.channel("announcements")}
+    if moderators:
+        channels["moderators"] = world.channel("moderators")
+    await world.mod.slash("setup channel", **channels)
+    return world.user("olu", organiser=True)
+
+
+async def closed_poll(world, organiser, voters):
+    poll, poll_id = await create(world, organiser, kind="single")
+    for number, person in enumerate(voters):
+        await vote_single(person, poll, 1 + number % 3)
+    await organiser.slash("poll close", poll=poll_id)
+    await world.settle()
+    return poll_id
+
+
+def outcome_posts(world) -> list:
+    return [
+        m
+        for m in world.channel("announcements").messages
+        if m.embeds and m.embeds[0].get("title", "").startswith("You said, we did")
+    ]
+
+
+def outcome_news(person) -> list:
+    return [m for m in news(person) if "You said, we did" in m.text]
+
+
+async def update(organiser, item, **fields):
+    form = await organiser.slash("outcome update", item=item)
+    assert form.modal is not None, form.text
+    return form, await organiser.submit_modal(form, **fields)
+
+
+async def test_an_outcome_recorded_updated_corrected_and_listed(world):
+    olu = await set_up(world)
+    alice, bob, carol, dev = (world.user(n) for n in ("alice", "bob", "carol", "dev"))
+    erin, fay = world.user("erin"), world.user("fay")
+    for person in (alice, bob, carol, dev, fay):
+        await join(person, OUTCOMES)
+    await join(erin)  # no outcome messages
+    voters = (alice, bob, carol, dev, erin, fay)
+    poll_id = await closed_poll(world, olu, voters)
+    item = f"poll:{poll_id}"
+
+    # /poll outcome opens the outcomes form: what was decided, status, progress...
+    form = await olu.slash("poll outcome", poll=poll_id)
+    assert form.modal is not None and "Status" in form.text and "Next review date" in form.text
+    done = await olu.submit_modal(
+        form, decided="We will start an evening peer support group.", by_when="by March"
+    )
+    assert "5 people who asked for outcome messages will be told" in done.text, done.text
+    assert "Next review: 1 March 2027" in done.text
+    await world.settle()
+    results = results_message(world, poll_id)
+    [first] = outcome_posts(world)
+    assert first.reply_to == results.id and "evening peer support" in first.text
+    assert "Planned" in first.text
+    for person in (alice, bob, carol, dev, fay):
+        assert len(outcome_news(person)) == 1, person.name
+    assert outcome_news(erin) == []
+    again = await olu.slash("poll outcome", poll=poll_id)
+    assert "already recorded" in again.text and "/outcome update" in again.text
+
+    # Fay steps back: the next update waits for her summary.
+    await fay.slash("me pause")
+    form, posted = await update(
+        olu, item, happened="We have found a room on Thursdays.", status="in progress",
+        progress="40%",
+    )  # fmt: skip
+    assert "5 will be told" in form.modal["title"]  # stepping back or not: nobody singled out
+    assert posted.ephemeral and "Update posted" in posted.text
+    await world.settle()
+    second = outcome_posts(world)[-1]
+    assert second.reply_to == results.id
+    assert "In progress (40%)" in second.text and "found a room" in second.text
+    for person in (alice, bob, carol, dev):
+        assert len(outcome_news(person)) == 2, person.name
+    assert len(outcome_news(fay)) == 1 and outcome_news(erin) == []
+
+    # A correction changes the wording only and tells nobody.
+    dms_before = sum(len(p.dms) for p in voters)
+    posts_before = len(world.channel("announcements").messages)
+    fix = await olu.slash("outcome correct", item=item)
+    assert fix.modal is not None
+    fixed = await olu.submit_modal(
+        fix,
+        decided="We will start an evening peer support group, run by members.",
+        latest="We have found a room on Thursday evenings.",
+        by_when="by March",
+    )
+    assert "Nobody was told" in fixed.text
+    await world.settle()
+    assert sum(len(p.dms) for p in voters) == dms_before
+    assert len(world.channel("announcements").messages) == posts_before
+    assert rows(world, "SELECT field, earlier FROM outcome_corrections ORDER BY id") == [
+        ("statement", "We will start an evening peer support group."),
+        ("body", "We have found a room on Thursdays."),
+    ]
+
+    # Done: no review date; nothing more without reopening.
+    await world.advance(days=20)
+    _, finished = await update(
+        olu, item, happened="The group met for the first time.", status="done"
+    )
+    assert "No review date" in finished.text
+    await world.settle()
+    assert "Done" in outcome_posts(world)[-1].text
+    for person in (alice, bob, carol, dev):
+        assert len(outcome_news(person)) == 3
+    assert rows(world, "SELECT status, review_on FROM outcomes") == [("done", None)]
+    form, refused = await update(olu, item, happened="More news", status="in progress")
+    assert "reopen it first" in refused.text and strings.FIX_IT in refused.buttons
+    assert len(rows(world, "SELECT id FROM outcome_updates")) == 3
+
+    # Fay comes back: the two updates are in her summary, never sent as DMs.
+    back = await fay.slash("me resume")
+    assert "found a room" in back.text and "first time" in back.text
+    await world.settle()
+    assert len(outcome_news(fay)) == 1
+
+    # The register, everyone's.
+    listing = await erin.slash("decisions")
+    assert listing.ephemeral and "Poll: What should we improve first?" in listing.text
+    assert "run by members" in listing.text and "Done" in listing.text
+    only_planned = await erin.select(listing, "decisions:filter", ["planned"])
+    assert "What should we improve first?" not in only_planned.text
+    assert "No outcomes are planned" in only_planned.text
+
+    # The export: one table per file, ISO dates in the server's zone.
+    export = await olu.slash("outcome export")
+    [archive] = export.attachments
+    with zipfile.ZipFile(io.BytesIO(archive.data)) as zipped:
+        assert sorted(zipped.namelist()) == ["outcomes.csv", "updates.csv"]
+        outcomes = list(csv.reader(io.StringIO(zipped.read("outcomes.csv").decode("utf-8-sig"))))
+        updates = list(csv.reader(io.StringIO(zipped.read("updates.csv").decode("utf-8-sig"))))
+    assert outcomes[0][:6] == [
+        "outcome_id",
+        "item_kind",
+        "item_id",
+        "item_title",
+        "statement",
+        "status",
+    ]
+    assert outcomes[1][1:3] == ["poll", str(poll_id)] and outcomes[1][5] == "done"
+    assert updates[0][:5] == ["outcome_id", "update_id", "kind", "posted_at", "what_happened"]
+    assert [u[2] for u in updates[1:]] == ["recorded", "update", "update"]
+    assert updates[1][3].startswith("2026-12-") and updates[1][3].endswith("+00:00")
+    assert updates[2][-2].startswith("2026-12-")  # corrected on
+    everything = archive.data.decode("latin-1")
+    assert not any(str(p.id) in everything for p in voters)
+
+
+async def test_the_review_reminder_comes_once_across_a_restart_and_an_outage(world):
+    olu = await set_up(world)
+    alice = world.user("alice")
+    await join(alice, OUTCOMES)
+    poll_id = await closed_poll(world, olu, (alice,))
+    _, done = await update(
+        olu, f"poll:{poll_id}", decided="We will publish waiting times monthly.",
+        review="in 2 weeks",
+    )  # fmt: skip
+    assert "Next review: 15 December 2026" in done.text, done.text
+    await world.restart_bot(kill=True)
+    await world.advance(days=13)
+    assert not [m for m in world.channel("moderators").messages if text.REMINDER_TITLE in m.text]
+    await world.bot.kill()
+    world.state.now = world.now + timedelta(days=3)  # down on the review date, and after
+    await world.restart_bot(kill=False)
+    await world.settle()
+    reminders = [m for m in world.channel("moderators").messages if text.REMINDER_TITLE in m.text]
+    assert len(reminders) == 1
+    [reminder] = reminders
+    assert "It's time to update members on What should we improve first?" in reminder.text
+    assert "last update 2 weeks ago, status planned" in reminder.text
+    assert text.UPDATE_NOW in reminder.buttons and reminder.pings.anyone is False
+    status = await world.mod.slash("status")
+    assert "What should we improve first?" in status.text
+    await world.restart_bot(kill=True)
+    await world.advance(days=1)
+    assert (
+        len([m for m in world.channel("moderators").messages if text.REMINDER_TITLE in m.text]) == 1
+    )
+    form = await olu.click(reminder, text.UPDATE_NOW)
+    assert form.modal is not None and "What has happened" in form.text

@@ -209,3 +209,54 @@ async def test_the_review_reminder_comes_once_across_a_restart_and_an_outage(wor
     )
     form = await olu.click(reminder, text.UPDATE_NOW)
     assert form.modal is not None and "What has happened" in form.text
+
+
+async def test_a_network_polls_update_reaches_every_copy_and_each_voter_once(network):
+    from tests.e2e.linked import BRADFORD, LEEDS, SERVERS, WAKEFIELD, cast
+    from tests.e2e.linked import join as join_in
+    from tests.e2e.test_network_polls import copy_in, results_in
+    from tests.e2e.test_network_polls import create as create_network_poll
+    from tests.e2e.test_network_polls import vote as vote_in
+    from tests.e2e.test_opportunities import eventually
+
+    world, _mods = network
+    c = cast(world)
+    leeds = c.leeds
+    await join_in(c.ada, leeds, OUTCOMES)
+    await join_in(c.ben, c.bradford)  # no messages
+    await join_in(c.wyn, c.wakefield, OUTCOMES)
+    await join_in(c.sam, c.bradford, OUTCOMES)
+    await join_in(c.sam, leeds, OUTCOMES)
+    _done, poll_id = await create_network_poll(world, c.olu)
+    await eventually(world, lambda: all(copy_in(world, n, poll_id) for n in SERVERS))
+    await vote_in(c.ada, copy_in(world, LEEDS, poll_id), 1)
+    await vote_in(c.ben, copy_in(world, BRADFORD, poll_id), 2)
+    await vote_in(c.wyn, copy_in(world, WAKEFIELD, poll_id), 2)
+    await vote_in(c.sam, copy_in(world, BRADFORD, poll_id), 3)
+    await c.olu.slash("poll close", in_guild=leeds, poll=poll_id)
+    await eventually(world, lambda: all(len(results_in(world, n, poll_id)) == 1 for n in SERVERS))
+
+    # Bradford's organisers see the outcome here, but it belongs to Leeds.
+    bea = world.user("bea", organiser=True, guilds=[c.bradford])
+    refused = await bea.slash("outcome update", in_guild=c.bradford, item=f"poll:{poll_id}")
+    assert refused.modal is None and LEEDS in refused.text
+
+    for said in ("Evening groups will start.", "The first group has met."):
+        form = await c.olu.slash("outcome update", in_guild=leeds, item=f"poll:{poll_id}")
+        fields = {"decided": said} if "start" in said else {"happened": said, "status": "done"}
+        await c.olu.submit_modal(form, **fields)
+        await world.settle()
+        for name in SERVERS:
+            results = results_in(world, name, poll_id)[0]
+            replies = [
+                m
+                for m in world.guild(name).channel("announcements").messages
+                if m.reply_to == results.id and said in m.text
+            ]
+            assert len(replies) == 1, name
+    for person in (c.ada, c.wyn, c.sam):  # in the server each counts in, once per update
+        assert len([m for m in person.dms if "You said, we did" in m.text]) == 2, person.name
+    assert not [m for m in c.ben.dms if "You said, we did" in m.text]
+    listed = await c.wyn.slash("decisions", in_guild=c.wakefield)
+    assert "Poll: What should we improve first?" in listed.text and "Done" in listed.text
+    assert f"/{c.wakefield.id}/" in listed.text  # the link is to Wakefield's own copy

@@ -544,3 +544,12 @@ async def audience(db: Database, kind: str, item_id: int) -> dict[int, list[int]
     for guild_id, user_id in rows:
         found.setdefault(guild_id, []).append(user_id)
     return found
+
+
+async def count_review_dates(db: Database, guild_id: int) -> int:
+    """This server's outcomes with a review date still to come back (or due)."""
+    return await db.fetchval(
+        "SELECT count(*) FROM outcomes WHERE guild_id = ? AND review_on IS NOT NULL "
+        "AND (reminded_for IS NULL OR reminded_for != review_on)",
+        (guild_id,),
+    )

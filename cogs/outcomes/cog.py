@@ -101,6 +101,12 @@ class OutcomesCog(commands.Cog):
         forms.unregister(ui.FORM_KEY)
         self.bot.tree.remove_command("outcome")
 
+    @commands.Cog.listener()
+    async def on_setup_channels_changed(self, guild_id: int) -> None:
+        """A channel for organisers now: reminders that had nowhere to go come now."""
+        if self.bot.services is not None:
+            await flows.rearm_reviews(self.bot.services)
+
     async def _review_job(self, job: Job, now: datetime) -> None:
         assert self.bot.services is not None
         await flows.review_job(self.bot.services, ui.RENDER, job)

@@ -260,3 +260,52 @@ async def test_a_network_polls_update_reaches_every_copy_and_each_voter_once(net
     listed = await c.wyn.slash("decisions", in_guild=c.wakefield)
     assert "Poll: What should we improve first?" in listed.text and "Done" in listed.text
     assert f"/{c.wakefield.id}/" in listed.text  # the link is to Wakefield's own copy
+
+
+async def test_opportunities_have_outcomes_and_the_item_list_names_each_kind(world):
+    from tests.e2e.steps import post_opportunity
+
+    olu = await set_up(world, moderators=False)
+    alice, bob = world.user("alice"), world.user("bob")
+    await join(alice, OUTCOMES)
+    await join(bob)
+    await closed_poll(world, olu, (alice,))
+    _done, post, opp_id = await post_opportunity(world, olu)
+    await alice.click(post, strings.INTERESTED)
+    await bob.click(post, strings.INTERESTED)
+    choices = await olu.autocomplete("outcome update", "item")
+    assert sorted(c.name for c in choices) == [
+        "Opportunity: Co-deliver staff training",
+        "Poll: What should we improve first?",
+    ]
+    [opportunity] = [c for c in choices if c.name.startswith("Opportunity")]
+    assert opportunity.value == f"opportunity:{opp_id}"
+
+    form = await olu.slash("outcome update", item=opportunity.value)
+    assert form.modal["title"] == text.RECORD_TITLE
+    done = await olu.submit_modal(
+        form, decided="Ward staff asked for two more sessions.", review="in 1 week"
+    )
+    assert "fewer than 5 people who asked for outcome messages" in done.text, done.text
+    await world.settle()
+    [reply] = [m for m in world.channel("announcements").messages if m.reply_to == post.id]
+    assert "two more sessions" in reply.text
+    assert len(outcome_news(alice)) == 1 and outcome_news(bob) == []
+
+    # Neither an organisers nor a moderators channel: the reminder has nowhere to go.
+    shown = await world.mod.slash("setup show")
+    assert text.ATTENTION_NO_REVIEW_CHANNEL in shown.text
+    await world.advance(days=8)
+    status = await world.mod.slash("status")
+    assert "Co-deliver staff training" in status.text and "undeliverable" in status.text
+    # Set one, and the reminder comes, late rather than missed, once.
+    await world.mod.slash(
+        "setup channel",
+        announcements=world.channel("announcements"),
+        moderators=world.channel("moderators"),
+    )
+    await world.settle()
+    reminders = [m for m in world.channel("moderators").messages if text.REMINDER_TITLE in m.text]
+    assert len(reminders) == 1 and "Co-deliver staff training" in reminders[0].text
+    status = await world.mod.slash("status")
+    assert "undeliverable" not in status.text

@@ -105,7 +105,8 @@ DM_INTRO = {
     "opportunity": "Thank you for saying yes to this. Here is news of what came of it.",
 }
 DM_FOOTER = "You get these because you chose outcome messages. /me settings changes that."
-ITEM_STATUS_LINE = "**Outcome:** {status}, last update {day}"
+FIELD_NAME = "You said, we did"
+ITEM_STATUS_LINE = "{status}, last update {day}. `/decisions` has them all."
 
 # -- review reminders -------------------------------------------------------------------
 REMINDER_TITLE = "Time to update members"

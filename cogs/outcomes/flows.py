@@ -28,11 +28,12 @@ from bot.domain.settings import GuildSettings
 from bot.domain.suppression import count_text
 from bot.domain.timefmt import as_zone, wall_to_utc
 from bot.networks import may_answer_from
-from bot.posts import Posted, Target, message_link
+from bot.posts import Posted, Target, message_link, outcome_line, with_outcome
 from bot.services import Services
 from bot.strings import outcomes as text
 from db import jobs, network_items
 from db import members as members_db
+from db import outbox as outbox_db
 from db import outcomes as repo
 from db.jobs import Job
 from db.outcomes import ItemRef, Outcome, Update
@@ -187,22 +188,46 @@ async def reply_targets(services: Services, item: ItemRef) -> list[Target]:
                 sent = await delivery.sent_message_id(row) if row else None
                 found.append(Target(copy.guild_id, copy.channel_id, sent))
     else:
-        assert item.channel_id is not None
-        posted = Posted(
-            item.kind,
-            item.id,
-            item.guild_id,
-            item.channel_id,
-            item.message_id,
-            item.post_outbox_id,
-            item.network_id,
-        )
-        found = await services.posts.targets(posted)
+        found = await services.posts.targets(posted_item(item))
     kept = [found[0]]
     for target in found[1:]:
         if await may_answer_from(db, item.guild_id, item.network_id, target.guild_id):
             kept.append(target)
     return kept
+
+
+def posted_item(item: ItemRef) -> Posted:
+    assert item.channel_id is not None
+    return Posted(
+        item.kind,
+        item.id,
+        item.guild_id,
+        item.channel_id,
+        item.message_id,
+        item.post_outbox_id,
+        item.network_id,
+    )
+
+
+async def show_status(services: Services, item: ItemRef, replied_to: list[Target]) -> None:
+    """The item's post (and a poll's results) in every server show the outcome's status
+    and the date of its last update: each message edited from what it shows now."""
+    db = services.db
+    line = await outcome_line(db, item.kind, item.id)
+    targets = list(replied_to)
+    if item.kind == "poll":
+        targets += await services.posts.targets(posted_item(item))
+    for target in targets:
+        if target.message_id is None:
+            continue
+        shown = await outbox_db.shown_payload(db, target.channel_id, target.message_id)
+        if shown is not None:
+            await services.delivery.edit(
+                guild_id=target.guild_id,
+                channel_id=target.channel_id,
+                message_id=target.message_id,
+                payload=with_outcome(shown, line),
+            )
 
 
 def link_in(targets: list[Target], guild_id: int) -> str | None:
@@ -359,6 +384,7 @@ async def tell(
     async def payload_for(guild_id: int) -> Payload:
         return render.update_dm(outcome, update, link_in(targets, guild_id))
 
+    await show_status(services, item, targets)
     letters = await letters_for(services, item, payload_for, update.id)
     if not letters and item.answers_erased:
         await repo.mark_told(db, update.id, 0, now)

@@ -17,7 +17,7 @@ from bot import strings
 from bot.strings import outcomes as text
 from tests.database import rows
 from tests.e2e.steps import join, news
-from tests.e2e.test_polls import create, results_message, vote_single
+from tests.e2e.test_polls import create, poll_message, results_message, vote_single
 
 OUTCOMES = ("dm_outcomes",)
 
@@ -100,6 +100,11 @@ async def test_an_outcome_recorded_updated_corrected_and_listed(world):
     second = outcome_posts(world)[-1]
     assert second.reply_to == results.id
     assert "In progress (40%)" in second.text and "found a room" in second.text
+    # Where people look: the results and the poll's post show the status and its date.
+    shown = results_message(world, poll_id)
+    assert "In progress (40%), last update <t:" in shown.text
+    assert len(shown.attachments) == len(results.attachments)  # the chart stays
+    assert "In progress (40%), last update <t:" in poll_message(world, poll_id).text
     for person in (alice, bob, carol, dev):
         assert len(outcome_news(person)) == 2, person.name
     assert len(outcome_news(fay)) == 1 and outcome_news(erin) == []

@@ -139,5 +139,12 @@ ATTENTION_NO_REVIEW_CHANNEL = (
 )
 
 # -- /me show --------------------------------------------------------------------------------
-ME_FOLLOWING = "Outcomes: you get news of what came of polls, ideas and opportunities you took part in. `/decisions` lists them all."
-ME_NOT_FOLLOWING = "Outcomes: to hear what came of things you took part in, choose outcome messages in `/me settings`. `/decisions` lists them all."
+ME_FIELD = "What came of things you took part in"
+ME_FOLLOWING = (
+    "Outcome messages are on: you hear by DM when there is news of a poll you voted in, "
+    "an idea you supported or an opportunity you said yes to. `/decisions` lists them all."
+)
+ME_NOT_FOLLOWING = (
+    "Outcome messages are off. To hear what came of things you took part in, choose "
+    "them in `/me settings`. `/decisions` lists them all, whenever you like."
+)

@@ -150,6 +150,10 @@ async def test_an_outcome_recorded_updated_corrected_and_listed(world):
     await world.settle()
     assert len(outcome_news(fay)) == 1
 
+    # /me show says how to follow outcomes.
+    assert "Outcome messages are on" in (await alice.slash("me show")).text
+    assert "Outcome messages are off" in (await erin.slash("me show")).text
+
     # The register, everyone's.
     listing = await erin.slash("decisions")
     assert listing.ephemeral and "Poll: What should we improve first?" in listing.text

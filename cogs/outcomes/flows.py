@@ -151,7 +151,8 @@ def told_words(count: int | None) -> str:
         return text.TOLD_ERASED
     if count == 0:
         return text.TOLD_NOBODY
-    return text.TOLD.format(count=count_text(count))
+    words = text.TOLD.format(count=count_text(count))
+    return words[:1].upper() + words[1:]
 
 
 def form_title_count(count: int | None) -> str:

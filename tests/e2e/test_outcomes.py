@@ -295,7 +295,7 @@ async def test_opportunities_have_outcomes_and_the_item_list_names_each_kind(wor
     done = await olu.submit_modal(
         form, decided="Ward staff asked for two more sessions.", review="in 1 week"
     )
-    assert "fewer than 5 people who asked for outcome messages" in done.text, done.text
+    assert "Fewer than 5 people who asked for outcome messages" in done.text, done.text
     await world.settle()
     [reply] = [m for m in world.channel("announcements").messages if m.reply_to == post.id]
     assert "two more sessions" in reply.text

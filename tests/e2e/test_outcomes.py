@@ -318,3 +318,63 @@ async def test_opportunities_have_outcomes_and_the_item_list_names_each_kind(wor
     assert len(reminders) == 1 and "Co-deliver staff training" in reminders[0].text
     status = await world.mod.slash("status")
     assert "undeliverable" not in status.text
+
+
+async def test_an_ideas_outcome_reaches_its_supporters_who_asked(world):
+    from bot.strings import ideas as idea_text
+    from tests.e2e.test_ideas import idea_post, raise_idea
+
+    olu = await set_up(world)
+    await world.mod.slash("setup ideas", review=False)
+    alice, bob, carol = world.user("alice"), world.user("bob"), world.user("carol")
+    await join(alice)
+    await join(bob, OUTCOMES)
+    await join(carol)
+    await raise_idea(alice, title="Peer mentors on the ward")
+    await world.settle()
+    post = idea_post(world, 1)
+    await bob.click(post, idea_text.SUPPORT)
+    await carol.click(post, idea_text.SUPPORT)
+    [choice] = await olu.autocomplete("outcome update", "item", "mentors")
+    assert choice.name == "Idea: Peer mentors on the ward" and choice.value == "idea:1"
+
+    # A refused form is kept: Fix it opens it again as typed.
+    form = await olu.slash("outcome update", item="idea:1")
+    refused = await olu.submit_modal(
+        form, decided="Two peer mentors will start in spring.", progress="half"
+    )
+    assert "0 to 100" in refused.text and strings.FIX_IT in refused.buttons
+    assert rows(world, "SELECT count(*) FROM outcomes") == [(0,)]
+    again = await olu.click(refused, strings.FIX_IT)
+    assert "Two peer mentors will start in spring." in str(again.modal)
+    await olu.submit_modal(again, progress="10")
+    await world.settle()
+    [reply] = [m for m in world.channel("announcements").messages if m.reply_to == post.id]
+    assert "Two peer mentors" in reply.text and "Planned (10%)" in reply.text
+    assert len(outcome_news(bob)) == 1
+    assert outcome_news(carol) == [] and outcome_news(alice) == []
+    assert "Planned (10%), last update" in idea_post(world, 1).text
+    # Supporting again refreshes the post; the outcome stays on it.
+    await alice.click(idea_post(world, 1), idea_text.SUPPORT)
+    await world.settle()
+    assert "Planned (10%), last update" in idea_post(world, 1).text
+
+
+async def test_after_retention_erased_the_voters_updates_are_posted_only(world):
+    olu = await set_up(world)
+    await world.mod.slash("setup retention", months=1)
+    alice = world.user("alice")
+    await join(alice, OUTCOMES)
+    poll_id = await closed_poll(world, olu, (alice,))
+    await update(olu, f"poll:{poll_id}", decided="We will publish waiting times.")
+    await world.settle()
+    assert len(outcome_news(alice)) == 1
+    await world.advance(days=40)
+    assert rows(world, "SELECT count(*) FROM poll_voters") == [(0,)]
+    form, done = await update(olu, f"poll:{poll_id}", happened="The first figures are out.")
+    assert "posted only" in form.modal["title"]
+    assert "erased after the retention period" in done.text
+    await world.settle()
+    assert "first figures" in outcome_posts(world)[-1].text
+    assert len(outcome_news(alice)) == 1
+    assert rows(world, "SELECT count(*) FROM outcomes") == [(1,)]  # retention keeps outcomes

@@ -74,7 +74,7 @@ def certificate_pdf(
 
     centred(text.PDF_TITLE, 26, "B", 10)
     centred(text.PDF_THIS_IS_TO_SAY, 13)
-    centred(name, 22, "B", 6)
+    centred(name, _fitting(pdf, name, 22, 14), "B", 6)
     centred(text.PDF_TOOK_PART.format(server=server), 13, gap=8)
 
     size = 11 if len(activities) <= 18 else 9
@@ -107,6 +107,18 @@ def certificate_pdf(
     data = bytes(pdf.output())
     missing = {chr(c) for font in pdf.fonts.values() for c in font.missing_glyphs}
     return Certificate(data, "".join(c for c in dict.fromkeys(name) if c in missing))
+
+
+def _fitting(pdf: FPDF, words: str, largest: float, smallest: float) -> float:
+    """The largest bold size (down to `smallest`) at which `words` fit on one line; a
+    longer name still wraps at that size."""
+    size = largest
+    while size > smallest:
+        pdf.set_font(FONT, "B", size)
+        if len(pdf.multi_cell(0, size * 0.5, words, dry_run=True, output="LINES")) <= 1:
+            break
+        size -= 1
+    return size
 
 
 def _most_recent_that_fit(pdf: FPDF, lines: list[str], height: float, room: float) -> list[str]:

@@ -2,8 +2,8 @@
 
 Built with fpdf2 and fonts bundled in `bot/fonts` (the built-in PDF fonts are
 Latin-1 only): DejaVu Sans for Latin, Greek, Cyrillic and the Welsh and Irish
-letters (ŵ, ŷ, Ó, á), with Droid Sans Fallback behind it for Chinese, Japanese and
-Korean, so any name a person types prints as typed and reads back as text. The whole
+letters (ŵ, ŷ, Ó, á), Arabic and Hebrew (shaped by HarfBuzz, right to left), with
+Droid Sans Fallback behind it for Chinese, Japanese and Korean, so any name a person types prints as typed and reads back as text. The whole
 fonts are bundled and fpdf2 embeds, per document, just the letters that document
 uses, so a name is never limited to a fixed set of letters. Building one takes about a second of CPU (reading the fonts):
 call it off the event loop (`asyncio.to_thread`).
@@ -12,6 +12,7 @@ call it off the event loop (`asyncio.to_thread`).
 from __future__ import annotations
 
 import logging
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
@@ -40,6 +41,8 @@ def _fonts(pdf: FPDF) -> None:
         pdf.add_font(FALLBACK, "", str(path / "DroidSansFallback.ttf"))
     # exact_match=False: bold text in a CJK script uses the regular fallback.
     pdf.set_fallback_fonts([FALLBACK], exact_match=False)
+    # HarfBuzz shaping (uharfbuzz): Arabic letters joined, Hebrew and Arabic right to left.
+    pdf.set_text_shaping(True)
 
 
 @dataclass(frozen=True)
@@ -105,8 +108,19 @@ def certificate_pdf(
     if any(a.said_going for a in activities):
         pdf.multi_cell(0, 4.5, text.PDF_SAID_GOING_NOTE, align="C")
     data = bytes(pdf.output())
-    missing = {chr(c) for font in pdf.fonts.values() for c in font.missing_glyphs}
-    return Certificate(data, "".join(c for c in dict.fromkeys(name) if c in missing))
+    return Certificate(data, _unprinted(pdf, name))
+
+
+def _unprinted(pdf: FPDF, name: str) -> str:
+    """The characters of `name` that none of the fonts has (spaces and joiners aside)."""
+    covered = [font.cmap for font in pdf.fonts.values() if hasattr(font, "cmap")]
+    return "".join(
+        char
+        for char in dict.fromkeys(name)
+        if not char.isspace()
+        and unicodedata.category(char) not in ("Cf", "Mn")
+        and not any(ord(char) in cmap for cmap in covered)
+    )
 
 
 def _fitting(pdf: FPDF, words: str, largest: float, smallest: float) -> float:

@@ -45,6 +45,17 @@ def test_every_script_reads_back_exactly_and_the_name_is_not_in_the_metadata():
     assert "Siân" not in metadata and "王" not in metadata
 
 
+def test_right_to_left_names_read_back_in_order():
+    for name in ("שלום כהן", "محمد علي"):
+        made = certificate_pdf(
+            name=name,
+            server="S",
+            activities=[Activity(date(2026, 1, 1), "x")],
+            issued=date(2026, 1, 2),
+        )
+        assert name in read(made.data)[1].splitlines()
+
+
 def test_many_activities_stay_on_one_page_with_the_most_recent_shown():
     activities = [
         Activity(date(2026, 1, 1) + timedelta(days=n), f"Session {n:03d}") for n in range(60)

@@ -22,6 +22,9 @@ from db import meetings as meetings_db
 from db import records as repo
 from db.settings import get_settings
 
+BUILDING = asyncio.Semaphore(2)
+"""Certificates made at once: each is about a second of CPU, off the event loop."""
+
 
 @dataclass(frozen=True)
 class MyRecord:
@@ -62,6 +65,7 @@ async def certificate(
         raise Refusal(text.CERTIFICATE_EMPTY)
     settings = await get_settings(services.db, guild_id)
     issued = utc_to_wall(services.clock.now(), settings.timezone).date()
-    return await asyncio.to_thread(
-        certificate_pdf, name=name, server=server, activities=record.everything, issued=issued
-    )
+    async with BUILDING:
+        return await asyncio.to_thread(
+            certificate_pdf, name=name, server=server, activities=record.everything, issued=issued
+        )

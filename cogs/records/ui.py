@@ -9,7 +9,7 @@ import discord
 
 from bot.domain.errors import Refusal
 from bot.domain.records import NAME_LIMIT, Activity, certificate_name, hours_text, line
-from bot.guards import actor_guild_id, require_member
+from bot.guards import require_member
 from bot.services import Services
 from bot.strings import records as text
 from bot.ui import DynamicView, SafeButton, SafeModal, embed, shown, text_field
@@ -110,11 +110,9 @@ class CertificateModal(SafeModal, title=text.CERTIFICATE_MODAL_TITLE):
             )
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
-        guild_id = actor_guild_id(interaction)
-        server = interaction.guild.name if interaction.guild is not None else ""
-        made = await flows.certificate(
-            services_of(interaction), guild_id, member.user_id, name, server
-        )
+        services = services_of(interaction)
+        server = services.posts.server_name(member.guild_id)
+        made = await flows.certificate(services, member.guild_id, member.user_id, name, server)
         document = discord.File(io.BytesIO(made.data), filename=text.CERTIFICATE_FILENAME)
         if not made.unprinted:
             await interaction.followup.send(text.CERTIFICATE_READY, file=document, ephemeral=True)

@@ -191,6 +191,9 @@ async def test_a_name_that_cannot_be_printed_is_refused_kindly_and_not_kept(worl
     assert "🌻" in made.text and made.buttons == [text.GET_CERTIFICATE]  # told what was left out
     assert "🌻" not in world.bot_log()  # the PDF library's warning quoting it is not logged
 
+    in_a_dm = await alice.slash("me record", in_dm=True)  # kindly: it works in a server
+    assert in_a_dm.ephemeral and strings.NEEDS_SERVER in in_a_dm.text
+
     hint = await zed.slash("me record")  # not a member: the join hint, nothing else
     assert hint.content == strings.JOIN_FIRST
     assert member_text.NO_MESSAGES not in hint.text

@@ -127,3 +127,32 @@ def test_the_printed_name_is_kept_as_typed_but_tidied():
         certificate_name(" \u2066\u202e ", **words)
     with pytest.raises(Refusal, match="long"):
         certificate_name("x" * (NAME_LIMIT + 1), **words)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=120))
+def test_a_printed_name_is_clean_tidy_and_stable(typed):
+    words = {"empty": "empty", "too_long": "long"}
+    try:
+        name = certificate_name(typed, **words)
+    except Refusal:
+        return
+    assert 0 < len(name) <= NAME_LIMIT and name == name.strip()
+    assert "  " not in name and "\n" not in name
+    assert not any(
+        ord(c) < 32 or 0x202A <= ord(c) <= 0x202E or 0x2066 <= ord(c) <= 0x2069 for c in name
+    )
+    assert certificate_name(name, **words) == name
+
+
+async def test_a_long_record_fits_one_discord_message():
+    from cogs.records.flows import MyRecord
+    from cogs.records.ui import record_message
+
+    took = [Activity(date(2026, 1, 1), "A title " * 12, "a role", 2) for _ in range(200)]
+    going = [Activity(date(2026, 2, 1), "Catch-up", said_going=True) for _ in range(200)]
+    shown, view = record_message(MyRecord(took, going, 12))
+    assert len(shown.description) <= 4096
+    assert "more (all of them are in the certificate" in shown.description
+    assert "Hours you gave, where organisers noted them: 400 hours." in shown.description
+    assert view is not None

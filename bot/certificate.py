@@ -35,10 +35,15 @@ GAP = 1  # mm between activities
 
 def _fonts(pdf: FPDF) -> None:
     folder = resources.files("bot") / "fonts"
-    with resources.as_file(folder) as path:
-        pdf.add_font(FONT, "", str(path / "DejaVuSans.ttf"))
-        pdf.add_font(FONT, "B", str(path / "DejaVuSans-Bold.ttf"))
-        pdf.add_font(FALLBACK, "", str(path / "DroidSansFallback.ttf"))
+    for family, style, filename in (
+        (FONT, "", "DejaVuSans.ttf"),
+        (FONT, "B", "DejaVuSans-Bold.ttf"),
+        (FALLBACK, "", "DroidSansFallback.ttf"),
+    ):
+        # One file at a time: a file on disk is used where it is (as_file of a folder
+        # needs Python 3.12).
+        with resources.as_file(folder / filename) as path:
+            pdf.add_font(family, style, str(path))
     # exact_match=False: bold text in a CJK script uses the regular fallback.
     pdf.set_fallback_fonts([FALLBACK], exact_match=False)
     # HarfBuzz shaping (uharfbuzz): Arabic letters joined, Hebrew and Arabic right to left.

@@ -71,8 +71,8 @@ def certificate_pdf(
     pdf.set_title(text.PDF_TITLE)  # the document's title: never the person's name
     pdf.set_creator("Speak Back")
     _fonts(pdf)
+    pdf.set_margins(22, 22, 22)  # before the page, so its first line starts at 22 mm too
     pdf.add_page()
-    pdf.set_margins(22, 22, 22)
     pdf.set_y(30)
 
     def centred(words: str, size: float, style: str = "", gap: float = 4) -> None:

@@ -75,6 +75,13 @@ NEXT_EDITION_PARAGRAPHS: dict[str, str] = {
         "stepping back; you see it when you come back. Quiet hours are respected unless "
         "the thing starts before they end."
     ),
+    # Issue 24: the member's own record.
+    "record": (
+        "**Your own record:** when an organiser confirms you took part in something, we "
+        "note the date, what it was, and your role and hours if they give them, so you "
+        "can see it with `/me record` and make a certificate. Only you can see it. It is "
+        "kept until you leave, and leaving erases it. Nothing is noted if you don't go."
+    ),
     "leaving": (
         "**If you leave the server:** `/leave` also works in a DM with Speak Back. If you "
         "leave this Discord server without it, Speak Back notices within about a week "

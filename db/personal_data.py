@@ -31,6 +31,7 @@ MODULES = [
     "db.opportunities",
     "db.drafts",
     "db.ideas",
+    "db.records",
 ]
 """Erased in reverse order, so `db.members` (which others may reference) goes last."""
 

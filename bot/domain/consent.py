@@ -60,6 +60,15 @@ NEXT_EDITION_PARAGRAPHS: dict[str, str] = {
         "support an idea, only the count is shown: nobody else sees that it was you. "
         "Leaving erases your supports and your link to your ideas."
     ),
+    # Issue 23: outcomes ("you said, we did").
+    "outcomes": (
+        "**What came of it:** when organisers record what was decided after a poll, an "
+        "idea or an opportunity, and each time they post news of it, we tell you by DM "
+        "if you voted in it, supported it or said yes to it and chose outcome messages. "
+        "Each piece of news comes once. While you are stepping back it is not sent; you "
+        "see it when you come back. The record of what was decided names nobody and is "
+        "kept, as the community's record of what was done."
+    ),
     "notice_edits": (
         "**When this notice changes:** if moderators only fix its wording, your agreement "
         "stands and nothing you asked for stops; we note which wording you last saw. If "

@@ -17,10 +17,12 @@ from discord.ext import commands
 from bot import commitments
 from bot.commands import me_group
 from bot.domain.opportunities import ALLOCATIONS, FIRST_COME
+from bot.domain.payments import FEE_PER
 from bot.domain.service_messages import Told
 from bot.guards import actor_guild_id, require_member, require_organiser
 from bot.notes import open_note_form, register_audience
 from bot.strings import opportunities as text
+from bot.strings import payments as pay_text
 from cogs.opportunities import flows, ui
 from db import opportunities as repo
 from db.jobs import Job
@@ -31,6 +33,7 @@ if TYPE_CHECKING:
 MEMBER = {"audience": "member"}
 ORGANISER = {"audience": "organiser"}
 EVERYONE = {"audience": "everyone"}
+FEE_PER_CHOICES = [app_commands.Choice(name=p, value=p) for p in FEE_PER]
 
 
 @app_commands.guild_only()
@@ -51,8 +54,15 @@ class OpportunityGroup(app_commands.Group, name="opportunity", description=text.
         closes=text.CLOSES_HELP,
         network=text.NETWORK_HELP,
         ping=text.PING_HELP,
+        fee=pay_text.FEE_HELP,
+        fee_per=pay_text.FEE_PER_HELP,
+        voucher=pay_text.VOUCHER_HELP,
+        expenses=pay_text.EXPENSES_HELP,
     )
-    @app_commands.choices(allocation=[app_commands.Choice(name=a, value=a) for a in ALLOCATIONS])
+    @app_commands.choices(
+        allocation=[app_commands.Choice(name=a, value=a) for a in ALLOCATIONS],
+        fee_per=FEE_PER_CHOICES,
+    )
     async def post(
         self,
         interaction: discord.Interaction[SpeakBack],
@@ -66,6 +76,10 @@ class OpportunityGroup(app_commands.Group, name="opportunity", description=text.
         closes: str | None = None,
         network: bool = False,
         ping: bool = False,
+        fee: str | None = None,
+        fee_per: str | None = None,
+        voucher: bool = False,
+        expenses: str | None = None,
     ) -> None:
         actor, settings = await require_organiser(interaction)
         draft = flows.Draft(
@@ -79,6 +93,10 @@ class OpportunityGroup(app_commands.Group, name="opportunity", description=text.
             closes,
             network,
             ping,
+            fee=fee,
+            fee_per=fee_per,
+            voucher=voucher,
+            expenses=expenses,
         )
         services = ui.services_of(interaction)
         if description is None:  # a form for it, where line breaks are kept
@@ -108,9 +126,14 @@ class OpportunityGroup(app_commands.Group, name="opportunity", description=text.
         content_note=text.CONTENT_NOTE_HELP,
         closes=text.CLOSES_HELP,
         clear=text.CLEAR_HELP,
+        fee=pay_text.FEE_HELP,
+        fee_per=pay_text.FEE_PER_HELP,
+        voucher=pay_text.VOUCHER_HELP,
+        expenses=pay_text.EXPENSES_HELP,
     )
     @app_commands.choices(
-        clear=[app_commands.Choice(name=n, value=v) for v, n in text.CLEAR_CHOICES.items()]
+        clear=[app_commands.Choice(name=n, value=v) for v, n in text.CLEAR_CHOICES.items()],
+        fee_per=FEE_PER_CHOICES,
     )
     @app_commands.autocomplete(opportunity=ui.open_opportunities)
     async def edit(
@@ -125,6 +148,10 @@ class OpportunityGroup(app_commands.Group, name="opportunity", description=text.
         content_note: str | None = None,
         closes: str | None = None,
         clear: app_commands.Choice[str] | None = None,
+        fee: str | None = None,
+        fee_per: str | None = None,
+        voucher: bool | None = None,
+        expenses: str | None = None,
     ) -> None:
         _actor, settings = await require_organiser(interaction)
         asked = flows.Changes(
@@ -136,6 +163,10 @@ class OpportunityGroup(app_commands.Group, name="opportunity", description=text.
             content_note,
             closes,
             clear.value if clear is not None else None,
+            fee=fee,
+            fee_per=fee_per,
+            voucher=voucher,
+            expenses=expenses,
         )
 
         async def answer(edited: flows.Edited) -> None:

@@ -50,6 +50,13 @@ from bot.domain.opportunities import (
     summarise_fan_out,
     waitlist_position,
 )
+from bot.domain.payments import (
+    MAX_FEE_PENCE,
+    check_fee_per,
+    expenses_text,
+    parse_amount,
+    read_expenses,
+)
 from bot.domain.service_messages import Told
 from bot.domain.suppression import DEFAULT_THRESHOLD, count_text, suppress_counts
 from bot.domain.when import DAY_FIRST, Reading, WhenError, definite, read_time
@@ -243,6 +250,10 @@ class Draft:
     network: bool
     ping: bool
     picks: dict[str, str] = field(default_factory=dict)
+    fee: str | None = None  # as typed, e.g. "25" (issue 24)
+    fee_per: str | None = None
+    voucher: bool = False
+    expenses: str | None = None  # as typed, e.g. "travel,care"
 
     def to_data(self) -> dict[str, Any]:
         return asdict(self)
@@ -278,6 +289,10 @@ class Understood:
     channel_id: int
     notes: tuple[str, ...] = ()
     asked: Asked | None = None
+    fee_pence: int | None = None
+    fee_per: str | None = None
+    voucher: bool = False
+    expenses: str | None = None  # stored form, "travel,care"
 
 
 def _picked(
@@ -318,6 +333,7 @@ def understand(
         raise Refusal(text.NO_CHANNEL)
     assert title is not None and description is not None
     notes = tuple(r.note for r in (when, closes) if r is not None and r.note)
+    fee_pence = read_fee(draft.fee)
     return Understood(
         title=title,
         description=description,
@@ -331,7 +347,21 @@ def understand(
         channel_id=channel_id,
         notes=notes,
         asked=when_asked or closes_asked,
+        fee_pence=fee_pence,
+        fee_per=check_fee_per(draft.fee_per, fee_pence),
+        voucher=bool(draft.voucher),
+        expenses=expenses_text(read_expenses(draft.expenses)),
     )
+
+
+def read_fee(typed: str | None) -> int | None:
+    """The fee offered, in pence (None: no fee). Read like an amount (`25`, `£12.50`)."""
+    if typed is None or not typed.strip():
+        return None
+    try:
+        return parse_amount(typed, limit_pence=MAX_FEE_PENCE)
+    except Refusal as refused:
+        raise Refusal(f"About the fee: {refused} Nothing was posted.") from None
 
 
 @dataclass(frozen=True)
@@ -512,6 +542,10 @@ async def post_opportunity(
         seed=new_seed(),
         posted_by=posted_by,
         now=now,
+        fee_pence=checked.fee_pence,
+        fee_per=checked.fee_per,
+        voucher=checked.voucher,
+        expenses=checked.expenses,
     )
 
     async def payload() -> Payload:
@@ -800,6 +834,10 @@ class Changes:
     content_note: str | None = None
     closes: str | None = None
     clear: str | None = None  # one of CLEARABLE_NAMES
+    fee: str | None = None
+    fee_per: str | None = None
+    voucher: bool | None = None
+    expenses: str | None = None
 
 
 @dataclass(frozen=True)
@@ -849,8 +887,21 @@ async def edit_opportunity(
         closes = read_closes(asked.closes, settings.timezone, now, settings.date_order)
         assert closes is not None
         changes["closes_at"] = check_closes(definite(closes, asked.closes), now)
+    if asked.fee is not None:
+        changes["fee_pence"] = read_fee(asked.fee)
+    if asked.fee_per is not None:
+        fee = changes.get("fee_pence", opp.fee_pence)
+        changes["fee_per"] = check_fee_per(asked.fee_per, fee)
+    elif changes.get("fee_pence") is not None and opp.fee_per is None:
+        changes["fee_per"] = check_fee_per(None, changes["fee_pence"])
+    if asked.voucher is not None:
+        changes["voucher"] = asked.voucher
+    if asked.expenses is not None:
+        changes["expenses"] = expenses_text(read_expenses(asked.expenses))
     if asked.clear is not None:
         changes |= clear_changes(opp, asked.clear, set(changes))
+        if "voucher" in changes and changes["voucher"] is None:
+            changes["voucher"] = False
     if not changes:
         raise Refusal(text.NOTHING_TO_EDIT)
     try:

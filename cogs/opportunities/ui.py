@@ -37,6 +37,7 @@ from bot.domain.opportunities import (
     AnswerResult,
     Opportunity,
 )
+from bot.domain.payments import Offer, expenses_of
 from bot.domain.service_messages import Told
 from bot.domain.suppression import suppress_counts
 from bot.domain.text import cut
@@ -44,6 +45,7 @@ from bot.domain.timefmt import discord_timestamp, full_and_relative, plain_local
 from bot.guards import actor_guild_id, require_in_server, require_member, require_organiser
 from bot.networks import require_answerable_from
 from bot.strings import opportunities as text
+from bot.strings import payments as pay_text
 from bot.ui import (
     DynamicView,
     ReadbackButton,
@@ -88,11 +90,7 @@ def details_lines(opp: Opportunity, confirmed: int) -> list[str]:
         lines += [strings.HELD_BACK, ""]
     else:
         lines += [shown(opp.description, MAX_DESCRIPTION), ""]
-    lines.append(
-        text.PAYMENT.format(payment=shown(opp.payment, MAX_SHORT_NOTE))
-        if opp.payment
-        else text.NO_PAYMENT
-    )
+    lines += payment_lines(opp.payment, opp.offer)
     if opp.when_at is not None:
         when = text.WHEN_AT.format(
             **full_and_relative(opp.when_at),
@@ -129,6 +127,20 @@ def details_lines(opp: Opportunity, confirmed: int) -> list[str]:
             lines.append(text.OPEN_NO_CLOSE)
         lines.append(text.YES_MEANS)
         lines.append(text.NO_PRESSURE)
+    return lines
+
+
+def payment_lines(note: str | None, offer: Offer) -> list[str]:
+    """The payment note as written, the offer in plain words, and a calm caution
+    about benefits whenever a payment is offered."""
+    lines = []
+    if note:
+        lines.append(text.PAYMENT.format(payment=shown(note, MAX_SHORT_NOTE)))
+    described = offer.describe()
+    if described:
+        lines += [pay_text.OFFER_LINE.format(offer=described), pay_text.CAUTION]
+    if not lines:
+        lines.append(text.NO_PAYMENT)
     return lines
 
 
@@ -555,11 +567,10 @@ def readback_embed(found: flows.Readback, zone: str) -> discord.Embed:
         lines.append(text.PLACES_FIRST_COME.format(places=seen.places))
     else:
         lines.append(text.PLACES_LOTTERY.format(places=seen.places))
-    lines.append(
-        text.PAYMENT.format(payment=shown(seen.payment, MAX_SHORT_NOTE))
-        if seen.payment
-        else text.NO_PAYMENT
-    )
+    offer = Offer(seen.fee_pence, seen.fee_per, seen.voucher, expenses_of(seen.expenses))
+    lines += payment_lines(seen.payment, offer)
+    if not offer.offers_payment:
+        lines.append(pay_text.READBACK_NO_OFFER)
     lines.append(
         text.CONTENT_NOTE.format(note=shown(seen.content_note, MAX_SHORT_NOTE))
         if seen.content_note

@@ -46,7 +46,9 @@ CHOICE_SAVED = (
     "Thank you. For **{title}** you chose **{choice}**. You can change it until it is "
     "marked paid (in `/me opportunities`)."
 )
-CHOICE_SAVED_CLAIM = " After it happens, claim expenses with `/me claim`: the organiser arranges payment."
+CHOICE_SAVED_CLAIM = (
+    " After it happens, claim expenses with `/me claim`: the organiser arranges payment."
+)
 CHOICE_PAID = "That has been marked paid already, so it can't be changed now. Nothing was changed."
 CHOICE_NO_PLACE = (
     "Only someone with a place can choose how to be paid, and you don't have one on "
@@ -71,7 +73,7 @@ HAPPENED_CANCELLED = "**{title}** was cancelled, so nobody took part. Nothing wa
 HAPPENED_ASK = (
     "**Who took part in {title}?** Everyone with a place is ticked. Untick anyone who "
     "didn't come, then press **Confirm who took part**.\n"
-    "Only \"took part\" is kept, never who didn't come, and nothing is sent to anyone."
+    'Only "took part" is kept, never who didn\'t come, and nothing is sent to anyone.'
 )
 HAPPENED_PART = "People with a place ({first} to {last})"
 HAPPENED_CONFIRM = "Confirm who took part"
@@ -84,7 +86,7 @@ HAPPENED_DONE_NONE = (
 )
 HAPPENED_GONE = "That list has expired. Please run `/opportunity happened` again."
 PERSON_UNNAMED = "Someone from {server} (name not shared)"
-PERSON_NO_NAME = "A member without a preferred name ({mention})"
+PERSON_NO_NAME = "no preferred name given"
 
 # -- /me claim ------------------------------------------------------------------------
 CLAIM_DESCRIPTION = "Claim expenses for something you took part in"
@@ -101,7 +103,9 @@ CLAIM_NOT_TAKEN_PART = (
     "You can claim expenses once an organiser has confirmed you took part in it. "
     "Please pick one from the list. Nothing was saved."
 )
-CLAIM_NO_EXPENSES = "**{title}** doesn't cover expenses, so there is nothing to claim. Nothing was saved."
+CLAIM_NO_EXPENSES = (
+    "**{title}** doesn't cover expenses, so there is nothing to claim. Nothing was saved."
+)
 CLAIM_PAID_OFF = (
     "Your choice for **{title}** has been marked paid. Please talk to the organiser if "
     "something is still owed. Nothing was saved."
@@ -125,7 +129,7 @@ PAYMENTS_NOBODY = (
     "Nobody is confirmed as taking part in **{title}** yet. Use `/opportunity happened` "
     "after the date."
 )
-PAYMENTS_PERSON = "- **{name}**: {choice}{paid}"
+PAYMENTS_PERSON = "- {name}: {choice}{paid}"
 PAYMENTS_CLAIM = "  - {amount} {kind} on {day}{note}{paid}"
 PAYMENTS_PAID = " (paid)"
 PAYMENTS_NOT_CHOSEN = "not chosen yet"

@@ -116,6 +116,11 @@ class Render(Protocol):
 
     def note(self, title: str, body: str) -> Payload: ...
 
+    def place_note(self, opp: Opportunity, title: str, body: str) -> Payload:
+        """A note telling someone they have a place: with the private payment question
+        when the opportunity offers payment (issue 24)."""
+        ...
+
 
 Tell = Callable[[str], Awaitable[bool]]
 """Answer the organiser's own command in place; False if that is no longer possible."""
@@ -806,7 +811,7 @@ async def tell_promoted(
     services: Services, render: Render, opp: Opportunity, promoted: list[Reply]
 ) -> None:
     """A place came free: tell each promoted member (a service message, rule 15)."""
-    payload = render.note(text.PROMOTED_TITLE, text.PROMOTED.format(title=opp.title))
+    payload = render.place_note(opp, text.PROMOTED_TITLE, text.PROMOTED.format(title=opp.title))
     async with services.db.transaction():  # told once: recorded on the reply itself
         told = [r for r in promoted if await repo.claim_promotion_told(services.db, opp.id, r)]
         await services.delivery.tell_yes_sayers(
@@ -971,12 +976,17 @@ async def tell_drawn(services: Services, render: Render, opp: Opportunity) -> No
             position = waitlist_position(reply, replies)
             return text.DRAW_WAITLISTED.format(title=opp.title, position=position)
 
+        def payload_for(reply: Reply) -> Payload:
+            if reply.place == CONFIRMED:  # with the payment question, if one is offered
+                return render.place_note(opp, title, body(reply))
+            return render.note(title, body(reply))
+
         await services.delivery.tell_yes_sayers(  # a place won or not: rule 15
             (
                 letter_about(
                     opp,
                     reply,
-                    render.note(title, body(reply)),
+                    payload_for(reply),
                     f"draw:{reply.guild_id}:{reply.user_id}",
                 )
                 for reply in replies

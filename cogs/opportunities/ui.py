@@ -56,7 +56,7 @@ from bot.ui import (
     shown,
     text_field,
 )
-from cogs.opportunities import flows
+from cogs.opportunities import flows, pay_ui, paying
 from db import opportunities as repo
 
 if TYPE_CHECKING:
@@ -255,6 +255,15 @@ class Messages:
     def note(self, title: str, body: str) -> Payload:
         return note_payload(title, body)
 
+    def place_note(self, opp: Opportunity, title: str, body: str) -> Payload:
+        if not opp.offer.offers_payment:
+            return note_payload(title, body)
+        ask = paying.generic_asking(opp)
+        return message_payload(
+            embeds=[embed(cut(title, 256), body + "\n\n" + pay_ui.ask_words(ask))],
+            view=pay_ui.choice_view(ask),
+        )
+
 
 RENDER: flows.Render = Messages()
 
@@ -407,6 +416,14 @@ async def answer(
         words = thanks_for(opp, answered.result)
         if answered.counted_in is not None:
             words += "\n\n" + text.COUNTED_ELSEWHERE.format(server=escaped(answered.counted_in))
+        # A place on one offering payment: how they'd like it, privately (issue 24).
+        ask = await paying.asking(services, opp, answered.result.reply)
+        if ask is not None and not answered.ask_name:
+            words += "\n\n" + pay_ui.ask_words(ask)
+            await interaction.response.send_message(
+                words, view=pay_ui.choice_view(ask), ephemeral=True
+            )
+            return
         # Someone counted in another server is asked (on each yes press, so they can
         # change it) whether the home organisers may see their name; default: a count.
         if answered.ask_name:
@@ -499,9 +516,14 @@ class NameButton(
         share = self.choice == "share"
         home = await flows.choose_name(services, opp, user_id, share)
         done = text.NAME_SHARED if share else text.NAME_KEPT
-        await interaction.response.edit_message(
-            content=done.format(home=escaped(home), title=opp.title), view=None
-        )
+        words = done.format(home=escaped(home), title=opp.title)
+        reply = await repo.reply_of_person(services.db, opp.id, user_id)
+        ask = await paying.asking(services, opp, reply) if reply is not None else None
+        if ask is not None:  # with a place on one offering payment: how, privately
+            words += "\n\n" + pay_ui.ask_words(ask)
+            await interaction.response.edit_message(content=words, view=pay_ui.choice_view(ask))
+            return
+        await interaction.response.edit_message(content=words, view=None)
 
 
 class RosterButton(SafeButton, template=r"opp:(?P<id>[0-9]+):roster"):
@@ -858,17 +880,48 @@ def my_answer_words(item: repo.MyAnswer) -> str:
     return text.ME_STATE["in_draw"]
 
 
-def my_answers_message(found: list[repo.MyAnswer]) -> tuple[discord.Embed, discord.ui.View]:
-    """Each answer and place, with a "step out" button for each yes still standing."""
+def _pays(item: repo.MyAnswer) -> bool:
+    """A place on one offering payment, not cancelled: the member chooses how."""
+    return (
+        item.opportunity.offer.offers_payment
+        and item.opportunity.state != CANCELLED
+        and item.reply.state == INTERESTED
+        and item.reply.place == CONFIRMED
+    )
+
+
+def _choice_words(item: repo.MyAnswer, choices: dict[int, Any]) -> str:
+    if not _pays(item):
+        return ""
+    chosen = choices.get(item.opportunity.id)
+    if chosen is None:
+        return pay_text.ME_CHOICE_NONE
+    words = pay_text.CHOICE_WORDS[chosen.choice]
+    if chosen.paid_at is not None:
+        return pay_text.ME_CHOICE_PAID.format(choice=words)
+    return pay_text.ME_CHOICE.format(choice=words)
+
+
+def my_answers_message(
+    found: list[repo.MyAnswer], choices: dict[int, Any] | None = None
+) -> tuple[discord.Embed, discord.ui.View]:
+    """Each answer and place, with a "step out" button for each yes still standing,
+    and **How to be paid** for each place on one offering payment (for people whose
+    DMs are closed, this is where they are asked)."""
+    choices = choices or {}
     lines = [
         text.ME_LINE.format(
             title=cut(item.opportunity.title, 200),
             item_state=text.ME_ITEM_STATE[item.opportunity.state],
             answer=my_answer_words(item),
         )
+        + _choice_words(item, choices)
         for item in found
     ]
     view = DynamicView()
+    for item in found:
+        if _pays(item) and len(view.children) < 25:
+            view.add_item(pay_ui.PayAskButton(item.opportunity.id, item.opportunity.title))
     for item in found:
         if item.reply.state == INTERESTED and item.opportunity.state != CANCELLED:
             label = text.STEP_OUT.format(title=item.opportunity.title)

@@ -129,6 +129,10 @@ PAYMENTS_NOBODY = (
     "Nobody is confirmed as taking part in **{title}** yet. Use `/opportunity happened` "
     "after the date."
 )
+PAYMENTS_BEFORE = (
+    "Nobody is confirmed as taking part yet, so these are the people with a place. "
+    "After the date, use `/opportunity happened`."
+)
 PAYMENTS_PERSON = "- {name}: {choice}{paid}"
 PAYMENTS_CLAIM = "  - {amount} {kind} on {day}{note}{paid}"
 PAYMENTS_PAID = " (paid)"
@@ -154,9 +158,9 @@ PAID_DM = (
     "The organisers of **{title}** have marked {what} as paid. Thank you for taking part. "
     "If anything doesn't look right, please talk to them."
 )
-PAID_WHAT_FEE = "your {choice}"
+PAID_WHAT_FEE = {"fee": "your fee", "voucher": "your voucher"}
 PAID_WHAT_CLAIMS = "your expenses claim"
-PAID_WHAT_BOTH = "your {choice} and expenses claim"
+PAID_WHAT_BOTH = "{fee} and your expenses claim"
 PAID_SUMMARY = "{title}: marked paid"
 
 WARN_TITLE = "Payments for {title} will be erased soon"

@@ -381,6 +381,8 @@ class ClaimModal(SafeModal, title=text.CLAIM_TITLE):
 
 def payments_embed(found: paying.Payments) -> discord.Embed:
     lines: list[str] = []
+    if found.opp.happened_at is None:
+        lines += [text.PAYMENTS_BEFORE, ""]
     for row in found.rows:
         if row.user_id is None:
             choice = text.PAYMENTS_KEPT.strip()

@@ -305,7 +305,10 @@ class Payments:
 async def payments_of(services: Services, opp_id: int, guild_id: int) -> Payments:
     """For this server's organisers, of one of its own opportunities."""
     opp = await flows.get_own_opportunity(services, opp_id, guild_id)
-    return Payments(opp, await pay_db.payment_rows(services.db, opp.id, opp.guild_id))
+    rows = await pay_db.payment_rows(
+        services.db, opp.id, opp.guild_id, happened=opp.happened_at is not None
+    )
+    return Payments(opp, rows)
 
 
 def finance_csv(found: Payments) -> bytes:
@@ -387,11 +390,11 @@ async def mark_paid(services: Services, opp_id: int, guild_id: int, user_id: int
 def paid_letter(
     opp: Opportunity, row: pay_db.PaymentRow, fee: bool, claims: bool, now: datetime
 ) -> Letter:
-    choice = text.CHOICE_WORDS.get(row.choice or "", "")
+    paid_fee = text.PAID_WHAT_FEE.get(row.choice or "", text.PAID_WHAT_FEE["fee"])
     if fee and claims:
-        what = text.PAID_WHAT_BOTH.format(choice=choice)
+        what = text.PAID_WHAT_BOTH.format(fee=paid_fee)
     elif fee:
-        what = text.PAID_WHAT_FEE.format(choice=choice)
+        what = paid_fee
     else:
         what = text.PAID_WHAT_CLAIMS
     assert row.user_id is not None

@@ -100,9 +100,9 @@ async def record_took_part(
     now: datetime,
 ) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     """Confirm who took part: exactly `people` (each must hold a place). Someone ticked
-    before and unticked now is taken off (with their unpaid choice). Nothing about a
+    before and unticked now is taken off. Nothing about a
     no-show is stored. Returns (newly confirmed, taken off). Inside the caller's
-    transaction, if any."""
+    transaction, if any. (A claim made before being taken off stays, and is listed.)"""
     async with db.transaction():
         before = {
             (row["guild_id"], row["user_id"])
@@ -281,9 +281,14 @@ async def payment_rows(
     place), with their choice and claims; then any claims kept by people who have
     left. Nobody waitlisted or unticked is here."""
     if happened:
+        # Who took part, and anyone who claimed before being unticked (still owed).
         people = await db.fetchall(
-            "SELECT guild_id, user_id FROM took_part WHERE opportunity_id = ? ORDER BY rowid",
-            (opp_id,),
+            "SELECT guild_id, user_id FROM (SELECT guild_id, user_id, rowid AS n FROM took_part "
+            "WHERE opportunity_id = ? UNION SELECT guild_id, user_id, 1e12 + min(id) "
+            "FROM expense_claims WHERE opportunity_id = ? AND user_id IS NOT NULL "
+            "AND user_id NOT IN (SELECT user_id FROM took_part WHERE opportunity_id = ?) "
+            "GROUP BY guild_id, user_id) ORDER BY n",
+            (opp_id, opp_id, opp_id),
         )
     else:
         people = await db.fetchall(

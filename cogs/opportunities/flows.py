@@ -68,6 +68,7 @@ from db import drafts as drafts_db
 from db import members as members_db
 from db import opportunities as repo
 from db import outbox as outbox_db
+from db import payments as payments_db
 from db.settings import GuildSettings, get_settings
 
 if TYPE_CHECKING:
@@ -780,6 +781,8 @@ async def record_answer(
             ask_name=reply.state == INTERESTED and reply.guild_id != opp.guild_id,
         )
     )
+    if result.changed and reply.state != INTERESTED:  # a place given up: its choice too
+        await payments_db.drop_unpaid_choice(services.db, opp.id, reply.user_id)
     if result.changed:
         await tell_promoted(services, render, opp, promoted)
         await refresh_opportunity_posts(services, render, opp.id)

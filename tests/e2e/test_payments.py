@@ -218,3 +218,30 @@ async def test_erase_it_too_erases_the_claim_and_a_network_place_needs_a_name(wo
     await alice.click(leave, pay_text.ERASE_TOO)
     assert rows(world, "SELECT count(*) FROM expense_claims") == [(0,)]
     assert rows(world, "SELECT count(*) FROM payment_choices") == [(0,)]
+
+
+async def test_a_promoted_member_is_asked_in_the_place_dm_and_in_me_opportunities(world):
+    _olu, alice, bob, carol, message, opp_id = await paid_opportunity(world)
+    await alice.click(message, "I'm interested")
+    asked_bob = await bob.click(message, "I'm interested")
+    await carol.click(message, "I'm interested")  # waitlisted
+    before = len(dms(carol))
+    await bob.click(message, "Not this time")  # a place comes free: carol is promoted
+    await world.settle()
+    (place,) = dms(carol)[before:]
+    assert "How would you like to be paid" in place.text
+    assert place.buttons == ["Fee", "Expenses only", "No payment, thanks"]
+    chose = await carol.click(place, "No payment, thanks")
+    assert "no payment" in chose.text
+    # /me opportunities asks too (for anyone whose DMs are closed), and shows the choice.
+    mine = await carol.slash("me opportunities")
+    assert "Payment: no payment" in mine.text
+    asked = await carol.click(mine, "How to be paid: Interview panel")
+    assert "Your choice now: **no payment**" in asked.text
+    await carol.click(asked, "Expenses only")
+    assert rows(world, "SELECT user_id, choice FROM payment_choices ORDER BY user_id") == [
+        (carol.id, "expenses")
+    ]
+    # Bob gave up his place: nothing is asked of him, and pressing an old button refuses.
+    refused = await bob.click(asked_bob, "Fee")
+    assert "don't have one" in refused.text

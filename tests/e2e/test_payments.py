@@ -221,7 +221,7 @@ async def test_erase_it_too_erases_the_claim_and_a_network_place_needs_a_name(wo
 
 
 async def test_a_promoted_member_is_asked_in_the_place_dm_and_in_me_opportunities(world):
-    _olu, alice, bob, carol, message, opp_id = await paid_opportunity(world)
+    _olu, alice, bob, carol, message, _opp_id = await paid_opportunity(world)
     await alice.click(message, "I'm interested")
     asked_bob = await bob.click(message, "I'm interested")
     await carol.click(message, "I'm interested")  # waitlisted

@@ -85,6 +85,13 @@ NEXT_EDITION_PARAGRAPHS: dict[str, str] = {
         "If you leave with an unpaid claim, you may keep just that claim (amount, date, "
         "what for and your name) until it is paid."
     ),
+    # Issue 24: the member's own record.
+    "record": (
+        "**Your own record:** when an organiser confirms you took part in something, we "
+        "note the date, what it was, and your role and hours if they give them, so you "
+        "can see it with `/me record` and make a certificate. Only you can see it. It is "
+        "kept until you leave, and leaving erases it. Nothing is noted if you don't go."
+    ),
     "leaving": (
         "**If you leave the server:** `/leave` also works in a DM with Speak Back. If you "
         "leave this Discord server without it, Speak Back notices within about a week "

@@ -146,10 +146,10 @@ PAYMENTS_PRIVACY = (
     "after the opportunity if it is never paid."
 )
 MARK_PAID = "Mark paid: {name}"
-MARKED_PAID = "Marked paid: {name}. {told}"
+MARKED_PAID = "Marked paid{name}. {told}"
 MARKED_TOLD = "They've been told (a message about something they said yes to)."
 MARKED_KEPT = "They left Speak Back, so nobody was told."
-NOTHING_TO_MARK = "Nothing for {name} was waiting to be paid. Nothing was changed."
+NOTHING_TO_MARK = "Nothing was waiting to be paid{name}. Nothing was changed."
 CSV_FILENAME = "payments-{id}.csv"
 CSV_HEADER = ("name", "choice", "fee", "claim", "claim date", "claim amount", "paid", "total")
 

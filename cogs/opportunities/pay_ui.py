@@ -22,6 +22,7 @@ from bot.strings import payments as text
 from bot.ui import DynamicView, SafeButton, SafeItem, SafeModal, embed, shown, text_field
 from cogs.opportunities import flows, paying
 from db import opportunities as repo
+from db.payments import NO_NAME
 
 if TYPE_CHECKING:
     from bot.client import SpeakBack
@@ -383,7 +384,7 @@ def payments_embed(found: paying.Payments) -> discord.Embed:
     lines: list[str] = []
     if found.opp.happened_at is None:
         lines += [text.PAYMENTS_BEFORE, ""]
-    for row in found.rows:
+    for number, row in enumerate(found.rows, start=1):
         if row.user_id is None:
             choice = text.PAYMENTS_KEPT.strip()
         else:
@@ -392,7 +393,7 @@ def payments_embed(found: paying.Payments) -> discord.Embed:
             if fee:
                 choice += f" ({money(fee)})"
         paid = text.PAYMENTS_PAID if row.paid_at is not None else ""
-        name = f"**{shown(row.name, 100)}**"
+        name = f"**{shown(row_label(number, row), 100)}**"
         if row.named and row.user_id is not None:
             name += f" (<@{row.user_id}>)"
         lines.append(text.PAYMENTS_PERSON.format(name=name, choice=choice, paid=paid))
@@ -414,12 +415,17 @@ def payments_embed(found: paying.Payments) -> discord.Embed:
     )
 
 
+def row_label(number: int, row: Any) -> str:
+    """The name as given; "no name given (2)" tells apart people without one."""
+    return f"{row.name} ({number})" if row.name == NO_NAME else row.name
+
+
 def payments_view(found: paying.Payments) -> discord.ui.View:
     view = DynamicView()
-    for row in found.rows:
+    for number, row in enumerate(found.rows, start=1):
         if not row.unpaid or len(view.children) >= 25:
             continue
-        label = cut(text.MARK_PAID.format(name=row.name), 80)
+        label = cut(text.MARK_PAID.format(name=row_label(number, row)), 80)
         if row.user_id is not None:
             view.add_item(MarkPaidButton(found.opp.id, row.user_id, label))
         else:
@@ -453,13 +459,18 @@ async def _after_marking(
     interaction: discord.Interaction, opp_id: int, marked: paying.Marked
 ) -> None:
     found = await paying.payments_of(services_of(interaction), opp_id, actor_guild_id(interaction))
+    name = "" if marked.name == NO_NAME else f": {shown(marked.name, 100)}"
     if not marked.marked:
-        words = text.NOTHING_TO_MARK.format(name=shown(marked.name, 100))
+        words = text.NOTHING_TO_MARK.format(name=name)
     else:
         told = text.MARKED_TOLD if marked.told else text.MARKED_KEPT
-        words = text.MARKED_PAID.format(name=shown(marked.name, 100), told=told)
+        words = text.MARKED_PAID.format(name=name, told=told)
+    # The CSV attached again, as it is now (the one before still said unpaid).
     await interaction.response.edit_message(
-        content=words, embed=payments_embed(found), view=payments_view(found)
+        content=words,
+        embed=payments_embed(found),
+        view=payments_view(found),
+        attachments=[payments_file(found)],
     )
 
 

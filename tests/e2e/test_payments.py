@@ -245,3 +245,19 @@ async def test_a_promoted_member_is_asked_in_the_place_dm_and_in_me_opportunitie
     # Bob gave up his place: nothing is asked of him, and pressing an old button refuses.
     refused = await bob.click(asked_bob, "Fee")
     assert "don't have one" in refused.text
+
+
+async def test_unpaid_choices_are_erased_a_year_on_with_one_warning_a_month_before(world):
+    olu, alice, _bob, _carol, message, _opp_id = await paid_opportunity(world)
+    asked = await alice.click(message, "I'm interested")
+    await alice.click(asked, "Fee")
+    await world.advance(days=300)
+    assert not [m for m in olu.dms if "will be erased soon" in m.text]
+    await world.advance(days=40)  # 11 months and more after the opportunity
+    warned = [m for m in olu.dms if "will be erased soon" in m.text]
+    assert len(warned) == 1 and "/opportunity payments" in warned[0].text
+    await world.advance(days=20)
+    assert len([m for m in olu.dms if "will be erased soon" in m.text]) == 1  # once
+    assert rows(world, "SELECT count(*) FROM payment_choices") == [(1,)]
+    await world.advance(days=10)
+    assert rows(world, "SELECT count(*) FROM payment_choices") == [(0,)]

@@ -19,6 +19,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.domain.errors import Refusal
+from bot.domain.text import clean_typed
 
 FEE = "fee"
 VOUCHER = "voucher"
@@ -188,7 +189,9 @@ def check_claim_kind(offer: Offer, kind: str) -> str:
 def check_role(typed: str | None) -> str | None:
     if typed is None or not typed.strip():
         return None
-    cleaned = " ".join(typed.split())
+    cleaned = " ".join(clean_typed(typed, line_breaks=False).split())
+    if not cleaned:
+        return None
     if len(cleaned) > MAX_ROLE:
         raise Refusal(f"Please keep the role to {MAX_ROLE} characters. Nothing was changed.")
     return cleaned

@@ -35,10 +35,15 @@ GAP = 1  # mm between activities
 
 def _fonts(pdf: FPDF) -> None:
     folder = resources.files("bot") / "fonts"
-    with resources.as_file(folder) as path:
-        pdf.add_font(FONT, "", str(path / "DejaVuSans.ttf"))
-        pdf.add_font(FONT, "B", str(path / "DejaVuSans-Bold.ttf"))
-        pdf.add_font(FALLBACK, "", str(path / "DroidSansFallback.ttf"))
+    for family, style, filename in (
+        (FONT, "", "DejaVuSans.ttf"),
+        (FONT, "B", "DejaVuSans-Bold.ttf"),
+        (FALLBACK, "", "DroidSansFallback.ttf"),
+    ):
+        # One file at a time: a file on disk is used where it is (as_file of a folder
+        # needs Python 3.12).
+        with resources.as_file(folder / filename) as path:
+            pdf.add_font(family, style, str(path))
     # exact_match=False: bold text in a CJK script uses the regular fallback.
     pdf.set_fallback_fonts([FALLBACK], exact_match=False)
     # HarfBuzz shaping (uharfbuzz): Arabic letters joined, Hebrew and Arabic right to left.
@@ -66,8 +71,8 @@ def certificate_pdf(
     pdf.set_title(text.PDF_TITLE)  # the document's title: never the person's name
     pdf.set_creator("Speak Back")
     _fonts(pdf)
+    pdf.set_margins(22, 22, 22)  # before the page, so its first line starts at 22 mm too
     pdf.add_page()
-    pdf.set_margins(22, 22, 22)
     pdf.set_y(30)
 
     def centred(words: str, size: float, style: str = "", gap: float = 4) -> None:

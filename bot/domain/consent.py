@@ -99,6 +99,15 @@ NEXT_EDITION_PARAGRAPHS: dict[str, str] = {
         "you come back and use it here again first. Until then you are left off "
         "organisers' lists."
     ),
+    # Issue 27: backups, and the note that keeps an erasure when one is restored.
+    "backups": (
+        "**Backups:** the bot's database is copied for safety, usually nightly, and old "
+        "copies are deleted after the time its operator sets. So that restoring a copy "
+        "can never bring you back after you leave, leaving also writes a coded note, "
+        "made from your Discord ID with the bot's secret key, which says nothing about "
+        "you to anyone without that key; it is deleted once no kept copy is older than "
+        "your leaving."
+    ),
 }
 
 

@@ -117,6 +117,15 @@ NEXT_EDITION_PARAGRAPHS: dict[str, str] = {
         "you to anyone without that key; it is deleted once no kept copy is older than "
         "your leaving."
     ),
+    # Issue 25: pages beyond Discord.
+    "pages": (
+        "**Public pages:** moderators may choose to publish, on a web page anyone can read, "
+        "what this community asked for and what came of it: poll results, ideas with the "
+        "organisers' summary and answer, outcomes, and counts of opportunities and "
+        "meetings. Pages never show your name or anything about you, and numbers under 5 "
+        'are shown as "fewer than 5". The title and words of an idea you raised appear '
+        "only if you press **Show my words on public pages**, and never with your name."
+    ),
 }
 
 

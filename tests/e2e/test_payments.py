@@ -153,9 +153,8 @@ async def test_a_paid_opportunity_from_post_to_marked_paid(world):
     assert len(dms(bob)) == bob_dms_before
     for person in (bob, carol):
         seen_by = everything_seen_by(world, person)
-        assert "£6.40" not in seen_by and "took part" not in seen_by.lower().replace(
-            "confirmed you took part", ""
-        )
+        assert "£6.40" not in seen_by and "confirmed as taking part" not in seen_by
+        assert "Payments: Interview panel" not in seen_by and "Marked paid" not in seen_by
         assert "Ali Ŵyn" not in seen_by
     refused = await alice.slash("opportunity payments", opportunity=opp_id)
     assert "Ali Ŵyn" not in refused.text  # members are not organisers

@@ -39,7 +39,7 @@ LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 # axe-core's impact levels; these two fail a test (minor and moderate are reported).
 BLOCKING = ("serious", "critical")
 # Elements that mean nothing on paper: "print to PDF" must leave them out.
-SCREEN_ONLY = "nav, button, form, input, select, textarea, [role=navigation], .skip-link"
+SCREEN_ONLY = "nav, button, form, input, select, textarea, [role=navigation], .skip, .skip-link"
 
 _axe = Axe()
 

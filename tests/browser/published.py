@@ -60,7 +60,8 @@ async def start(root: Path) -> World:
     )
 
 
-async def seed(world: World) -> Site:
+async def seed(world: World, *, hostile: bool = True) -> Site:
+    """`hostile=False` for the screenshot: the question without the injection attempt."""
     mods = await linked.set_up_servers(world)
     await linked.seed_network(world)
     leeds = world.guild(linked.LEEDS)
@@ -75,7 +76,7 @@ async def seed(world: World) -> Site:
     form = await organiser.slash("poll create", kind="single", in_guild=leeds)
     readback = await organiser.submit_modal(
         form,
-        question=f"{QUESTION} {HOSTILE}",
+        question=f"{QUESTION} {HOSTILE}" if hostile else QUESTION,
         options="Shorter waiting times\nPeer support at night\nA crisis line that answers",
     )
     await organiser.click(readback, poll_text.POST_IT)

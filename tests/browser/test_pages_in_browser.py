@@ -70,7 +70,6 @@ async def test_each_page_reads_on_a_phone_without_sideways_scrolling(browser_pag
     visit = await browser_pages.open(site.url(page), phone=True)
     await assert_fits(visit.page)
     assert await visit.page.locator("h1").is_visible()
-    await assert_accessible(visit.page)  # contrast and sizes as laid out on the phone
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -89,6 +88,15 @@ async def test_each_page_works_without_javascript(browser_pages, site, page):
     assert visit.status == 200
     assert HEADINGS[page] in await visit.page.locator("h1").inner_text()
     assert await visit.page.locator("main").inner_text()
+    assert_stayed_local(visit)
+
+
+async def test_the_page_for_a_wrong_address_is_plain_accessible_and_local(browser_pages, site):
+    visit = await browser_pages.open(site.base + "/s/nosuchpage", phone=True)
+    assert visit.status == 404
+    assert "There is no page at this address" in await visit.page.locator("main").inner_text()
+    await assert_accessible(visit.page)
+    await assert_fits(visit.page)
     assert_stayed_local(visit)
 
 

@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-full lint demo bench check migrate sync clean
+.PHONY: run test test-full lint demo bench check migrate sync clean screenshot
 
 # The venv is (re)built only when pyproject.toml changes.
 $(STAMP): pyproject.toml
@@ -42,6 +42,10 @@ demo: $(STAMP)
 
 bench: $(STAMP)
 	@$(PY) -m bench
+
+# docs/pages-you-said-we-did.png, the README's picture of a public page, in Chromium.
+screenshot: $(STAMP)
+	@$(PY) -m tests.browser.screenshot
 
 clean:
 	rm -rf $(VENV) demo-output .pytest_cache

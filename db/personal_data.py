@@ -31,6 +31,7 @@ MODULES = [
     "db.opportunities",
     "db.drafts",
     "db.ideas",
+    "db.calendar_feeds",
 ]
 """Erased in reverse order, so `db.members` (which others may reference) goes last."""
 

@@ -257,7 +257,7 @@ CALENDAR_IN_SERVER_ONLY = (
 )
 FEED_NAME = "Speak Back meetings ({server})"
 PUBLIC_FEED_NAME = "Meetings of {server}"
-FEED_DESCRIPTION = "Details, and your answer, in Discord: {link}"
+FEED_SERVER_UNKNOWN = "your server"
 SCOPE_MINE = "Meetings I'm going to"
 SCOPE_ALL = "All meetings here"
 SCOPE_WORDS = {

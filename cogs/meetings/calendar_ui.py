@@ -31,8 +31,8 @@ FILE_NAME = "speak-back-meetings.ics"
 
 
 def base_url_of(bot: SpeakBack) -> str | None:
-    """The public address of the bot's web pages, if it has one."""
-    return getattr(bot.config, "web_base_url", None) or None
+    """The public address of the bot's pages (`WEB_BASE_URL`), if it has one."""
+    return bot.config.web_base_url
 
 
 def _services(interaction: Interaction) -> Services:
@@ -59,9 +59,14 @@ class ScopeButton(SafeButton, template=r"mecal:scope:(?P<scope>mine|all)"):
         if base_url is None:
             await send_file(interaction, services, member.guild_id, member.user_id, self.scope)
             return
-        if not await feeds.choose_scope(services, member.guild_id, member.user_id, self.scope):
+        if not await feeds.choose_scope(services.db, member.guild_id, member.user_id, self.scope):
             link = await feeds.make_link(
-                services, base_url, member.guild_id, member.user_id, self.scope
+                services.db,
+                services.clock.now(),
+                base_url,
+                member.guild_id,
+                member.user_id,
+                self.scope,
             )
             words, steps, view = link_message(link)
             await interaction.response.send_message(words, embed=steps, view=view, ephemeral=True)
@@ -86,11 +91,13 @@ class NewLinkButton(SafeButton, template=r"mecal:new"):
         base_url = base_url_of(interaction.client)
         services = _services(interaction)
         if base_url is None:
-            feed = await feeds.current_link(services, member.guild_id, member.user_id)
+            feed = await feeds.current_link(services.db, member.guild_id, member.user_id)
             scope = feed.scope if feed is not None else "mine"
             await send_file(interaction, services, member.guild_id, member.user_id, scope)
             return
-        link = await feeds.make_link(services, base_url, member.guild_id, member.user_id)
+        link = await feeds.make_link(
+            services.db, services.clock.now(), base_url, member.guild_id, member.user_id
+        )
         words, steps, view = link_message(link)
         await interaction.response.edit_message(content=words, embed=steps, view=view)
 
@@ -132,7 +139,9 @@ def have_link_message(feed) -> tuple[str, DynamicView]:
 async def send_file(
     interaction: Interaction, services: Services, guild_id: int, user_id: int, scope: str
 ) -> None:
-    data, count = await feeds.member_file(services, guild_id, user_id, scope)
+    data, count = await feeds.member_file(
+        services.db, services.clock.now(), guild_id, user_id, scope
+    )
     scope_words = text.SCOPE_WORDS[scope]
     other = "all" if scope == "mine" else "mine"
     view = DynamicView().add_item(ScopeButton(other))
@@ -158,15 +167,17 @@ async def me_calendar(interaction: Interaction) -> None:
     services = _services(interaction)
     base_url = base_url_of(interaction.client)
     if base_url is None:
-        feed = await feeds.current_link(services, member.guild_id, member.user_id)
+        feed = await feeds.current_link(services.db, member.guild_id, member.user_id)
         scope = feed.scope if feed is not None else "mine"
         await send_file(interaction, services, member.guild_id, member.user_id, scope)
         return
-    feed = await feeds.current_link(services, member.guild_id, member.user_id)
+    feed = await feeds.current_link(services.db, member.guild_id, member.user_id)
     if feed is not None:
         words, view = have_link_message(feed)
         await interaction.response.send_message(words, view=view, ephemeral=True)
         return
-    link = await feeds.make_link(services, base_url, member.guild_id, member.user_id)
+    link = await feeds.make_link(
+        services.db, services.clock.now(), base_url, member.guild_id, member.user_id
+    )
     words, steps, view = link_message(link)
     await interaction.response.send_message(words, embed=steps, view=view, ephemeral=True)

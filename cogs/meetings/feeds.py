@@ -6,25 +6,27 @@ without another file. What goes in the feed is `bot.domain.feeds`; the events ar
 written by `bot.domain.ics`, the same code `/meeting ics` uses, with the same UIDs.
 
 The address carries a random token of which only a hash is stored
-(`db.calendar_feeds`); the web adapter (`web/`) asks here for the feed of a token and
-answers 404 when there is none: a replaced link, or a member who left. No Discord here.
+(`db.calendar_feeds`); the web adapter (`web/feeds.py`) asks here for the feed of a
+token and answers 404 when there is none: a replaced link, or a member who left.
+Only the database and the time are needed, so the pages can call this as the bot
+does. No Discord here.
 """
 
 from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from datetime import datetime
 
 from bot.domain import feeds
 from bot.domain.ics import Entry, build_calendar
 from bot.domain.meetings import Meeting
 from bot.networks import may_answer_from
-from bot.services import Services
 from bot.strings import meetings as text
-from cogs.meetings.flows import posted
-from db import calendar_feeds
+from db import calendar_feeds, guilds
 from db import meetings as repo
 from db.calendar_feeds import Feed
+from db.database import Database
 
 FEED_PATH = "/calendar/{token}.ics"
 PUBLIC_FEED_PATH = "/calendar/server/{guild_id}.ics"
@@ -45,101 +47,80 @@ def addresses(base_url: str, token: str) -> tuple[str, str]:
     return https, "webcal://" + https.split("://", 1)[1]
 
 
-async def current_link(services: Services, guild_id: int, user_id: int) -> Feed | None:
-    return await calendar_feeds.get_feed(services.db, guild_id, user_id)
+def public_address(base_url: str, guild_id: int) -> str:
+    return base_url.rstrip("/") + PUBLIC_FEED_PATH.format(guild_id=guild_id)
+
+
+async def current_link(db: Database, guild_id: int, user_id: int) -> Feed | None:
+    return await calendar_feeds.get_feed(db, guild_id, user_id)
 
 
 async def make_link(
-    services: Services, base_url: str, guild_id: int, user_id: int, scope: str | None = None
-) -> Link:
+    db: Database, now: datetime, base_url: str, guild_id: int, user_id: int,
+    scope: str | None = None,
+) -> Link:  # fmt: skip
     """A new address (the old one, if any, stops working at once)."""
-    token = await calendar_feeds.make_link(
-        services.db, guild_id, user_id, services.clock.now(), scope
-    )
-    feed = await calendar_feeds.get_feed(services.db, guild_id, user_id)
+    token = await calendar_feeds.make_link(db, guild_id, user_id, now, scope)
+    feed = await calendar_feeds.get_feed(db, guild_id, user_id)
     assert feed is not None
     https, webcal = addresses(base_url, token)
     return Link(https, webcal, feed.scope)
 
 
-async def choose_scope(services: Services, guild_id: int, user_id: int, scope: str) -> bool:
+async def choose_scope(db: Database, guild_id: int, user_id: int, scope: str) -> bool:
     """Which meetings their link shows; False if they have no link yet."""
-    return await calendar_feeds.set_scope(services.db, guild_id, user_id, scope)
+    return await calendar_feeds.set_scope(db, guild_id, user_id, scope)
 
 
-async def _visible(services: Services, guild_id: int, meetings: list[Meeting]) -> list[Meeting]:
+async def _visible(db: Database, guild_id: int, meetings: list[Meeting]) -> list[Meeting]:
     """Meetings a member here may still see (a network meeting: its server still linked)."""
-    shown = []
-    for meeting in meetings:
-        if await may_answer_from(services.db, meeting.guild_id, meeting.network_id, guild_id):
-            shown.append(meeting)
-    return shown
+    return [m for m in meetings if await may_answer_from(db, m.guild_id, m.network_id, guild_id)]
 
 
-async def _descriptions(
-    services: Services, guild_id: int, meetings: list[Meeting]
-) -> dict[int, str]:
-    """A link to each meeting's post in this server, for answering or details."""
-    found = {}
-    for meeting in meetings:
-        if meeting.message_id is None:
-            continue
-        link = await services.posts.link_for(posted(meeting), guild_id)
-        found[meeting.id] = text.FEED_DESCRIPTION.format(link=link)
-    return found
-
-
-async def _entries(services: Services, guild_id: int, user_id: int, scope: str) -> list[Entry]:
-    db = services.db
-    now = services.clock.now()
-    since = now - feeds.KEEP_CANCELLED
+async def _entries(
+    db: Database, now: datetime, guild_id: int, user_id: int, scope: str
+) -> list[Entry]:
     if scope == "all":
-        meetings = await _visible(
-            services, guild_id, await repo.meetings_for_feed(db, guild_id, since)
-        )
-        return feeds.server_entries(
-            meetings, now, await _descriptions(services, guild_id, meetings)
-        )
+        found = await repo.meetings_for_feed(db, guild_id, now - feeds.KEEP_CANCELLED)
+        return feeds.server_entries(await _visible(db, guild_id, found), now)
     answers = await repo.answers_by_meeting(db, guild_id, user_id)
-    meetings = await _visible(services, guild_id, await repo.get_meetings(db, sorted(answers)))
-    return feeds.member_entries(
-        meetings, answers, now, await _descriptions(services, guild_id, meetings)
-    )
+    found = await repo.get_meetings(db, sorted(answers))
+    return feeds.member_entries(await _visible(db, guild_id, found), answers, now)
 
 
-async def _build(services: Services, entries: list[Entry], name: str) -> bytes:
+async def _build(now: datetime, entries: list[Entry], name: str) -> bytes:
     return await asyncio.to_thread(
-        build_calendar, entries, now=services.clock.now(), name=name, refresh=feeds.REFRESH
+        build_calendar, entries, now=now, name=name, refresh=feeds.REFRESH
     )
 
 
-async def feed_for_token(services: Services, token: str) -> bytes | None:
+async def _name(db: Database, guild_id: int) -> str:
+    return await guilds.server_name(db, guild_id) or text.FEED_SERVER_UNKNOWN
+
+
+async def feed_for_token(db: Database, now: datetime, token: str) -> bytes | None:
     """The calendar behind a private address, or None (no such link any more: 404)."""
-    feed = await calendar_feeds.feed_for_token(services.db, token)
+    feed = await calendar_feeds.feed_for_token(db, token)
     if feed is None:
         return None
-    entries = await _entries(services, feed.guild_id, feed.user_id, feed.scope)
-    server = services.posts.server_name(feed.guild_id)
-    return await _build(services, entries, text.FEED_NAME.format(server=server))
+    entries = await _entries(db, now, feed.guild_id, feed.user_id, feed.scope)
+    name = text.FEED_NAME.format(server=await _name(db, feed.guild_id))
+    return await _build(now, entries, name)
 
 
 async def member_file(
-    services: Services, guild_id: int, user_id: int, scope: str
+    db: Database, now: datetime, guild_id: int, user_id: int, scope: str
 ) -> tuple[bytes, int]:
     """The same calendar as a one-off file (no web address configured), and how many
     events it holds."""
-    entries = await _entries(services, guild_id, user_id, scope)
-    server = services.posts.server_name(guild_id)
-    return await _build(services, entries, text.FEED_NAME.format(server=server)), len(entries)
+    entries = await _entries(db, now, guild_id, user_id, scope)
+    name = text.FEED_NAME.format(server=await _name(db, guild_id))
+    return await _build(now, entries, name), len(entries)
 
 
-async def public_feed(services: Services, guild_id: int) -> bytes:
+async def public_feed(db: Database, now: datetime, guild_id: int) -> bytes:
     """A server's own meetings (titles, times, places) for its public feed. The caller
     checks that its moderators chose to publish it."""
-    now = services.clock.now()
-    meetings = await repo.meetings_for_feed(
-        services.db, guild_id, now - feeds.KEEP_CANCELLED, shared=False
-    )
-    entries = feeds.server_entries(meetings, now)
-    server = services.posts.server_name(guild_id)
-    return await _build(services, entries, text.PUBLIC_FEED_NAME.format(server=server))
+    found = await repo.meetings_for_feed(db, guild_id, now - feeds.KEEP_CANCELLED, shared=False)
+    name = text.PUBLIC_FEED_NAME.format(server=await _name(db, guild_id))
+    return await _build(now, feeds.server_entries(found, now), name)

@@ -69,7 +69,7 @@ async def test_a_link_is_stored_only_as_a_hash_and_shows_the_meetings_they_go_to
     first, second = await add_meeting(services, "Catch-up"), await add_meeting(services, "Panel")
     await repo.answer(services.db, first, "*", GUILD, ALICE, "going", NOW)
     await repo.answer(services.db, second, "*", GUILD, BOB, "going", NOW)
-    link = await feeds.make_link(services, BASE, GUILD, ALICE)
+    link = await feeds.make_link(services.db, services.clock.now(), BASE, GUILD, ALICE)
     assert link.https.startswith(BASE + "/calendar/") and link.https.endswith(".ics")
     assert link.webcal == "webcal://" + link.https.removeprefix("https://")
     token = token_of(link)
@@ -77,7 +77,7 @@ async def test_a_link_is_stored_only_as_a_hash_and_shows_the_meetings_they_go_to
     stored = await services.db.fetchall("SELECT * FROM calendar_feeds")
     assert token not in repr([dict(r) for r in stored])
     assert stored[0]["token_hash"] == calendar_feeds.token_hash(token)
-    found = vevents(await feeds.feed_for_token(services, token))
+    found = vevents(await feeds.feed_for_token(services.db, services.clock.now(), token))
     assert list(found) == [f"meeting-{first}@speakback"]
     assert str(found[f"meeting-{first}@speakback"]["SUMMARY"]) == "Catch-up"
 
@@ -85,40 +85,42 @@ async def test_a_link_is_stored_only_as_a_hash_and_shows_the_meetings_they_go_to
 async def test_all_meetings_here_is_a_choice_that_keeps_the_same_address(services):
     first, second = await add_meeting(services), await add_meeting(services, "Panel")
     elsewhere = await add_meeting(services, "Not here", guild_id=OTHER)
-    token = token_of(await feeds.make_link(services, BASE, GUILD, ALICE))
-    assert vevents(await feeds.feed_for_token(services, token)) == {}
-    assert await feeds.choose_scope(services, GUILD, ALICE, "all")
-    uids = set(vevents(await feeds.feed_for_token(services, token)))
+    token = token_of(await feeds.make_link(services.db, services.clock.now(), BASE, GUILD, ALICE))
+    assert vevents(await feeds.feed_for_token(services.db, services.clock.now(), token)) == {}
+    assert await feeds.choose_scope(services.db, GUILD, ALICE, "all")
+    uids = set(vevents(await feeds.feed_for_token(services.db, services.clock.now(), token)))
     assert uids == {f"meeting-{first}@speakback", f"meeting-{second}@speakback"}
     assert f"meeting-{elsewhere}@speakback" not in uids
-    assert not await feeds.choose_scope(services, GUILD, BOB, "all")  # no link: nothing saved
+    assert not await feeds.choose_scope(services.db, GUILD, BOB, "all")  # no link: nothing saved
 
 
 async def test_a_new_link_retires_the_old_one_and_keeps_the_choice(services):
-    old = token_of(await feeds.make_link(services, BASE, GUILD, ALICE, "all"))
-    new = await feeds.make_link(services, BASE, GUILD, ALICE)
+    old = token_of(
+        await feeds.make_link(services.db, services.clock.now(), BASE, GUILD, ALICE, "all")
+    )
+    new = await feeds.make_link(services.db, services.clock.now(), BASE, GUILD, ALICE)
     assert new.scope == "all"
-    assert await feeds.feed_for_token(services, old) is None
-    assert await feeds.feed_for_token(services, token_of(new)) is not None
-    assert await feeds.feed_for_token(services, "not-a-token") is None
+    assert await feeds.feed_for_token(services.db, services.clock.now(), old) is None
+    assert await feeds.feed_for_token(services.db, services.clock.now(), token_of(new)) is not None
+    assert await feeds.feed_for_token(services.db, services.clock.now(), "not-a-token") is None
 
 
 async def test_leaving_erases_the_link_in_that_server_only(services):
-    here = token_of(await feeds.make_link(services, BASE, GUILD, ALICE))
-    there = token_of(await feeds.make_link(services, BASE, OTHER, ALICE))
+    here = token_of(await feeds.make_link(services.db, services.clock.now(), BASE, GUILD, ALICE))
+    there = token_of(await feeds.make_link(services.db, services.clock.now(), BASE, OTHER, ALICE))
     exported = await export_all(services.db, GUILD, ALICE)
     assert [set(r) for r in exported["calendar_feeds"]] == [
         {"guild_id", "user_id", "scope", "created_at"}
     ]  # no hash in the member's own file
     await erase_all(services.db, GUILD, ALICE, SECRET)
-    assert await feeds.feed_for_token(services, here) is None
-    assert await feeds.feed_for_token(services, there) is not None
+    assert await feeds.feed_for_token(services.db, services.clock.now(), here) is None
+    assert await feeds.feed_for_token(services.db, services.clock.now(), there) is not None
 
 
 async def test_a_link_of_someone_no_longer_a_member_finds_nothing(services):
-    token = token_of(await feeds.make_link(services, BASE, GUILD, BOB))
+    token = token_of(await feeds.make_link(services.db, services.clock.now(), BASE, GUILD, BOB))
     await members.leave(services.db, GUILD, BOB, NOW, SECRET)
-    assert await feeds.feed_for_token(services, token) is None
+    assert await feeds.feed_for_token(services.db, services.clock.now(), token) is None
     assert (
         await services.db.fetchval("SELECT count(*) FROM calendar_feeds WHERE user_id = ?", (BOB,))
         == 0
@@ -128,9 +130,9 @@ async def test_a_link_of_someone_no_longer_a_member_finds_nothing(services):
 async def test_the_feed_follows_an_edit_a_cancelled_date_and_a_cancellation(services):
     mid = await add_meeting(services)
     await repo.answer(services.db, mid, "*", GUILD, ALICE, "maybe", NOW)
-    token = token_of(await feeds.make_link(services, BASE, GUILD, ALICE))
+    token = token_of(await feeds.make_link(services.db, services.clock.now(), BASE, GUILD, ALICE))
     uid = f"meeting-{mid}@speakback"
-    before = vevents(await feeds.feed_for_token(services, token))[uid]
+    before = vevents(await feeds.feed_for_token(services.db, services.clock.now(), token))[uid]
     assert int(before["SEQUENCE"]) == 0 and "EXDATE" not in before
 
     meeting = await repo.get_meeting(services.db, mid)
@@ -140,7 +142,7 @@ async def test_the_feed_follows_an_edit_a_cancelled_date_and_a_cancellation(serv
         series=meeting.series, offsets=meeting.offsets, remap={},
     )  # fmt: skip
     assert await repo.skip_date(services.db, mid, date(2026, 10, 27))
-    after = vevents(await feeds.feed_for_token(services, token))[uid]
+    after = vevents(await feeds.feed_for_token(services.db, services.clock.now(), token))[uid]
     assert int(after["SEQUENCE"]) == 2
     assert str(after["SUMMARY"]) == "Catch-up (new room)" and str(after["LOCATION"]) == "Room 3"
     exdates = [d.dt.astimezone(UTC) for x in [after["EXDATE"]] for d in x.dts]
@@ -148,11 +150,11 @@ async def test_the_feed_follows_an_edit_a_cancelled_date_and_a_cancellation(serv
 
     services.clock.set(NOW + timedelta(days=1))
     assert await repo.cancel_meeting(services.db, mid, services.clock.now())
-    gone = vevents(await feeds.feed_for_token(services, token))[uid]
+    gone = vevents(await feeds.feed_for_token(services.db, services.clock.now(), token))[uid]
     assert str(gone["STATUS"]) == "CANCELLED" and str(gone["SUMMARY"]).startswith("Cancelled: ")
     assert int(gone["SEQUENCE"]) == 3
     services.clock.set(NOW + timedelta(days=15, hours=1))
-    assert vevents(await feeds.feed_for_token(services, token)) == {}
+    assert vevents(await feeds.feed_for_token(services.db, services.clock.now(), token)) == {}
 
 
 async def test_single_dates_they_answered_are_separate_events(services):
@@ -162,8 +164,8 @@ async def test_single_dates_they_answered_are_separate_events(services):
     occs = next_occurrences(meeting.series, NOW, 2)
     for occ in occs:
         await repo.answer(services.db, mid, occ.key, GUILD, ALICE, "going", NOW)
-    token = token_of(await feeds.make_link(services, BASE, GUILD, ALICE))
-    assert set(vevents(await feeds.feed_for_token(services, token))) == {
+    token = token_of(await feeds.make_link(services.db, services.clock.now(), BASE, GUILD, ALICE))
+    assert set(vevents(await feeds.feed_for_token(services.db, services.clock.now(), token))) == {
         f"meeting-{mid}-{occ.key}@speakback" for occ in occs
     }
 
@@ -171,6 +173,6 @@ async def test_single_dates_they_answered_are_separate_events(services):
 async def test_the_public_feed_has_the_servers_own_meetings_only(services):
     mid = await add_meeting(services)
     await add_meeting(services, "Elsewhere", guild_id=OTHER)
-    data = await feeds.public_feed(services, GUILD)
+    data = await feeds.public_feed(services.db, services.clock.now(), GUILD)
     assert set(vevents(data)) == {f"meeting-{mid}@speakback"}
-    assert "Meetings of Server 7" in data.decode()
+    assert "Meetings of your server" in data.decode()  # no name seen yet

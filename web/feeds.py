@@ -1,0 +1,41 @@
+"""Calendar feeds over HTTP (issue 26): `GET /calendar/<token>.ics`.
+
+A member's private address: the token is looked up by its hash; an unknown token
+(a replaced link, a member who left) is a plain 404, the same as any missing page,
+so the answer says nothing about whether an address ever existed. Feeds are not
+cached by shared caches (`private`), and the address is kept out of the log.
+"""
+
+from __future__ import annotations
+
+import re
+
+from aiohttp import web
+
+from cogs.meetings import feeds
+from web.site import site_of
+
+routes = web.RouteTableDef()
+
+CONTENT_TYPE = "text/calendar"
+TOKEN = re.compile(r"[A-Za-z0-9_-]{20,100}")
+CACHE = "private, max-age=300"  # a calendar app asks every few hours; 5 minutes is plenty
+
+
+def calendar_response(data: bytes, filename: str) -> web.Response:
+    response = web.Response(body=data, content_type=CONTENT_TYPE, charset="utf-8")
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    response.headers["Cache-Control"] = CACHE
+    return response
+
+
+@routes.get("/calendar/{token}.ics")
+async def member_feed(request: web.Request) -> web.Response:
+    token = request.match_info["token"]
+    if not TOKEN.fullmatch(token):
+        raise web.HTTPNotFound()
+    site = site_of(request)
+    data = await feeds.feed_for_token(site.db, site.clock.now(), token)
+    if data is None:
+        raise web.HTTPNotFound()
+    return calendar_response(data, "speak-back-meetings.ics")

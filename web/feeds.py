@@ -1,4 +1,7 @@
-"""Calendar feeds over HTTP (issue 26): `GET /calendar/<token>.ics`.
+"""Calendar feeds over HTTP (issue 26).
+
+    /calendar/<token>.ics      a member's private feed (`/me calendar`)
+    /s/<slug>/meetings.ics     a server's public meetings calendar, if published
 
 A member's private address: the token is looked up by its hash; an unknown token
 (a replaced link, a member who left) is a plain 404, the same as any missing page,
@@ -12,7 +15,9 @@ import re
 
 from aiohttp import web
 
+from bot.domain.publishing import CALENDAR, CALENDAR_PATH
 from cogs.meetings import feeds
+from web import model
 from web.site import site_of
 
 routes = web.RouteTableDef()
@@ -39,3 +44,23 @@ async def member_feed(request: web.Request) -> web.Response:
     if data is None:
         raise web.HTTPNotFound()
     return calendar_response(data, "speak-back-meetings.ics")
+
+
+PUBLIC_CACHE = "public, max-age=900"
+
+
+@routes.get("/s/{slug}" + CALENDAR_PATH)
+async def public_feed(request: web.Request) -> web.Response:
+    """A server's public meetings calendar, if its moderators chose to publish it
+    (`/setup publish`): 410 once they stop, 404 for an unknown address."""
+    site = site_of(request)
+    try:
+        pub = await model.publication(site.db, request.match_info["slug"], CALENDAR)
+    except model.Gone:
+        raise web.HTTPGone() from None
+    except model.NotFound:
+        raise web.HTTPNotFound() from None
+    data = await feeds.public_feed(site.db, site.clock.now(), pub.guild_id)
+    response = calendar_response(data, "meetings.ics")
+    response.headers["Cache-Control"] = PUBLIC_CACHE
+    return response

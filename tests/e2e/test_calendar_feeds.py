@@ -8,6 +8,7 @@ same path from the port the bot listens on.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlparse
 
@@ -16,6 +17,7 @@ from icalendar import Calendar
 
 from bot import strings
 from bot.strings import meetings as text
+from bot.strings import pages as pages_text
 from tests.database import rows
 from tests.e2e import steps
 from tests.e2e.steps import schedule
@@ -145,3 +147,33 @@ async def test_without_a_web_address_the_member_gets_a_calendar_file(world):
 async def test_only_members_get_a_calendar(world):
     reply = await world.user("bob").slash("me calendar")
     assert reply.content == strings.JOIN_FIRST
+
+
+async def test_a_server_may_publish_a_meetings_calendar_and_stop(make_world):
+    world = await make_world(env={"WEB_BASE_URL": BASE})
+    post = await schedule(world, title="Weekly drop-in", repeat="weekly", place="Room 2")
+    alice = world.user("alice")
+    await steps.join(alice)
+    await alice.click(post, strings.GOING)
+
+    shown = await world.mod.slash("setup publish")
+    saved = await world.mod.select(shown, "setup:publish:kinds", ["polls"])
+    slug = re.search(r"/s/([a-z0-9]+)", saved.text).group(1)
+    assert "meetings.ics" not in saved.text
+    assert (await steps.get_page(world, f"/s/{slug}/meetings.ics"))[0] == 410  # not chosen
+
+    saved = await world.mod.select(saved, "setup:publish:kinds", ["polls", "calendar"])
+    feed = f"{BASE}/s/{slug}/meetings.ics"
+    assert feed in saved.text and "webcal://pages.example.org/s/" in saved.text
+    status, headers, body = await steps.get_page(world, f"/s/{slug}/meetings.ics")
+    assert status == 200 and headers["Content-Type"].startswith("text/calendar")
+    [event] = Calendar.from_ical(body).walk("VEVENT")
+    assert str(event["SUMMARY"]) == "Weekly drop-in" and str(event["LOCATION"]) == "Room 2"
+    assert str(alice.id) not in body and "Going" not in body
+    _, _, page = await steps.get_page(world, f"/s/{slug}")
+    assert f'href="/s/{slug}/meetings.ics"' in page
+
+    again = await world.mod.slash("setup publish")
+    await world.mod.click(again, pages_text.UNPUBLISH)
+    assert (await steps.get_page(world, f"/s/{slug}/meetings.ics"))[0] == 410
+    assert (await steps.get_page(world, "/s/nosuchpage/meetings.ics"))[0] == 404

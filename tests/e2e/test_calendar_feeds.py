@@ -144,9 +144,13 @@ async def test_without_a_web_address_the_member_gets_a_calendar_file(world):
     assert rows(world, "SELECT count(*) FROM calendar_feeds") == [(0,)]
 
 
-async def test_only_members_get_a_calendar(world):
-    reply = await world.user("bob").slash("me calendar")
+async def test_only_members_get_a_calendar_and_only_inside_a_server(world):
+    bob = world.user("bob")
+    reply = await bob.slash("me calendar")
     assert reply.content == strings.JOIN_FIRST
+    await steps.join(bob)
+    in_dm = await bob.slash("me calendar", in_dm=True)
+    assert in_dm.ephemeral and in_dm.text == text.CALENDAR_IN_SERVER_ONLY
 
 
 async def test_a_server_may_publish_a_meetings_calendar_and_stop(make_world):

@@ -20,6 +20,7 @@ from bot.guards import require_member
 from bot.strings import meetings as text
 from bot.ui import DynamicView, SafeButton, embed
 from cogs.meetings import feeds
+from db.calendar_feeds import Feed
 
 if TYPE_CHECKING:
     from bot.client import SpeakBack
@@ -105,14 +106,13 @@ class NewLinkButton(SafeButton, template=r"mecal:new"):
 DYNAMIC_ITEMS = (ScopeButton, NewLinkButton)
 
 
-def _view(link: str | None = None, *, new_link: bool = True) -> DynamicView:
+def _view(link: str | None = None) -> DynamicView:
     view = DynamicView()
     if link is not None:
         view.add_item(discord.ui.Button(label=text.OPEN_LINK, url=link))
     view.add_item(ScopeButton("mine"))
     view.add_item(ScopeButton("all"))
-    if new_link:
-        view.add_item(NewLinkButton())
+    view.add_item(NewLinkButton())
     return view
 
 
@@ -127,7 +127,7 @@ def link_message(link: feeds.Link) -> tuple[str, discord.Embed, DynamicView]:
     return words, embed(text.STEPS_TITLE, text.CALENDAR_STEPS), _view(link.https)
 
 
-def have_link_message(feed) -> tuple[str, DynamicView]:
+def have_link_message(feed: Feed) -> tuple[str, DynamicView]:
     words = text.CALENDAR_HAVE_LINK.format(
         made=discord_timestamp(feed.created_at, "D"),
         scope=text.SCOPE_WORDS[feed.scope],

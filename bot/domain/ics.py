@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from icalendar import Calendar, Event, vRecur
+from icalendar import Calendar, Event, vDuration, vRecur
 
 from bot.domain.recurrence import (
     Occurrence,
@@ -139,7 +139,7 @@ def build_calendar(
         calendar.add("x-wr-calname", name)
     if refresh is not None:
         calendar.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
-        calendar.add("x-published-ttl", refresh)
+        calendar.add("x-published-ttl", vDuration(refresh))  # an x- property: say its type
     first = last = None
     for entry in entries:
         calendar.add_component(_event(entry, now))

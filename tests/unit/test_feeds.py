@@ -149,9 +149,11 @@ def test_a_single_date_that_is_cancelled_stays_as_cancelled_until_14_days_after_
     assert member_entries([m], {42: {occ.key: "going"}}, occ.end_utc + KEEP_CANCELLED) == []
 
 
-def test_an_empty_feed_is_still_a_calendar():
-    cal = feed([])
+def test_an_empty_feed_is_still_a_calendar_and_asks_for_an_hourly_refresh():
+    data = build_calendar([], now=NOW, name="Speak Back meetings", refresh=timedelta(hours=1))
+    cal = parse(data)
     assert cal.walk("VEVENT") == [] and cal["VERSION"] == "2.0"
+    assert b"REFRESH-INTERVAL;VALUE=DURATION:PT1H" in data and b"X-PUBLISHED-TTL:PT1H" in data
 
 
 ZONES = ("Europe/London", "America/New_York", "Australia/Sydney")

@@ -11,6 +11,7 @@ cached by shared caches (`private`), and the address is kept out of the log.
 
 from __future__ import annotations
 
+import logging
 import re
 
 from aiohttp import web
@@ -20,6 +21,7 @@ from cogs.meetings import feeds
 from web import model
 from web.site import site_of
 
+log = logging.getLogger("speakback.web")
 routes = web.RouteTableDef()
 
 CONTENT_TYPE = "text/calendar"
@@ -40,7 +42,12 @@ async def member_feed(request: web.Request) -> web.Response:
     if not TOKEN.fullmatch(token):
         raise web.HTTPNotFound()
     site = site_of(request)
-    data = await feeds.feed_for_token(site.db, site.clock.now(), token)
+    try:
+        data = await feeds.feed_for_token(site.db, site.clock.now(), token)
+    except Exception:
+        # Logged here without the path: the path is the member's private address.
+        log.exception("A member's calendar feed failed")
+        raise web.HTTPInternalServerError() from None
     if data is None:
         raise web.HTTPNotFound()
     return calendar_response(data, "speak-back-meetings.ics")

@@ -55,3 +55,19 @@ async def test_unknown_replaced_or_odd_tokens_are_a_plain_404(site, client, path
     assert response.status == 404
     body = await response.text()
     assert "There is no page at this address" in body and "Traceback" not in body
+
+
+async def test_a_failing_feed_is_logged_without_its_private_address(
+    site, client, monkeypatch, caplog
+):
+    from cogs.meetings import feeds
+
+    token = await calendar_feeds.make_link(site.db, GUILD, ALICE, NOW)
+
+    async def broken(*args):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(feeds, "feed_for_token", broken)
+    response = await client.get(f"/calendar/{token}.ics")
+    assert response.status == 500 and "Traceback" not in await response.text()
+    assert "calendar feed failed" in caplog.text and token not in caplog.text

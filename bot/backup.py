@@ -181,7 +181,7 @@ def restore(
             info = copies.read_info(backup_path)
         except copies.NotABackup as error:
             raise BackupError(str(error)) from None
-        known = len(load_migrations())
+        known = max((m.version for m in load_migrations()), default=0)
         if info.version > known:
             raise BackupError(
                 f"This backup comes from a newer Speak Back (database version {info.version}; "

@@ -593,8 +593,12 @@ async def leave(
     secret: bytes,
     *,
     then: Callable[[], Awaitable[None]] | None = None,
+    before: Callable[[], Awaitable[Any]] | None = None,
 ) -> bool:
     """Erase everything about this person in this server, at once, in one transaction.
+
+    `before` runs inside it, first: what the person chose to keep (an unpaid
+    expenses claim, made anonymous of their id: rule 4's one exception).
 
     Only one more in today's count of leaves remains (if they were a member). `then`
     runs inside the same transaction, after the erasure (if they were a member): what
@@ -606,6 +610,8 @@ async def leave(
 
     async with db.transaction():
         was_member = await is_member(db, guild_id, user_id)
+        if before is not None:
+            await before()
         await erase_all(db, guild_id, user_id, secret)
         if was_member:
             await count_event(db, guild_id, "left", now)
@@ -657,3 +663,23 @@ async def on_notice_count(db: Database, guild_id: int, notice_version: int) -> i
         "SELECT count(*) FROM members WHERE guild_id = ? AND notice_version >= ?",
         (guild_id, notice_version),
     )
+
+
+async def consenting_user_ids(
+    db: Database, guild_id: int, purpose: str, notice_version: int
+) -> list[int]:
+    """Members who chose `purpose` messages, with a current notice, not known to have
+    left the server: stepping back or not (the delivery policy holds theirs for the
+    summary they get when they come back; outcome updates use this)."""
+    rows = await db.fetchall(
+        "SELECT m.user_id FROM members m JOIN ("
+        "  SELECT user_id, granted, max(id) FROM member_consents"
+        "  WHERE guild_id = ? AND purpose = ? GROUP BY user_id"
+        ") c ON c.user_id = m.user_id "
+        "WHERE m.guild_id = ? AND c.granted = 1 AND m.notice_version >= ? "
+        "AND NOT EXISTS (SELECT 1 FROM member_presence g WHERE g.guild_id = m.guild_id "
+        "AND g.user_id = m.user_id AND g.gone_since IS NOT NULL) "
+        "ORDER BY m.user_id",
+        (guild_id, purpose, guild_id, notice_version),
+    )
+    return [row["user_id"] for row in rows]

@@ -60,6 +60,15 @@ NEXT_EDITION_PARAGRAPHS: dict[str, str] = {
         "support an idea, only the count is shown: nobody else sees that it was you. "
         "Leaving erases your supports and your link to your ideas."
     ),
+    # Issue 23: outcomes ("you said, we did").
+    "outcomes": (
+        "**What came of it:** when organisers record what was decided after a poll, an "
+        "idea or an opportunity, and each time they post news of it, we tell you by DM "
+        "if you voted in it, supported it or said yes to it and chose outcome messages. "
+        "Each piece of news comes once. While you are stepping back it is not sent; you "
+        "see it when you come back. The record of what was decided names nobody and is "
+        "kept, as the community's record of what was done."
+    ),
     "notice_edits": (
         "**When this notice changes:** if moderators only fix its wording, your agreement "
         "stands and nothing you asked for stops; we note which wording you last saw. If "
@@ -74,6 +83,16 @@ NEXT_EDITION_PARAGRAPHS: dict[str, str] = {
         "other messages: saying yes includes being told. Nothing is sent while you are "
         "stepping back; you see it when you come back. Quiet hours are respected unless "
         "the thing starts before they end."
+    ),
+    "payments": (
+        "**Payment and expenses:** if you have a place on something that offers payment, "
+        "we ask you privately how you'd like it (a fee, a voucher, expenses only, or no "
+        "payment); payments can affect benefits, so every choice is fine. Organisers of "
+        "that one activity see your choice, that you took part, and any expenses you "
+        "claim (amount, what for, date, a note: never bank details). We erase these 90 "
+        "days after they are marked paid, or 12 months after the activity if never paid. "
+        "If you leave with an unpaid claim, you may keep just that claim (amount, date, "
+        "what for and your name) until it is paid."
     ),
     # Issue 24: the member's own record.
     "record": (

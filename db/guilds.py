@@ -95,3 +95,8 @@ async def first_checklist(db: Database, guild_id: int, now: datetime) -> bool:
             (guild_id, now.isoformat()),
         )
         return True
+
+
+async def server_name(db: Database, guild_id: int) -> str | None:
+    """The server's name as last seen (for pages and calendar names), if known."""
+    return await db.fetchval("SELECT name FROM guild_presence WHERE guild_id = ?", (guild_id,))

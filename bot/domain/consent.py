@@ -108,6 +108,15 @@ NEXT_EDITION_PARAGRAPHS: dict[str, str] = {
         "you come back and use it here again first. Until then you are left off "
         "organisers' lists."
     ),
+    # Issue 26: calendar feeds.
+    "calendar": (
+        "**Your calendar address:** if you use `/me calendar`, we make a private address "
+        "your calendar app can follow, showing the meetings you said Going or Maybe to "
+        "(or all this server's, if you choose). We keep only a fingerprint of the "
+        "address, which meetings it shows, and when you made it. Anyone who has the "
+        "address can see which meetings are in it, so keep it to yourself; **Make a new "
+        "link** stops the old one at once, and leaving erases it."
+    ),
     # Issue 27: backups, and the note that keeps an erasure when one is restored.
     "backups": (
         "**Backups:** the bot's database is copied for safety, usually nightly, and old "

@@ -130,6 +130,9 @@ ROUTES: list[tuple[str, str, dict[str, Any]]] = [
     ("poll:42:why", "ReasonButton", {"poll_id": 42}),
     ("poll:42:details", "PollDetailsButton", {"poll_id": 42}),
     ("form:8:fix", "FixItButton", {"draft_id": 8}),
+    ("mecal:scope:mine", "ScopeButton", {"scope": "mine"}),
+    ("mecal:scope:all", "ScopeButton", {"scope": "all"}),
+    ("mecal:new", "NewLinkButton", {}),
 ]
 
 

@@ -29,6 +29,7 @@ MODULES = [
     "db.polls",
     "db.meetings",
     "db.opportunities",
+    "db.payments",
     "db.drafts",
     "db.ideas",
 ]

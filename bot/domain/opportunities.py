@@ -70,6 +70,11 @@ class Opportunity:
     answers_erased_at: datetime | None = None
     network_id: int | None = None
     """Set when it was posted to every server of the home server's network."""
+    fee_pence: int | None = None  # structured payment (issue 24; bot/domain/payments.py)
+    fee_per: str | None = None
+    voucher: bool = False
+    expenses: str | None = None  # "travel,care": the kinds of expenses covered
+    happened_at: datetime | None = None  # "took part" last confirmed
 
     @property
     def is_open(self) -> bool:

@@ -13,9 +13,10 @@ its home server; a network item is counted once):
 * polls closed in the period and their turnout (frozen at close);
 * ideas raised in the period, their supports, those that reached the support
   threshold, and ideas answered in the period (by answer) with the days each took;
+* outcomes recorded in the period, by their status now;
 * opportunities posted in the period (not cancelled), their places, and places
   filled (confirmed answers still held: answers to items closed longer ago than the
-  server's retention setting have been erased);
+  server's retention setting have been erased); opportunities offering payment;
 * meetings held: dates of scheduled meetings that started in the period, before
   now, not cancelled; and how many said Going to each (answers still held).
 """
@@ -31,6 +32,7 @@ from bot.domain.meetings import GOING, SERIES_KEY
 from bot.domain.recurrence import occurrences_between
 from db.database import Database, from_iso, to_iso
 from db.meetings import _meeting
+from db.payments import count_offering_payment
 
 KEEP_STOPPED_LINKS = timedelta(days=30)
 
@@ -48,7 +50,9 @@ async def raw_figures(
         "members": await _members(db, guild_ids, start, end),
         "polls": await _polls(db, guild_ids, start, end),
         "ideas": await _ideas(db, guild_ids, start, end),
+        "outcomes": await _outcomes(db, guild_ids, start, end),
         "opportunities": await _opportunities(db, guild_ids, start, end),
+        "payments": {"offered": await count_offering_payment(db, guild_ids, start, end)},
         "meetings": await _meetings(db, guild_ids, start, min(end, now)),
     }
 
@@ -126,6 +130,17 @@ async def _ideas(
         "by_answer": by_answer,
         "days_to_answer": days,
     }
+
+
+async def _outcomes(
+    db: Database, guild_ids: tuple[int, ...], start: datetime, end: datetime
+) -> dict[str, Any]:
+    rows = await db.fetchall(
+        f"SELECT status, count(*) AS n FROM outcomes WHERE guild_id IN ({_marks(guild_ids)}) "
+        "AND created_at >= ? AND created_at < ? GROUP BY status",
+        (*guild_ids, to_iso(start), to_iso(end)),
+    )
+    return {"by_status": {row["status"]: row["n"] for row in rows}}
 
 
 async def _opportunities(

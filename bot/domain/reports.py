@@ -148,7 +148,11 @@ def _opportunities(raw: Mapping[str, Any], payments: Mapping[str, int] | None) -
     ]
     if payments is not None:
         rows.append(
-            _row("payments_offered", "Payments offered to members", count_text(payments["offered"]))
+            _row(
+                "offering_payment",
+                "Opportunities offering payment (a fee, a voucher or expenses)",
+                count_text(payments["offered"]),
+            )
         )
     return {"name": "opportunities", "title": "Opportunities to take part", "rows": rows}
 

@@ -132,3 +132,12 @@ async def forget_finished(db: Database, before: datetime) -> int:
 def backoff(attempts: int) -> timedelta:
     """30 s, 1 min, 2 min ... capped at one hour."""
     return timedelta(seconds=min(3600, 30 * 2 ** max(0, attempts - 1)))
+
+
+async def oldest_due(db: Database, now: datetime) -> datetime | None:
+    """When the longest-waiting job that is due now fell due (None: nothing is waiting)."""
+    value = await db.fetchval(
+        "SELECT min(due_at) FROM jobs WHERE state IN ('pending', 'running') AND due_at <= ?",
+        (now.isoformat(),),
+    )
+    return datetime.fromisoformat(value) if value else None

@@ -58,6 +58,7 @@ FEATURES = (
     "cogs.networks",
     "cogs.opportunities",
     "cogs.polls",
+    "cogs.reports",
     "cogs.setup",
     "cogs.status",
     "cogs.support",

@@ -104,6 +104,7 @@ ROUTES: list[tuple[str, str, dict[str, Any]]] = [
     ("poll:42:why", "ReasonButton", {"poll_id": 42}),
     ("poll:42:details", "PollDetailsButton", {"poll_id": 42}),
     ("form:8:fix", "FixItButton", {"draft_id": 8}),
+    ("report:dry33Ti90tXA-JMN:withdraw", "WithdrawLinkButton", {"link_id": "dry33Ti90tXA-JMN"}),
 ]
 
 

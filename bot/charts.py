@@ -73,6 +73,38 @@ def render_results_chart(
         figure.clear()
 
 
+def render_results_svg(
+    title: str,
+    labels: Sequence[str],
+    values: Sequence[int | float | None],
+    bar_texts: Sequence[str],
+    value_label: str = "votes",
+) -> bytes:
+    """The same chart as SVG for a web page, with text kept as text (`svg.fonttype: none`:
+    selectable, read by screen readers, no fonts embedded). A value of None (a figure
+    not shown, rule 9) draws no bar; `bar_texts` says what each bar shows in words."""
+    if not len(labels) == len(values) == len(bar_texts):
+        raise ValueError("labels, values and bar_texts must be the same length")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.backends.backend_svg import FigureCanvasSVG
+    from matplotlib.figure import Figure
+
+    wrapped = [wrap_label(f"{n}. {label}") for n, label in enumerate(labels, start=1)]
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "speakback"}):
+        figure = Figure(figsize=_figure_size(wrapped, title), dpi=DPI, layout="constrained")
+        FigureCanvasSVG(figure)
+        try:
+            drawn = [v if v is not None else 0 for v in values]
+            _draw(figure, title, wrapped, drawn, value_label, None, bar_texts=bar_texts)
+            buffer = io.BytesIO()
+            figure.savefig(buffer, format="svg", facecolor="white", metadata={"Date": None})
+            return buffer.getvalue()
+        finally:
+            figure.clear()
+
+
 def _figure_size(wrapped: Sequence[str], title: str) -> tuple[float, float]:
     lines_per_bar = max((label.count("\n") + 1 for label in wrapped), default=1)
     bar_height = 0.3 + 0.2 * lines_per_bar  # inches per option
@@ -87,19 +119,20 @@ def _draw(
     values: Sequence[int | float],
     value_label: str,
     note: str | None,
+    bar_texts: Sequence[str] | None = None,
 ) -> None:
     from matplotlib.ticker import MaxNLocator
 
     axes = figure.add_subplot()
     positions = list(range(len(wrapped)))
     bars = axes.barh(positions, values, color=BAR_COLOUR, edgecolor=TEXT_COLOUR, height=0.7)
-    axes.bar_label(
-        bars, labels=[_number(v) for v in values], padding=4, fontsize=11, color=TEXT_COLOUR
-    )
+    shown = list(bar_texts) if bar_texts is not None else [_number(v) for v in values]
+    axes.bar_label(bars, labels=shown, padding=4, fontsize=11, color=TEXT_COLOUR)
     axes.set_yticks(positions, wrapped, fontsize=10, color=TEXT_COLOUR)
     axes.set_ylim(len(positions) - 0.5, -0.5)  # first option at the top, as in the poll
     top = max([*values, 0])
-    axes.set_xlim(0, top * 1.15 + 1 if top > 0 else 1)
+    room = 1.4 if bar_texts is not None else 1.15  # words such as "fewer than 5" are long
+    axes.set_xlim(0, top * room + 1 if top > 0 else 1)
     axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_xlabel(value_label.capitalize(), fontsize=11, color=TEXT_COLOUR)
     axes.grid(axis="x", color="#bbbbbb", linewidth=0.6)

@@ -56,6 +56,7 @@ def _idea(row: Any) -> Idea:
         network_id=row["network_id"],
         created_at=datetime.fromisoformat(row["created_at"]),
         wants_network=bool(row["wants_network"]),
+        words_public_at=from_iso(row["words_public_at"]),
     )
 
 
@@ -278,6 +279,18 @@ async def answer(
     )
 
 
+async def set_words_public(
+    db: Database, idea_id: int, author_id: int, public: bool, now: datetime
+) -> bool:
+    """The author's own choice: may their title and text appear on public pages?
+    False if the idea is not theirs (or they have left, so it has no author)."""
+    changed = await db.execute(
+        "UPDATE ideas SET words_public_at = ? WHERE id = ? AND author_id = ?",
+        (to_iso(now) if public else None, idea_id, author_id),
+    )
+    return changed > 0
+
+
 async def own_ideas(db: Database, guild_id: int, author_id: int) -> list[Idea]:
     rows = await db.fetchall(
         "SELECT * FROM ideas WHERE guild_id = ? AND author_id = ? ORDER BY id DESC",
@@ -324,7 +337,8 @@ async def sweep(db: Database, guild_id: int, cutoff: datetime) -> int:
             erased += await db.execute("DELETE FROM idea_supports WHERE idea_id = ?", (row[0],))
             await db.execute(
                 "UPDATE ideas SET author_id = NULL, author_name = NULL, body = NULL, "
-                "affects = NULL, refusal_reason = NULL, member_text_erased_at = ? WHERE id = ?",
+                "affects = NULL, refusal_reason = NULL, words_public_at = NULL, "
+                "member_text_erased_at = ? WHERE id = ?",
                 (to_iso(cutoff), row[0]),
             )
     return erased
@@ -337,7 +351,8 @@ async def export_member(db: Database, guild_id: int, user_id: int) -> dict[str, 
     """Their own ideas, and the ideas they support (only ever shown to them)."""
     raised = await db.fetchall(
         "SELECT id, title, body, affects, content_note, author_name, state, refusal_reason, "
-        "answer, answer_summary, created_at FROM ideas WHERE guild_id = ? AND author_id = ? "
+        "answer, answer_summary, words_public_at, created_at FROM ideas "
+        "WHERE guild_id = ? AND author_id = ? "
         "ORDER BY id",
         (guild_id, user_id),
     )
@@ -364,7 +379,7 @@ async def erase_member(db: Database, guild_id: int, user_id: int, secret: bytes)
             (guild_id, user_id),
         )
         await db.execute(
-            "UPDATE ideas SET author_id = NULL, author_name = NULL "
+            "UPDATE ideas SET author_id = NULL, author_name = NULL, words_public_at = NULL "
             "WHERE guild_id = ? AND author_id = ?",
             (guild_id, user_id),
         )

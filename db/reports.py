@@ -196,12 +196,6 @@ async def _meetings(
     return {"held": held, "going": going}
 
 
-async def published_kinds(db: Database, guild_id: int) -> frozenset[str]:
-    """What this server's moderators chose in `/setup publish` (empty: nothing)."""
-    stored = await db.fetchval("SELECT kinds FROM published_pages WHERE guild_id = ?", (guild_id,))
-    return frozenset(part for part in (stored or "").split(",") if part)
-
-
 # -- the day's snapshot --------------------------------------------------------------------
 
 

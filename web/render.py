@@ -20,6 +20,8 @@ def templates() -> jinja2.Environment:
     )
 
 
-def render(request: web.Request, name: str, *, status: int = 200, **context: Any) -> web.Response:
-    html = request.app[TEMPLATES].get_template(name).render(**context)
+def render(
+    request: web.Request, template: str, /, *, status: int = 200, **context: Any
+) -> web.Response:
+    html = request.app[TEMPLATES].get_template(template).render(**context)
     return web.Response(text=html, status=status, content_type="text/html", charset="utf-8")

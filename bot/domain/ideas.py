@@ -70,6 +70,7 @@ class Idea:
     network_id: int | None
     created_at: datetime
     wants_network: bool = False  # raised with network:true: posted in every linked server
+    words_public_at: datetime | None = None  # the author agreed: their words on public pages
 
     @property
     def is_open(self) -> bool:

@@ -32,6 +32,7 @@ from bot.networks import Audience, audience, require_answerable_from
 from bot.posts import Posted
 from bot.services import Services
 from bot.strings import ideas as text
+from bot.strings import pages as pages_text
 from db import ideas as repo
 from db import jobs
 from db.jobs import Job
@@ -482,3 +483,15 @@ async def titles(
     services: Services, guild_id: int, states: tuple[str, ...]
 ) -> list[tuple[int, str]]:
     return await repo.titled(services.db, guild_id, states)
+
+
+# -- the author's words on public pages (issue 25) ----------------------------------------
+
+
+async def set_words_public(services: Services, idea_id: int, user_id: int, public: bool) -> Idea:
+    """Only the author chooses whether their own title and text may be published."""
+    if not await repo.set_words_public(services.db, idea_id, user_id, public, services.clock.now()):
+        raise Refusal(pages_text.WORDS_NOT_YOURS)
+    idea = await repo.get(services.db, idea_id)
+    assert idea is not None
+    return idea

@@ -33,6 +33,7 @@ from bot.domain.suppression import count_text
 from bot.domain.text import cut
 from bot.guards import actor_guild_id, require_member, require_moderator, require_organiser
 from bot.strings import ideas as text
+from bot.strings import pages as pages_text
 from bot.ui import DynamicView, SafeButton, SafeModal, embed, shown, text_field
 from cogs.ideas import flows
 from db.settings import get_settings
@@ -195,8 +196,12 @@ class Messages:
             summary=shown(idea.answer_summary or "", 300),
             reason=reason,
         )
+        view = None
+        if author:  # their own words on public pages: only if they agree (issue 25)
+            view = DynamicView().add_item(IdeaWordsButton(idea.id, "public"))
         return message_payload(
-            embeds=[embed(cut(text.TOLD_ANSWER_TITLE.format(title=idea.title), 256), body)]
+            embeds=[embed(cut(text.TOLD_ANSWER_TITLE.format(title=idea.title), 256), body)],
+            view=view,
         )
 
 
@@ -500,8 +505,31 @@ class StartPollButton(SafeButton, template=r"ideapoll:(?P<id>[0-9]+)"):
         await forms.open_form(POLL_FORM, interaction, {"question": question})
 
 
+class IdeaWordsButton(SafeButton, template=r"ideawords:(?P<id>[0-9]+):(?P<choice>public|private)"):
+    """The author's own choice, after submitting: may the public pages show their title and
+    text (never their name)? Works from the DM telling them of the answer, and in /ideas."""
+
+    def __init__(self, idea_id: int, choice: str) -> None:
+        self.idea_id = idea_id
+        self.choice = choice
+        label = pages_text.WORDS_PUBLIC if choice == "public" else pages_text.WORDS_PRIVATE
+        super().__init__(f"ideawords:{idea_id}:{choice}", label=f"{label} ({idea_id})")
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match):  # type: ignore[override]
+        return cls(int(match["id"]), match["choice"])
+
+    async def on_press(self, interaction: discord.Interaction) -> None:
+        public = self.choice == "public"
+        await flows.set_words_public(
+            services_of(interaction), self.idea_id, interaction.user.id, public
+        )
+        words = pages_text.WORDS_NOW_PUBLIC if public else pages_text.WORDS_NOW_PRIVATE
+        await interaction.response.send_message(words, ephemeral=True)
+
+
 POLL_FORM = "poll"  # opened through bot/forms.py (the polls feature registers it)
-DYNAMIC_ITEMS = (SupportButton, ReviewButton, OwnIdeaButton, StartPollButton)
+DYNAMIC_ITEMS = (SupportButton, ReviewButton, OwnIdeaButton, StartPollButton, IdeaWordsButton)
 
 
 # -- /ideas ------------------------------------------------------------------------------------
@@ -526,6 +554,10 @@ def list_message(listing: flows.Listing) -> tuple[discord.Embed, discord.ui.View
                 if allowed and buttons < 25:
                     view.add_item(OwnIdeaButton(idea.id, action))
                     buttons += 1
+            if idea.state in (OPEN, ANSWERED) and buttons < 25:
+                choice = "private" if idea.words_public_at is not None else "public"
+                view.add_item(IdeaWordsButton(idea.id, choice))
+                buttons += 1
         message.add_field(name=text.LIST_YOURS, value=cut("\n".join(lines), 1024), inline=False)
     lines = [
         text.LIST_LINE.format(

@@ -18,6 +18,7 @@ from typing import Any
 
 from bot.domain.errors import Refusal
 from bot.domain.periods import Period, parse_period
+from bot.domain.publishing import REPORTS
 from bot.domain.reports import build_report, report_zip, signed_token, zip_name
 from bot.domain.timefmt import utc_to_wall, wall_to_utc
 from bot.services import Services
@@ -25,10 +26,11 @@ from bot.strings import reports as text
 from db import reports as repo
 from db.database import Database
 from db.networks import guild_names, network_of
+from db.pages import get_publication
 from db.settings import get_settings
 
 LINK_LASTS = timedelta(days=7)
-REPORTS_KIND = "reports"
+REPORTS_KIND = REPORTS
 """The `/setup publish` kind that allows reports."""
 
 
@@ -50,7 +52,8 @@ def report_path(secret: bytes, link_id: str) -> str:
 
 async def allows_reports(db: Database, guild_id: int) -> bool:
     """Whether this server's moderators chose to allow reports in `/setup publish`."""
-    return REPORTS_KIND in await repo.published_kinds(db, guild_id)
+    publication = await get_publication(db, guild_id)
+    return publication is not None and REPORTS_KIND in publication.kinds
 
 
 async def make_report(

@@ -6,6 +6,7 @@ Each command parses, guards (moderators only, re-checked here), makes one call
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import discord
@@ -25,9 +26,12 @@ from bot.domain.settings import (
 )
 from bot.guards import require_moderator
 from bot.strings import ideas as ideas_text
+from bot.strings import pages as pages_text
 from bot.strings import setup as text
-from cogs.setup import ui
+from cogs.setup import flows, ui
+from db.jobs import Job
 from db.networks import network_of
+from db.pages import SNAPSHOT_JOB
 from db.settings import get_settings, update_settings
 
 if TYPE_CHECKING:
@@ -250,6 +254,15 @@ class SetupGroup(app_commands.Group, name="setup", description=text.GROUP_DESCRI
             ephemeral=True,
         )
 
+    @app_commands.command(name="publish", description=pages_text.PUBLISH_DESCRIPTION)
+    async def publish(self, interaction: discord.Interaction[SpeakBack]) -> None:
+        bot = interaction.client
+        assert bot.services is not None
+        published = await flows.publishing(
+            bot.services, interaction.guild_id, bot.config.web_base_url
+        )
+        await interaction.response.send_message(**ui.publish_message(published), ephemeral=True)
+
     @app_commands.command(name="retention", description=text.RETENTION_DESCRIPTION)
     @app_commands.describe(months=text.RETENTION_MONTHS_OPTION)
     async def retention(self, interaction: discord.Interaction[SpeakBack], months: int) -> None:
@@ -279,6 +292,14 @@ class SetupCog(commands.Cog):
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(*ui.DYNAMIC_ITEMS)
+        services = self.bot.services
+        if services is not None:  # the daily snapshot of published figures (issue 25)
+            services.dispatcher.register(SNAPSHOT_JOB, self._snapshot_job)
+            await flows.ensure_snapshot_job(services)
+
+    async def _snapshot_job(self, job: Job, now: datetime) -> None:
+        assert self.bot.services is not None
+        await flows.snapshot_job(self.bot.services, job)
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(*ui.DYNAMIC_ITEMS)

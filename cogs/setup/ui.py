@@ -10,6 +10,7 @@ from bot import strings
 from bot.delivery import message_payload
 from bot.domain.errors import Refusal
 from bot.domain.notice_edits import EDIT_CHANGE, EDIT_WORDING
+from bot.domain.publishing import KINDS, label_of
 from bot.domain.settings import (
     MAX_NOTICE_LENGTH,
     MAX_SUPPORT_LENGTH,
@@ -18,8 +19,17 @@ from bot.domain.settings import (
 )
 from bot.domain.suppression import count_text
 from bot.guards import require_moderator
+from bot.strings import pages as pages_text
 from bot.strings import setup as text
-from bot.ui import DynamicView, ReadAboutJoiningButton, SafeButton, SafeModal, embed, shown
+from bot.ui import (
+    DynamicView,
+    ReadAboutJoiningButton,
+    SafeButton,
+    SafeItem,
+    SafeModal,
+    embed,
+    shown,
+)
 from cogs.setup import flows
 from db import guilds
 from db.settings import update_settings
@@ -361,3 +371,97 @@ class KeepNoticeButton(NoticeChoiceButton, template=r"setup:notice:keep:(?P<revi
 
 
 DYNAMIC_ITEMS = (SaveNoticeButton, KeepNoticeButton)
+
+
+# -- /setup publish (issue 25) -----------------------------------------------------------------
+
+
+def publish_message(published: flows.Published | None, lead: str | None = None) -> dict[str, Any]:
+    """What this server publishes, its page's address (or why there is none), and the menu."""
+    kinds = published.publication.kinds if published is not None else ()
+    lines = [lead] if lead else []
+    lines.append(pages_text.PUBLISH_ABOUT)
+    lines.append(
+        pages_text.PUBLISHES.format(kinds=", ".join(label_of(k) for k in kinds))
+        if kinds
+        else pages_text.PUBLISHES_NOTHING
+    )
+    if published is not None and kinds:
+        if published.page_url is None:
+            lines.append(pages_text.NOT_REACHABLE)
+        else:
+            lines.append(pages_text.PAGE_AT.format(url=published.page_url))
+            if published.network_url is not None:
+                lines.append(pages_text.NETWORK_PAGE_AT.format(url=published.network_url))
+    view = DynamicView()
+    view.add_item(PublishSelect(frozenset(kinds)))
+    if kinds:
+        view.add_item(UnpublishButton())
+    return {"embed": embed(pages_text.PUBLISH_TITLE, "\n\n".join(lines)), "view": view}
+
+
+def base_url_of(interaction: discord.Interaction) -> str | None:
+    bot: SpeakBack = interaction.client  # type: ignore[assignment]
+    return bot.config.web_base_url
+
+
+class PublishSelect(
+    SafeItem, discord.ui.DynamicItem[discord.ui.Select], template=r"setup:publish:kinds"
+):
+    """The kinds this server publishes (`bot.domain.publishing.KINDS`); none = unpublish."""
+
+    def __init__(self, chosen: frozenset[str] = frozenset()) -> None:
+        super().__init__(
+            discord.ui.Select(
+                custom_id="setup:publish:kinds",
+                placeholder=pages_text.CHOOSE_PLACEHOLDER,
+                min_values=0,
+                max_values=len(KINDS),
+                options=[
+                    discord.SelectOption(
+                        label=kind.label,
+                        value=kind.key,
+                        description=kind.description,
+                        default=kind.key in chosen,
+                    )
+                    for kind in KINDS
+                ],
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match):  # type: ignore[override]
+        return cls()
+
+    async def on_press(self, interaction: discord.Interaction) -> None:
+        require_moderator(interaction)  # rule 7: re-checked on every press
+        bot: SpeakBack = interaction.client  # type: ignore[assignment]
+        published = await flows.publish(
+            services_of(bot), interaction.guild_id, list(self.item.values), base_url_of(interaction)
+        )
+        lead = pages_text.SAVED if published.publication.published else pages_text.UNPUBLISHED
+        await interaction.response.send_message(**publish_message(published, lead), ephemeral=True)
+
+
+class UnpublishButton(SafeButton, template=r"setup:publish:off"):
+    def __init__(self) -> None:
+        super().__init__(
+            "setup:publish:off", label=pages_text.UNPUBLISH, style=discord.ButtonStyle.danger
+        )
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match):  # type: ignore[override]
+        return cls()
+
+    async def on_press(self, interaction: discord.Interaction) -> None:
+        require_moderator(interaction)
+        bot: SpeakBack = interaction.client  # type: ignore[assignment]
+        published = await flows.unpublish(
+            services_of(bot), interaction.guild_id, base_url_of(interaction)
+        )
+        await interaction.response.send_message(
+            **publish_message(published, pages_text.UNPUBLISHED), ephemeral=True
+        )
+
+
+DYNAMIC_ITEMS = (*DYNAMIC_ITEMS, PublishSelect, UnpublishButton)

@@ -11,13 +11,13 @@ from __future__ import annotations
 import csv
 import io
 import re
-import secrets
 import zipfile
 from contextlib import closing
 from datetime import UTC, datetime
 
 import pytest
 
+from bot.strings import pages as pages_text
 from bot.strings import reports as text
 from tests.database import connect, db_path, seed_members
 from tests.e2e import linked, steps
@@ -31,15 +31,12 @@ def at(*parts: int) -> str:
     return datetime(*parts, 12, 0, tzinfo=UTC).isoformat()
 
 
-def allow_reports(world: World, guild: GuildRef | None = None) -> None:
-    """What a moderator's `/setup publish` with "reports" chosen stores."""
-    guild = guild or world.guild()
-    with closing(connect(db_path(world))) as conn, conn:
-        conn.execute(
-            "INSERT INTO published_pages (guild_id, slug, kinds, published_at, changed_at) "
-            "VALUES (?, ?, 'reports', ?, ?) ON CONFLICT (guild_id) DO UPDATE SET kinds = 'reports'",
-            (guild.id, secrets.token_hex(6), world.now.isoformat(), world.now.isoformat()),
-        )
+async def allow_reports(world: World, mod=None, guild: GuildRef | None = None) -> None:
+    """A moderator's `/setup publish`, choosing "reports" (and nothing else)."""
+    mod = mod or world.mod
+    shown = await mod.slash("setup publish", in_guild=guild)
+    saved = await mod.select(shown, "setup:publish:kinds", ["reports"])
+    assert saved.ephemeral and "Reports for commissioners" in saved.text, saved.text
 
 
 def seed_quarter(world: World, guild: GuildRef, *, polls: int, turnout: int) -> None:
@@ -101,7 +98,7 @@ async def test_an_organiser_gets_a_quarter_as_a_private_page_and_a_tidy_csv(make
     world = await make_world(env=ENV)
     olu = await steps.set_up(world)
     people = seed_members(world, 12)
-    allow_reports(world)
+    await allow_reports(world)
     seed_quarter(world, world.guild(), polls=6, turnout=7)
 
     reply = await ask(olu)
@@ -138,7 +135,7 @@ async def test_an_organiser_gets_a_quarter_as_a_private_page_and_a_tidy_csv(make
 async def test_withdraw_this_link_stops_the_page_at_once(make_world):
     world = await make_world(env=ENV)
     olu = await steps.set_up(world)
-    allow_reports(world)
+    await allow_reports(world)
     reply = await ask(olu)
     path = link_path(reply)
     assert (await steps.get_page(world, path))[0] == 200
@@ -152,10 +149,24 @@ async def test_withdraw_this_link_stops_the_page_at_once(make_world):
     assert again.text == text.ALREADY_STOPPED
 
 
+async def test_taking_reports_out_of_setup_publish_stops_every_link(make_world):
+    world = await make_world(env=ENV)
+    olu = await steps.set_up(world)
+    await allow_reports(world)
+    path = link_path(await ask(olu))
+    assert (await steps.get_page(world, path))[0] == 200
+    again = await world.mod.slash("setup publish")
+    await world.mod.click(again, pages_text.UNPUBLISH)
+    status, _, page = await steps.get_page(world, path)
+    assert status == 410 and "no longer shares reports" in page
+    refused = await ask(olu)
+    assert refused.text == text.NOT_ALLOWED and not refused.attachments
+
+
 async def test_a_link_expires_after_7_days(make_world):
     world = await make_world(env=ENV)
     olu = await steps.set_up(world)
-    allow_reports(world)
+    await allow_reports(world)
     path = link_path(await ask(olu))
     await world.advance(days=6, hours=23)
     assert (await steps.get_page(world, path))[0] == 200
@@ -166,7 +177,7 @@ async def test_a_link_expires_after_7_days(make_world):
 
 async def test_without_a_public_address_the_csv_alone(world):
     olu = await steps.set_up(world)
-    allow_reports(world)
+    await allow_reports(world)
     reply = await ask(olu)
     assert text.CSV_ONLY in reply.text
     assert text.WITHDRAW_LINK not in reply.buttons and "/reports/" not in reply.text
@@ -183,7 +194,7 @@ async def test_without_a_public_address_the_csv_alone(world):
 )
 async def test_a_period_that_cannot_be_used_is_refused_kindly(world, period, words):
     olu = await steps.set_up(world)
-    allow_reports(world)
+    await allow_reports(world)
     reply = await ask(olu, period=period)
     assert reply.ephemeral and words in reply.text and not reply.attachments
 
@@ -192,7 +203,7 @@ async def test_reports_need_the_servers_choice_and_an_organiser(world):
     olu = await steps.set_up(world)
     reply = await ask(olu)
     assert reply.text == text.NOT_ALLOWED and not reply.attachments
-    allow_reports(world)
+    await allow_reports(world)
     member = world.user("ada")
     refused = await member.slash("report", period="last quarter")
     assert refused.ephemeral and not refused.attachments and "Report:" not in refused.text
@@ -200,11 +211,11 @@ async def test_reports_need_the_servers_choice_and_an_organiser(world):
 
 async def test_a_network_report_leaves_out_servers_that_do_not_allow_reports(make_world):
     world = await make_world(guilds=linked.SERVERS, env=ENV)
-    await linked.set_up_servers(world)
+    mods = await linked.set_up_servers(world)
     await linked.seed_network(world)
     leeds, bradford, wakefield = (world.guild(name) for name in linked.SERVERS)
-    allow_reports(world, leeds)
-    allow_reports(world, bradford)  # Wakefield does not allow reports
+    await allow_reports(world, mods[linked.LEEDS], leeds)
+    await allow_reports(world, mods[linked.BRADFORD], bradford)  # Wakefield does not
     seed_quarter(world, leeds, polls=3, turnout=5)
     seed_quarter(world, bradford, polls=3, turnout=5)
     seed_quarter(world, wakefield, polls=9, turnout=50)

@@ -1,0 +1,145 @@
+"""The public pages: a server's and a network's "you said, we did", closed polls, ideas.
+
+    /                          what these pages are (no list of communities)
+    /s/<slug>                  a server's page, newest first
+    /s/<slug>/polls/<id>       one closed poll: result table, chart, outcome timeline
+    /s/<slug>/polls/<id>/chart.svg
+    /s/<slug>/ideas            ideas and their answers
+    /n/<slug>                  a network's page ("results from N of M servers")
+
+An unpublished server's pages (or a kind it no longer publishes) answer 410 Gone at
+once; an unknown address 404. Everything is read through web.model.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import OrderedDict
+
+from aiohttp import web
+
+from bot.charts import render_results_svg
+from bot.domain.publishing import IDEAS, MEETINGS, OPPORTUNITIES, OUTCOMES, POLLS
+from bot.strings import pages as text
+from web import model
+from web.render import render
+from web.site import site_of
+
+routes = web.RouteTableDef()
+CHART_CACHE_SIZE = 64
+_charts: OrderedDict[str, bytes] = OrderedDict()
+
+
+def _raise_for(error: Exception) -> None:
+    if isinstance(error, model.Gone):
+        raise web.HTTPGone()
+    raise web.HTTPNotFound()
+
+
+@routes.get("/")
+async def index(request: web.Request) -> web.Response:
+    return render(request, "index.html", title="Speak Back pages")
+
+
+@routes.get("/s/{slug}")
+async def server(request: web.Request) -> web.Response:
+    db = site_of(request).db
+    try:
+        page = await model.server_page(db, request.match_info["slug"])
+    except (model.Gone, model.NotFound) as error:
+        _raise_for(error)
+    return render(
+        request,
+        "server.html",
+        title=f"{page.name}: you said, we did",
+        page=page,
+        POLLS=POLLS,
+        IDEAS=IDEAS,
+        OUTCOMES=OUTCOMES,
+        OPPORTUNITIES=OPPORTUNITIES,
+        MEETINGS=MEETINGS,
+    )
+
+
+@routes.get("/s/{slug}/polls/{poll_id:[0-9]{1,12}}")
+async def poll(request: web.Request) -> web.Response:
+    db = site_of(request).db
+    slug = request.match_info["slug"]
+    try:
+        pub, view, as_of = await model.poll_page(db, slug, int(request.match_info["poll_id"]))
+    except (model.Gone, model.NotFound) as error:
+        _raise_for(error)
+    return render(
+        request,
+        "poll.html",
+        title=view.question,
+        poll=view,
+        as_of=as_of,
+        back=f"/s/{pub.slug}",
+        value_heading=text.VALUE_WORDS.get(view.figures.value_label, "Figures"),
+    )
+
+
+@routes.get("/s/{slug}/polls/{poll_id:[0-9]{1,12}}/chart.svg")
+async def chart(request: web.Request) -> web.Response:
+    db = site_of(request).db
+    try:
+        question, figures, key = await model.chart_data(
+            db, request.match_info["slug"], int(request.match_info["poll_id"])
+        )
+    except (model.Gone, model.NotFound) as error:
+        _raise_for(error)
+    svg = _charts.get(key)
+    if svg is None:
+        svg = await asyncio.to_thread(
+            render_results_svg,
+            question,
+            [o.label for o in figures.options],
+            [o.value for o in figures.options],
+            [o.words for o in figures.options],
+            figures.value_label,
+        )
+        _charts[key] = svg
+        while len(_charts) > CHART_CACHE_SIZE:
+            _charts.popitem(last=False)
+    response = web.Response(body=svg, content_type="image/svg+xml")
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+@routes.get("/s/{slug}/ideas")
+async def ideas(request: web.Request) -> web.Response:
+    db = site_of(request).db
+    try:
+        pub, views, name, as_of = await model.ideas_page(db, request.match_info["slug"])
+    except (model.Gone, model.NotFound) as error:
+        _raise_for(error)
+    return render(
+        request,
+        "ideas.html",
+        title=f"{name}: ideas and answers",
+        name=name,
+        ideas=views,
+        as_of=as_of,
+        back=f"/s/{pub.slug}",
+    )
+
+
+@routes.get("/n/{slug}")
+async def network(request: web.Request) -> web.Response:
+    db = site_of(request).db
+    try:
+        page = await model.network_page(db, request.match_info["slug"])
+    except (model.Gone, model.NotFound) as error:
+        _raise_for(error)
+    return render(
+        request,
+        "network.html",
+        title=f"{page.name}: you said, we did",
+        page=page,
+        POLLS=POLLS,
+        IDEAS=IDEAS,
+        OUTCOMES=OUTCOMES,
+        OPPORTUNITIES=OPPORTUNITIES,
+        MEETINGS=MEETINGS,
+    )

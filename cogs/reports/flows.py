@@ -98,16 +98,15 @@ async def make_report(
         )
         await repo.save_snapshot(db, guild_id, scope, period.key, today.isoformat(), report)
     csv_zip = await asyncio.to_thread(report_zip, report)
-    made = Made(report, period, csv_zip, zip_name(report))
     if base_url is None:
-        return made
+        return Made(report, period, csv_zip, zip_name(report))
     link_id = secrets.token_urlsafe(12)
     await repo.create_link(db, link_id, guild_id, scope, report, now, LINK_LASTS)
     return Made(
         report,
         period,
         csv_zip,
-        made.file_name,
+        zip_name(report),
         link_id=link_id,
         url=base_url.rstrip("/") + report_path(secret, link_id),
         expires_at=now + LINK_LASTS,

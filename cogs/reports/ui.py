@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import date
 from typing import TYPE_CHECKING
 
 import discord
@@ -25,8 +26,6 @@ def services_of(interaction: discord.Interaction[SpeakBack]) -> Services:
 
 
 def _day(iso: str) -> str:
-    from datetime import date
-
     day = date.fromisoformat(iso)
     return f"{day.day} {day:%B %Y}"
 

@@ -230,3 +230,22 @@ async def test_a_network_report_leaves_out_servers_that_do_not_allow_reports(mak
 
     own = await olu.slash("report", in_guild=leeds, period="last quarter")
     assert "Polls closed: **fewer than 5**" in own.text
+
+
+async def test_a_days_figures_stay_the_same_all_day(world):
+    olu = await steps.set_up(world)
+    await allow_reports(world)
+    seed_quarter(world, world.guild(), polls=5, turnout=6)
+    first = await ask(olu)
+    assert "Polls closed: **5**" in first.text
+    seed_quarter(world, world.guild(), polls=1, turnout=6)  # one more closed in the quarter
+    assert "Polls closed: **5**" in (await ask(olu)).text  # the same day: the same figures
+    await world.advance(days=1)
+    assert "Polls closed: **6**" in (await ask(olu)).text
+
+
+async def test_a_network_report_needs_a_network(world):
+    olu = await steps.set_up(world)
+    await allow_reports(world)
+    reply = await ask(olu, scope="network")
+    assert reply.text == text.NO_NETWORK and not reply.attachments

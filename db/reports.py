@@ -213,6 +213,15 @@ async def snapshot(
     return json.loads(row["figures"])
 
 
+async def periods_taken(db: Database, guild_id: int, on_day: str) -> set[tuple[str, str]]:
+    """(scope, period) of every report this server has taken today."""
+    rows = await db.fetchall(
+        "SELECT scope, period_key FROM report_snapshots WHERE guild_id = ? AND on_day = ?",
+        (guild_id, on_day),
+    )
+    return {(row["scope"], row["period_key"]) for row in rows}
+
+
 async def save_snapshot(
     db: Database, guild_id: int, scope: str, period_key: str, on_day: str, figures: dict
 ) -> None:

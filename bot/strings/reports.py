@@ -19,6 +19,11 @@ NO_NETWORK = (
     "This server is not part of a network, so there is no network report. "
     'Choose "This server" instead, or see `/network show`.'
 )
+TOO_MANY_PERIODS = (
+    "This server has had reports for {limit} different periods today, which is as many as "
+    "a day allows: many overlapping periods could be compared to pick out a single day. "
+    "Any of today's periods can be asked for again, or try a new one tomorrow."
+)
 
 # -- the reply --------------------------------------------------------------------
 TITLE = "Report: {label}"

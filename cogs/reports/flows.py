@@ -30,6 +30,9 @@ from db.pages import get_publication
 from db.settings import get_settings
 
 LINK_LASTS = timedelta(days=7)
+PERIODS_A_DAY = 5
+"""Different periods a server may report on in one day: each is a window on the same
+figures, and many overlapping windows could be differenced down to a day (rule 9)."""
 REPORTS_KIND = REPORTS
 """The `/setup publish` kind that allows reports."""
 
@@ -84,6 +87,8 @@ async def make_report(
         name = (await guild_names(db, [guild_id])).get(guild_id) or "this server"
     report = await repo.snapshot(db, guild_id, scope, period.key, today.isoformat())
     if report is None:
+        if len(await repo.periods_taken(db, guild_id, today.isoformat())) >= PERIODS_A_DAY:
+            raise Refusal(text.TOO_MANY_PERIODS.format(limit=PERIODS_A_DAY))
         start = wall_to_utc(datetime.combine(period.first, datetime.min.time()), zone)
         end = wall_to_utc(datetime.combine(period.end_exclusive, datetime.min.time()), zone)
         raw = await repo.raw_figures(db, counted, start, end, now)

@@ -249,3 +249,16 @@ async def test_a_network_report_needs_a_network(world):
     await allow_reports(world)
     reply = await ask(olu, scope="network")
     assert reply.text == text.NO_NETWORK and not reply.attachments
+
+
+async def test_at_most_5_different_periods_a_day(world):
+    olu = await steps.set_up(world)
+    await allow_reports(world)
+    periods = ["last quarter", "2025/26", "Q1 2026/27", "2026-08-01..2026-08-31", "2026/27"]
+    for period in periods:
+        assert "Report:" in (await ask(olu, period=period)).text
+    refused = await ask(olu, period="2026-08-01..2026-08-30")
+    assert "5 different periods today" in refused.text and not refused.attachments
+    assert "Report:" in (await ask(olu, period="2025/26")).text  # one of today's: fine
+    await world.advance(days=1)
+    assert "Report:" in (await ask(olu, period="2026-08-01..2026-08-30")).text

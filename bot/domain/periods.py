@@ -9,6 +9,8 @@ calendar. What people type:
 * ``last year`` / ``this year``: financial years, 1 April to 31 March.
 * ``2026/27`` (or ``2026-27``, ``2026/2027``): the financial year from 1 April 2026.
 * ``Q3 2026/27``: one quarter of a financial year.
+* ``last month`` / ``this month``, ``2026-04`` or ``April 2026``: a calendar month
+  (``2011-12`` is the financial year 2011/12; December 2011 is ``December 2011``).
 * ``2026-04-01..2027-03-31`` (or ``2026-04-01 to 2027-03-31``): any run of days.
 
 Refused, kindly and with an example: a period whose last day comes before its first
@@ -35,6 +37,19 @@ FIRST_YEAR = 2000
 _QUARTER_NAMES = {1: "Q1", 2: "Q2", 3: "Q3", 4: "Q4"}
 _YEAR = re.compile(r"^(?:fy\s*)?(\d{4})\s*[/-]\s*(\d{2}|\d{4})$")
 _QUARTER = re.compile(r"^q([1-4])\s+(?:fy\s*)?(\d{4})\s*[/-]\s*(\d{2}|\d{4})$")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_MONTH_NAMED = re.compile(r"^([a-z]+)\s+(\d{4})$")
+_MONTH_NAMES = {
+    name: number
+    for number, names in enumerate(
+        [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
+         ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
+         ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+         ("dec", "december")],
+        start=1,
+    )
+    for name in names
+}  # fmt: skip
 _RANGE = re.compile(r"^(\d{4}-\d{2}-\d{2})\s*(?:\.\.|to|–|—)\s*(\d{4}-\d{2}-\d{2})$")
 
 
@@ -137,6 +152,21 @@ def _read(text: str, today: date) -> Period:
         return _year(year - 1)
     if text in ("this year", "this financial year", "current year"):
         return _year(year)
+    if text in ("last month", "previous month"):
+        last = today.replace(day=1) - timedelta(days=1)
+        return _month(last.year, last.month)
+    if text in ("this month", "current month"):
+        return _month(today.year, today.month)
+    if (match := _MONTH.match(text)) and int(match[2]) != (int(match[1]) + 1) % 100:
+        # "2011-12" is the financial year 2011/12, not December: "December 2011" is that
+        if not 1 <= int(match[2]) <= 12:
+            raise PeriodError(
+                f"`{typed_echo(text)}` is not a month: please write year-month, "
+                "for example `2026-04` for April 2026."
+            )
+        return _month(int(match[1]), int(match[2]))
+    if (match := _MONTH_NAMED.match(text)) and match[1] in _MONTH_NAMES:
+        return _month(int(match[2]), _MONTH_NAMES[match[1]])
     if match := _QUARTER.match(text):
         start = _year_start(match[2], match[3], text)
         return Period(*quarter_days(start, int(match[1])), quarter_label(start, int(match[1])))
@@ -154,6 +184,14 @@ def _read(text: str, today: date) -> Period:
         f"I couldn't read `{typed_echo(text)}` as a period. Please type one of {EXAMPLES} "
         "(a financial year runs from 1 April; Q1 is April to June)."
     )
+
+
+def _month(year: int, month: int) -> Period:
+    if year < FIRST_YEAR:
+        raise PeriodError(f"Reports go back to {year_label(FIRST_YEAR)} at the earliest.")
+    first = date(year, month, 1)
+    following = date(year + month // 12, month % 12 + 1, 1)
+    return Period(first, following - timedelta(days=1), f"{first:%B %Y}")
 
 
 def _year(start: int) -> Period:

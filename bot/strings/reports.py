@@ -6,7 +6,7 @@ WITHDRAW_LINK = "Withdraw this link"
 
 # -- the command -------------------------------------------------------------------
 DESCRIPTION = "A period's figures for commissioners: totals only (organisers)"
-PERIOD_HELP = "For example: last quarter, 2026/27, or 2026-04-01..2027-03-31"
+PERIOD_HELP = "For example: last quarter, 2026/27, April 2026, or 2026-04-01..2027-03-31"
 SCOPE_HELP = "This server, or every server in your network that allows reports"
 SCOPES = {"server": "This server", "network": "The whole network"}
 

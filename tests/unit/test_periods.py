@@ -34,6 +34,13 @@ TODAY = date(2026, 12, 3)  # Q3 of 2026/27
         ("2026-04-01..2026-06-30", date(2026, 4, 1), date(2026, 6, 30), None),
         ("2026-04-01 to 2026-06-30", date(2026, 4, 1), date(2026, 6, 30), None),
         ("2026-11-03..2026-11-03", date(2026, 11, 3), date(2026, 11, 3), None),
+        ("last month", date(2026, 11, 1), date(2026, 11, 30), "November 2026"),
+        ("2026-02", date(2026, 2, 1), date(2026, 2, 28), "February 2026"),
+        ("April 2026", date(2026, 4, 1), date(2026, 4, 30), "April 2026"),
+        ("sept 2026", date(2026, 9, 1), date(2026, 9, 30), "September 2026"),
+        ("2026-13", None, None, None),
+        ("2011-12", date(2011, 4, 1), date(2012, 3, 31), "2011/12"),
+        ("December 2011", date(2011, 12, 1), date(2011, 12, 31), "December 2011"),
     ],
 )
 def test_periods_people_type(typed, first, last, label):
@@ -55,6 +62,12 @@ def test_a_financial_year_under_way_is_reported_up_to_today():
         assert period.first == date(2026, 4, 1)
         assert period.last == TODAY
         assert period.so_far
+
+
+def test_last_month_in_january_is_december():
+    period = parse_period("last month", date(2027, 1, 5))
+    assert (period.first, period.last) == (date(2026, 12, 1), date(2026, 12, 31))
+    assert parse_period("this month", TODAY).so_far
 
 
 def test_this_quarter_is_so_far():
@@ -157,3 +170,12 @@ def test_bands_never_show_a_small_number_and_hold_the_count(n):
         assert n >= int(band.split()[0].replace(",", ""))
     else:
         assert int(low) <= n <= int(high)
+
+
+@given(days)
+def test_last_month_ends_the_day_before_this_month(today):
+    last, this = parse_period("last month", today), parse_period("this month", today)
+    assert last.first.day == 1 and last.last + timedelta(days=1) == this.first
+    assert this.first <= today == this.last
+    if last.first.month != (last.first.year + 1) % 100:  # else "2011-12" is a year
+        assert parse_period(f"{last.first:%Y-%m}", today) == last

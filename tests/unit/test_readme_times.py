@@ -33,6 +33,7 @@ NOT_READ_AS_A_TIME = {
     "10pm-8am": "quiet hours",
     "Tuesdays in January": "an opportunity's `when`, shown as typed",
     "2026-04-01..2027-03-31": "a report's period (bot/domain/periods.py)",
+    "April 2026": "a report's period",
 }
 # README says these are a start and a length for meetings, and refused elsewhere.
 RANGES = {"6-8pm", "18:00-20:00"}

@@ -53,8 +53,13 @@ async def _link(request: web.Request) -> dict[str, Any] | web.Response:
     elif not await allows_reports(site.db, link["guild_id"]):
         stopped = NOT_ALLOWED
     if stopped is not None:
-        return render(request, "error.html", status=410, title="This link has stopped working",
-                      message=stopped)  # fmt: skip
+        return render(
+            request,
+            "error.html",
+            status=410,
+            title="This link has stopped working",
+            message=stopped,
+        )
     return link
 
 

@@ -430,3 +430,15 @@ async def test_the_snapshot_is_the_same_all_day(db):
     assert await reports.snapshot(db, HOME, "network", QUARTER.key, "2026-12-03") is None
     stored = await db.fetchall("SELECT figures FROM report_snapshots")
     assert [json.loads(row[0]) for row in stored] == [{"a": 1}]
+
+
+async def test_a_servers_reports_go_with_the_server(db):
+    from db.guilds import erase_guild
+
+    await reports.create_link(db, "L1", HOME, "server", {"x": 1}, NOW, timedelta(days=7))
+    await reports.create_link(db, "L2", OTHER, "server", {"x": 1}, NOW, timedelta(days=7))
+    await reports.save_snapshot(db, HOME, "server", QUARTER.key, "2026-12-03", {"a": 1})
+    await erase_guild(db, HOME)
+    assert await reports.get_link(db, "L1") is None
+    assert await reports.get_link(db, "L2") is not None
+    assert await reports.snapshot(db, HOME, "server", QUARTER.key, "2026-12-03") is None

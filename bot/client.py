@@ -57,6 +57,7 @@ FEATURES = (
     "cogs.membership",
     "cogs.networks",
     "cogs.opportunities",
+    "cogs.outcomes",
     "cogs.polls",
     "cogs.reports",
     "cogs.setup",

@@ -622,8 +622,19 @@ class Delivery:
             if role
             else discord.AllowedMentions.none()
         )
+        reply_to = payload.get("reply_to")  # a reply (an outcome update under its results)
+        reference = (
+            {
+                "message_id": int(reply_to["message_id"]),
+                "channel_id": int(reply_to["channel_id"]),
+                "fail_if_not_exists": False,
+            }
+            if reply_to
+            else MISSING
+        )
         return handle_message_parameters(
             content=payload.get("content", MISSING),
+            message_reference=reference,
             embeds=[discord.Embed.from_dict(e) for e in payload.get("embeds", [])],
             files=files or MISSING,
             view=_RawComponents(payload.get("components", [])),  # type: ignore[arg-type]

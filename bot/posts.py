@@ -20,8 +20,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from bot.domain.outcomes import status_line
+from bot.domain.timefmt import discord_timestamp
 from bot.networks import Audience, may_answer_from
+from bot.strings import outcomes as outcome_text
 from db import network_items
+from db import outcomes as outcomes_db
 from db.database import Database
 
 Payload = dict[str, Any]
@@ -111,6 +115,35 @@ def with_role_ping(payload: Payload, role_id: int | None) -> Payload:
     if role_id is None:
         return payload
     return {**payload, "content": f"<@&{role_id}>", "ping_role_id": role_id}
+
+
+def with_outcome(payload: Payload, line: str | None) -> Payload:
+    """The payload with the item's outcome ("In progress (40%), last update ...") as
+    the last field of its first embed, in place of an earlier one (issue 23). Files
+    are left out: an edit keeps the message's attachments as they are."""
+    embeds = payload.get("embeds") or []
+    if line is None or not embeds:
+        return payload
+    first = dict(embeds[0])
+    fields = [f for f in first.get("fields", []) if f.get("name") != outcome_text.FIELD_NAME]
+    if len(fields) >= 25:
+        return payload
+    first["fields"] = [*fields, {"name": outcome_text.FIELD_NAME, "value": line, "inline": False}]
+    shown = {k: v for k, v in payload.items() if k != "files"}
+    return {**shown, "embeds": [first, *embeds[1:]]}
+
+
+async def outcome_line(db: Database, kind: str, item_id: int) -> str | None:
+    """What an item's post says of its outcome, if it has one."""
+    if kind not in outcomes_db.KINDS:
+        return None
+    found = await outcomes_db.outcome_for_item(db, kind, item_id)
+    if found is None:
+        return None
+    return outcome_text.ITEM_STATUS_LINE.format(
+        status=status_line(found.status, found.progress),
+        day=discord_timestamp(found.last_update_at, "D"),
+    )
 
 
 class Posts:
@@ -206,7 +239,9 @@ class Posts:
         return (await self.targets(item))[1:]
 
     async def refresh(self, item: Posted, payload: Payload) -> None:
-        """Show the same payload on every copy that has been sent (edits coalesce)."""
+        """Show the same payload on every copy that has been sent (edits coalesce),
+        with the item's outcome, if it has one."""
+        payload = with_outcome(payload, await outcome_line(self.db, item.kind, item.id))
         for target in await self.targets(item):
             if target.message_id is not None:
                 await self.delivery.edit(

@@ -653,3 +653,23 @@ async def on_notice_count(db: Database, guild_id: int, notice_version: int) -> i
         "SELECT count(*) FROM members WHERE guild_id = ? AND notice_version >= ?",
         (guild_id, notice_version),
     )
+
+
+async def consenting_user_ids(
+    db: Database, guild_id: int, purpose: str, notice_version: int
+) -> list[int]:
+    """Members who chose `purpose` messages, with a current notice, not known to have
+    left the server: stepping back or not (the delivery policy holds theirs for the
+    summary they get when they come back; outcome updates use this)."""
+    rows = await db.fetchall(
+        "SELECT m.user_id FROM members m JOIN ("
+        "  SELECT user_id, granted, max(id) FROM member_consents"
+        "  WHERE guild_id = ? AND purpose = ? GROUP BY user_id"
+        ") c ON c.user_id = m.user_id "
+        "WHERE m.guild_id = ? AND c.granted = 1 AND m.notice_version >= ? "
+        "AND NOT EXISTS (SELECT 1 FROM member_presence g WHERE g.guild_id = m.guild_id "
+        "AND g.user_id = m.user_id AND g.gone_since IS NOT NULL) "
+        "ORDER BY m.user_id",
+        (guild_id, purpose, guild_id, notice_version),
+    )
+    return [row["user_id"] for row in rows]

@@ -167,6 +167,23 @@ async def _shows_already(
     return post is not None and json.loads(post["payload"]) == wanted
 
 
+async def shown_payload(db: Database, channel_id: int, message_id: int) -> dict[str, Any] | None:
+    """What a message of ours shows (or is about to): its latest edit, else its post.
+    None if neither is kept any more (old rows are pruned)."""
+    edit = await db.fetchval(
+        "SELECT payload FROM outbox WHERE dedupe_key = ? AND state IN ('pending', 'sending', 'sent')",
+        (f"edit:{channel_id}:{message_id}",),
+    )
+    if edit is not None:
+        return json.loads(edit)
+    post = await db.fetchval(
+        "SELECT payload FROM outbox WHERE kind = 'post' AND state = 'sent' "
+        "AND channel_id = ? AND sent_message_id = ? ORDER BY id DESC LIMIT 1",
+        (channel_id, message_id),
+    )
+    return json.loads(post) if post is not None else None
+
+
 async def claim_due(db: Database, now: datetime, limit: int) -> list[OutboxRow]:
     """Take up to `limit` due rows (urgent first, then oldest) and mark them sending."""
     async with db.transaction():

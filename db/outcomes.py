@@ -430,3 +430,126 @@ async def export_rows(
     """The outcomes `list_outcomes` gives, and each one's timeline."""
     found = await list_outcomes(db, guild_ids)
     return found, {o.id: await timeline(db, o.id) for o in found}
+
+
+# -- the items outcomes belong to (read from their own tables) ---------------------------
+
+
+@dataclass(frozen=True)
+class ItemRef:
+    """What outcomes need of a poll, an idea or an opportunity."""
+
+    kind: str
+    id: int
+    guild_id: int
+    title: str
+    state: str
+    channel_id: int | None
+    message_id: int | None
+    post_outbox_id: int | None
+    network_id: int | None
+    results_outbox_id: int | None  # a poll's results message (updates reply to it)
+    answers_erased: bool  # retention has erased who voted, supported or said yes
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.id}"
+
+
+_ITEM_SQL = {
+    "poll": (
+        "SELECT id, guild_id, question AS title, state, channel_id, message_id, post_outbox_id, "
+        "network_id, results_outbox_id, answers_erased_at IS NOT NULL AS erased "
+        "FROM polls WHERE id = ?"
+    ),
+    "idea": (
+        "SELECT id, guild_id, title, state, channel_id, message_id, post_outbox_id, "
+        "network_id, NULL AS results_outbox_id, member_text_erased_at IS NOT NULL AS erased "
+        "FROM ideas WHERE id = ?"
+    ),
+    "opportunity": (
+        "SELECT id, guild_id, title, state, channel_id, message_id, post_outbox_id, "
+        "network_id, NULL AS results_outbox_id, answers_erased_at IS NOT NULL AS erased "
+        "FROM opportunities WHERE id = ?"
+    ),
+}
+
+
+async def item_ref(db: Database, kind: str, item_id: int) -> ItemRef | None:
+    sql = _ITEM_SQL.get(kind)
+    if sql is None:
+        return None
+    row = await db.fetchone(sql, (item_id,))
+    if row is None:
+        return None
+    return ItemRef(
+        kind=kind,
+        id=row["id"],
+        guild_id=row["guild_id"],
+        title=row["title"],
+        state=row["state"],
+        channel_id=row["channel_id"],
+        message_id=row["message_id"],
+        post_outbox_id=row["post_outbox_id"],
+        network_id=row["network_id"],
+        results_outbox_id=row["results_outbox_id"],
+        answers_erased=bool(row["erased"]),
+    )
+
+
+READY_STATES = {
+    "poll": ("closed",),
+    "idea": ("open", "answered"),
+    "opportunity": ("open", "closed", "cancelled"),
+}
+"""Which items may have an outcome: closed polls, published ideas, any opportunity."""
+
+
+async def candidate_items(
+    db: Database, guild_id: int, typed: str, limit: int = 25
+) -> list[tuple[str, int, str, bool]]:
+    """This server's items that may have an outcome, matching `typed`: (kind, id, title,
+    has an outcome), those with an outcome and the newest first."""
+    like = f"%{typed.strip()}%"
+    rows = await db.fetchall(
+        "SELECT t.kind, t.id, t.title, EXISTS (SELECT 1 FROM outcomes o WHERE "
+        "o.item_kind = t.kind AND o.item_id = t.id) AS has FROM ("
+        "  SELECT 'poll' AS kind, id, question AS title, created_at FROM polls "
+        "  WHERE guild_id = ? AND state = 'closed' "
+        "  UNION ALL SELECT 'idea', id, title, created_at FROM ideas "
+        "  WHERE guild_id = ? AND state IN ('open', 'answered') "
+        "  UNION ALL SELECT 'opportunity', id, title, created_at FROM opportunities "
+        "  WHERE guild_id = ?"
+        ") AS t WHERE t.title LIKE ? ORDER BY has DESC, t.created_at DESC, t.id DESC LIMIT ?",
+        (guild_id, guild_id, guild_id, like, limit),
+    )
+    return [(r["kind"], r["id"], r["title"], bool(r["has"])) for r in rows]
+
+
+_AUDIENCE_SQL = {
+    "poll": "SELECT guild_id, user_id FROM poll_voters WHERE poll_id = ?",
+    "idea": "SELECT guild_id, user_id FROM idea_supports WHERE idea_id = ?",
+    "opportunity": (
+        "SELECT guild_id, user_id FROM opportunity_replies "
+        "WHERE opportunity_id = ? AND state = 'interested'"
+    ),
+}
+
+
+async def audience(db: Database, kind: str, item_id: int) -> dict[int, list[int]]:
+    """Who voted in, supported or said yes to the item, under the server each counts in
+    (never shown to anyone: outcome messages are queued from it)."""
+    rows = await db.fetchall(_AUDIENCE_SQL[kind] + " ORDER BY guild_id, user_id", (item_id,))
+    found: dict[int, list[int]] = {}
+    for guild_id, user_id in rows:
+        found.setdefault(guild_id, []).append(user_id)
+    return found
+
+
+async def count_review_dates(db: Database, guild_id: int) -> int:
+    """This server's outcomes with a review date still to come back (or due)."""
+    return await db.fetchval(
+        "SELECT count(*) FROM outcomes WHERE guild_id = ? AND review_on IS NOT NULL "
+        "AND (reminded_for IS NULL OR reminded_for != review_on)",
+        (guild_id,),
+    )

@@ -10,6 +10,7 @@ author agrees (`ideas.words_public_at`), and never a name.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -294,7 +295,8 @@ async def chart_data(db: Database, slug: str, poll_id: int) -> tuple[str, PollFi
     figures = figures_of(poll, stored)
     if not figures.shown:
         raise NotFound
-    return poll.question, figures, f"{poll.id}:{snap.taken_at.isoformat()}:{poll.question}"
+    key = json.dumps([poll.question, [(o.label, o.words) for o in figures.options]])
+    return poll.question, figures, key
 
 
 # -- ideas -------------------------------------------------------------------------------------

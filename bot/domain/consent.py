@@ -60,6 +60,15 @@ NEXT_EDITION_PARAGRAPHS: dict[str, str] = {
         "support an idea, only the count is shown: nobody else sees that it was you. "
         "Leaving erases your supports and your link to your ideas."
     ),
+    # Issue 23: outcomes ("you said, we did").
+    "outcomes": (
+        "**What came of it:** when organisers record what was decided after a poll, an "
+        "idea or an opportunity, and each time they post news of it, we tell you by DM "
+        "if you voted in it, supported it or said yes to it and chose outcome messages. "
+        "Each piece of news comes once. While you are stepping back it is not sent; you "
+        "see it when you come back. The record of what was decided names nobody and is "
+        "kept, as the community's record of what was done."
+    ),
     "notice_edits": (
         "**When this notice changes:** if moderators only fix its wording, your agreement "
         "stands and nothing you asked for stops; we note which wording you last saw. If "
@@ -81,6 +90,15 @@ NEXT_EDITION_PARAGRAPHS: dict[str, str] = {
         "and erases what it holds about you here 30 days after it first noticed, unless "
         "you come back and use it here again first. Until then you are left off "
         "organisers' lists."
+    ),
+    # Issue 25: pages beyond Discord.
+    "pages": (
+        "**Public pages:** moderators may choose to publish, on a web page anyone can read, "
+        "what this community asked for and what came of it: poll results, ideas with the "
+        "organisers' summary and answer, outcomes, and counts of opportunities and "
+        "meetings. Pages never show your name or anything about you, and numbers under 5 "
+        'are shown as "fewer than 5". The title and words of an idea you raised appear '
+        "only if you press **Show my words on public pages**, and never with your name."
     ),
 }
 

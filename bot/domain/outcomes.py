@@ -141,8 +141,7 @@ def read_review(
         day = parse_day(typed, zone, now, date_order=date_order)
     except WhenError as error:
         raise Refusal(
-            f"{error} For the review date, try `3 March`, `in 6 weeks` or `2027-03-01`, "
-            "or `none` for no review."
+            f"{error} For the review date, try `3 March` or `in 6 weeks`, or `none` for no review."
         ) from error
     if day <= today:
         raise Refusal(

@@ -229,21 +229,12 @@ EXPORT_FEWER_THAN = "fewer than {threshold}"
 EXPORT_HIDDEN = "hidden"
 CHOICE_CLOSED = " (closed)"  # autocomplete: after a closed poll's question
 CHOICE_FROM = " (from {server})"  # autocomplete: a network poll shared here
-OUTCOME_MODAL_TITLE = "You said, we did"
-OUTCOME_DECIDED_LABEL = "What was decided"
-OUTCOME_DECIDED_PLACEHOLDER = "We will start an evening peer support group."
-OUTCOME_BY_LABEL = "By when"
-OUTCOME_BY_PLACEHOLDER = "by the end of March"
 OUTCOME_OPEN = "Please close the poll first. Then you can say what was decided."
-OUTCOME_EXISTS = "An outcome is already recorded for this poll: {text} ({by})."
-OUTCOME_TITLE = "You said, we did: {question}"
-OUTCOME_BODY = "**What was decided:** {decided}\n**By when:** {by_when}"
-OUTCOME_RESULTS_LINK = "The results: {link}"
-OUTCOME_DM_INTRO = "Thank you for voting. Here is what came of the poll you took part in."
-OUTCOME_SAVED = (
-    "Saved and posted in <#{channel}>. Voters who asked for outcome messages will get it too."
+OUTCOME_EXISTS = (
+    "An outcome is already recorded for this poll: {text}\n"
+    "To post news of how it is going, use `/outcome update`; to fix its wording, "
+    "`/outcome correct`."
 )
-OUTCOME_SAVED_NO_DMS = "Saved and posted in <#{channel}>."
 
 # -- /polls -------------------------------------------------------------------------
 LIST_TITLE = "Open polls"

@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from bot.delivery import AUTO_REPLY, Decision, Letter, RecipientPolicy, message_payload
-from bot.domain.consent import OPTIONAL_PURPOSES
+from bot.domain.consent import OPTIONAL_PURPOSES, PURPOSE_DM_OUTCOMES
 from bot.domain.members import (
     Member,
     MemberCounts,
@@ -544,6 +544,10 @@ def recipient_policy(db: Database) -> RecipientPolicy:
         if decision.action == "defer" and decision.not_before is not None:
             return Decision.defer(decision.not_before, decision.reason)
         if decision.action == "skip":
+            if purpose == PURPOSE_DM_OUTCOMES and decision.reason == "paused":
+                # News of an outcome they asked to hear, while stepping back: never sent
+                # now, kept for the summary they get when they come back (issue 23).
+                return Decision.hold("stepping back")
             return Decision.skip(decision.reason)
         if decision.action == "wait":
             return Decision.keep_waiting(decision.reason)

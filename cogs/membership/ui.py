@@ -19,7 +19,7 @@ from bot import commitments, strings
 from bot.commitments import Commitment
 from bot.delivery import message_payload
 from bot.dm_checks import check_dms, check_words
-from bot.domain.consent import OPTIONAL_PURPOSES, default_notice
+from bot.domain.consent import OPTIONAL_PURPOSES, PURPOSE_DM_OUTCOMES, default_notice
 from bot.domain.errors import Refusal
 from bot.domain.members import (
     GROUP_NOT_GIVEN,
@@ -43,6 +43,7 @@ from bot.domain.when import format_offsets, parse_offsets
 from bot.errors import reply_ephemeral
 from bot.guards import actor_guild_id, require_member
 from bot.strings import membership as text
+from bot.strings import outcomes as outcome_text
 from bot.ui import (
     MAX_CUSTOM_ID,
     DynamicView,
@@ -355,6 +356,12 @@ def describe_member(
     else:
         paused = text.NOT_PAUSED
     message.add_field(name=text.FIELD_STEPPING_BACK, value=paused, inline=False)
+    following = PURPOSE_DM_OUTCOMES in member.consents
+    message.add_field(
+        name=outcome_text.ME_FIELD,
+        value=outcome_text.ME_FOLLOWING if following else outcome_text.ME_NOT_FOLLOWING,
+        inline=False,
+    )
     if notice_is_current(member, settings.notice_version):
         notice = text.NOTICE_CURRENT.format(version=member.notice_version)
         if wording_changed_since(member.notice_revision, settings.notice_revision):

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from bot.client import SpeakBack
 
 MEMBER = {"audience": "member"}
+OUTCOME_FORM = "outcome"  # opened through bot/forms.py (the outcomes feature registers it)
 ORGANISER = {"audience": "organiser"}
 EVERYONE = {"audience": "everyone"}
 
@@ -170,8 +171,9 @@ class PollGroup(app_commands.Group, name="poll", description=text.GROUP_DESCRIPT
     async def outcome(self, interaction: discord.Interaction[SpeakBack], poll: int) -> None:
         await require_organiser(interaction)
         found = await ui.own_poll(interaction, poll)
-        flows.check_outcome_allowed(found)
-        await interaction.response.send_modal(ui.OutcomeModal(found.id))
+        await flows.check_outcome_allowed(self.bot.services, found)
+        # The outcomes feature's form: what was decided, status, progress, review date.
+        await forms.open_form(OUTCOME_FORM, interaction, {"item": f"poll:{found.id}"})
 
 
 class PollsCog(commands.Cog):

@@ -18,14 +18,12 @@ import csv
 import io
 import logging
 import random
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
 from bot import strings
 from bot.charts import render_results_chart, results_alt_text
-from bot.delivery import Letter
 from bot.domain.ballots import (
     Ballot,
     MultiBallot,
@@ -57,6 +55,7 @@ from bot.posts import Payload, Posted, Published, Target, message_link
 from bot.strings import polls as text
 from db import drafts as drafts_db
 from db import members as members_db
+from db import outcomes as outcomes_db
 from db import polls as repo
 from db.database import Database, from_iso, to_iso
 from db.settings import get_settings
@@ -90,10 +89,6 @@ class Render(Protocol):
     def post(self, poll: Poll, turnout: int, live: TallyResult | None) -> Payload: ...
 
     def results(self, poll: Poll, by_server: list[str] | None, chart: Chart | None) -> Payload: ...
-
-    def outcome_post(self, poll: Poll, body: str) -> Payload: ...
-
-    def outcome_dm(self, poll: Poll, body: str) -> Payload: ...
 
 
 # -- words shared by the messages and the CSV (no Discord in them) ---------------------
@@ -762,75 +757,15 @@ async def close_now(services: Services, render: Render, poll: Poll) -> None:
 # -- the outcome ("you said, we did") ------------------------------------------------
 
 
-def check_outcome_allowed(poll: Poll) -> None:
+async def check_outcome_allowed(services: Services, poll: Poll) -> None:
+    """/poll outcome records what was decided once (the outcomes feature's form); news
+    after that is an update (/outcome update)."""
     if poll.is_open:
         raise Refusal(text.OUTCOME_OPEN)
-    if poll.outcome_text is not None:
-        raise Refusal(text.OUTCOME_EXISTS.format(text=poll.outcome_text, by=poll.outcome_by))
-
-
-async def record_outcome(
-    services: Services,
-    render: Render,
-    poll: Poll,
-    decided: str,
-    by_when: str,
-    *,
-    saved: Callable[[], Awaitable[Any]],
-) -> int:
-    """Save what was decided, post it in every server that saw the poll and DM each voter
-    who asked for outcomes. `saved` is awaited once it is saved (queueing a DM per
-    voter can take a while in a big poll). Returns how many voters will get a DM."""
-    db, delivery = services.db, services.delivery
-    check_outcome_allowed(poll)
-    if not await repo.record_outcome(db, poll.id, decided, by_when, services.clock.now()):
-        raise Refusal(text.OUTCOME_OPEN)
-    await saved()
-    body = text.OUTCOME_BODY.format(decided=decided, by_when=by_when)
-    results_id = (
-        await delivery.sent_message_id(poll.results_outbox_id) if poll.results_outbox_id else None
-    )
-    posted_body = _with_results_link(body, Target(poll.guild_id, poll.channel_id, results_id))
-    await delivery.post(
-        guild_id=poll.guild_id,
-        channel_id=poll.channel_id,
-        payload=render.outcome_post(poll, posted_body),
-        dedupe_key=f"poll-outcome:{poll.id}",
-    )
-    for copy in await services.posts.copies(posted(poll)):  # a network poll: every linked server
-        if not await may_answer_from(db, poll.guild_id, poll.network_id, copy.guild_id):
-            continue
-        row = await repo.outbox_row(db, f"poll-results:{poll.id}:{copy.guild_id}")
-        theirs = await delivery.sent_message_id(row) if row else None
-        await delivery.post(
-            guild_id=copy.guild_id,
-            channel_id=copy.channel_id,
-            payload=render.outcome_post(
-                poll, _with_results_link(body, Target(copy.guild_id, copy.channel_id, theirs))
-            ),
-            dedupe_key=f"poll-outcome:{poll.id}:{copy.guild_id}",
-        )
-    dm = render.outcome_dm(poll, posted_body)
-    # Each voter through the server their vote counts in: that server's consent,
-    # pause, notice and quiet hours apply.
-    now = services.clock.now()
-    letters = []
-    for guild_id, voters in (await repo.voters_by_server(db, poll.id)).items():
-        notice = (await get_settings(db, guild_id)).notice_version
-        wanting = set(
-            await members_db.contactable_user_ids(db, guild_id, "dm_outcomes", now, notice)
-        )
-        letters += [
-            Letter(guild_id, user_id, dm, f"poll-outcome:{poll.id}:{user_id}")
-            for user_id in voters
-            if user_id in wanting
-        ]
-    await delivery.dm_many(letters, purpose="dm_outcomes", batch=f"poll-outcome:{poll.id}")
-    return len(letters)
-
-
-def _with_results_link(body: str, results: Target) -> str:
-    return body + "\n\n" + text.OUTCOME_RESULTS_LINK.format(link=message_link(results))
+    found = await outcomes_db.outcome_for_item(services.db, "poll", poll.id)
+    if found is not None or poll.outcome_text is not None:
+        statement = found.statement if found is not None else poll.outcome_text
+        raise Refusal(text.OUTCOME_EXISTS.format(text=statement))
 
 
 # -- the CSV export -------------------------------------------------------------------

@@ -17,7 +17,7 @@ from bot import strings
 from bot.delivery import message_payload
 from bot.domain.ballots import parse_options, validate_question
 from bot.domain.errors import Refusal
-from bot.domain.polls import Poll, PollSettings, check_settings, clean_outcome, too_few_to_show
+from bot.domain.polls import Poll, PollSettings, check_settings, too_few_to_show
 from bot.domain.suppression import Shown
 from bot.domain.tally import TallyResult
 from bot.domain.text import cut
@@ -298,21 +298,8 @@ class PollRender:
         files = [] if chart is None else [(chart.file_name, chart.png, chart.alt)]
         return message_payload(embeds=embeds, files=files)
 
-    def outcome_post(self, poll: Poll, body: str) -> Payload:
-        return message_payload(embeds=[embed(outcome_title(poll), body)])
-
-    def outcome_dm(self, poll: Poll, body: str) -> Payload:
-        return message_payload(
-            text.OUTCOME_DM_INTRO.format(question=cut(poll.question, 200)),
-            embeds=[embed(outcome_title(poll), body)],
-        )
-
 
 RENDER = PollRender()
-
-
-def outcome_title(poll: Poll) -> str:
-    return title_of(text.OUTCOME_TITLE.format(question=poll.question))
 
 
 # -- answers to organisers ------------------------------------------------------------
@@ -698,56 +685,6 @@ def edited_words(poll: Poll) -> str:
     if poll.closes_at is not None:
         words += text.EDITED_CLOSES.format(**full_and_relative(poll.closes_at))
     return words
-
-
-class OutcomeModal(SafeModal, title=text.OUTCOME_MODAL_TITLE):
-    form = "poll:outcome"
-
-    def form_context(self) -> dict[str, Any]:
-        return {"poll_id": self.poll_id}
-
-    @classmethod
-    async def reopen(cls, interaction: discord.Interaction, context: dict[str, Any]) -> SafeModal:
-        await require_organiser(interaction)
-        poll = await own_poll(interaction, int(context["poll_id"]))
-        flows.check_outcome_allowed(poll)
-        return cls(poll.id)
-
-    def __init__(self, poll_id: int) -> None:
-        super().__init__()
-        self.poll_id = poll_id
-        self.decided = discord.ui.TextInput(
-            custom_id="decided",
-            label=text.OUTCOME_DECIDED_LABEL,
-            style=discord.TextStyle.paragraph,
-            placeholder=text.OUTCOME_DECIDED_PLACEHOLDER,
-            max_length=1500,
-        )
-        self.by_when = discord.ui.TextInput(
-            custom_id="by_when",
-            label=text.OUTCOME_BY_LABEL,
-            placeholder=text.OUTCOME_BY_PLACEHOLDER,
-            max_length=100,
-        )
-        self.add_item(self.decided)
-        self.add_item(self.by_when)
-
-    async def on_submit(self, interaction: discord.Interaction) -> None:
-        await require_organiser(interaction)
-        poll = await own_poll(interaction, self.poll_id)
-        decided, by_when = clean_outcome(self.decided.value, self.by_when.value)
-        # Saved first; queueing a DM per voter can take a while in a big poll, so the
-        # interaction is acknowledged as soon as it is saved.
-        told = await flows.record_outcome(
-            bot_of(interaction).services,
-            RENDER,
-            poll,
-            decided,
-            by_when,
-            saved=lambda: interaction.response.defer(ephemeral=True, thinking=True),
-        )
-        words = text.OUTCOME_SAVED if told else text.OUTCOME_SAVED_NO_DMS
-        await interaction.followup.send(words.format(channel=poll.channel_id), ephemeral=True)
 
 
 async def shared_poll(interaction: discord.Interaction, poll_id: int) -> Poll:

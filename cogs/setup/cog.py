@@ -29,6 +29,7 @@ from bot.strings import ideas as ideas_text
 from bot.strings import pages as pages_text
 from bot.strings import setup as text
 from cogs.setup import flows, ui
+from db import outcomes as outcomes_db
 from db.jobs import Job
 from db.networks import network_of
 from db.pages import SNAPSHOT_JOB
@@ -56,7 +57,10 @@ class SetupGroup(app_commands.Group, name="setup", description=text.GROUP_DESCRI
         settings = await get_settings(db, interaction.guild_id)
         network = await network_of(db, interaction.guild_id)
         attention = ui.needs_attention(
-            interaction.guild, settings, network.name if network is not None else None
+            interaction.guild,
+            settings,
+            network.name if network is not None else None,
+            reviews=await outcomes_db.count_review_dates(db, interaction.guild_id),
         )
         await interaction.response.send_message(
             embed=ui.settings_embed(settings, attention), ephemeral=True
@@ -120,6 +124,8 @@ class SetupGroup(app_commands.Group, name="setup", description=text.GROUP_DESCRI
             moderators_channel_id=moderators.id if moderators else None,
             organisers_channel_id=organisers.id if organisers else None,
         )
+        # e.g. outcome review reminders that had nowhere to go come now (late, not missed)
+        interaction.client.dispatch("setup_channels_changed", interaction.guild_id)
         moderators_part = (
             text.MODERATORS_PART.format(moderators=moderators.mention) if moderators else ""
         )

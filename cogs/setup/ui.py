@@ -19,6 +19,7 @@ from bot.domain.settings import (
 )
 from bot.domain.suppression import count_text
 from bot.guards import require_moderator
+from bot.strings import outcomes as outcome_text
 from bot.strings import pages as pages_text
 from bot.strings import setup as text
 from bot.ui import (
@@ -100,7 +101,7 @@ def check_can_ping(role: discord.Role, channel: discord.abc.GuildChannel | None)
 
 
 def needs_attention(
-    guild: discord.Guild, settings: GuildSettings, network_name: str | None
+    guild: discord.Guild, settings: GuildSettings, network_name: str | None, *, reviews: int = 0
 ) -> list[str]:
     """What is missing for Speak Back to work here, each with how to fix it."""
     found = []
@@ -131,6 +132,8 @@ def needs_attention(
         found.append(text.NEEDS_ROLE_NOT_PINGABLE.format(role=role.mention))
     if settings.ideas_review and settings.moderators_channel_id is None:
         found.append(text.IDEAS_NEED_MODERATORS)
+    if reviews and (settings.organisers_channel_id or settings.moderators_channel_id) is None:
+        found.append(outcome_text.ATTENTION_NO_REVIEW_CHANNEL)
     return found
 
 

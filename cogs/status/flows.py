@@ -6,12 +6,15 @@ No Discord here: the cog passes guild ids and names from Discord's events.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 
+from bot.domain.outcomes import today_in
 from bot.services import Services
 from db import guilds, jobs, outbox
+from db import outcomes as outcomes_db
+from db.settings import get_settings
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,28 @@ class StatusReport:
     pending_jobs: int
     missed_jobs: int
     problems: list[dict[str, Any]]
+    overdue_reviews: list[OverdueReview] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class OverdueReview:
+    """An outcome whose review date has come (issue 23), and whether its reminder could
+    not be posted (no organisers or moderators channel)."""
+
+    title: str
+    review_on: date
+    undeliverable: bool
+
+
+async def overdue_reviews(services: Services, guild_id: int) -> list[OverdueReview]:
+    settings = await get_settings(services.db, guild_id)
+    nowhere = (settings.organisers_channel_id or settings.moderators_channel_id) is None
+    today = today_in(settings.timezone, services.clock.now())
+    return [
+        OverdueReview(o.title, o.review_on, nowhere and o.reminded_for != o.review_on)
+        for o in await outcomes_db.due_reviews(services.db, [guild_id], today)
+        if o.review_on is not None
+    ]
 
 
 async def get_status_report(services: Services, guild_id: int) -> StatusReport:
@@ -45,6 +70,7 @@ async def get_status_report(services: Services, guild_id: int) -> StatusReport:
         pending_jobs=job_counts.get("pending", 0),
         missed_jobs=job_counts.get("missed", 0),
         problems=problems,
+        overdue_reviews=await overdue_reviews(services, guild_id),
     )
 
 

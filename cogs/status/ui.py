@@ -5,9 +5,11 @@ from __future__ import annotations
 import discord
 
 from bot.domain.suppression import count_text
+from bot.domain.text import cut
 from bot.domain.timefmt import discord_timestamp
+from bot.strings import outcomes as outcome_text
 from bot.strings import status as text
-from bot.ui import embed
+from bot.ui import embed, shown
 from cogs.status import flows
 
 
@@ -38,4 +40,18 @@ def status_embed(report: flows.StatusReport) -> discord.Embed:
     message.add_field(
         name=text.PROBLEMS_TITLE, value="\n".join(lines) or text.NO_PROBLEMS, inline=False
     )
+    if report.overdue_reviews:
+        reviews = [
+            outcome_text.STATUS_OVERDUE_LINE.format(
+                title=shown(review.title, 100),
+                day=f"{review.review_on.day} {review.review_on:%B %Y}",
+                undeliverable=outcome_text.STATUS_UNDELIVERABLE if review.undeliverable else "",
+            )
+            for review in report.overdue_reviews[:10]
+        ]
+        message.add_field(
+            name=outcome_text.STATUS_OVERDUE_HEADING,
+            value=cut("\n".join(reviews), 1024),
+            inline=False,
+        )
     return message

@@ -11,6 +11,7 @@ import re
 from bot import strings
 from bot.strings import ideas as text
 from bot.strings import membership as member_text
+from bot.strings import pages as pages_text
 from tests.database import rows
 from tests.e2e.steps import everything_seen_by, join
 from tests.e2e.test_leaving_server import wait_until_dead
@@ -340,7 +341,10 @@ async def test_the_author_can_edit_before_review_and_withdraw_until_answered(wor
     await world.mod.click(world.channel("moderators").last, text.PUBLISH)
     await world.settle()
     listing = await alice.slash("ideas")
-    assert listing.buttons == [text.WITHDRAW]  # no Edit once it is posted
+    assert listing.buttons[0] == text.WITHDRAW  # no Edit once it is posted
+    assert listing.buttons[1:] == [
+        f"{pages_text.WORDS_PUBLIC} ({idea_id_of(world.channel('moderators').last)})"
+    ]
     gone = await alice.click(listing, text.WITHDRAW)
     assert "withdrawn" in gone.text
     await world.settle()

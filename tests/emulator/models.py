@@ -318,6 +318,7 @@ class Message:
     interaction: dict[str, Any] | None = None  # interaction_metadata
     message_type: int = 0
     visible_to: int | None = None  # ephemeral: the one user who sees it
+    reply_to: int | None = None  # message_reference: the message this one replies to
 
     @property
     def ephemeral(self) -> bool:

@@ -187,6 +187,8 @@ class State:
             message.flags = (message.flags & 64) | (int(body["flags"]) & ~64)
             if initial:
                 message.flags |= int(body["flags"]) & 64
+        if initial and body.get("message_reference"):
+            message.reply_to = int(body["message_reference"]["message_id"])
         if "allowed_mentions" in body or initial:
             message.allowed_mentions = body.get("allowed_mentions")
         meta = {str(a.get("id")): a for a in body.get("attachments") or []}

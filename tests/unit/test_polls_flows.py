@@ -234,38 +234,31 @@ async def test_votes_refresh_every_sent_copy_and_closing_posts_the_results_once(
         await flows.close_now(services, RENDER, await repo.get_poll(services.db, poll_id))
 
 
-async def test_the_outcome_is_posted_and_each_voter_who_asked_gets_one_letter(services):
+async def test_an_outcome_is_recorded_once_and_only_after_close(services):
+    # The recording itself is the outcomes feature's (tests/unit/test_outcomes_flows.py).
+    from db import outcomes
+
     poll_id = (await publish(services)).poll.id
-    await vote(services, poll_id, SAM, 0)
-    await vote(services, poll_id, ADA, 1)
-    await members.set_contact_preferences(services.db, LEEDS, SAM, frozenset({"dm_outcomes"}), NOW)
-    poll = await repo.get_poll(services.db, poll_id)
-    with pytest.raises(Refusal):  # still open
-        await flows.record_outcome(services, RENDER, poll, "A", "May", saved=_never)
+    with pytest.raises(Refusal, match="close the poll first"):
+        await flows.check_outcome_allowed(services, await repo.get_poll(services.db, poll_id))
     await flows.close_and_announce(services, RENDER, poll_id)
-    acknowledged = []
-
-    async def saved():
-        acknowledged.append(True)
-
     poll = await repo.get_poll(services.db, poll_id)
-    told = await flows.record_outcome(services, RENDER, poll, "We do A", "by May", saved=saved)
-    assert told == 1 and acknowledged == [True]
-    outcome = services.delivery.posts[-1]
-    assert outcome["key"] == f"poll-outcome:{poll_id}"
-    assert "We do A" in outcome["payload"]["body"] and "<#55>" in outcome["payload"]["body"]
-    [letter] = services.delivery.letters
-    assert (letter.guild_id, letter.user_id) == (LEEDS, SAM)
-    assert letter.dedupe_key == f"poll-outcome:{poll_id}:{SAM}"
-    assert services.delivery.batches == [("dm_outcomes", f"poll-outcome:{poll_id}")]
-    with pytest.raises(Refusal):  # recorded once
-        await flows.record_outcome(
-            services, RENDER, await repo.get_poll(services.db, poll_id), "B", "June", saved=saved
-        )
-
-
-async def _never():
-    raise AssertionError("not saved, so not acknowledged")
+    await flows.check_outcome_allowed(services, poll)
+    await outcomes.create(
+        services.db,
+        guild_id=poll.guild_id,
+        item_kind="poll",
+        item_id=poll_id,
+        title=poll.question,
+        statement="We do A",
+        status="planned",
+        progress=None,
+        by_when=None,
+        review_on=None,
+        now=NOW,
+    )
+    with pytest.raises(Refusal, match=r"already recorded.*We do A"):
+        await flows.check_outcome_allowed(services, poll)
 
 
 async def test_the_export_is_ready_once_closed(services):

@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import signal
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from bot.config import Config, ConfigError, ensure_secret, load_config, load_dotenv_file
 from bot.files import owner_only_umask
@@ -34,7 +36,33 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("migrate", help="apply database migrations and exit")
     sub.add_parser("sync", help="push slash commands now (to DEV_GUILD_ID if set, else global)")
     sub.add_parser("check", help="validate configuration and database without connecting")
+    backup = sub.add_parser(
+        "backup", help="take a consistent copy of the database (owner-only), while it runs or not"
+    )
+    backup.add_argument(
+        "path",
+        nargs="?",
+        type=Path,
+        help="a folder for backups (default: backups/ beside the database) or a file name",
+    )
+    backup.add_argument(
+        "--keep", type=_positive, metavar="N", help="keep only the newest N backups in the folder"
+    )
+    restore = sub.add_parser(
+        "restore", help="replace the database with a backup (the bot must be stopped)"
+    )
+    restore.add_argument("path", type=Path, help="the backup file to restore")
     return parser
+
+
+def _positive(raw: str) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError("--keep takes a whole number, 1 or more")
+    return value
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -49,16 +77,85 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         config = load_config(require_token=needs_token)
         setup_logging(config.log_level, config.token, config.secret)
-        config = ensure_secret(config)
+        if args.command != "restore":  # a restore may bring the key back from the backup
+            config = ensure_secret(config)
     except ConfigError as error:
         print(error, file=sys.stderr)
         return 1
     redact_also(config.secret)  # one read from its file
+    if args.command in ("backup", "restore"):
+        from bot.backup import BackupError
+
+        try:
+            if args.command == "backup":
+                return _backup(config, args.path, args.keep)
+            return _restore(config, args.path)
+        except BackupError as error:
+            print(error, file=sys.stderr)
+            return 1
     handlers = {"run": _run, "migrate": _migrate, "sync": _sync, "check": _check}
     try:
         return handlers[args.command](config)
     except KeyboardInterrupt:
         return 130
+
+
+def _passphrase(prompt: str) -> str | None:
+    """BACKUP_PASSPHRASE, else asked at a terminal (Enter for none); None without either."""
+    given = os.environ.get("BACKUP_PASSPHRASE")
+    if given:
+        return given
+    if not sys.stdin.isatty():
+        return None
+    import getpass
+
+    return getpass.getpass(prompt) or None
+
+
+def _backup(config: Config, where: Path | None, keep: int | None) -> int:
+    from bot.backup import backup
+
+    passphrase = _passphrase(
+        "Passphrase to seal the secret key into the backup (Enter to leave the key out): "
+    )
+    done = backup(config.database_path, config.secret, where, keep=keep, passphrase=passphrase)
+    print(f"Backed up to {done.path} (owner-only).")
+    if done.secret_included:
+        print("The secret key is in it, sealed with your passphrase.")
+    else:
+        print(
+            "The secret key is not in it: keep speakback.secret (or SPEAKBACK_SECRET) "
+            "somewhere safe, apart from the backups. Without it, a restore cannot use the "
+            "anonymous polls still open in the backup."
+        )
+    for old in done.removed:
+        print(f"Removed the older backup {old}.")
+    return 0
+
+
+def _restore(config: Config, path: Path) -> int:
+    from bot.backup import restore
+    from bot.config import SECRET_FILE_NAME
+
+    secret_file = config.database_path.parent / SECRET_FILE_NAME
+    secret = config.secret or (secret_file.read_bytes().strip() if secret_file.exists() else b"")
+    passphrase = None if secret else _passphrase("Passphrase of the backup's secret key: ")
+    done = restore(
+        config.database_path, path, secret, secret_file=secret_file, passphrase=passphrase
+    )
+    print(f"Restored the backup taken at {done.taken_at:%Y-%m-%d %H:%M} UTC.")
+    if done.migrated:
+        print(f"Brought it up to date: {', '.join(done.migrated)}.")
+    if done.secret_restored:
+        print(f"The secret key came back from the backup, into {secret_file}.")
+    print(
+        f"Erased again {done.erased_again} people who left since. "
+        f"Not sending again {done.messages_not_resent} messages queued before the backup. "
+        f"Recorded {done.reminders_missed} reminders due since as missed. "
+        f"Closed {done.polls_closed} polls past their closing time."
+    )
+    print("Answers given after the backup was taken are not in it. Start the bot as usual.")
+    return 0
 
 
 def _migrate(config: Config) -> int:
@@ -171,6 +268,19 @@ def _run(config: Config) -> int:
     # 0.2 ms could take 20 ms. At 0.5 ms the busy loop hands over sooner; a bot
     # that mostly waits on the network loses nothing by it (docs/benchmarks.md).
     sys.setswitchinterval(GIL_SWITCH_INTERVAL)
+
+    from bot.lock import InstanceLock, LockHeld
+
+    lock = InstanceLock(config.database_path)
+    try:
+        lock.acquire()  # held until the process ends; a restore waits for it
+    except LockHeld:
+        print(
+            f"Speak Back is already running with the database {config.database_path} "
+            f"(it holds {lock.path}). Only one may run at a time.",
+            file=sys.stderr,
+        )
+        return 2
 
     async def go() -> int:
         # Before connecting: a changed secret with an anonymous poll open is refused.

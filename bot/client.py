@@ -59,6 +59,7 @@ FEATURES = (
     "cogs.opportunities",
     "cogs.outcomes",
     "cogs.polls",
+    "cogs.records",
     "cogs.reports",
     "cogs.setup",
     "cogs.status",

@@ -45,6 +45,10 @@ LIBRARY_FLOORS = {
     "apscheduler": logging.WARNING,
     "matplotlib": logging.WARNING,
     "PIL": logging.WARNING,
+    # The certificate's PDF library warns of letters a font lacks by quoting them: they
+    # are a member's typed name (bot/certificate.py tells the member instead).
+    "fpdf": logging.ERROR,
+    "fontTools": logging.ERROR,
 }
 
 

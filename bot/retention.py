@@ -97,7 +97,7 @@ class Retention:
         guild_id = int(job.payload["guild_id"])
         if await guilds.removed_since(self.db, guild_id) is None:
             return  # the bot came back; nothing to erase
-        erased = await guilds.erase_guild(self.db, guild_id)
+        erased = await guilds.erase_guild(self.db, guild_id, now)
         log.info("Erased guild %s, 30 days after removal: %s", guild_id, erased)
 
     async def _sweep(self, job: Job, now: datetime) -> None:

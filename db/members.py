@@ -26,6 +26,7 @@ from bot.domain.members import (
 )
 from bot.domain.quiet_hours import QuietHours
 from bot.domain.settings import GuildSettings
+from db import erasures
 from db.database import Database, from_iso, to_iso
 from db.settings import ensure_settings_row
 
@@ -610,6 +611,9 @@ async def leave(
             await count_event(db, guild_id, "left", now)
             if then is not None:
                 await then()
+    # Committed: note it in the erasures log, so restoring an older backup forgets
+    # this person again (db/erasures.py).
+    erasures.record(db.path, secret, guild_id, user_id, now)
     # Until a checkpoint the WAL still holds the pages as they were, with the keys
     # that linked this person's anonymous ballots to them: "unlinked at once" needs
     # those copies gone too (closing a poll does the same, rule 8). The erasure has

@@ -32,6 +32,7 @@ MODULES = [
     "db.payments",
     "db.drafts",
     "db.ideas",
+    "db.records",
 ]
 """Erased in reverse order, so `db.members` (which others may reference) goes last."""
 

@@ -84,6 +84,13 @@ NEXT_EDITION_PARAGRAPHS: dict[str, str] = {
         "stepping back; you see it when you come back. Quiet hours are respected unless "
         "the thing starts before they end."
     ),
+    # Issue 24: the member's own record.
+    "record": (
+        "**Your own record:** when an organiser confirms you took part in something, we "
+        "note the date, what it was, and your role and hours if they give them, so you "
+        "can see it with `/me record` and make a certificate. Only you can see it. It is "
+        "kept until you leave, and leaving erases it. Nothing is noted if you don't go."
+    ),
     "leaving": (
         "**If you leave the server:** `/leave` also works in a DM with Speak Back. If you "
         "leave this Discord server without it, Speak Back notices within about a week "
@@ -99,6 +106,15 @@ NEXT_EDITION_PARAGRAPHS: dict[str, str] = {
         "meetings. Pages never show your name or anything about you, and numbers under 5 "
         'are shown as "fewer than 5". The title and words of an idea you raised appear '
         "only if you press **Show my words on public pages**, and never with your name."
+    ),
+    # Issue 27: backups, and the note that keeps an erasure when one is restored.
+    "backups": (
+        "**Backups:** the bot's database is copied for safety, usually nightly, and old "
+        "copies are deleted after the time its operator sets. So that restoring a copy "
+        "can never bring you back after you leave, leaving also writes a coded note, "
+        "made from your Discord ID with the bot's secret key, which says nothing about "
+        "you to anyone without that key; it is deleted once no kept copy is older than "
+        "your leaving."
     ),
 }
 

@@ -69,6 +69,7 @@ ROUTES: list[tuple[str, str, dict[str, Any]]] = [
     ("net:req:5:refuse", "DecideButton", {"request_id": 5, "decision": "refuse"}),
     ("net:4:code", "MakeCodeButton", {"network_id": 4}),
     ("idea:7:support", "SupportButton", {"idea_id": 7, "action": "support"}),
+    ("record:certificate", "CertificateButton", {}),
     ("idea:7:withdraw", "SupportButton", {"idea_id": 7, "action": "withdraw"}),
     ("ideareview:7:publish", "ReviewButton", {"idea_id": 7, "action": "publish"}),
     ("ideareview:7:refuse", "ReviewButton", {"idea_id": 7, "action": "refuse"}),

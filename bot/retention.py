@@ -34,6 +34,9 @@ KEEP_SENT_MESSAGES = timedelta(
 
 # (db, guild_id, cutoff) -> rows erased; cutoff: items closed before it lose their answers
 Sweeper = Callable[[Database, int, datetime], Awaitable[int]]
+# (now) -> rows erased: a feature's own daily keeping rule, whatever the server's setting
+# (payments: 90 days after paid, 12 months after the opportunity)
+DailyTask = Callable[[datetime], Awaitable[int]]
 
 
 def erase_key(guild_id: int) -> str:
@@ -45,11 +48,16 @@ class Retention:
         self.db = db
         self.dispatcher = dispatcher
         self._sweepers: list[Sweeper] = []
+        self._daily: list[DailyTask] = []
         dispatcher.register("guild_erase", self._erase_guild)
         dispatcher.register("retention_sweep", self._sweep)
 
     def add_sweeper(self, sweeper: Sweeper) -> None:
         self._sweepers.append(sweeper)
+
+    def add_daily(self, task: DailyTask) -> None:
+        """A feature's own rule, run once a day with the sweep (not per server)."""
+        self._daily.append(task)
 
     async def ensure_daily_sweep(self, now: datetime) -> None:
         pending = await self.db.fetchval(
@@ -107,6 +115,8 @@ class Retention:
             cutoff = now - relativedelta(months=settings.retention_months)
             for sweeper in self._sweepers:
                 total += await sweeper(self.db, guild_id, cutoff)
+        for task in self._daily:
+            total += await task(now)
         await jobs.forget_finished(self.db, now - KEEP_FINISHED_JOBS)
         pruned = await outbox.prune(self.db, now - KEEP_SENT_MESSAGES)
         await outbox.forget_expired_auto_replies(self.db, now)

@@ -593,8 +593,12 @@ async def leave(
     secret: bytes,
     *,
     then: Callable[[], Awaitable[None]] | None = None,
+    before: Callable[[], Awaitable[Any]] | None = None,
 ) -> bool:
     """Erase everything about this person in this server, at once, in one transaction.
+
+    `before` runs inside it, first: what the person chose to keep (an unpaid
+    expenses claim, made anonymous of their id: rule 4's one exception).
 
     Only one more in today's count of leaves remains (if they were a member). `then`
     runs inside the same transaction, after the erasure (if they were a member): what
@@ -606,6 +610,8 @@ async def leave(
 
     async with db.transaction():
         was_member = await is_member(db, guild_id, user_id)
+        if before is not None:
+            await before()
         await erase_all(db, guild_id, user_id, secret)
         if was_member:
             await count_event(db, guild_id, "left", now)

@@ -100,9 +100,9 @@ async def record_took_part(
     now: datetime,
 ) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     """Confirm who took part: exactly `people` (each must hold a place). Someone ticked
-    before and unticked now is taken off (with their unpaid choice). Nothing about a
+    before and unticked now is taken off. Nothing about a
     no-show is stored. Returns (newly confirmed, taken off). Inside the caller's
-    transaction, if any."""
+    transaction, if any. (A claim made before being taken off stays, and is listed.)"""
     async with db.transaction():
         before = {
             (row["guild_id"], row["user_id"])
@@ -274,27 +274,50 @@ class PaymentRow:
         ) or any(c.paid_at is None for c in self.claims)
 
 
-async def payment_rows(db: Database, opp_id: int, home_guild_id: int) -> list[PaymentRow]:
-    """Each person confirmed as taking part, with their choice and claims; then any
-    claims kept by people who have left. Nobody waitlisted or unticked is here."""
-    rows = await db.fetchall(
-        "SELECT t.guild_id, t.user_id, p.preferred_name, r.show_name_to_host, c.choice, "
-        "c.paid_at FROM took_part t "
-        "LEFT JOIN member_profiles p ON p.guild_id = t.guild_id AND p.user_id = t.user_id "
-        "LEFT JOIN opportunity_replies r ON r.opportunity_id = t.opportunity_id "
-        "AND r.user_id = t.user_id "
-        "LEFT JOIN payment_choices c ON c.opportunity_id = t.opportunity_id "
-        "AND c.user_id = t.user_id WHERE t.opportunity_id = ? ORDER BY t.rowid",
-        (opp_id,),
-    )
+async def payment_rows(
+    db: Database, opp_id: int, home_guild_id: int, *, happened: bool = True
+) -> list[PaymentRow]:
+    """Each person confirmed as taking part (before `/opportunity happened`: each with a
+    place), with their choice and claims; then any claims kept by people who have
+    left. Nobody waitlisted or unticked is here."""
+    if happened:
+        # Who took part, and anyone who claimed before being unticked (still owed).
+        people = await db.fetchall(
+            "SELECT guild_id, user_id FROM (SELECT guild_id, user_id, rowid AS n FROM took_part "
+            "WHERE opportunity_id = ? UNION SELECT guild_id, user_id, 1e12 + min(id) "
+            "FROM expense_claims WHERE opportunity_id = ? AND user_id IS NOT NULL "
+            "AND user_id NOT IN (SELECT user_id FROM took_part WHERE opportunity_id = ?) "
+            "GROUP BY guild_id, user_id) ORDER BY n",
+            (opp_id, opp_id, opp_id),
+        )
+    else:
+        people = await db.fetchall(
+            "SELECT guild_id, user_id FROM opportunity_replies WHERE opportunity_id = ? "
+            "AND state = ? AND place = ? ORDER BY seq, user_id",
+            (opp_id, INTERESTED, CONFIRMED),
+        )
     found = []
-    for row in rows:
-        named = row["guild_id"] == home_guild_id or bool(row["show_name_to_host"])
-        claims = tuple(await claims_of(db, opp_id, row["user_id"]))
+    for person in people:
+        row = await db.fetchone(
+            "SELECT p.preferred_name, r.show_name_to_host, c.choice, c.paid_at "
+            "FROM (SELECT 1) LEFT JOIN member_profiles p ON p.guild_id = ? AND p.user_id = ? "
+            "LEFT JOIN opportunity_replies r ON r.opportunity_id = ? AND r.user_id = ? "
+            "LEFT JOIN payment_choices c ON c.opportunity_id = ? AND c.user_id = ?",
+            (
+                person["guild_id"],
+                person["user_id"],
+                opp_id,
+                person["user_id"],
+                opp_id,
+                person["user_id"],
+            ),
+        )
+        named = person["guild_id"] == home_guild_id or bool(row["show_name_to_host"])
+        claims = tuple(await claims_of(db, opp_id, person["user_id"]))
         found.append(
             PaymentRow(
-                guild_id=row["guild_id"],
-                user_id=row["user_id"],
+                guild_id=person["guild_id"],
+                user_id=person["user_id"],
                 name=(row["preferred_name"] or NO_NAME) if named else NO_NAME,
                 named=named,
                 choice=row["choice"],

@@ -24,12 +24,17 @@ async def scene_opportunity(t: Transcript, world: World) -> None:
         description="Two of us will co-deliver a half-day session with the training team.",
         when="next tuesday 10am",
         places=2,
-        payment="GBP 60 voucher for the half day, plus travel. Tell us if vouchers affect your benefits.",
+        payment="Lunch is provided.",
+        fee="60",
+        voucher=True,
+        expenses="travel",
         content_note="mentions self-harm",
     )
     await t.click(olu, readback, "Post it")
     post = world.channel("announcements").last
-    await t.click(alice, post, "I'm interested")
+    asked = await t.click(alice, post, "I'm interested")
+    t.note("alice is asked privately how she'd like to be paid; every choice is as easy")
+    await t.click(alice, asked, "Voucher")
     await t.click(bea, post, "Not this time")
     t.note("cal doesn't answer; nobody will chase cal")
     await t.slash(olu, "opportunity roster", opportunity=1)
@@ -38,27 +43,23 @@ async def scene_opportunity(t: Transcript, world: World) -> None:
 
 
 async def scene_my_record(t: Transcript, world: World) -> None:
-    """After the training: Alice's own record and certificate, seen by her alone."""
-    from datetime import datetime
-
-    from db import records
-    from db.database import Database
-    from tests.database import db_path, rows
+    """After the training: who took part, Alice's travel claim, marked paid; then Alice's
+    own record and certificate, seen by her alone."""
+    t.scene("After the training: who took part, a travel claim, marked paid")
+    olu, alice, bea = world.user("olu"), world.user("alice"), world.user("bea")
+    confirm = await t.slash(
+        olu, "opportunity happened", opportunity=1, role="co-trainer", hours=3.5
+    )
+    await t.click(olu, confirm, "Confirm who took part")
+    form = await t.slash(alice, "me claim", opportunity=1)
+    await t.submit(
+        alice, form, "£6.40, travel, the bus there and back", amount="£6.40", kind="travel",
+        note="bus there and back",
+    )  # fmt: skip
+    payments = await t.slash(olu, "opportunity payments", opportunity=1)
+    await t.click(olu, payments, "Mark paid: no name given (1)")
 
     t.scene("Alice's own record: what she took part in, for her alone")
-    alice, bea = world.user("alice"), world.user("bea")
-    [(when_at, title)] = rows(world, "SELECT when_at, title FROM opportunities WHERE id = 1")
-    # What the organiser's /opportunity happened writes for each person ticked as taking
-    # part (the payments part of issue 24); written here directly through the same call.
-    t.note("the training took place; olu confirms alice took part, as co-trainer, 3.5 hours")
-    db = await Database.open(db_path(world))
-    try:
-        await records.add_took_part(
-            db, world.guild().id, alice.id, 1, datetime.fromisoformat(when_at), title,
-            "co-trainer", 3.5, now=world.now,
-        )  # fmt: skip
-    finally:
-        await db.close()
     shown = await t.slash(alice, "me record")
     form = await t.click(alice, shown, "Get a certificate")
     await t.submit(alice, form, 'the name to print, "Alice Ó Dónaill"', name="Alice Ó Dónaill")

@@ -84,6 +84,16 @@ NEXT_EDITION_PARAGRAPHS: dict[str, str] = {
         "stepping back; you see it when you come back. Quiet hours are respected unless "
         "the thing starts before they end."
     ),
+    "payments": (
+        "**Payment and expenses:** if you have a place on something that offers payment, "
+        "we ask you privately how you'd like it (a fee, a voucher, expenses only, or no "
+        "payment); payments can affect benefits, so every choice is fine. Organisers of "
+        "that one activity see your choice, that you took part, and any expenses you "
+        "claim (amount, what for, date, a note: never bank details). We erase these 90 "
+        "days after they are marked paid, or 12 months after the activity if never paid. "
+        "If you leave with an unpaid claim, you may keep just that claim (amount, date, "
+        "what for and your name) until it is paid."
+    ),
     # Issue 24: the member's own record.
     "record": (
         "**Your own record:** when an organiser confirms you took part in something, we "

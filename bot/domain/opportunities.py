@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.domain.errors import Refusal
+from bot.domain.payments import Offer, expenses_of
 
 FIRST_COME = "first_come"
 LOTTERY = "lottery"
@@ -79,6 +80,11 @@ class Opportunity:
     @property
     def is_open(self) -> bool:
         return self.state == OPEN
+
+    @property
+    def offer(self) -> Offer:
+        """The fee, voucher and expenses offered (bot/domain/payments.py)."""
+        return Offer(self.fee_pence, self.fee_per, self.voucher, expenses_of(self.expenses))
 
     @property
     def is_lottery(self) -> bool:
@@ -160,12 +166,14 @@ def check_closes(closes_at: datetime | None, now: datetime) -> datetime | None:
 # What `/opportunity edit clear:` can take away, and the columns that hold it.
 CLEARABLE: dict[str, tuple[str, ...]] = {
     "payment": ("payment",),
+    "offer": ("fee_pence", "fee_per", "voucher", "expenses"),
     "content_note": ("content_note",),
     "when": ("when_text", "when_at"),
     "closes": ("closes_at",),
 }
 CLEARABLE_NAMES = {
     "payment": "payment note",
+    "offer": "fee, voucher and expenses offered",
     "content_note": "content note",
     "when": "when it happens",
     "closes": "closing date",

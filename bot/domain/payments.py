@@ -16,8 +16,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from bot.domain.errors import Refusal
+from bot.domain.text import clean_typed
 
 FEE = "fee"
 VOUCHER = "voucher"
@@ -32,7 +34,7 @@ EXPENSE_WORDS = {"travel": "travel", "care": "care costs", "other": "other costs
 MAX_CLAIM_PENCE = 50_000  # £500: a claim over this is for the finance team, not a form
 MAX_FEE_PENCE = 100_000  # £1,000
 MAX_NOTE = 200
-MAX_ROLE = 100
+MAX_ROLE = 60  # it travels in the confirm button's custom id (100 characters)
 MAX_HOURS = 1000
 
 # A pound sign (optional), pounds, then a decimal point or comma and 1 or 2 digits.
@@ -187,7 +189,9 @@ def check_claim_kind(offer: Offer, kind: str) -> str:
 def check_role(typed: str | None) -> str | None:
     if typed is None or not typed.strip():
         return None
-    cleaned = " ".join(typed.split())
+    cleaned = " ".join(clean_typed(typed, line_breaks=False).split())
+    if not cleaned:
+        return None
     if len(cleaned) > MAX_ROLE:
         raise Refusal(f"Please keep the role to {MAX_ROLE} characters. Nothing was changed.")
     return cleaned
@@ -227,3 +231,86 @@ def opportunity_day(
     """The day the payment clock runs from: the opportunity's date, else when it was
     confirmed as having happened, else when it was posted."""
     return when_at or happened_at or created_at
+
+
+_MONTHS = {
+    m: i
+    for i, names in enumerate(
+        (
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ),
+        start=1,
+    )
+    for m in names
+}
+_ISO = re.compile(r"(?P<y>[0-9]{4})-(?P<m>[0-9]{1,2})-(?P<d>[0-9]{1,2})")
+_NUMERIC = re.compile(r"(?P<a>[0-9]{1,2})[/.](?P<b>[0-9]{1,2})(?:[/.](?P<y>[0-9]{2,4}))?")
+_WORDS = re.compile(r"(?P<d>[0-9]{1,2})(?:st|nd|rd|th)?\s+(?P<m>[a-z]+)\.?(?:\s+(?P<y>[0-9]{4}))?")
+
+
+def read_claim_date(
+    typed: str | None, now: datetime, zone: str, date_order: str = "day_first"
+) -> date:
+    """The day an expense was paid: `2026-12-10`, `10/12` (day first unless the server
+    says month first), `10 Dec`, `today`, `yesterday`. A day without a year is the
+    latest one not after today."""
+    today = now.astimezone(ZoneInfo(zone)).date()
+    words = " ".join((typed or "").strip().lower().split())
+    if words in ("today", ""):
+        return today
+    if words == "yesterday":
+        return date.fromordinal(today.toordinal() - 1)
+    year: int | None
+    if match := _ISO.fullmatch(words):
+        year, month, day = int(match["y"]), int(match["m"]), int(match["d"])
+    elif match := _NUMERIC.fullmatch(words):
+        a, b = int(match["a"]), int(match["b"])
+        day, month = (b, a) if date_order == "month_first" else (a, b)
+        year = int(match["y"]) if match["y"] else None
+        if year is not None and year < 100:
+            year += 2000
+    elif (match := _WORDS.fullmatch(words)) and match["m"] in _MONTHS:
+        day, month = int(match["d"]), _MONTHS[match["m"]]
+        year = int(match["y"]) if match["y"] else None
+    else:
+        raise Refusal(
+            f"I couldn't read {cut_typed(typed)} as a date. Please write it like 2026-12-10 or 10 Dec."
+        )
+    try:
+        found = date(year or today.year, month, day)
+        if year is None and found > today:
+            found = date(today.year - 1, month, day)
+    except ValueError:
+        raise Refusal(
+            f"There is no such day as {cut_typed(typed)}. Please write it like 2026-12-10."
+        ) from None
+    return found
+
+
+_SORT_CODE = re.compile(r"\b[0-9]{2}[- ]?[0-9]{2}[- ]?[0-9]{2}\b")
+_ACCOUNT = re.compile(r"\b[0-9]{8}\b")
+_IBAN = re.compile(r"\bGB[0-9]{2}\s?[A-Z]{4}", re.IGNORECASE)
+
+
+def looks_like_bank_details(note: str) -> bool:
+    """A sort code, an 8-digit account number or an IBAN: never kept (the organiser
+    arranges payment, outside Speak Back)."""
+    lowered = note.lower()
+    return bool(
+        _ACCOUNT.search(note)
+        or _IBAN.search(note)
+        or (_SORT_CODE.search(note) and ("sort" in lowered or "account" in lowered))
+        or "sort code" in lowered
+        or "account number" in lowered
+    )

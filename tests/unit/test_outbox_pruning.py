@@ -31,6 +31,9 @@ class Drawn:
     def note(self, title, body):
         return {"content": f"{title}: {body}", "embeds": []}
 
+    def place_note(self, opp, title, body):
+        return self.note(title, body)
+
     def invitation(self, opp, server, *, guild_id, home):
         return {"content": f"invitation {opp.id}", "embeds": []}
 

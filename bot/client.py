@@ -60,6 +60,7 @@ FEATURES = (
     "cogs.outcomes",
     "cogs.polls",
     "cogs.records",
+    "cogs.reports",
     "cogs.setup",
     "cogs.status",
     "cogs.support",

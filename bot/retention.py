@@ -5,7 +5,8 @@
 - Every day, answers to items closed longer ago than the server's retention
   setting are erased by the sweepers features register here; finished outbox rows
   older than 7 days are pruned (`db.outbox.prune`), and expired automatic-reply
-  windows are forgotten.
+  windows are forgotten; report links that stopped working over 30 days ago and
+  old report snapshots go too.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from datetime import datetime, timedelta
 from dateutil.relativedelta import relativedelta
 
 from bot.dispatcher import Dispatcher
-from db import drafts, guilds, jobs, outbox
+from db import drafts, guilds, jobs, outbox, reports
 from db.database import Database
 from db.jobs import Job
 from db.settings import get_settings
@@ -120,6 +121,7 @@ class Retention:
         pruned = await outbox.prune(self.db, now - KEEP_SENT_MESSAGES)
         await outbox.forget_expired_auto_replies(self.db, now)
         await drafts.sweep_expired(self.db, now)
+        await reports.prune_links(self.db, now)  # report links stopped 30+ days ago
         if pruned:
             log.info("Retention sweep pruned %d finished message(s) older than 7 days", pruned)
         if total:

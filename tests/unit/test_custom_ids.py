@@ -133,6 +133,7 @@ ROUTES: list[tuple[str, str, dict[str, Any]]] = [
     ("mecal:scope:mine", "ScopeButton", {"scope": "mine"}),
     ("mecal:scope:all", "ScopeButton", {"scope": "all"}),
     ("mecal:new", "NewLinkButton", {}),
+    ("report:dry33Ti90tXA-JMN:withdraw", "WithdrawLinkButton", {"link_id": "dry33Ti90tXA-JMN"}),
 ]
 
 

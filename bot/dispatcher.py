@@ -50,6 +50,7 @@ class JobMissed(Exception):
 class _Registration:
     handler: Handler
     max_lateness: timedelta | None
+    reminder: bool  # counted in the outage line moderators get (bot/heartbeat.py)
 
 
 class Dispatcher:
@@ -65,11 +66,22 @@ class Dispatcher:
         self._catch_up: asyncio.Task[None] | None = None
 
     def register(
-        self, kind: str, handler: Handler, *, max_lateness: timedelta | None = None
+        self,
+        kind: str,
+        handler: Handler,
+        *,
+        max_lateness: timedelta | None = None,
+        reminder: bool = False,
     ) -> None:
+        """`reminder=True`: jobs of this kind are reminders to people, counted (sent
+        late, or skipped) when moderators are told the bot was offline."""
         if kind in self._handlers:
             raise ValueError(f"a handler for {kind!r} is already registered")
-        self._handlers[kind] = _Registration(handler, max_lateness)
+        self._handlers[kind] = _Registration(handler, max_lateness, reminder)
+
+    @property
+    def reminder_kinds(self) -> set[str]:
+        return {kind for kind, r in self._handlers.items() if r.reminder}
 
     @property
     def driven(self) -> bool:

@@ -10,8 +10,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from bot.domain.outages import outage_line
 from bot.services import Services
 from db import guilds, jobs, outbox
+from db.settings import get_settings
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,8 @@ class StatusReport:
     pending_jobs: int
     missed_jobs: int
     problems: list[dict[str, Any]]
+    last_outage: str | None = None  # the line moderators were (or would have been) given
+    moderators_channel: bool = True  # False: the line could not be posted in this server
 
 
 async def get_status_report(services: Services, guild_id: int) -> StatusReport:
@@ -35,6 +39,11 @@ async def get_status_report(services: Services, guild_id: int) -> StatusReport:
     undeliverable = await outbox.dm_blocked_count(db, guild_id)
     waiting = await outbox.waiting_count(db, guild_id)
     problems = await jobs.recent_problems(db, guild_id=guild_id)
+    outage = await services.heartbeat.last_outage()
+    line = None
+    if outage is not None:
+        line = outage_line(outage, await services.heartbeat.outcomes(outage, guild_id))
+    settings = await get_settings(db, guild_id)
     return StatusReport(
         backlog=backlog,
         deferred=everything - backlog - waiting,
@@ -45,6 +54,8 @@ async def get_status_report(services: Services, guild_id: int) -> StatusReport:
         pending_jobs=job_counts.get("pending", 0),
         missed_jobs=job_counts.get("missed", 0),
         problems=problems,
+        last_outage=line,
+        moderators_channel=settings.moderators_channel_id is not None,
     )
 
 

@@ -38,4 +38,11 @@ def status_embed(report: flows.StatusReport) -> discord.Embed:
     message.add_field(
         name=text.PROBLEMS_TITLE, value="\n".join(lines) or text.NO_PROBLEMS, inline=False
     )
+    if report.last_outage is not None:
+        said = report.last_outage
+        if not report.moderators_channel:
+            said = f"{said}\n{text.OUTAGE_NO_CHANNEL}"
+        message.add_field(name=text.OUTAGE_TITLE, value=said, inline=False)
+    elif not report.moderators_channel:
+        message.add_field(name=text.OUTAGE_TITLE, value=text.OUTAGE_NEVER_NO_CHANNEL, inline=False)
     return message

@@ -46,14 +46,17 @@ class Heartbeat:
         self._tasks: list[asyncio.Task[None]] = []
 
     async def start(self) -> Outage | None:
-        """Before the dispatcher catches up: find an outage, then beat from now on, and
-        tell moderators once the dispatcher has caught up."""
+        """Before the dispatcher starts catching up: find an outage, then beat."""
         found = await self.detect()
-        self._tasks = [
-            asyncio.create_task(self._beat_forever(), name="speakback-heartbeat"),
-            asyncio.create_task(self._tell_after_catch_up(), name="speakback-outage-notice"),
-        ]
+        self._tasks.append(asyncio.create_task(self._beat_forever(), name="speakback-heartbeat"))
         return found
+
+    def tell_when_caught_up(self) -> None:
+        """Once the dispatcher (started by now) has run what fell due meanwhile, so the
+        late and skipped reminders are counted: tell moderators of a pending outage."""
+        self._tasks.append(
+            asyncio.create_task(self._tell_after_catch_up(), name="speakback-outage-notice")
+        )
 
     async def detect(self) -> Outage | None:
         """At start-up: was the bot offline (last heartbeat over 5 minutes ago)? The
@@ -98,7 +101,7 @@ class Heartbeat:
                 log.exception("Could not write the heartbeat; trying again in a minute")
 
     async def _tell_after_catch_up(self) -> None:
-        await self.dispatcher.wait_caught_up()  # the late and skipped reminders are counted
+        await self.dispatcher.wait_caught_up()
         try:
             await self.tell_moderators()
         except Exception:

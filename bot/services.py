@@ -123,6 +123,7 @@ class Services:
         await self.delivery.start()
         await self.heartbeat.start()  # finds an outage before the catch-up runs what is late
         await self.dispatcher.start()
+        self.heartbeat.tell_when_caught_up()
         await self.retention.ensure_daily_sweep(self.clock.now())
 
     async def settle(self) -> None:

@@ -63,6 +63,8 @@ FEATURES = (
     "cogs.support",
 )
 TEST_CONTROL = "bot.testing"  # the test-only control server, never loaded in production
+# The pages (web/): loaded by name after the features, so nothing in bot/ imports web/.
+WEB_SERVER = "web.server"
 
 
 def extension_names(config: Config | None = None) -> list[str]:
@@ -110,6 +112,7 @@ class SpeakBack(commands.AutoShardedBot):
         self.posts: Posts = None  # type: ignore[assignment]
         self.synced_ready = asyncio.Event()
         self.identify_concurrency = 1  # Discord's session_start_limit.max_concurrency
+        self.web_port: int | None = None  # where the pages listen (set by web.server)
 
     # -- start-up -----------------------------------------------------------
 
@@ -133,6 +136,7 @@ class SpeakBack(commands.AutoShardedBot):
         await self._read_gateway()
         for name in extension_names(self.config):  # features register job handlers here
             await self.load_extension(name)
+        await self.load_extension(WEB_SERVER)  # logs and carries on if it cannot listen
         await services.start()
         await self.sync_commands_if_changed()
 

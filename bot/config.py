@@ -24,6 +24,8 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 SECRET_FILE_NAME = "speakback.secret"
 MIN_SECRET_LENGTH = 32
 MAX_SHARDS = 1024
+DEFAULT_WEB_HOST = "127.0.0.1"
+DEFAULT_WEB_PORT = 8080
 
 # Scopes and the permission integer the README's invite URL uses:
 # View Channels (1<<10), Send Messages (1<<11), Embed Links (1<<14),
@@ -85,6 +87,9 @@ class Config:
     log_level: str
     test_control: TestControl | None = None
     shard_count: int | None = None  # None: as many as Discord recommends
+    web_host: str = DEFAULT_WEB_HOST  # the pages (web/): where the small web server listens
+    web_port: int = DEFAULT_WEB_PORT  # 0 picks a free port (tests always do)
+    web_base_url: str | None = None  # the public https address put in links; None: not reachable
 
     @property
     def uses_custom_api(self) -> bool:
@@ -121,6 +126,13 @@ def load_config(env: Mapping[str, str] | None = None, *, require_token: bool = T
         raise ConfigError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)} (got {log_level!r}).")
     secret = _parse_secret(env.get("SPEAKBACK_SECRET", ""))
     shard_count = _parse_shard_count(env.get("SHARD_COUNT", ""))
+    web_host = env.get("WEB_HOST", "").strip() or DEFAULT_WEB_HOST
+    if any(ch.isspace() or ch == "/" for ch in web_host):
+        raise ConfigError(
+            f"WEB_HOST must be an address to listen on, such as 127.0.0.1 (got {web_host!r})."
+        )
+    web_port = _parse_web_port(env.get("WEB_PORT", ""))
+    web_base_url = _parse_web_base_url(env.get("WEB_BASE_URL", ""))
     return Config(
         token=token,
         database_path=database_path,
@@ -130,6 +142,9 @@ def load_config(env: Mapping[str, str] | None = None, *, require_token: bool = T
         log_level=log_level,
         test_control=_parse_test_control(env),
         shard_count=shard_count,
+        web_host=web_host,
+        web_port=web_port,
+        web_base_url=web_base_url,
     )
 
 
@@ -194,6 +209,32 @@ def _parse_shard_count(raw: str) -> int | None:
             "Discord asks for a second shard only past 2,500 servers."
         )
     return int(raw)
+
+
+def _parse_web_port(raw: str) -> int:
+    raw = raw.strip()
+    if not raw:
+        return DEFAULT_WEB_PORT
+    if not raw.isdigit() or not 0 <= int(raw) <= 65535:
+        raise ConfigError(
+            f"WEB_PORT must be a port number from 1 to 65535, such as {DEFAULT_WEB_PORT}, "
+            f"or 0 to pick a free one (got {raw!r})."
+        )
+    return int(raw)
+
+
+def _parse_web_base_url(raw: str) -> str | None:
+    """The public address of the pages, e.g. https://speakback.example.org (no path needed)."""
+    raw = raw.strip()
+    if not raw:
+        return None
+    parsed = urlparse(raw)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc or parsed.query:
+        raise ConfigError(
+            "WEB_BASE_URL must be the public address of the pages, such as "
+            f"https://speakback.example.org (got {raw!r})."
+        )
+    return raw.rstrip("/")
 
 
 def _parse_secret(raw: str) -> bytes | None:

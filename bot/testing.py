@@ -4,7 +4,7 @@ Started only when SPEAKBACK_ENABLE_TEST_CONTROL=1 and SPEAKBACK_TEST_CONTROL_POR
 are both set (bot.config refuses the port without the switch). It listens on
 127.0.0.1 only. Production never starts it, and never registers the test jobs.
 
-    GET  /health        -> {"ready": bool}
+    GET  /health        -> {"ready": bool, "guilds": N, "web_port": port of the pages or null}
     POST /clock         {"now": ISO} -> sets the clock, runs what is due, returns when settled
     POST /settle        -> returns when the dispatcher and the outbox are idle
     POST /test/dm       {"guild_id", "user_id", "content", "purpose"?, "urgent"?, "dedupe_key"?, "batch"?}
@@ -136,7 +136,9 @@ async def start_control_server(bot: SpeakBack, port: int) -> web.AppRunner:
     app = web.Application()
 
     async def health(_: web.Request) -> web.Response:
-        return web.json_response({"ready": bot.is_fully_ready, "guilds": len(bot.guilds)})
+        return web.json_response(
+            {"ready": bot.is_fully_ready, "guilds": len(bot.guilds), "web_port": bot.web_port}
+        )
 
     async def clock(request: web.Request) -> web.Response:
         body = await request.json()

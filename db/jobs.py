@@ -154,3 +154,12 @@ async def outcomes_due_between(
     for row in rows:
         found.setdefault(row["guild_id"], {})[row["state"]] = row["n"]
     return found
+
+
+async def oldest_due(db: Database, now: datetime) -> datetime | None:
+    """When the longest-waiting job that is due now fell due (None: nothing is waiting)."""
+    value = await db.fetchval(
+        "SELECT min(due_at) FROM jobs WHERE state IN ('pending', 'running') AND due_at <= ?",
+        (now.isoformat(),),
+    )
+    return datetime.fromisoformat(value) if value else None

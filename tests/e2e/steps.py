@@ -80,3 +80,20 @@ async def post_opportunity(
     message = world.channel("announcements").last
     opp_id = int(re.search(r"Opportunity (\d+)", message.text).group(1))
     return done, message, opp_id
+
+
+async def pages_url(world: World) -> str:
+    """The base URL of the running bot's pages (it listens on a free port: WEB_PORT=0)."""
+    assert world.bot is not None
+    health = await world.bot.control("GET", "/health")
+    assert health.get("web_port"), f"the bot's pages did not start: {health}"
+    return f"http://127.0.0.1:{health['web_port']}"
+
+
+async def get_page(world: World, path: str) -> tuple[int, dict[str, str], str]:
+    """GET one of the bot's pages: (status, headers, body text)."""
+    import aiohttp
+
+    base = await pages_url(world)
+    async with aiohttp.ClientSession() as session, session.get(base + path) as response:
+        return response.status, dict(response.headers), await response.text()

@@ -156,6 +156,7 @@ def bot_env(
             "SPEAKBACK_ENABLE_TEST_CONTROL": "1",
             "SPEAKBACK_TEST_CONTROL_PORT": str(control_port),
             "SPEAKBACK_TEST_NOW": now_iso,
+            "WEB_PORT": "0",  # the pages on a free port (the control's /health says which)
             "PYTHONUNBUFFERED": "1",
             "PYTHONDONTWRITEBYTECODE": "1",
         }

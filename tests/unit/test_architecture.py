@@ -288,3 +288,37 @@ def test_importing_a_features_flows_loads_nothing_else_of_cogs(feature):
         [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == str(["cogs", f"cogs.{feature}", f"cogs.{feature}.flows"])
+
+
+WRITING_CALLS = {"execute", "executemany", "executescript", "transaction", "commit"}
+
+
+def test_web_imports_neither_discord_nor_any_cogs_commands_or_ui():
+    web = {n: p for n, p in project_modules().items() if n.split(".")[0] == "web"}
+    assert "web.app" in web
+    offenders = {
+        name: sorted(
+            i
+            for i in imported_names(name, path)
+            if i.split(".")[0] == "discord"
+            or (i.startswith("cogs.") and i.split(".")[-1] in ("cog", "ui"))
+        )
+        for name, path in web.items()
+    }
+    assert {n: i for n, i in offenders.items() if i} == {}
+
+
+def test_web_never_writes_to_the_database_itself():
+    """The pages only read: what is published is written by flows and db/, never here."""
+    offenders = {}
+    for name, path in project_modules().items():
+        if name.split(".")[0] != "web":
+            continue
+        calls = {
+            node.func.attr
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+        }
+        if calls & WRITING_CALLS:
+            offenders[name] = sorted(calls & WRITING_CALLS)
+    assert offenders == {}

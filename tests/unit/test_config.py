@@ -185,3 +185,37 @@ def test_the_secret_works_as_bytes_but_never_prints(tmp_path):
         load_config({"DISCORD_TOKEN": TOKEN, "DATABASE_PATH": str(tmp_path / "d.db")})
     )
     assert len(generated.secret) == 64 and generated.secret.decode() not in repr(generated.secret)
+
+
+def test_the_pages_listen_on_localhost_8080_with_no_public_address_by_default():
+    config = load_config({"DISCORD_TOKEN": TOKEN})
+    assert (config.web_host, config.web_port, config.web_base_url) == ("127.0.0.1", 8080, None)
+
+
+def test_the_pages_settings_are_read_and_a_trailing_slash_dropped():
+    config = load_config(
+        {
+            "DISCORD_TOKEN": TOKEN,
+            "WEB_HOST": "0.0.0.0",
+            "WEB_PORT": "0",
+            "WEB_BASE_URL": "https://speakback.example.org/",
+        }
+    )
+    assert (config.web_host, config.web_port) == ("0.0.0.0", 0)
+    assert config.web_base_url == "https://speakback.example.org"
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("WEB_PORT", "http"),
+        ("WEB_PORT", "70000"),
+        ("WEB_BASE_URL", "speakback.example.org"),
+        ("WEB_BASE_URL", "ftp://speakback.example.org"),
+        ("WEB_HOST", "a host"),
+    ],
+)
+def test_bad_pages_settings_name_the_variable(name, value):
+    with pytest.raises(ConfigError) as caught:
+        load_config({"DISCORD_TOKEN": TOKEN, name: value})
+    assert str(caught.value).startswith(name)

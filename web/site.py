@@ -1,0 +1,36 @@
+"""What every page handler reads: the database, the clock, the public address.
+
+The running bot gives a `Probe` for /healthz (is it ready, when did Discord last
+answer a heartbeat); tests give a fake one, or none.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from aiohttp import web
+
+from bot.clock import Clock
+from db.database import Database
+
+
+class Probe(Protocol):
+    def ready(self) -> bool: ...
+
+    def heartbeat(self) -> dict[str, Any]: ...
+
+
+@dataclass(frozen=True)
+class Site:
+    db: Database
+    clock: Clock
+    base_url: str | None = None  # WEB_BASE_URL: the public https address, if there is one
+    probe: Probe | None = None
+
+
+SITE = web.AppKey("site", Site)
+
+
+def site_of(request: web.Request) -> Site:
+    return request.app[SITE]

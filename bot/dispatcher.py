@@ -64,6 +64,9 @@ class Dispatcher:
         self.next_wake: datetime | None = None
         self.after_run: Callable[[], None] | None = None  # e.g. nudge the outbox sender
         self._catch_up: asyncio.Task[None] | None = None
+        # Run once the start-up catch-up is done, as part of it (e.g. telling moderators
+        # the bot was offline, with what went late): `caught_up` waits for them too.
+        self.after_catch_up: list[Callable[[], Awaitable[None]]] = []
 
     def register(
         self,
@@ -108,7 +111,17 @@ class Dispatcher:
             )
         # Overdue work (by each kind's policy), then wake-ups are rebuilt: as a task,
         # so a long catch-up after downtime never holds up connecting to Discord.
-        self._catch_up = asyncio.create_task(self._wake(), name="speakback-catch-up")
+        self._catch_up = asyncio.create_task(self._start_up_catch_up(), name="speakback-catch-up")
+
+    async def _start_up_catch_up(self) -> None:
+        await self._wake()
+        for then in self.after_catch_up:
+            try:
+                await then()
+            except Exception:
+                log.exception("A start-up step after the catch-up failed")
+        if self.after_catch_up and self.after_run is not None:
+            self.after_run()  # send what they queued
 
     @property
     def caught_up(self) -> bool:

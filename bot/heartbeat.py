@@ -52,11 +52,10 @@ class Heartbeat:
         return found
 
     def tell_when_caught_up(self) -> None:
-        """Once the dispatcher (started by now) has run what fell due meanwhile, so the
-        late and skipped reminders are counted: tell moderators of a pending outage."""
-        self._tasks.append(
-            asyncio.create_task(self._tell_after_catch_up(), name="speakback-outage-notice")
-        )
+        """Once the dispatcher has run what fell due meanwhile, so the late and skipped
+        reminders are counted: tell moderators of a pending outage (before the start-up
+        catch-up counts as finished)."""
+        self.dispatcher.after_catch_up.append(self.tell_moderators)
 
     async def detect(self) -> Outage | None:
         """At start-up: was the bot offline (last heartbeat over 5 minutes ago)? The
@@ -99,13 +98,6 @@ class Heartbeat:
                 await self.beat()
             except Exception:
                 log.exception("Could not write the heartbeat; trying again in a minute")
-
-    async def _tell_after_catch_up(self) -> None:
-        await self.dispatcher.wait_caught_up()
-        try:
-            await self.tell_moderators()
-        except Exception:
-            log.exception("Could not queue the offline notice for moderators")
 
     async def tell_moderators(self) -> int:
         """Queue the line for a pending outage in each server's moderators channel."""

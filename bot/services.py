@@ -122,8 +122,8 @@ class Services:
         """Start sending and waking (after the features registered their job handlers)."""
         await self.delivery.start()
         await self.heartbeat.start()  # finds an outage before the catch-up runs what is late
-        await self.dispatcher.start()
         self.heartbeat.tell_when_caught_up()
+        await self.dispatcher.start()
         await self.retention.ensure_daily_sweep(self.clock.now())
 
     async def settle(self) -> None:

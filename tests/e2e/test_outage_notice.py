@@ -71,6 +71,7 @@ async def test_after_a_kill_9_and_two_hours_down_each_moderators_channel_is_told
     await world.bot.kill()  # kill -9
     world.state.now = BACK
     await world.restart_bot(kill=True)
+    await world.settle()  # the outbox has sent what the catch-up queued
 
     def told(name):
         said = world.guild(name).channel("moderators").messages[before[name] :]
@@ -96,4 +97,5 @@ async def test_after_a_kill_9_and_two_hours_down_each_moderators_channel_is_told
     await world.restart_bot(kill=False)
     await world.advance(minutes=2)
     await world.restart_bot(kill=True)
+    await world.settle()
     assert len(told(LEEDS)) == 1 and len(told(BRADFORD)) == 1

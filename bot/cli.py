@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import os
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from bot.config import Config, ConfigError, ensure_secret, load_config, load_dotenv_file
@@ -24,6 +25,16 @@ SECRET_CHANGED = (
     "vote, and could vote twice. Please put the old key back and start again; the key can "
     "be changed once those polls have closed."
 )
+# Exit statuses: 0 stopped as asked; 1 something went wrong (logged); 2 a refusal that
+# has been explained in words (no token, a refused token, a changed secret). `make run`
+# treats 2 as done, so the explanation is the last line a person sees.
+EXIT_REFUSED = 2
+UNREACHABLE = (
+    "Could not reach Discord ({reason}). Speak Back will try again in {delay} seconds; "
+    "nothing is lost meanwhile."
+)
+FIRST_RETRY = 5.0  # seconds; doubling each time, up to RETRY_CAP
+RETRY_CAP = 300.0
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -81,7 +92,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             config = ensure_secret(config)
     except ConfigError as error:
         print(error, file=sys.stderr)
-        return 1
+        return EXIT_REFUSED
     redact_also(config.secret)  # one read from its file
     if args.command in ("backup", "restore"):
         from bot.backup import BackupError
@@ -255,6 +266,30 @@ async def _adopt_secret(config: Config) -> None:
         await db.close()
 
 
+def retry_delays(first: float = FIRST_RETRY, cap: float = RETRY_CAP) -> Iterator[float]:
+    """How long to wait before each new try to reach Discord: 5 s, 10 s, 20 s ... 5 min."""
+    delay = first
+    while True:
+        yield delay
+        delay = min(cap, delay * 2)
+
+
+def unreachable_reason(error: BaseException) -> str | None:
+    """Why Discord could not be reached, in a few words; None if `error` is not that."""
+    import aiohttp
+    import discord
+
+    if isinstance(error, aiohttp.ClientConnectorError):
+        return f"cannot connect to {error.host}:{error.port}"
+    if isinstance(error, TimeoutError | asyncio.TimeoutError):
+        return "it did not answer in time"
+    if isinstance(error, discord.DiscordServerError):
+        return f"Discord answered {error.status}, a problem on its side"
+    if isinstance(error, aiohttp.ClientError | OSError):
+        return f"a network error, {type(error).__name__}"
+    return None
+
+
 def _run(config: Config) -> int:
     import discord
 
@@ -280,22 +315,39 @@ def _run(config: Config) -> int:
             f"(it holds {lock.path}). Only one may run at a time.",
             file=sys.stderr,
         )
-        return 2
+        return EXIT_REFUSED
+
+    def refused(message: str) -> int:
+        log.error(message)
+        print(message, file=sys.stderr)
+        return EXIT_REFUSED
 
     async def go() -> int:
         # Before connecting: a changed secret with an anonymous poll open is refused.
         try:
             await _adopt_secret(config)
         except SecretChanged as error:
-            message = SECRET_CHANGED.format(count=error.open_polls)
-            log.error(message)
-            print(message, file=sys.stderr)
-            return 2
-        bot = SpeakBack(config)
+            return refused(SECRET_CHANGED.format(count=error.open_polls))
         loop = asyncio.get_running_loop()
         stop = asyncio.Event()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
+        delays = retry_delays()
+        while not stop.is_set():
+            outcome = await serve_once(stop)
+            if isinstance(outcome, int):
+                return outcome
+            # Discord could not be reached: one plain line, then a fresh client, later.
+            delay = next(delays)
+            log.warning(UNREACHABLE.format(reason=outcome, delay=f"{delay:g}"))
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), delay)
+        return 0
+
+    async def serve_once(stop: asyncio.Event) -> int | str:
+        """Connect and serve until stopped: an exit status, or why Discord could not be
+        reached (to try again)."""
+        bot = SpeakBack(config)
         async with bot:
             runner = asyncio.create_task(bot.start(config.token))
             waiter = asyncio.create_task(stop.wait())
@@ -304,20 +356,17 @@ def _run(config: Config) -> int:
                 error = runner.exception()
                 waiter.cancel()
                 if isinstance(error, discord.LoginFailure):
-                    print(
+                    return refused(
                         "Discord refused the token in DISCORD_TOKEN. Copy it again from the "
-                        "Bot page of your application.",
-                        file=sys.stderr,
+                        "Bot page of your application."
                     )
-                    return 1
                 if isinstance(error, discord.PrivilegedIntentsRequired):
-                    print("Discord refused an intent this bot asked for.", file=sys.stderr)
-                    return 1
+                    return refused("Discord refused an intent this bot asked for.")
                 if isinstance(error, SecretChanged):
-                    message = SECRET_CHANGED.format(count=error.open_polls)
-                    log.error(message)
-                    print(message, file=sys.stderr)
-                    return 2
+                    return refused(SECRET_CHANGED.format(count=error.open_polls))
+                reason = unreachable_reason(error) if error is not None else None
+                if reason is not None:
+                    return reason
                 if error is not None:
                     log.error("The bot stopped", exc_info=error)
                     return 1

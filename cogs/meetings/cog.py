@@ -191,7 +191,7 @@ class MeetingsCog(commands.Cog):
         # The services exist once setup_hook has opened the database (not in command-only loads).
         services = bot.services
         if services is not None:
-            services.dispatcher.register(flows.REMINDER_JOB, self._reminder_job)
+            services.dispatcher.register(flows.REMINDER_JOB, self._reminder_job, reminder=True)
             services.dispatcher.register(flows.ROLL_JOB, self._roll_job)
             services.retention.add_sweeper(repo.sweep)
             services.on_leaving(self._names_leave_posts)

@@ -10,6 +10,7 @@ import pytest
 from bot.clock import DrivenClock
 from bot.delivery import Delivery
 from bot.dispatcher import Dispatcher
+from bot.heartbeat import Heartbeat
 from bot.posts import Posts
 from bot.retention import KEEP_SENT_MESSAGES, Retention
 from bot.services import Services
@@ -55,6 +56,7 @@ async def services(tmp_path):
         delivery=delivery,
         retention=Retention(db, dispatcher),
         posts=Posts(db, delivery, lambda guild_id: f"Server {guild_id}"),
+        heartbeat=Heartbeat(db, clock, dispatcher, delivery),
     )
     for user_id in PEOPLE:
         await members.agree(db, GUILD, user_id, notice_version=1, now=NOW, secret=SECRET)

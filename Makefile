@@ -4,17 +4,24 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-full lint demo bench check migrate sync clean
+.PHONY: run test test-full lint demo bench check migrate sync clean screenshot
 
 # The venv is (re)built only when pyproject.toml changes.
+# First: is Python new enough, with venv? (scripts/check_python.py says what to install.)
 $(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Speak Back needs Python 3.11 or newer, and '$(PYTHON)' was not found. On Debian or Ubuntu: sudo apt install python3 python3-venv" >&2; exit 1; }
+	@$(PYTHON) scripts/check_python.py
+	@echo "Setting up, about a minute..."
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) scripts/check_python.py || { echo "The .venv folder was made by an older Python: run 'make clean', then make again." >&2; exit 1; }
 	@$(PY) -m pip install --quiet --upgrade pip
 	@$(PY) -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
+# Exit status 2 is a refusal the bot has already explained (no token, say): make then
+# ends quietly with that explanation last, instead of adding its own "Error" line.
 run: $(STAMP)
-	@$(PY) -m bot run
+	@$(PY) -m bot run || test $$? -eq 2
 
 check: $(STAMP)
 	@$(PY) -m bot check
@@ -42,6 +49,10 @@ demo: $(STAMP)
 
 bench: $(STAMP)
 	@$(PY) -m bench
+
+# docs/pages-you-said-we-did.png, the README's picture of a public page, in Chromium.
+screenshot: $(STAMP)
+	@$(PY) -m tests.browser.screenshot
 
 clean:
 	rm -rf $(VENV) demo-output .pytest_cache

@@ -23,7 +23,7 @@ import traceback
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import badinput, burst, fanout, outage, shard, startup, writes
+from bench import badinput, burst, fanout, outage, pages, shard, startup, writes
 from bench import harness as h
 
 RESULTS = Path(__file__).with_name("results.json")
@@ -36,6 +36,7 @@ FIGURES = {
     5: startup.run,
     7: badinput.run,
     8: shard.run,
+    9: pages.run,
 }
 TITLES = {
     1: "Interaction burst",
@@ -46,6 +47,7 @@ TITLES = {
     6: "Event-loop health",
     7: "Bad input",
     8: "One shard's worth of servers",
+    9: "Pages while members vote",
 }
 
 

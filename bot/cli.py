@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
+import os
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from pathlib import Path
 
 from bot.config import Config, ConfigError, ensure_secret, load_config, load_dotenv_file
 from bot.files import owner_only_umask
@@ -22,6 +25,16 @@ SECRET_CHANGED = (
     "vote, and could vote twice. Please put the old key back and start again; the key can "
     "be changed once those polls have closed."
 )
+# Exit statuses: 0 stopped as asked; 1 something went wrong (logged); 2 a refusal that
+# has been explained in words (no token, a refused token, a changed secret). `make run`
+# treats 2 as done, so the explanation is the last line a person sees.
+EXIT_REFUSED = 2
+UNREACHABLE = (
+    "Could not reach Discord ({reason}). Speak Back will try again in {delay} seconds; "
+    "nothing is lost meanwhile."
+)
+FIRST_RETRY = 5.0  # seconds; doubling each time, up to RETRY_CAP
+RETRY_CAP = 300.0
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -34,7 +47,33 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("migrate", help="apply database migrations and exit")
     sub.add_parser("sync", help="push slash commands now (to DEV_GUILD_ID if set, else global)")
     sub.add_parser("check", help="validate configuration and database without connecting")
+    backup = sub.add_parser(
+        "backup", help="take a consistent copy of the database (owner-only), while it runs or not"
+    )
+    backup.add_argument(
+        "path",
+        nargs="?",
+        type=Path,
+        help="a folder for backups (default: backups/ beside the database) or a file name",
+    )
+    backup.add_argument(
+        "--keep", type=_positive, metavar="N", help="keep only the newest N backups in the folder"
+    )
+    restore = sub.add_parser(
+        "restore", help="replace the database with a backup (the bot must be stopped)"
+    )
+    restore.add_argument("path", type=Path, help="the backup file to restore")
     return parser
+
+
+def _positive(raw: str) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError("--keep takes a whole number, 1 or more")
+    return value
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -49,16 +88,85 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         config = load_config(require_token=needs_token)
         setup_logging(config.log_level, config.token, config.secret)
-        config = ensure_secret(config)
+        if args.command != "restore":  # a restore may bring the key back from the backup
+            config = ensure_secret(config)
     except ConfigError as error:
         print(error, file=sys.stderr)
-        return 1
+        return EXIT_REFUSED
     redact_also(config.secret)  # one read from its file
+    if args.command in ("backup", "restore"):
+        from bot.backup import BackupError
+
+        try:
+            if args.command == "backup":
+                return _backup(config, args.path, args.keep)
+            return _restore(config, args.path)
+        except BackupError as error:
+            print(error, file=sys.stderr)
+            return 1
     handlers = {"run": _run, "migrate": _migrate, "sync": _sync, "check": _check}
     try:
         return handlers[args.command](config)
     except KeyboardInterrupt:
         return 130
+
+
+def _passphrase(prompt: str) -> str | None:
+    """BACKUP_PASSPHRASE, else asked at a terminal (Enter for none); None without either."""
+    given = os.environ.get("BACKUP_PASSPHRASE")
+    if given:
+        return given
+    if not sys.stdin.isatty():
+        return None
+    import getpass
+
+    return getpass.getpass(prompt) or None
+
+
+def _backup(config: Config, where: Path | None, keep: int | None) -> int:
+    from bot.backup import backup
+
+    passphrase = _passphrase(
+        "Passphrase to seal the secret key into the backup (Enter to leave the key out): "
+    )
+    done = backup(config.database_path, config.secret, where, keep=keep, passphrase=passphrase)
+    print(f"Backed up to {done.path} (owner-only).")
+    if done.secret_included:
+        print("The secret key is in it, sealed with your passphrase.")
+    else:
+        print(
+            "The secret key is not in it: keep speakback.secret (or SPEAKBACK_SECRET) "
+            "somewhere safe, apart from the backups. Without it, a restore cannot use the "
+            "anonymous polls still open in the backup."
+        )
+    for old in done.removed:
+        print(f"Removed the older backup {old}.")
+    return 0
+
+
+def _restore(config: Config, path: Path) -> int:
+    from bot.backup import restore
+    from bot.config import SECRET_FILE_NAME
+
+    secret_file = config.database_path.parent / SECRET_FILE_NAME
+    secret = config.secret or (secret_file.read_bytes().strip() if secret_file.exists() else b"")
+    passphrase = None if secret else _passphrase("Passphrase of the backup's secret key: ")
+    done = restore(
+        config.database_path, path, secret, secret_file=secret_file, passphrase=passphrase
+    )
+    print(f"Restored the backup taken at {done.taken_at:%Y-%m-%d %H:%M} UTC.")
+    if done.migrated:
+        print(f"Brought it up to date: {', '.join(done.migrated)}.")
+    if done.secret_restored:
+        print(f"The secret key came back from the backup, into {secret_file}.")
+    print(
+        f"Erased again {done.erased_again} people who left since. "
+        f"Not sending again {done.messages_not_resent} messages queued before the backup. "
+        f"Recorded {done.reminders_missed} reminders due since as missed. "
+        f"Closed {done.polls_closed} polls past their closing time."
+    )
+    print("Answers given after the backup was taken are not in it. Start the bot as usual.")
+    return 0
 
 
 def _migrate(config: Config) -> int:
@@ -158,6 +266,30 @@ async def _adopt_secret(config: Config) -> None:
         await db.close()
 
 
+def retry_delays(first: float = FIRST_RETRY, cap: float = RETRY_CAP) -> Iterator[float]:
+    """How long to wait before each new try to reach Discord: 5 s, 10 s, 20 s ... 5 min."""
+    delay = first
+    while True:
+        yield delay
+        delay = min(cap, delay * 2)
+
+
+def unreachable_reason(error: BaseException) -> str | None:
+    """Why Discord could not be reached, in a few words; None if `error` is not that."""
+    import aiohttp
+    import discord
+
+    if isinstance(error, aiohttp.ClientConnectorError):
+        return f"cannot connect to {error.host}:{error.port}"
+    if isinstance(error, TimeoutError | asyncio.TimeoutError):
+        return "it did not answer in time"
+    if isinstance(error, discord.DiscordServerError):
+        return f"Discord answered {error.status}, a problem on its side"
+    if isinstance(error, aiohttp.ClientError | OSError):
+        return f"a network error, {type(error).__name__}"
+    return None
+
+
 def _run(config: Config) -> int:
     import discord
 
@@ -172,20 +304,50 @@ def _run(config: Config) -> int:
     # that mostly waits on the network loses nothing by it (docs/benchmarks.md).
     sys.setswitchinterval(GIL_SWITCH_INTERVAL)
 
+    from bot.lock import InstanceLock, LockHeld
+
+    lock = InstanceLock(config.database_path)
+    try:
+        lock.acquire()  # held until the process ends; a restore waits for it
+    except LockHeld:
+        print(
+            f"Speak Back is already running with the database {config.database_path} "
+            f"(it holds {lock.path}). Only one may run at a time.",
+            file=sys.stderr,
+        )
+        return EXIT_REFUSED
+
+    def refused(message: str) -> int:
+        log.error(message)
+        print(message, file=sys.stderr)
+        return EXIT_REFUSED
+
     async def go() -> int:
         # Before connecting: a changed secret with an anonymous poll open is refused.
         try:
             await _adopt_secret(config)
         except SecretChanged as error:
-            message = SECRET_CHANGED.format(count=error.open_polls)
-            log.error(message)
-            print(message, file=sys.stderr)
-            return 2
-        bot = SpeakBack(config)
+            return refused(SECRET_CHANGED.format(count=error.open_polls))
         loop = asyncio.get_running_loop()
         stop = asyncio.Event()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
+        delays = retry_delays()
+        while not stop.is_set():
+            outcome = await serve_once(stop)
+            if isinstance(outcome, int):
+                return outcome
+            # Discord could not be reached: one plain line, then a fresh client, later.
+            delay = next(delays)
+            log.warning(UNREACHABLE.format(reason=outcome, delay=f"{delay:g}"))
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), delay)
+        return 0
+
+    async def serve_once(stop: asyncio.Event) -> int | str:
+        """Connect and serve until stopped: an exit status, or why Discord could not be
+        reached (to try again)."""
+        bot = SpeakBack(config)
         async with bot:
             runner = asyncio.create_task(bot.start(config.token))
             waiter = asyncio.create_task(stop.wait())
@@ -194,20 +356,17 @@ def _run(config: Config) -> int:
                 error = runner.exception()
                 waiter.cancel()
                 if isinstance(error, discord.LoginFailure):
-                    print(
+                    return refused(
                         "Discord refused the token in DISCORD_TOKEN. Copy it again from the "
-                        "Bot page of your application.",
-                        file=sys.stderr,
+                        "Bot page of your application."
                     )
-                    return 1
                 if isinstance(error, discord.PrivilegedIntentsRequired):
-                    print("Discord refused an intent this bot asked for.", file=sys.stderr)
-                    return 1
+                    return refused("Discord refused an intent this bot asked for.")
                 if isinstance(error, SecretChanged):
-                    message = SECRET_CHANGED.format(count=error.open_polls)
-                    log.error(message)
-                    print(message, file=sys.stderr)
-                    return 2
+                    return refused(SECRET_CHANGED.format(count=error.open_polls))
+                reason = unreachable_reason(error) if error is not None else None
+                if reason is not None:
+                    return reason
                 if error is not None:
                     log.error("The bot stopped", exc_info=error)
                     return 1

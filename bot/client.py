@@ -59,6 +59,8 @@ FEATURES = (
     "cogs.opportunities",
     "cogs.outcomes",
     "cogs.polls",
+    "cogs.records",
+    "cogs.reports",
     "cogs.setup",
     "cogs.status",
     "cogs.support",
@@ -78,6 +80,10 @@ class SpeakBack(commands.AutoShardedBot):
     """Sharded as Discord recommends (one shard up to 2,500 servers), or SHARD_COUNT."""
 
     def __init__(self, config: Config, clock: Clock | None = None) -> None:
+        # Speak Back has no voice features: discord.py's warnings that the voice
+        # libraries (PyNaCl, davey) are missing would only worry whoever reads the log.
+        discord.VoiceClient.warn_nacl = False
+        discord.VoiceClient.warn_dave = False
         super().__init__(
             shard_count=config.shard_count,
             command_prefix=commands.when_mentioned,

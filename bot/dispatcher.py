@@ -50,6 +50,7 @@ class JobMissed(Exception):
 class _Registration:
     handler: Handler
     max_lateness: timedelta | None
+    reminder: bool  # counted in the outage line moderators get (bot/heartbeat.py)
 
 
 class Dispatcher:
@@ -63,13 +64,27 @@ class Dispatcher:
         self.next_wake: datetime | None = None
         self.after_run: Callable[[], None] | None = None  # e.g. nudge the outbox sender
         self._catch_up: asyncio.Task[None] | None = None
+        # Run once the start-up catch-up is done, as part of it (e.g. telling moderators
+        # the bot was offline, with what went late): `caught_up` waits for them too.
+        self.after_catch_up: list[Callable[[], Awaitable[None]]] = []
 
     def register(
-        self, kind: str, handler: Handler, *, max_lateness: timedelta | None = None
+        self,
+        kind: str,
+        handler: Handler,
+        *,
+        max_lateness: timedelta | None = None,
+        reminder: bool = False,
     ) -> None:
+        """`reminder=True`: jobs of this kind are reminders to people, counted (sent
+        late, or skipped) when moderators are told the bot was offline."""
         if kind in self._handlers:
             raise ValueError(f"a handler for {kind!r} is already registered")
-        self._handlers[kind] = _Registration(handler, max_lateness)
+        self._handlers[kind] = _Registration(handler, max_lateness, reminder)
+
+    @property
+    def reminder_kinds(self) -> set[str]:
+        return {kind for kind, r in self._handlers.items() if r.reminder}
 
     @property
     def driven(self) -> bool:
@@ -96,7 +111,17 @@ class Dispatcher:
             )
         # Overdue work (by each kind's policy), then wake-ups are rebuilt: as a task,
         # so a long catch-up after downtime never holds up connecting to Discord.
-        self._catch_up = asyncio.create_task(self._wake(), name="speakback-catch-up")
+        self._catch_up = asyncio.create_task(self._start_up_catch_up(), name="speakback-catch-up")
+
+    async def _start_up_catch_up(self) -> None:
+        await self._wake()
+        for then in self.after_catch_up:
+            try:
+                await then()
+            except Exception:
+                log.exception("A start-up step after the catch-up failed")
+        if self.after_catch_up and self.after_run is not None:
+            self.after_run()  # send what they queued
 
     @property
     def caught_up(self) -> bool:

@@ -45,6 +45,10 @@ LIBRARY_FLOORS = {
     "apscheduler": logging.WARNING,
     "matplotlib": logging.WARNING,
     "PIL": logging.WARNING,
+    # The certificate's PDF library warns of letters a font lacks by quoting them: they
+    # are a member's typed name (bot/certificate.py tells the member instead).
+    "fpdf": logging.ERROR,
+    "fontTools": logging.ERROR,
 }
 
 
@@ -85,7 +89,33 @@ class Redactor(logging.Filter):
         return True
 
 
+class PlainNetworkErrors(logging.Filter):
+    """discord.py logs a lost or refused connection with its whole traceback (40 lines
+    for "no internet") and then reconnects by itself. For those errors only, and only
+    from discord.py's loggers, the record keeps one line: what failed, and why."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not record.name.startswith("discord") or not record.exc_info:
+            return True
+        error = record.exc_info[1]
+        if error is not None and _is_network_error(error):
+            record.msg = f"{record.getMessage()} ({type(error).__name__}: {error})"
+            record.args = ()
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
+def _is_network_error(error: BaseException) -> bool:
+    import aiohttp
+    import discord
+
+    network = (OSError, TimeoutError, aiohttp.ClientError, discord.GatewayNotFound)
+    return isinstance(error, network) or isinstance(error, discord.ConnectionClosed)
+
+
 _redactor = Redactor()
+_plain_network_errors = PlainNetworkErrors()
 
 
 def redact_also(secret: str | bytes) -> None:
@@ -121,5 +151,7 @@ def guard_every_handler() -> None:
     if logging.lastResort is not None:
         handlers.append(logging.lastResort)
     for handler in handlers:
+        if _plain_network_errors not in handler.filters:  # before the redactor runs
+            handler.addFilter(_plain_network_errors)
         if _redactor not in handler.filters:
             handler.addFilter(_redactor)

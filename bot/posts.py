@@ -137,12 +137,12 @@ async def outcome_line(db: Database, kind: str, item_id: int) -> str | None:
     """What an item's post says of its outcome, if it has one."""
     if kind not in outcomes_db.KINDS:
         return None
-    found = await outcomes_db.outcome_for_item(db, kind, item_id)
+    found = await outcomes_db.status_of(db, kind, item_id)
     if found is None:
         return None
+    status, progress, last_update_at = found
     return outcome_text.ITEM_STATUS_LINE.format(
-        status=status_line(found.status, found.progress),
-        day=discord_timestamp(found.last_update_at, "D"),
+        status=status_line(status, progress), day=discord_timestamp(last_update_at, "D")
     )
 
 

@@ -5,7 +5,8 @@
 - Every day, answers to items closed longer ago than the server's retention
   setting are erased by the sweepers features register here; finished outbox rows
   older than 7 days are pruned (`db.outbox.prune`), and expired automatic-reply
-  windows are forgotten.
+  windows are forgotten; report links that stopped working over 30 days ago and
+  old report snapshots go too.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from datetime import datetime, timedelta
 from dateutil.relativedelta import relativedelta
 
 from bot.dispatcher import Dispatcher
-from db import drafts, guilds, jobs, outbox
+from db import drafts, guilds, jobs, outbox, reports
 from db.database import Database
 from db.jobs import Job
 from db.settings import get_settings
@@ -33,6 +34,9 @@ KEEP_SENT_MESSAGES = timedelta(
 
 # (db, guild_id, cutoff) -> rows erased; cutoff: items closed before it lose their answers
 Sweeper = Callable[[Database, int, datetime], Awaitable[int]]
+# (now) -> rows erased: a feature's own daily keeping rule, whatever the server's setting
+# (payments: 90 days after paid, 12 months after the opportunity)
+DailyTask = Callable[[datetime], Awaitable[int]]
 
 
 def erase_key(guild_id: int) -> str:
@@ -44,11 +48,16 @@ class Retention:
         self.db = db
         self.dispatcher = dispatcher
         self._sweepers: list[Sweeper] = []
+        self._daily: list[DailyTask] = []
         dispatcher.register("guild_erase", self._erase_guild)
         dispatcher.register("retention_sweep", self._sweep)
 
     def add_sweeper(self, sweeper: Sweeper) -> None:
         self._sweepers.append(sweeper)
+
+    def add_daily(self, task: DailyTask) -> None:
+        """A feature's own rule, run once a day with the sweep (not per server)."""
+        self._daily.append(task)
 
     async def ensure_daily_sweep(self, now: datetime) -> None:
         pending = await self.db.fetchval(
@@ -96,7 +105,7 @@ class Retention:
         guild_id = int(job.payload["guild_id"])
         if await guilds.removed_since(self.db, guild_id) is None:
             return  # the bot came back; nothing to erase
-        erased = await guilds.erase_guild(self.db, guild_id)
+        erased = await guilds.erase_guild(self.db, guild_id, now)
         log.info("Erased guild %s, 30 days after removal: %s", guild_id, erased)
 
     async def _sweep(self, job: Job, now: datetime) -> None:
@@ -106,10 +115,13 @@ class Retention:
             cutoff = now - relativedelta(months=settings.retention_months)
             for sweeper in self._sweepers:
                 total += await sweeper(self.db, guild_id, cutoff)
+        for task in self._daily:
+            total += await task(now)
         await jobs.forget_finished(self.db, now - KEEP_FINISHED_JOBS)
         pruned = await outbox.prune(self.db, now - KEEP_SENT_MESSAGES)
         await outbox.forget_expired_auto_replies(self.db, now)
         await drafts.sweep_expired(self.db, now)
+        await reports.prune_links(self.db, now)  # report links stopped 30+ days ago
         if pruned:
             log.info("Retention sweep pruned %d finished message(s) older than 7 days", pruned)
         if total:

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from bot.clock import Clock
 from bot.delivery import Delivery
 from bot.dispatcher import Dispatcher
+from bot.heartbeat import Heartbeat
 from bot.posts import Posts
 from bot.retention import Retention
 from db.database import Database
@@ -50,6 +51,7 @@ class Services:
     delivery: Delivery
     retention: Retention
     posts: Posts
+    heartbeat: Heartbeat
     leave_hooks: list[LeaveHook] = field(default_factory=list)
     armed_faults: set[str] = field(default_factory=set)  # test control only
     dm_check_wait: float | None = None  # test control only: a DM check's wait, if not 10 s
@@ -113,11 +115,14 @@ class Services:
             delivery=delivery,
             retention=Retention(db, dispatcher),
             posts=Posts(db, delivery, server_name),
+            heartbeat=Heartbeat(db, clock, dispatcher, delivery),
         )
 
     async def start(self) -> None:
         """Start sending and waking (after the features registered their job handlers)."""
         await self.delivery.start()
+        await self.heartbeat.start()  # finds an outage before the catch-up runs what is late
+        self.heartbeat.tell_when_caught_up()
         await self.dispatcher.start()
         await self.retention.ensure_daily_sweep(self.clock.now())
 
@@ -131,6 +136,7 @@ class Services:
         log.warning("settle: work kept arriving; stopped after %d rounds", SETTLE_ROUNDS)
 
     async def stop(self) -> None:
+        await self.heartbeat.stop()
         self.dispatcher.stop()
         await self.delivery.stop()
 

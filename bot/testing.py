@@ -127,7 +127,7 @@ def register_test_jobs(bot: SpeakBack) -> None:
         )
 
     bot.dispatcher.register("test_post", post)
-    bot.dispatcher.register("test_reminder", reminder)
+    bot.dispatcher.register("test_reminder", reminder, reminder=True)
     bot.dispatcher.register("test_fail", fail)
     bot.dispatcher.register("test_late", late)
 
@@ -143,6 +143,8 @@ async def start_control_server(bot: SpeakBack, port: int) -> web.AppRunner:
     async def clock(request: web.Request) -> web.Response:
         body = await request.json()
         bot.clock.set(datetime.fromisoformat(body["now"]))  # type: ignore[attr-defined]
+        if bot.services is not None:
+            await bot.services.heartbeat.beat()  # as a minute's beat would, in driven time
         await bot.settle()
         return web.json_response({"now": bot.clock.now().isoformat()})
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
+from db import erasures
 from db.database import Database
 
 
@@ -67,7 +68,7 @@ async def tables_with_column(db: Database, column: str) -> list[str]:
     return found
 
 
-async def erase_guild(db: Database, guild_id: int) -> dict[str, int]:
+async def erase_guild(db: Database, guild_id: int, now: datetime | None = None) -> dict[str, int]:
     """Delete every row of this server, in every table that has a guild_id (one transaction).
 
     Rows that hang off those (ballots of a poll, say) go with them by ON DELETE CASCADE.
@@ -79,6 +80,8 @@ async def erase_guild(db: Database, guild_id: int) -> dict[str, int]:
             erased[table] = await db.execute(
                 f'DELETE FROM "{table}" WHERE guild_id = ?', (guild_id,)
             )
+    if now is not None:  # a restored backup forgets this server again (db/erasures.py)
+        erasures.record_guild(db.path, guild_id, now)
     return erased
 
 
@@ -92,3 +95,8 @@ async def first_checklist(db: Database, guild_id: int, now: datetime) -> bool:
             (guild_id, now.isoformat()),
         )
         return True
+
+
+async def server_name(db: Database, guild_id: int) -> str | None:
+    """The server's name as last seen (for pages and calendar names), if known."""
+    return await db.fetchval("SELECT name FROM guild_presence WHERE guild_id = ?", (guild_id,))

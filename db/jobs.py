@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -132,6 +133,27 @@ async def forget_finished(db: Database, before: datetime) -> int:
 def backoff(attempts: int) -> timedelta:
     """30 s, 1 min, 2 min ... capped at one hour."""
     return timedelta(seconds=min(3600, 30 * 2 ** max(0, attempts - 1)))
+
+
+async def outcomes_due_between(
+    db: Database, kinds: Iterable[str], start: datetime, end: datetime
+) -> dict[int, dict[str, int]]:
+    """Per server: how many jobs of these kinds, due in [start, end), were done and how
+    many missed (an outage's reminders: sent late, or skipped)."""
+    kinds = sorted(kinds)
+    if not kinds:
+        return {}
+    marks = ", ".join("?" * len(kinds))
+    rows = await db.fetchall(
+        f"SELECT guild_id, state, count(*) AS n FROM jobs WHERE kind IN ({marks}) "
+        "AND due_at >= ? AND due_at < ? AND state IN ('done', 'missed') "
+        "AND guild_id IS NOT NULL GROUP BY guild_id, state",
+        (*kinds, start.isoformat(), end.isoformat()),
+    )
+    found: dict[int, dict[str, int]] = {}
+    for row in rows:
+        found.setdefault(row["guild_id"], {})[row["state"]] = row["n"]
+    return found
 
 
 async def oldest_due(db: Database, now: datetime) -> datetime | None:

@@ -18,6 +18,7 @@ from bot.domain.meetings import (
 )
 from bot.domain.members import offsets_from_text as member_offsets
 from bot.domain.quiet_hours import QuietHours
+from bot.domain.records import MeetingAnswer
 from bot.domain.recurrence import Series, occurrence_for_key
 from db.database import Database, from_iso, to_iso
 
@@ -457,6 +458,79 @@ async def my_upcoming_answers(
         (user_id, guild_id),
     )
     return {(row["meeting_id"], row["occ_key"]): row["status"] for row in rows}
+
+
+async def answers_by_meeting(
+    db: Database, guild_id: int, user_id: int
+) -> dict[int, dict[str, str]]:
+    """{meeting_id: {occ_key or '*': status}}: this person's answers counted here
+    (for their calendar feed)."""
+    rows = await db.fetchall(
+        "SELECT meeting_id, occ_key, status FROM meeting_rsvps WHERE guild_id = ? AND user_id = ?",
+        (guild_id, user_id),
+    )
+    found: dict[int, dict[str, str]] = {}
+    for row in rows:
+        found.setdefault(row["meeting_id"], {})[row["occ_key"]] = row["status"]
+    return found
+
+
+async def meetings_for_feed(
+    db: Database, guild_id: int, cancelled_since: datetime, *, shared: bool = True
+) -> list[Meeting]:
+    """This server's meetings (and, with `shared`, network meetings posted here) that
+    are scheduled or were cancelled since `cancelled_since`: what a calendar feed shows.
+    The caller checks a shared meeting's server is still linked."""
+    since = to_iso(cancelled_since)
+    own = await db.fetchall(
+        "SELECT * FROM meetings WHERE guild_id = ? AND (state = 'scheduled' OR cancelled_at >= ?) "
+        "ORDER BY id",
+        (guild_id, since),
+    )
+    others = []
+    if shared:
+        others = await db.fetchall(
+            "SELECT m.* FROM meetings m JOIN item_copies c ON c.kind = 'meeting' "
+            "AND c.item_id = m.id AND c.guild_id = ? WHERE m.guild_id != ? "
+            "AND m.network_id IS NOT NULL AND (m.state = 'scheduled' OR m.cancelled_at >= ?) "
+            "ORDER BY m.id",
+            (guild_id, guild_id, since),
+        )
+    return [_meeting(row) for row in [*own, *others]]
+
+
+async def get_meetings(db: Database, meeting_ids: list[int]) -> list[Meeting]:
+    if not meeting_ids:
+        return []
+    marks = ", ".join("?" * len(meeting_ids))
+    rows = await db.fetchall(
+        f"SELECT * FROM meetings WHERE id IN ({marks}) ORDER BY id", tuple(meeting_ids)
+    )
+    return [_meeting(row) for row in rows]
+
+
+async def going_answers_of(
+    db: Database, guild_id: int, user_id: int
+) -> list[tuple[Meeting, list[MeetingAnswer]]]:
+    """For this person's own record (/me record), and only theirs: each meeting they
+    said Going to (counted in this server), with all their answers to it (an answer
+    for one date may override a series answer). Cancelled meetings are included: the
+    dates before the cancellation took place."""
+    rows = await db.fetchall(
+        "SELECT m.*, r.occ_key, r.status, r.answered_at FROM meeting_rsvps r "
+        "JOIN meetings m ON m.id = r.meeting_id WHERE r.guild_id = ? AND r.user_id = ? "
+        "AND r.meeting_id IN (SELECT meeting_id FROM meeting_rsvps "
+        "WHERE guild_id = ? AND user_id = ? AND status = 'going') ORDER BY m.id",
+        (guild_id, user_id, guild_id, user_id),
+    )
+    found: dict[int, tuple[Meeting, list[MeetingAnswer]]] = {}
+    for row in rows:
+        if row["id"] not in found:
+            found[row["id"]] = (_meeting(row), [])
+        found[row["id"]][1].append(
+            MeetingAnswer(row["occ_key"], row["status"], datetime.fromisoformat(row["answered_at"]))
+        )
+    return list(found.values())
 
 
 # -- reminder marks ---------------------------------------------------------------------

@@ -26,6 +26,7 @@ from bot.domain.members import (
 )
 from bot.domain.quiet_hours import QuietHours
 from bot.domain.settings import GuildSettings
+from db import erasures
 from db.database import Database, from_iso, to_iso
 from db.settings import ensure_settings_row
 
@@ -592,8 +593,12 @@ async def leave(
     secret: bytes,
     *,
     then: Callable[[], Awaitable[None]] | None = None,
+    before: Callable[[], Awaitable[Any]] | None = None,
 ) -> bool:
     """Erase everything about this person in this server, at once, in one transaction.
+
+    `before` runs inside it, first: what the person chose to keep (an unpaid
+    expenses claim, made anonymous of their id: rule 4's one exception).
 
     Only one more in today's count of leaves remains (if they were a member). `then`
     runs inside the same transaction, after the erasure (if they were a member): what
@@ -605,11 +610,16 @@ async def leave(
 
     async with db.transaction():
         was_member = await is_member(db, guild_id, user_id)
+        if before is not None:
+            await before()
         await erase_all(db, guild_id, user_id, secret)
         if was_member:
             await count_event(db, guild_id, "left", now)
             if then is not None:
                 await then()
+    # Committed: note it in the erasures log, so restoring an older backup forgets
+    # this person again (db/erasures.py).
+    erasures.record(db.path, secret, guild_id, user_id, now)
     # Until a checkpoint the WAL still holds the pages as they were, with the keys
     # that linked this person's anonymous ballots to them: "unlinked at once" needs
     # those copies gone too (closing a poll does the same, rule 8). The erasure has

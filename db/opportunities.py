@@ -67,6 +67,11 @@ def _opportunity(row: Any) -> Opportunity:
         skipped_by_preference=row["skipped_by_preference"],
         answers_erased_at=from_iso(row["answers_erased_at"]),
         network_id=row["network_id"],
+        fee_pence=row["fee_pence"],
+        fee_per=row["fee_per"],
+        voucher=bool(row["voucher"]),
+        expenses=row["expenses"],
+        happened_at=from_iso(row["happened_at"]),
     )
 
 
@@ -101,11 +106,16 @@ async def create(
     seed: int,
     posted_by: int,
     now: datetime,
+    fee_pence: int | None = None,
+    fee_per: str | None = None,
+    voucher: bool = False,
+    expenses: str | None = None,
 ) -> Opportunity:
     opp_id = await db.execute(
         "INSERT INTO opportunities (guild_id, channel_id, title, description, when_text, "
         "when_at, places, allocation, payment, content_note, closes_at, seed, posted_by, "
-        "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "created_at, fee_pence, fee_per, voucher, expenses) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             guild_id,
             channel_id,
@@ -121,6 +131,10 @@ async def create(
             seed,
             posted_by,
             to_iso(now),
+            fee_pence,
+            fee_per,
+            int(voucher),
+            expenses,
         ),
     )
     found = await get_opportunity(db, opp_id)
@@ -242,6 +256,10 @@ _EDITABLE = {
     "payment",
     "content_note",
     "closes_at",
+    "fee_pence",
+    "fee_per",
+    "voucher",
+    "expenses",
 }
 
 

@@ -553,3 +553,17 @@ async def count_review_dates(db: Database, guild_id: int) -> int:
         "AND (reminded_for IS NULL OR reminded_for != review_on)",
         (guild_id,),
     )
+
+
+async def status_of(
+    db: Database, item_kind: str, item_id: int
+) -> tuple[str, int | None, datetime] | None:
+    """An item's outcome status, progress and last update (one indexed read: posts ask
+    this on every refresh)."""
+    row = await db.fetchone(
+        "SELECT status, progress, last_update_at FROM outcomes WHERE item_kind = ? AND item_id = ?",
+        (item_kind, item_id),
+    )
+    if row is None:
+        return None
+    return row["status"], row["progress"], datetime.fromisoformat(row["last_update_at"])

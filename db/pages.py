@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from bot.domain.publishing import new_slug, parse_kinds, store_kinds
+from bot.domain.publishing import PAGE_KINDS, new_slug, parse_kinds, store_kinds
 from bot.domain.recurrence import occurrences_between
 from db import meetings as meetings_db
 from db.database import Database, from_iso, to_iso
@@ -33,6 +33,12 @@ class Publication:
     @property
     def published(self) -> bool:
         return bool(self.kinds)
+
+    @property
+    def shows_pages(self) -> bool:
+        """A public page is live: some kind shown on pages is chosen (a server that chose
+        only the calendar feed or reports has no public page)."""
+        return any(kind in PAGE_KINDS for kind in self.kinds)
 
 
 @dataclass(frozen=True)

@@ -29,8 +29,11 @@ MODULES = [
     "db.polls",
     "db.meetings",
     "db.opportunities",
+    "db.payments",
     "db.drafts",
     "db.ideas",
+    "db.calendar_feeds",
+    "db.records",
 ]
 """Erased in reverse order, so `db.members` (which others may reference) goes last."""
 

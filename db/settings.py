@@ -255,3 +255,7 @@ async def set_meta(db: Database, key: str, value: str) -> None:
         "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
         (key, value),
     )
+
+
+async def delete_meta(db: Database, key: str) -> None:
+    await db.execute("DELETE FROM meta WHERE key = ?", (key,))

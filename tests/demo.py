@@ -244,7 +244,7 @@ async def scene_member_joins(t: Transcript, world: World) -> None:
 from tests.demo_ideas import scene_idea  # noqa: E402
 from tests.demo_meetings import scene_meeting  # noqa: E402
 from tests.demo_network import scene_network_poll  # noqa: E402
-from tests.demo_opportunities import scene_opportunity  # noqa: E402
+from tests.demo_opportunities import scene_my_record, scene_opportunity  # noqa: E402
 from tests.demo_outcomes import scene_outcomes  # noqa: E402
 from tests.demo_polls import scene_poll  # noqa: E402  (a scene per feature, in its own file)
 
@@ -254,6 +254,7 @@ SCENES: list[Scene] = [
     scene_poll,
     scene_meeting,
     scene_opportunity,
+    scene_my_record,
     scene_idea,
     scene_network_poll,
     scene_outcomes,

@@ -17,14 +17,14 @@ from types import ModuleType
 
 from aiohttp import web
 
-from web import health, pages
+from web import feeds, health, pages, reports
 from web.render import TEMPLATES, render, templates
 from web.site import SITE, Site
 
 log = logging.getLogger("speakback.web")
 
 # Each module exposes `routes: web.RouteTableDef`. Order does not matter.
-PAGE_MODULES: list[ModuleType] = [health, pages]
+PAGE_MODULES: list[ModuleType] = [health, pages, feeds, reports]
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'none'; img-src 'self'; style-src 'self'; base-uri 'none'; "

@@ -155,7 +155,9 @@ async def publication(db: Database, slug: str, kind: str | None = None) -> Publi
     found = await pages_db.publication_by_slug(db, slug)
     if found is None:
         raise NotFound
-    if not found.published or (kind is not None and kind not in found.kinds):
+    if kind is None and not found.shows_pages:
+        raise Gone
+    if kind is not None and kind not in found.kinds:
         raise Gone
     return found
 
@@ -464,7 +466,7 @@ async def network_page(db: Database, slug: str) -> NetworkPage:
     network = await get_network(db, network_id)
     if network is None:
         raise Gone
-    pubs = [p for p in await pages_db.publications(db, network.guild_ids) if p.published]
+    pubs = [p for p in await pages_db.publications(db, network.guild_ids) if p.shows_pages]
     if not pubs:
         raise Gone
     names = await guild_names(db, network.guild_ids)

@@ -19,7 +19,7 @@ from collections import OrderedDict
 from aiohttp import web
 
 from bot.charts import render_results_svg
-from bot.domain.publishing import IDEAS, MEETINGS, OPPORTUNITIES, OUTCOMES, POLLS
+from bot.domain.publishing import CALENDAR, IDEAS, MEETINGS, OPPORTUNITIES, OUTCOMES, POLLS
 from bot.strings import pages as text
 from web import model
 from web.render import render
@@ -58,6 +58,7 @@ async def server(request: web.Request) -> web.Response:
         OUTCOMES=OUTCOMES,
         OPPORTUNITIES=OPPORTUNITIES,
         MEETINGS=MEETINGS,
+        CALENDAR=CALENDAR,
     )
 
 

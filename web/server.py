@@ -78,6 +78,7 @@ async def setup(bot: SpeakBack) -> None:
         clock=bot.services.clock,
         base_url=config.web_base_url,
         probe=BotProbe(bot),
+        secret=config.secret,
     )
     try:
         _runner, port = await start(site, config.web_host, config.web_port)

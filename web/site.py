@@ -6,7 +6,7 @@ answer a heartbeat); tests give a fake one, or none.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from aiohttp import web
@@ -27,6 +27,7 @@ class Site:
     clock: Clock
     base_url: str | None = None  # WEB_BASE_URL: the public https address, if there is one
     probe: Probe | None = None
+    secret: bytes = field(default=b"", repr=False)  # signs report links (bot.domain.reports)
 
 
 SITE = web.AppKey("site", Site)

@@ -84,12 +84,47 @@ NEXT_EDITION_PARAGRAPHS: dict[str, str] = {
         "stepping back; you see it when you come back. Quiet hours are respected unless "
         "the thing starts before they end."
     ),
+    "payments": (
+        "**Payment and expenses:** if you have a place on something that offers payment, "
+        "we ask you privately how you'd like it (a fee, a voucher, expenses only, or no "
+        "payment); payments can affect benefits, so every choice is fine. Organisers of "
+        "that one activity see your choice, that you took part, and any expenses you "
+        "claim (amount, what for, date, a note: never bank details). We erase these 90 "
+        "days after they are marked paid, or 12 months after the activity if never paid. "
+        "If you leave with an unpaid claim, you may keep just that claim (amount, date, "
+        "what for and your name) until it is paid."
+    ),
+    # Issue 24: the member's own record.
+    "record": (
+        "**Your own record:** when an organiser confirms you took part in something, we "
+        "note the date, what it was, and your role and hours if they give them, so you "
+        "can see it with `/me record` and make a certificate. Only you can see it. It is "
+        "kept until you leave, and leaving erases it. Nothing is noted if you don't go."
+    ),
     "leaving": (
         "**If you leave the server:** `/leave` also works in a DM with Speak Back. If you "
         "leave this Discord server without it, Speak Back notices within about a week "
         "and erases what it holds about you here 30 days after it first noticed, unless "
         "you come back and use it here again first. Until then you are left off "
         "organisers' lists."
+    ),
+    # Issue 26: calendar feeds.
+    "calendar": (
+        "**Your calendar address:** if you use `/me calendar`, we make a private address "
+        "your calendar app can follow, showing the meetings you said Going or Maybe to "
+        "(or all this server's, if you choose). We keep only a fingerprint of the "
+        "address, which meetings it shows, and when you made it. Anyone who has the "
+        "address can see which meetings are in it, so keep it to yourself; **Make a new "
+        "link** stops the old one at once, and leaving erases it."
+    ),
+    # Issue 27: backups, and the note that keeps an erasure when one is restored.
+    "backups": (
+        "**Backups:** the bot's database is copied for safety, usually nightly, and old "
+        "copies are deleted after the time its operator sets. So that restoring a copy "
+        "can never bring you back after you leave, leaving also writes a coded note, "
+        "made from your Discord ID with the bot's secret key, which says nothing about "
+        "you to anyone without that key; it is deleted once no kept copy is older than "
+        "your leaving."
     ),
     # Issue 25: pages beyond Discord.
     "pages": (

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.domain.errors import Refusal
+from bot.domain.payments import Offer, expenses_of
 
 FIRST_COME = "first_come"
 LOTTERY = "lottery"
@@ -70,10 +71,20 @@ class Opportunity:
     answers_erased_at: datetime | None = None
     network_id: int | None = None
     """Set when it was posted to every server of the home server's network."""
+    fee_pence: int | None = None  # structured payment (issue 24; bot/domain/payments.py)
+    fee_per: str | None = None
+    voucher: bool = False
+    expenses: str | None = None  # "travel,care": the kinds of expenses covered
+    happened_at: datetime | None = None  # "took part" last confirmed
 
     @property
     def is_open(self) -> bool:
         return self.state == OPEN
+
+    @property
+    def offer(self) -> Offer:
+        """The fee, voucher and expenses offered (bot/domain/payments.py)."""
+        return Offer(self.fee_pence, self.fee_per, self.voucher, expenses_of(self.expenses))
 
     @property
     def is_lottery(self) -> bool:
@@ -155,12 +166,14 @@ def check_closes(closes_at: datetime | None, now: datetime) -> datetime | None:
 # What `/opportunity edit clear:` can take away, and the columns that hold it.
 CLEARABLE: dict[str, tuple[str, ...]] = {
     "payment": ("payment",),
+    "offer": ("fee_pence", "fee_per", "voucher", "expenses"),
     "content_note": ("content_note",),
     "when": ("when_text", "when_at"),
     "closes": ("closes_at",),
 }
 CLEARABLE_NAMES = {
     "payment": "payment note",
+    "offer": "fee, voucher and expenses offered",
     "content_note": "content note",
     "when": "when it happens",
     "closes": "closing date",

@@ -35,6 +35,12 @@ IDEAS = "ideas"
 OUTCOMES = "outcomes"
 OPPORTUNITIES = "opportunities"
 MEETINGS = "meetings"
+CALENDAR = "calendar"  # issue 26: a public feed of the server's meetings
+CALENDAR_PATH = "/meetings.ics"  # after the server's page address: /s/<slug>/meetings.ics
+REPORTS = "reports"
+# The kinds a server's public page shows; the calendar feed and reports have their own
+# addresses, so choosing only those publishes no page.
+PAGE_KINDS = (POLLS, IDEAS, OUTCOMES, OPPORTUNITIES, MEETINGS)
 
 KINDS: list[PublishKind] = [
     PublishKind(POLLS, "Closed poll results", "What was asked, how many took part, the result"),
@@ -42,6 +48,16 @@ KINDS: list[PublishKind] = [
     PublishKind(OUTCOMES, "Outcomes", "What was decided, its status, progress and updates"),
     PublishKind(OPPORTUNITIES, "Opportunities (counts only)", "How many were offered and filled"),
     PublishKind(MEETINGS, "Meetings held (counts only)", "How many meetings took place"),
+    PublishKind(
+        CALENDAR,
+        "Meetings calendar (titles, times, places)",
+        "A calendar feed of this server's meetings that anyone can subscribe to",
+    ),
+    PublishKind(
+        REPORTS,
+        "Reports for commissioners (/report)",
+        "Organisers may make private report links: a period's totals only",
+    ),
 ]
 
 

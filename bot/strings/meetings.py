@@ -249,6 +249,70 @@ LIST_JOIN = "To answer and get reminders, `/join` first (it's always your choice
 LIST_MORE = "...and {count} more. Use `/meeting ics` for a calendar file of any of them."
 
 
+# -- calendar feeds (/me calendar) ------------------------------------------------------------
+CALENDAR_DESCRIPTION = "Add meetings to your own calendar app, kept up to date"
+CALENDAR_IN_SERVER_ONLY = (
+    "`/me calendar` works inside a server, because each server has its own meetings. "
+    "Please use it there."
+)
+FEED_NAME = "Speak Back meetings ({server})"
+PUBLIC_FEED_NAME = "Meetings of {server}"
+FEED_SERVER_UNKNOWN = "your server"
+SCOPE_MINE = "Meetings I'm going to"
+SCOPE_ALL = "All meetings here"
+SCOPE_WORDS = {
+    "mine": "the meetings you said **Going** or **Maybe** to",
+    "all": "**all** the meetings in this server",
+}
+MAKE_NEW_LINK = "Make a new link"
+OPEN_LINK = "Open the calendar link"
+CALENDAR_LINK = (
+    "Here is your own calendar address. Add it to your calendar app once, and changes "
+    "to meetings (a new time, a cancelled date) follow by themselves.\n\n"
+    "It shows {scope}. You can change that with the buttons below, any time.\n\n"
+    "**Apple Calendar** (webcal address):\n```\n{webcal}\n```\n"
+    "**Google Calendar or Outlook** (https address; **{open_link}** below is the same "
+    "one):\n```\n{https}\n```\n"
+    "The steps for each app are below.\n\n"
+    "This address is private to you: anyone who has it can see which meetings are in "
+    "it. If it gets shared by mistake, press **{new_link}**; the old "
+    "address stops working at once. This is the only time I can show it: I keep only "
+    "a fingerprint of it, not the address itself."
+)
+STEPS_TITLE = "How to add it to your calendar"
+CALENDAR_STEPS = (
+    "- **Google Calendar** (on a computer, at calendar.google.com): next to "
+    "*Other calendars* press **+**, choose *From URL*, paste the https address and "
+    "press *Add calendar*. Google can take up to a day to show a change.\n"
+    "- **Apple Calendar**: on an iPhone or iPad, open Settings, then Calendar (in newer "
+    "versions Apps, then Calendar), Accounts, Add Account, Other, *Add Subscribed "
+    "Calendar*, and paste the webcal address. On a Mac, in Calendar choose File, "
+    "*New Calendar Subscription*.\n"
+    "- **Outlook** (on the web or Outlook.com): in Calendar choose *Add calendar*, "
+    "*Subscribe from web*, paste the https address and press *Import*."
+)
+CALENDAR_HAVE_LINK = (
+    "You made your calendar address on {made}. It shows {scope}.\n\n"
+    "I can't show that address again: for your privacy I keep only a fingerprint of "
+    "it. If it is already in your calendar app, there is nothing more to do. If you've "
+    "lost it, or it was shared by mistake, press **{new_link}**: you get a new address "
+    "and the old one stops working at once."
+)
+SCOPE_SAVED = (
+    "Saved: your calendar now shows {scope}. Your calendar app shows the change the "
+    "next time it checks (Google can take up to a day)."
+)
+CALENDAR_FILE = (
+    "Here is a calendar file of {scope}. Open it to add them to your calendar.\n\n"
+    "This file is a copy of today's plans: it won't change by itself if a meeting "
+    "moves or is cancelled. Use `/me calendar` again for an up-to-date file."
+)
+CALENDAR_FILE_EMPTY = (
+    "There are no meetings to put in a calendar yet: {scope}. When there are, "
+    "`/me calendar` gives you a file of them."
+)
+
+
 def told(total: int, split: tuple[int, int] | None) -> str:
     """The end of an organiser's reply: who is told of the change (a service message)."""
     return " " + service_told(total, split, TOLD_WHO) if total else NOBODY_TOLD

@@ -26,6 +26,7 @@ CLOSES_HELP = "When replies close, e.g. `friday 5pm` (server time)"
 CLEAR_HELP = "Remove something that was given before (the post updates)"
 CLEAR_CHOICES = {
     "payment": "the payment note",
+    "offer": "the fee, voucher and expenses offered",
     "content_note": "the content note",
     "when": "when it happens",
     "closes": "the closing date (replies stay open until you close it)",

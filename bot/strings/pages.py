@@ -12,6 +12,10 @@ PUBLISHES = "**This server publishes:** {kinds}."
 PUBLISHES_NOTHING = "**This server publishes:** nothing."
 PAGE_AT = "**Its page:** {url}"
 NETWORK_PAGE_AT = "**The network's page:** {url} (it includes servers that publish)"
+CALENDAR_AT = (
+    "**Its meetings calendar:** {url} (for Apple Calendar: `{webcal}`). Anyone can "
+    "subscribe to it: titles, times and places of this server's meetings, never who is going."
+)
 NOT_REACHABLE = (
     "The pages aren't reachable from the internet yet: whoever runs the bot needs to put its "
     'web server behind an https address and set WEB_BASE_URL to it (see "Pages" in the '

@@ -15,11 +15,12 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import commitments
+from bot.commands import me_group
 from bot.domain.recurrence import RULES
 from bot.guards import actor_guild_id, require_organiser
 from bot.notes import open_note_form, register_audience
 from bot.strings import meetings as text
-from cogs.meetings import flows
+from cogs.meetings import calendar_ui, flows
 from cogs.meetings.ui import (
     DYNAMIC_ITEMS,
     LOOKS,
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
     from bot.client import SpeakBack
     from bot.services import Services
 
+MEMBER = {"audience": "member"}
 ORGANISER = {"audience": "organiser"}
 EVERYONE = {"audience": "everyone"}
 REPEAT_CHOICES = [app_commands.Choice(name=rule, value=rule) for rule in RULES]
@@ -178,10 +180,18 @@ class MeetingsCog(commands.Cog):
     def __init__(self, bot: SpeakBack) -> None:
         self.bot = bot
         bot.tree.add_command(MeetingGroup())
+        self._me = app_commands.Command(
+            name="calendar",
+            description=text.CALENDAR_DESCRIPTION,
+            callback=MeetingsCog.me_calendar,
+            extras=MEMBER,
+        )
+        self._me.binding = self
+        me_group(bot).add_command(self._me)
         # The services exist once setup_hook has opened the database (not in command-only loads).
         services = bot.services
         if services is not None:
-            services.dispatcher.register(flows.REMINDER_JOB, self._reminder_job)
+            services.dispatcher.register(flows.REMINDER_JOB, self._reminder_job, reminder=True)
             services.dispatcher.register(flows.ROLL_JOB, self._roll_job)
             services.retention.add_sweeper(repo.sweep)
             services.on_leaving(self._names_leave_posts)
@@ -189,11 +199,16 @@ class MeetingsCog(commands.Cog):
         commitments.register(flows.NOTE_KIND, still_down_for)
 
     async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
+        self.bot.add_dynamic_items(*DYNAMIC_ITEMS, *calendar_ui.DYNAMIC_ITEMS)
 
     async def cog_unload(self) -> None:
-        self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
+        self.bot.remove_dynamic_items(*DYNAMIC_ITEMS, *calendar_ui.DYNAMIC_ITEMS)
         self.bot.tree.remove_command("meeting")
+        me_group(self.bot).remove_command("calendar")
+
+    async def me_calendar(self, interaction: Interaction) -> None:
+        """`/me calendar`: a private calendar address (or a file) of their meetings."""
+        await calendar_ui.me_calendar(interaction)
 
     @property
     def services(self) -> Services:

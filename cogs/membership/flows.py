@@ -34,6 +34,7 @@ from bot.domain.when import read_pause_until
 from bot.services import Services
 from bot.strings import membership as text
 from db import members as repo
+from db import payments as payments_db
 from db.catch_up import PostedItem, posted_since
 from db.database import Database
 from db.meetings import members_with_reminders_planned
@@ -364,29 +365,44 @@ def optional_choices(consents: frozenset[str]) -> frozenset[str]:
 
 async def before_leaving(
     services: Services, guild_id: int, user_id: int, *, secret: bytes
-) -> Literal["confirm", "only_a_note", "nothing_held"]:
-    """Whether /leave asks to confirm: not for someone of whom nothing (or only a note) is held."""
+) -> Literal["confirm", "confirm_claim", "only_a_note", "nothing_held"]:
+    """Whether /leave asks to confirm: not for someone of whom nothing (or only a note) is
+    held. "confirm_claim": they have an unpaid expenses claim they may keep."""
     db = services.db
     if not await repo.is_member(db, guild_id, user_id):
         held = await export_all(db, guild_id, user_id)
         if not any(held.values()):
             noted = await counted_after_leaving(db, guild_id, user_id, secret)
             return "only_a_note" if noted else "nothing_held"
+    if await payments_db.unpaid_claims(db, guild_id, user_id):
+        return "confirm_claim"
     return "confirm"
 
 
 async def leave(
-    services: Services, guild_id: int, user_id: int, *, secret: bytes, dispatch: Dispatch
+    services: Services,
+    guild_id: int,
+    user_id: int,
+    *,
+    secret: bytes,
+    dispatch: Dispatch,
+    keep_claims: bool = False,
 ) -> bool:
     """Leave and erase at once. What leaving changes in other features (names leave
     posts: queued edits) commits in the same transaction as the erasure; afterwards they
-    hear `member_left` (e.g. meetings re-plan reminders)."""
+    hear `member_left` (e.g. meetings re-plan reminders). `keep_claims`: the person
+    chose **Keep my unpaid claim until it's paid** (only amount, date, item and name
+    stay, without their id: rule 4's one exception)."""
 
     async def then() -> None:
         await services.run_leave_hooks(guild_id, user_id)
 
+    async def keep() -> None:
+        if keep_claims:
+            await payments_db.keep_unpaid_claims(services.db, guild_id, user_id)
+
     was_member = await repo.leave(
-        services.db, guild_id, user_id, services.clock.now(), secret, then=then
+        services.db, guild_id, user_id, services.clock.now(), secret, then=then, before=keep
     )
     services.fault_point("after_erasure")
     await services.dispatcher.cancel(pause_end_key(guild_id, user_id))  # holds their id

@@ -44,6 +44,7 @@ from bot.errors import reply_ephemeral
 from bot.guards import actor_guild_id, require_member
 from bot.strings import membership as text
 from bot.strings import outcomes as outcome_text
+from bot.strings import payments as pay_text
 from bot.ui import (
     MAX_CUSTOM_ID,
     DynamicView,
@@ -324,10 +325,18 @@ def settings_view(member: Member) -> discord.ui.View:
     return view
 
 
-def leave_view(guild_id: int | None = None) -> discord.ui.View:
-    """Leave / Keep my membership; `guild_id` names the server when asked in a DM."""
+def leave_view(guild_id: int | None = None, *, unpaid_claim: bool = False) -> discord.ui.View:
+    """Leave / Keep my membership; `guild_id` names the server when asked in a DM.
+    With an unpaid expenses claim: **Keep my unpaid claim until it's paid** / **Erase it
+    too** (both leave), then Keep my membership."""
     view = DynamicView()
-    view.add_item(LeaveButton() if guild_id is None else LeaveServerButton(guild_id))
+    if unpaid_claim:
+        view.add_item(KeepClaimLeaveButton(guild_id))
+        view.add_item(
+            LeaveButton(pay_text.ERASE_TOO) if guild_id is None else EraseTooServerButton(guild_id)
+        )
+    else:
+        view.add_item(LeaveButton() if guild_id is None else LeaveServerButton(guild_id))
     view.add_item(StayButton())
     return view
 
@@ -861,10 +870,8 @@ class OpenedDmsButton(SafeButton, template=r"member:dms-open"):
 
 
 class LeaveButton(SafeButton, template=r"member:leave"):
-    def __init__(self) -> None:
-        super().__init__(
-            "member:leave", label=strings.LEAVE_AND_ERASE, style=discord.ButtonStyle.danger
-        )
+    def __init__(self, label: str = strings.LEAVE_AND_ERASE) -> None:
+        super().__init__("member:leave", label=label, style=discord.ButtonStyle.danger)
 
     @classmethod
     async def from_custom_id(cls, interaction, item, match):  # type: ignore[override]
@@ -911,6 +918,49 @@ class LeaveServerButton(NumberedButton, template=r"member:leave:(?P<guild>[0-9]+
         await interaction.response.edit_message(content=words, embed=None, view=None)
 
 
+class EraseTooServerButton(LeaveServerButton, template=r"member:leave:(?P<guild>[0-9]+):all"):
+    """**Erase it too**, pressed in a DM: leave and erase everything, the claim too."""
+
+    id_format = "member:leave:{}:all"
+    LABEL = pay_text.ERASE_TOO
+
+
+class KeepClaimLeaveButton(SafeButton, template=r"member:leave:keepclaim(?::(?P<guild>[0-9]+))?"):
+    """**Keep my unpaid claim until it's paid**: leave and erase everything else; the
+    unpaid claim keeps only amount, date, item and name (rule 4's one exception)."""
+
+    def __init__(self, guild_id: int | None = None) -> None:
+        self.guild_id = guild_id
+        tail = f":{guild_id}" if guild_id is not None else ""
+        super().__init__(
+            f"member:leave:keepclaim{tail}",
+            label=pay_text.KEEP_CLAIM,
+            style=discord.ButtonStyle.danger,
+        )
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match):  # type: ignore[override]
+        return cls(int(match["guild"]) if match["guild"] else None)
+
+    async def on_press(self, interaction: discord.Interaction) -> None:
+        bot = _bot(interaction)
+        guild_id = self.guild_id if self.guild_id is not None else actor_guild_id(interaction)
+        was_member = await flows.leave(
+            services_of(interaction),
+            guild_id,
+            interaction.user.id,
+            secret=bot.config.secret,
+            dispatch=bot.dispatch,
+            keep_claims=True,
+        )
+        words = (text.LEFT + pay_text.LEFT_KEPT_CLAIM) if was_member else text.LEFT_NOT_MEMBER
+        if self.guild_id is not None:
+            words = (
+                text.DM_FOR_SERVER.format(server=shown(bot.server_name(guild_id))) + "\n" + words
+            )
+        await interaction.response.edit_message(content=words, embed=None, view=None)
+
+
 # -- /leave and /me from a DM: which server? ---------------------------------------------
 
 
@@ -954,9 +1004,14 @@ async def confirm_leave(interaction: discord.Interaction, guild_id: int) -> None
         interaction.user.id,
         secret=_bot(interaction).config.secret,
     )
-    if held == "confirm":
-        view = leave_view(None if interaction.guild_id is not None else guild_id)
-        words = _for_server(interaction, guild_id, text.LEAVE_CONFIRM)
+    if held in ("confirm", "confirm_claim"):
+        claim = held == "confirm_claim"
+        view = leave_view(
+            None if interaction.guild_id is not None else guild_id, unpaid_claim=claim
+        )
+        words = _for_server(
+            interaction, guild_id, text.LEAVE_CONFIRM + (pay_text.LEAVE_CLAIM if claim else "")
+        )
         await interaction.response.send_message(words, view=view, ephemeral=True)
         return
     words = (
@@ -1067,6 +1122,8 @@ DYNAMIC_ITEMS = (
     OpenedDmsButton,
     LeaveButton,
     LeaveServerButton,
+    EraseTooServerButton,
+    KeepClaimLeaveButton,
     ServerSelect,
     StayButton,
     ReadAboutJoiningButton,

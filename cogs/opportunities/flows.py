@@ -50,6 +50,13 @@ from bot.domain.opportunities import (
     summarise_fan_out,
     waitlist_position,
 )
+from bot.domain.payments import (
+    MAX_FEE_PENCE,
+    check_fee_per,
+    expenses_text,
+    parse_amount,
+    read_expenses,
+)
 from bot.domain.service_messages import Told
 from bot.domain.suppression import DEFAULT_THRESHOLD, count_text, suppress_counts
 from bot.domain.when import DAY_FIRST, Reading, WhenError, definite, read_time
@@ -61,6 +68,7 @@ from db import drafts as drafts_db
 from db import members as members_db
 from db import opportunities as repo
 from db import outbox as outbox_db
+from db import payments as payments_db
 from db.settings import GuildSettings, get_settings
 
 if TYPE_CHECKING:
@@ -108,6 +116,11 @@ class Render(Protocol):
     ) -> Payload: ...
 
     def note(self, title: str, body: str) -> Payload: ...
+
+    def place_note(self, opp: Opportunity, title: str, body: str) -> Payload:
+        """A note telling someone they have a place: with the private payment question
+        when the opportunity offers payment (issue 24)."""
+        ...
 
 
 Tell = Callable[[str], Awaitable[bool]]
@@ -243,6 +256,10 @@ class Draft:
     network: bool
     ping: bool
     picks: dict[str, str] = field(default_factory=dict)
+    fee: str | None = None  # as typed, e.g. "25" (issue 24)
+    fee_per: str | None = None
+    voucher: bool = False
+    expenses: str | None = None  # as typed, e.g. "travel,care"
 
     def to_data(self) -> dict[str, Any]:
         return asdict(self)
@@ -278,6 +295,10 @@ class Understood:
     channel_id: int
     notes: tuple[str, ...] = ()
     asked: Asked | None = None
+    fee_pence: int | None = None
+    fee_per: str | None = None
+    voucher: bool = False
+    expenses: str | None = None  # stored form, "travel,care"
 
 
 def _picked(
@@ -318,6 +339,7 @@ def understand(
         raise Refusal(text.NO_CHANNEL)
     assert title is not None and description is not None
     notes = tuple(r.note for r in (when, closes) if r is not None and r.note)
+    fee_pence = read_fee(draft.fee)
     return Understood(
         title=title,
         description=description,
@@ -331,7 +353,21 @@ def understand(
         channel_id=channel_id,
         notes=notes,
         asked=when_asked or closes_asked,
+        fee_pence=fee_pence,
+        fee_per=check_fee_per(draft.fee_per, fee_pence),
+        voucher=bool(draft.voucher),
+        expenses=expenses_text(read_expenses(draft.expenses)),
     )
+
+
+def read_fee(typed: str | None) -> int | None:
+    """The fee offered, in pence (None: no fee). Read like an amount (`25`, `£12.50`)."""
+    if typed is None or not typed.strip():
+        return None
+    try:
+        return parse_amount(typed, limit_pence=MAX_FEE_PENCE)
+    except Refusal as refused:
+        raise Refusal(f"About the fee: {refused} Nothing was posted.") from None
 
 
 @dataclass(frozen=True)
@@ -512,6 +548,10 @@ async def post_opportunity(
         seed=new_seed(),
         posted_by=posted_by,
         now=now,
+        fee_pence=checked.fee_pence,
+        fee_per=checked.fee_per,
+        voucher=checked.voucher,
+        expenses=checked.expenses,
     )
 
     async def payload() -> Payload:
@@ -741,6 +781,8 @@ async def record_answer(
             ask_name=reply.state == INTERESTED and reply.guild_id != opp.guild_id,
         )
     )
+    if result.changed and reply.state != INTERESTED:  # a place given up: its choice too
+        await payments_db.drop_unpaid_choice(services.db, opp.id, reply.user_id)
     if result.changed:
         await tell_promoted(services, render, opp, promoted)
         await refresh_opportunity_posts(services, render, opp.id)
@@ -772,7 +814,7 @@ async def tell_promoted(
     services: Services, render: Render, opp: Opportunity, promoted: list[Reply]
 ) -> None:
     """A place came free: tell each promoted member (a service message, rule 15)."""
-    payload = render.note(text.PROMOTED_TITLE, text.PROMOTED.format(title=opp.title))
+    payload = render.place_note(opp, text.PROMOTED_TITLE, text.PROMOTED.format(title=opp.title))
     async with services.db.transaction():  # told once: recorded on the reply itself
         told = [r for r in promoted if await repo.claim_promotion_told(services.db, opp.id, r)]
         await services.delivery.tell_yes_sayers(
@@ -800,6 +842,10 @@ class Changes:
     content_note: str | None = None
     closes: str | None = None
     clear: str | None = None  # one of CLEARABLE_NAMES
+    fee: str | None = None
+    fee_per: str | None = None
+    voucher: bool | None = None
+    expenses: str | None = None
 
 
 @dataclass(frozen=True)
@@ -849,8 +895,21 @@ async def edit_opportunity(
         closes = read_closes(asked.closes, settings.timezone, now, settings.date_order)
         assert closes is not None
         changes["closes_at"] = check_closes(definite(closes, asked.closes), now)
+    if asked.fee is not None:
+        changes["fee_pence"] = read_fee(asked.fee)
+    if asked.fee_per is not None:
+        fee = changes.get("fee_pence", opp.fee_pence)
+        changes["fee_per"] = check_fee_per(asked.fee_per, fee)
+    elif changes.get("fee_pence") is not None and opp.fee_per is None:
+        changes["fee_per"] = check_fee_per(None, changes["fee_pence"])
+    if asked.voucher is not None:
+        changes["voucher"] = asked.voucher
+    if asked.expenses is not None:
+        changes["expenses"] = expenses_text(read_expenses(asked.expenses))
     if asked.clear is not None:
         changes |= clear_changes(opp, asked.clear, set(changes))
+        if "voucher" in changes and changes["voucher"] is None:
+            changes["voucher"] = False
     if not changes:
         raise Refusal(text.NOTHING_TO_EDIT)
     try:
@@ -920,12 +979,17 @@ async def tell_drawn(services: Services, render: Render, opp: Opportunity) -> No
             position = waitlist_position(reply, replies)
             return text.DRAW_WAITLISTED.format(title=opp.title, position=position)
 
+        def payload_for(reply: Reply) -> Payload:
+            if reply.place == CONFIRMED:  # with the payment question, if one is offered
+                return render.place_note(opp, title, body(reply))
+            return render.note(title, body(reply))
+
         await services.delivery.tell_yes_sayers(  # a place won or not: rule 15
             (
                 letter_about(
                     opp,
                     reply,
-                    render.note(title, body(reply)),
+                    payload_for(reply),
                     f"draw:{reply.guild_id}:{reply.user_id}",
                 )
                 for reply in replies

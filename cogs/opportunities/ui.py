@@ -37,6 +37,7 @@ from bot.domain.opportunities import (
     AnswerResult,
     Opportunity,
 )
+from bot.domain.payments import Offer, expenses_of
 from bot.domain.service_messages import Told
 from bot.domain.suppression import suppress_counts
 from bot.domain.text import cut
@@ -44,6 +45,7 @@ from bot.domain.timefmt import discord_timestamp, full_and_relative, plain_local
 from bot.guards import actor_guild_id, require_in_server, require_member, require_organiser
 from bot.networks import require_answerable_from
 from bot.strings import opportunities as text
+from bot.strings import payments as pay_text
 from bot.ui import (
     DynamicView,
     ReadbackButton,
@@ -54,7 +56,7 @@ from bot.ui import (
     shown,
     text_field,
 )
-from cogs.opportunities import flows
+from cogs.opportunities import flows, pay_ui, paying
 from db import opportunities as repo
 
 if TYPE_CHECKING:
@@ -88,11 +90,7 @@ def details_lines(opp: Opportunity, confirmed: int) -> list[str]:
         lines += [strings.HELD_BACK, ""]
     else:
         lines += [shown(opp.description, MAX_DESCRIPTION), ""]
-    lines.append(
-        text.PAYMENT.format(payment=shown(opp.payment, MAX_SHORT_NOTE))
-        if opp.payment
-        else text.NO_PAYMENT
-    )
+    lines += payment_lines(opp.payment, opp.offer)
     if opp.when_at is not None:
         when = text.WHEN_AT.format(
             **full_and_relative(opp.when_at),
@@ -129,6 +127,20 @@ def details_lines(opp: Opportunity, confirmed: int) -> list[str]:
             lines.append(text.OPEN_NO_CLOSE)
         lines.append(text.YES_MEANS)
         lines.append(text.NO_PRESSURE)
+    return lines
+
+
+def payment_lines(note: str | None, offer: Offer) -> list[str]:
+    """The payment note as written, the offer in plain words, and a calm caution
+    about benefits whenever a payment is offered."""
+    lines = []
+    if note:
+        lines.append(text.PAYMENT.format(payment=shown(note, MAX_SHORT_NOTE)))
+    described = offer.describe()
+    if described:
+        lines += [pay_text.OFFER_LINE.format(offer=described), pay_text.CAUTION]
+    if not lines:
+        lines.append(text.NO_PAYMENT)
     return lines
 
 
@@ -242,6 +254,15 @@ class Messages:
 
     def note(self, title: str, body: str) -> Payload:
         return note_payload(title, body)
+
+    def place_note(self, opp: Opportunity, title: str, body: str) -> Payload:
+        if not opp.offer.offers_payment:
+            return note_payload(title, body)
+        ask = paying.generic_asking(opp)
+        return message_payload(
+            embeds=[embed(cut(title, 256), body + "\n\n" + pay_ui.ask_words(ask))],
+            view=pay_ui.choice_view(ask),
+        )
 
 
 RENDER: flows.Render = Messages()
@@ -395,6 +416,14 @@ async def answer(
         words = thanks_for(opp, answered.result)
         if answered.counted_in is not None:
             words += "\n\n" + text.COUNTED_ELSEWHERE.format(server=escaped(answered.counted_in))
+        # A place on one offering payment: how they'd like it, privately (issue 24).
+        ask = await paying.asking(services, opp, answered.result.reply)
+        if ask is not None and not answered.ask_name:
+            words += "\n\n" + pay_ui.ask_words(ask)
+            await interaction.response.send_message(
+                words, view=pay_ui.choice_view(ask), ephemeral=True
+            )
+            return
         # Someone counted in another server is asked (on each yes press, so they can
         # change it) whether the home organisers may see their name; default: a count.
         if answered.ask_name:
@@ -487,9 +516,14 @@ class NameButton(
         share = self.choice == "share"
         home = await flows.choose_name(services, opp, user_id, share)
         done = text.NAME_SHARED if share else text.NAME_KEPT
-        await interaction.response.edit_message(
-            content=done.format(home=escaped(home), title=opp.title), view=None
-        )
+        words = done.format(home=escaped(home), title=opp.title)
+        reply = await repo.reply_of_person(services.db, opp.id, user_id)
+        ask = await paying.asking(services, opp, reply) if reply is not None else None
+        if ask is not None:  # with a place on one offering payment: how, privately
+            words += "\n\n" + pay_ui.ask_words(ask)
+            await interaction.response.edit_message(content=words, view=pay_ui.choice_view(ask))
+            return
+        await interaction.response.edit_message(content=words, view=None)
 
 
 class RosterButton(SafeButton, template=r"opp:(?P<id>[0-9]+):roster"):
@@ -555,11 +589,10 @@ def readback_embed(found: flows.Readback, zone: str) -> discord.Embed:
         lines.append(text.PLACES_FIRST_COME.format(places=seen.places))
     else:
         lines.append(text.PLACES_LOTTERY.format(places=seen.places))
-    lines.append(
-        text.PAYMENT.format(payment=shown(seen.payment, MAX_SHORT_NOTE))
-        if seen.payment
-        else text.NO_PAYMENT
-    )
+    offer = Offer(seen.fee_pence, seen.fee_per, seen.voucher, expenses_of(seen.expenses))
+    lines += payment_lines(seen.payment, offer)
+    if not offer.offers_payment:
+        lines.append(pay_text.READBACK_NO_OFFER)
     lines.append(
         text.CONTENT_NOTE.format(note=shown(seen.content_note, MAX_SHORT_NOTE))
         if seen.content_note
@@ -847,17 +880,48 @@ def my_answer_words(item: repo.MyAnswer) -> str:
     return text.ME_STATE["in_draw"]
 
 
-def my_answers_message(found: list[repo.MyAnswer]) -> tuple[discord.Embed, discord.ui.View]:
-    """Each answer and place, with a "step out" button for each yes still standing."""
+def _pays(item: repo.MyAnswer) -> bool:
+    """A place on one offering payment, not cancelled: the member chooses how."""
+    return (
+        item.opportunity.offer.offers_payment
+        and item.opportunity.state != CANCELLED
+        and item.reply.state == INTERESTED
+        and item.reply.place == CONFIRMED
+    )
+
+
+def _choice_words(item: repo.MyAnswer, choices: dict[int, Any]) -> str:
+    if not _pays(item):
+        return ""
+    chosen = choices.get(item.opportunity.id)
+    if chosen is None:
+        return pay_text.ME_CHOICE_NONE
+    words = pay_text.CHOICE_WORDS[chosen.choice]
+    if chosen.paid_at is not None:
+        return pay_text.ME_CHOICE_PAID.format(choice=words)
+    return pay_text.ME_CHOICE.format(choice=words)
+
+
+def my_answers_message(
+    found: list[repo.MyAnswer], choices: dict[int, Any] | None = None
+) -> tuple[discord.Embed, discord.ui.View]:
+    """Each answer and place, with a "step out" button for each yes still standing,
+    and **How to be paid** for each place on one offering payment (for people whose
+    DMs are closed, this is where they are asked)."""
+    choices = choices or {}
     lines = [
         text.ME_LINE.format(
             title=cut(item.opportunity.title, 200),
             item_state=text.ME_ITEM_STATE[item.opportunity.state],
             answer=my_answer_words(item),
         )
+        + _choice_words(item, choices)
         for item in found
     ]
     view = DynamicView()
+    for item in found:
+        if _pays(item) and len(view.children) < 25:
+            view.add_item(pay_ui.PayAskButton(item.opportunity.id, item.opportunity.title))
     for item in found:
         if item.reply.state == INTERESTED and item.opportunity.state != CANCELLED:
             label = text.STEP_OUT.format(title=item.opportunity.title)

@@ -323,20 +323,21 @@ def _status_of(value: str) -> str | None:
 
 
 def decision_field(outcome: Outcome, link: str | None) -> tuple[str, str]:
-    name = cut(f"{text.KIND_NAMES[outcome.item_kind]}: {outcome.title}", 256)
+    # Ten fields must fit one embed's 6,000 characters: each at most about 520.
+    name = cut(f"{text.KIND_NAMES[outcome.item_kind]}: {outcome.title}", 120)
     review = (
         text.DECISION_REVIEW.format(day=short_day(outcome.review_on))
         if outcome.review_on
         else text.DECISION_NO_REVIEW
     )
     value = text.DECISION_VALUE.format(
-        statement=shown(cut(outcome.statement, 300), 400),
+        statement=shown(cut(outcome.statement, 220), 260),
         status=rules.status_line(outcome.status, outcome.progress),
         last=discord_timestamp(outcome.last_update_at, "D"),
         review=review,
         link=text.DECISION_LINK.format(link=link) if link else "",
     )
-    return name, cut(value, 1024)
+    return name, cut(value, 400)
 
 
 def register_message(found: flows.Register) -> tuple[discord.Embed, DynamicView]:

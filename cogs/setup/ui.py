@@ -10,7 +10,7 @@ from bot import strings
 from bot.delivery import message_payload
 from bot.domain.errors import Refusal
 from bot.domain.notice_edits import EDIT_CHANGE, EDIT_WORDING
-from bot.domain.publishing import KINDS, label_of
+from bot.domain.publishing import CALENDAR, CALENDAR_PATH, KINDS, label_of
 from bot.domain.settings import (
     MAX_NOTICE_LENGTH,
     MAX_SUPPORT_LENGTH,
@@ -396,6 +396,10 @@ def publish_message(published: flows.Published | None, lead: str | None = None) 
             lines.append(pages_text.PAGE_AT.format(url=published.page_url))
             if published.network_url is not None:
                 lines.append(pages_text.NETWORK_PAGE_AT.format(url=published.network_url))
+            if CALENDAR in kinds:
+                feed = published.page_url + CALENDAR_PATH
+                webcal = "webcal://" + feed.split("://", 1)[1]
+                lines.append(pages_text.CALENDAR_AT.format(url=feed, webcal=webcal))
     view = DynamicView()
     view.add_item(PublishSelect(frozenset(kinds)))
     if kinds:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from bot.domain.outages import outage_line
 from bot.domain.outcomes import today_in
 from bot.services import Services
 from db import guilds, jobs, outbox
@@ -29,6 +30,8 @@ class StatusReport:
     missed_jobs: int
     problems: list[dict[str, Any]]
     overdue_reviews: list[OverdueReview] = field(default_factory=list)
+    last_outage: str | None = None  # the line moderators were (or would have been) given
+    moderators_channel: bool = True  # False: the line could not be posted in this server
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,11 @@ async def get_status_report(services: Services, guild_id: int) -> StatusReport:
     undeliverable = await outbox.dm_blocked_count(db, guild_id)
     waiting = await outbox.waiting_count(db, guild_id)
     problems = await jobs.recent_problems(db, guild_id=guild_id)
+    outage = await services.heartbeat.last_outage()
+    line = None
+    if outage is not None:
+        line = outage_line(outage, await services.heartbeat.outcomes(outage, guild_id))
+    settings = await get_settings(db, guild_id)
     return StatusReport(
         backlog=backlog,
         deferred=everything - backlog - waiting,
@@ -71,6 +79,8 @@ async def get_status_report(services: Services, guild_id: int) -> StatusReport:
         missed_jobs=job_counts.get("missed", 0),
         problems=problems,
         overdue_reviews=await overdue_reviews(services, guild_id),
+        last_outage=line,
+        moderators_channel=settings.moderators_channel_id is not None,
     )
 
 

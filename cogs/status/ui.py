@@ -54,4 +54,11 @@ def status_embed(report: flows.StatusReport) -> discord.Embed:
             value=cut("\n".join(reviews), 1024),
             inline=False,
         )
+    if report.last_outage is not None:
+        said = report.last_outage
+        if not report.moderators_channel:
+            said = f"{said}\n{text.OUTAGE_NO_CHANNEL}"
+        message.add_field(name=text.OUTAGE_TITLE, value=said, inline=False)
+    elif not report.moderators_channel:
+        message.add_field(name=text.OUTAGE_TITLE, value=text.OUTAGE_NEVER_NO_CHANNEL, inline=False)
     return message

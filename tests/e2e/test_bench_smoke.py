@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from bench import badinput, burst, fanout, outage, shard, startup, writes
+from bench import badinput, burst, fanout, outage, pages, shard, startup, writes
 from bench import harness as h
 from bench.__main__ import event_loop_health, table
 from tests.emulator.process import ECHO_BOT
@@ -116,3 +116,13 @@ async def test_one_shards_worth_every_server_ready_every_press_answered_nothing_
     figure = await shard.run(tmp_path, SMOKE)
     assert_invariants(figure)  # servers ready, presses answered, invitations once each
     assert figure.sizes["servers"] == SMOKE.shard_servers
+
+
+async def test_pages_read_during_a_vote_burst_all_answer_and_every_press_is_answered(tmp_path):
+    figure = await pages.run(tmp_path, SMOKE)
+    assert_invariants(figure)  # every page read a 200, every press answered, no global 429s
+    read = next(r for r in figure.rows if r.metric.startswith("pages read per burst"))
+    assert read.value > 0 and read.baseline > 0, "no page was read during a burst"
+    ratio = next(r for r in figure.rows if r.metric.startswith("p99 ratio"))
+    assert ratio.value > 0 and ratio.holds is not None  # measured, whatever it came to
+    assert figure.sizes["readers"] == pages.READERS["smoke"]

@@ -51,7 +51,7 @@ def test_a_bad_value_is_one_line_naming_the_variable(tmp_path):
     result = _run(
         ["check"], {"DISCORD_TOKEN": "MTIz.abc.defghijklmnop", "DEV_GUILD_ID": "abc"}, tmp_path
     )
-    assert result.returncode == 1
+    assert result.returncode == 2  # a refusal explained in words (bot/cli.py EXIT_REFUSED)
     assert result.stderr.strip().count("\n") == 0 and "DEV_GUILD_ID" in result.stderr
 
 

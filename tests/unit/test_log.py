@@ -95,3 +95,25 @@ def test_ordinary_log_lines_are_left_as_they_are(ordinary):
 def test_the_last_resort_handler_is_guarded_too(stderr_log):
     setup_logging("INFO", TOKEN)
     assert any(isinstance(f, Redactor) for f in logging.lastResort.filters)
+
+
+def test_a_lost_connection_in_discord_py_is_one_line_and_ours_keep_their_traceback(stderr_log):
+    setup_logging("INFO")
+    try:
+        raise ConnectionResetError("Connection reset by peer")
+    except ConnectionResetError:
+        logging.getLogger("discord.client").exception("Attempting a reconnect in %.2fs", 2.5)
+        logging.getLogger("speakback").exception("our own failure")
+    out = stderr_log()
+    assert "Attempting a reconnect in 2.50s (ConnectionResetError: Connection reset by peer)" in out
+    assert out.count("Traceback") == 1  # only our own record keeps its traceback
+    assert out.index("our own failure") < out.index("Traceback")
+
+
+def test_a_bug_in_discord_py_keeps_its_traceback(stderr_log):
+    setup_logging("INFO")
+    try:
+        raise KeyError("not a network error")
+    except KeyError:
+        logging.getLogger("discord.gateway").exception("Unhandled")
+    assert "Traceback" in stderr_log()

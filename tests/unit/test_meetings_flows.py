@@ -12,6 +12,7 @@ from bot.clock import DrivenClock
 from bot.delivery import Delivery
 from bot.dispatcher import Dispatcher
 from bot.domain.settings import GuildSettings
+from bot.heartbeat import Heartbeat
 from bot.posts import Posts
 from bot.retention import Retention
 from bot.services import Services
@@ -63,6 +64,7 @@ async def services(tmp_path):
         delivery=delivery,
         retention=Retention(db, dispatcher),
         posts=Posts(db, delivery, lambda guild_id: f"Server {guild_id}"),
+        heartbeat=Heartbeat(db, clock, dispatcher, delivery),
     )
     render = Drawn()
 

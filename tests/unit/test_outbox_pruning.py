@@ -10,6 +10,7 @@ import pytest
 from bot.clock import DrivenClock
 from bot.delivery import Delivery
 from bot.dispatcher import Dispatcher
+from bot.heartbeat import Heartbeat
 from bot.posts import Posts
 from bot.retention import KEEP_SENT_MESSAGES, Retention
 from bot.services import Services
@@ -30,6 +31,9 @@ class Drawn:
 
     def note(self, title, body):
         return {"content": f"{title}: {body}", "embeds": []}
+
+    def place_note(self, opp, title, body):
+        return self.note(title, body)
 
     def invitation(self, opp, server, *, guild_id, home):
         return {"content": f"invitation {opp.id}", "embeds": []}
@@ -52,6 +56,7 @@ async def services(tmp_path):
         delivery=delivery,
         retention=Retention(db, dispatcher),
         posts=Posts(db, delivery, lambda guild_id: f"Server {guild_id}"),
+        heartbeat=Heartbeat(db, clock, dispatcher, delivery),
     )
     for user_id in PEOPLE:
         await members.agree(db, GUILD, user_id, notice_version=1, now=NOW, secret=SECRET)

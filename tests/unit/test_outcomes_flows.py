@@ -115,3 +115,15 @@ def test_the_review_reminder_is_due_at_ten_in_the_servers_zone():
     assert flows.review_due(date(2027, 7, 1), "Europe/London") == datetime(
         2027, 7, 1, 9, 0, tzinfo=UTC
     )
+
+
+def test_a_page_of_the_register_fits_one_embed():
+    from cogs.outcomes import ui
+
+    long = _outcome(title="T" * 300, statement="S" * 1500, by_when="B" * 100)
+    links = {1: "https://discord.com/channels/" + "1" * 19 + "/" + "2" * 19 + "/" + "3" * 19}
+    found = flows.Register([long] * 10, links, page=0, pages=3, status="in_progress")
+    shown, view = ui.register_message(found)
+    assert len(shown.fields) == 10 and len(shown) <= 6000
+    labels = [c.item.label for c in view.children if isinstance(c, ui.PageButton)]
+    assert labels == ["Next"]  # the first page: no Previous

@@ -395,7 +395,20 @@ async def test_the_network_page_counts_only_servers_that_publish(client, db):
     assert "Results from 1 of 3 servers in the network." in body  # meetings
     assert "Riverside asks" in body and "Hillside asks" in body and "Quiet asks" not in body
     assert "Riverside Champions" in body and "Quiet Server" not in body
+    # A server that only allows reports or only a calendar feed publishes no page.
+    await publish(db, THIRD, ("reports", "calendar"))
+    _, _, body = await get(client, f"/n/{slug}")
+    assert "Quiet asks" not in body and "of 3 servers" in body
+    assert "3 of 3" not in body
     await pages.set_kinds(db, GUILD, (), NOW)
     await pages.set_kinds(db, OTHER, (), NOW)
     assert (await get(client, f"/n/{slug}"))[0] == 410
     assert (await get(client, "/n/unknown"))[0] == 404
+
+
+async def test_choosing_only_reports_or_the_calendar_publishes_no_page(client, db):
+    await closed_poll(db, "Which first?", ["A", "B"], [0] * 6)
+    slug = await publish(db, GUILD, ("reports", "calendar"))
+    status, _, body = await get(client, f"/s/{slug}")
+    assert status == 410 and "Which first?" not in body
+    assert (await get(client, f"/s/{slug}/meetings.ics"))[0] == 200

@@ -32,6 +32,8 @@ NOT_READ_AS_A_TIME = {
     "22:00-08:00": "quiet hours (bot/domain/quiet_hours.py)",
     "10pm-8am": "quiet hours",
     "Tuesdays in January": "an opportunity's `when`, shown as typed",
+    "2026-04-01..2027-03-31": "a report's period (bot/domain/periods.py)",
+    "April 2026": "a report's period",
 }
 # README says these are a start and a length for meetings, and refused elsewhere.
 RANGES = {"6-8pm", "18:00-20:00"}

@@ -1,0 +1,4 @@
+async def setup(bot):
+    from cogs.records.cog import setup as setup_cog
+
+    await setup_cog(bot)

@@ -89,7 +89,7 @@ async def test_a_community_publishes_and_a_commissioner_reads_then_it_is_unpubli
 
     status, _, _ = await steps.get_page(world, "/s/nosuchpage")
     assert status == 404
-    path, saved = await publish(world, ["polls", "ideas", "opportunities", "meetings"])
+    path, saved = await publish(world, ["polls", "ideas", "outcomes", "opportunities", "meetings"])
     assert pages_text.UNPUBLISH in saved.buttons
     status, headers, body = await steps.get_page(world, path)
     assert status == 200 and "Nothing to show yet" in body
@@ -108,6 +108,8 @@ async def test_a_community_publishes_and_a_commissioner_reads_then_it_is_unpubli
         select = next(c["custom_id"] for c in walk(ballot.message.components) if c["type"] == 3)
         await person.select(ballot, select, [str(choice - 1)])
     await organiser.slash("poll close", poll=poll_id)
+    form = await organiser.slash("poll outcome", poll=poll_id)
+    await organiser.submit_modal(form, decided="An evening peer group starts.", by_when="March")
 
     # An idea, answered; its own words stay off the page until its author agrees.
     await world.mod.slash("setup ideas", review=False)
@@ -121,7 +123,8 @@ async def test_a_community_publishes_and_a_commissioner_reads_then_it_is_unpubli
 
     # Figures come from the daily snapshot: nothing new until it is taken.
     _, _, body = await steps.get_page(world, path)
-    assert "Which first?" not in body
+    assert "6 people" not in body and f"/polls/{poll_id}" not in body
+    assert "An evening peer group starts." in body  # an outcome holds no figure: shown live
     await world.advance(days=1)
     status, _, body = await steps.get_page(world, path)
     assert status == 200
@@ -129,6 +132,7 @@ async def test_a_community_publishes_and_a_commissioner_reads_then_it_is_unpubli
     assert "Co-design the training" in body and "We&#39;ll take this forward" in body
     assert "<script>alert" not in body and "&lt;script&gt;" in body
     assert "Opportunities offered" in body and "Meetings held" in body
+    assert "An evening peer group starts." in body and "Planned" in body  # the outcome, live
 
     status, _, poll_page = await steps.get_page(world, f"{path}/polls/{poll_id}")
     assert status == 200

@@ -13,6 +13,7 @@ from bot.clock import DrivenClock
 from bot.delivery import Delivery
 from bot.dispatcher import Dispatcher
 from bot.domain.recurrence import next_occurrences
+from bot.heartbeat import Heartbeat
 from bot.posts import Posts
 from bot.retention import Retention
 from bot.services import Services
@@ -40,6 +41,7 @@ async def services(tmp_path):
         db=db, clock=clock, dispatcher=dispatcher, delivery=delivery,
         retention=Retention(db, dispatcher),
         posts=Posts(db, delivery, lambda guild_id: f"Server {guild_id}"),
+        heartbeat=Heartbeat(db, clock, dispatcher, delivery),
     )  # fmt: skip
     for guild_id, user_id in ((GUILD, ALICE), (GUILD, BOB), (OTHER, ALICE)):
         await members.agree(db, guild_id, user_id, notice_version=1, now=NOW, secret=SECRET)

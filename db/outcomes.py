@@ -290,13 +290,10 @@ async def _add_update(
     review_on: date | None,
     now: datetime,
 ) -> int:
-    await db.execute(
+    return await db.execute(  # an INSERT returns its row id
         "INSERT INTO outcome_updates (outcome_id, kind, body, status, progress, by_when, "
         "review_on, posted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         (outcome_id, kind, body, status, progress, by_when, _day(review_on), to_iso(now)),
-    )
-    return await db.fetchval(
-        "SELECT max(id) FROM outcome_updates WHERE outcome_id = ?", (outcome_id,)
     )
 
 

@@ -14,7 +14,6 @@ in that loop too; they are otherwise the same as tests/e2e/conftest.py's.
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -25,11 +24,10 @@ from pytest_asyncio import is_async_test
 
 from tests.browser.pages import CHROMIUM, CHROMIUM_ARGS, BrowserPages, missing_browser_reason
 from tests.e2e.conftest import (  # noqa: F401 (fixtures and the report hook, for this directory)
-    FAST_ENV,
-    QUIET,
     MakeWorld,
     fork_server,
     pytest_runtest_makereport,
+    worlds_in,
 )
 from tests.emulator.world import World
 
@@ -72,26 +70,9 @@ async def browser_pages(browser: Browser) -> AsyncIterator[BrowserPages]:
 
 @pytest_asyncio.fixture(loop_scope="session")
 async def make_world(tmp_path: Any, request: pytest.FixtureRequest) -> AsyncIterator[MakeWorld]:
-    worlds: list[World] = []
-
-    async def make(**options: Any) -> World:
-        options.setdefault("quiet", QUIET)
-        options["env"] = {**FAST_ENV, **(options.get("env") or {})}
-        world = await World.start(tmp_path / f"world{len(worlds)}", **options)
-        worlds.append(world)
-        return world
-
-    yield make
-    problems = [p for w in worlds for p in w.problems()]
-    for world in worlds:
-        await world.close()
-    call = getattr(request.node, "rep_call", None)
-    failed = call is not None and call.failed
-    if failed or problems:
-        for index, world in enumerate(worlds):
-            print(f"\n----- bot log (world {index}) -----\n{world.bot_log()}", file=sys.stderr)
-    if problems and not failed:
-        pytest.fail("Discord (emulated) saw problems:\n  " + "\n  ".join(problems), pytrace=False)
+    # The e2e fixture's own body, on the session's event loop that these tests share.
+    async with worlds_in(tmp_path, request) as make:
+        yield make
 
 
 @pytest_asyncio.fixture(loop_scope="session")

@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
@@ -59,8 +60,10 @@ def fork_server() -> Iterator[forkserver.ForkServer | None]:
         server.close()
 
 
-@pytest.fixture
-async def make_world(tmp_path: Any, request: pytest.FixtureRequest) -> AsyncIterator[MakeWorld]:
+@asynccontextmanager
+async def worlds_in(tmp_path: Any, request: pytest.FixtureRequest) -> AsyncIterator[MakeWorld]:
+    """Start worlds on demand; at the end close them, and show their bot logs if the test
+    failed or Discord (emulated) saw problems (which fail a test that passed)."""
     worlds: list[World] = []
 
     async def make(**options: Any) -> World:
@@ -81,6 +84,12 @@ async def make_world(tmp_path: Any, request: pytest.FixtureRequest) -> AsyncIter
             print(f"\n----- bot log (world {index}) -----\n{world.bot_log()}", file=sys.stderr)
     if problems and not failed:
         pytest.fail("Discord (emulated) saw problems:\n  " + "\n  ".join(problems), pytrace=False)
+
+
+@pytest.fixture
+async def make_world(tmp_path: Any, request: pytest.FixtureRequest) -> AsyncIterator[MakeWorld]:
+    async with worlds_in(tmp_path, request) as make:
+        yield make
 
 
 @pytest.fixture

@@ -150,9 +150,16 @@ def _owner_only(path: Path) -> None:
     create_private_file(path)
 
 
-def _read_at_once(conn: sqlite3.Connection, reader: Callable[..., Any], *args: Any) -> Any:
+def _read_at_once(
+    conn: sqlite3.Connection,
+    on_start: Callable[[], None] | None,
+    reader: Callable[..., Any],
+    *args: Any,
+) -> Any:
     """In the database thread: `reader(_Immediate(conn), *args)` driven to its end inside
     one short read transaction (one consistent moment; BEGIN DEFERRED takes no write lock)."""
+    if on_start is not None:
+        on_start()
     began = not conn.in_transaction
     if began:
         conn.execute("BEGIN")
@@ -295,7 +302,12 @@ class Database:
         """
         return await self._serial(self._in_thread, fn, *args)
 
-    async def read_at_once(self, reader: Callable[..., Awaitable[T]], *args: Any) -> T:
+    async def read_at_once(
+        self,
+        reader: Callable[..., Awaitable[T]],
+        *args: Any,
+        on_start: Callable[[], None] | None = None,
+    ) -> T:
         """`await reader(db, *args)`, for an async reader written against this class's
         reading methods (fetchone, fetchall, fetchval, run), run whole in the database's
         thread in ONE hand-off and one read transaction.
@@ -304,9 +316,10 @@ class Database:
         turn in the thread's queue and then for the event loop, which during a burst of
         votes costs far more than the queries. The reader must await nothing but those
         methods (no sleep, no thread, no other I/O): anything else is refused with a
-        RuntimeError. It gets no `execute`, so it cannot write.
+        RuntimeError. It gets no `execute`, so it cannot write. `on_start`, if given, is
+        called in the database's thread just before the read begins (web.shared uses it).
         """
-        return await self.run(_read_at_once, reader, *args)
+        return await self.run(_read_at_once, on_start, reader, *args)
 
     async def atomic(self, fn: Callable[..., T], *args: Any) -> T:
         """`fn(connection, *args)` as one transaction, begun, run and committed in ONE

@@ -10,7 +10,9 @@
 An unpublished server's pages (or a kind it no longer publishes) answer 410 Gone at
 once; an unknown address 404. Everything is read through web.model, each page's reads
 in one hand-off to the database's thread (`Database.read_at_once`): during a burst of
-votes a page costs one wait for the event loop, not one per query.
+votes a page costs one wait for the event loop, not one per query. Requests for the
+same page that arrive before its next read begins share that read (web.shared): each
+answer still comes from a read begun after its request arrived.
 """
 
 from __future__ import annotations
@@ -45,9 +47,10 @@ async def index(request: web.Request) -> web.Response:
 
 @routes.get("/s/{slug}")
 async def server(request: web.Request) -> web.Response:
-    db = site_of(request).db
+    site = site_of(request)
+    db = site.db
     try:
-        page = await db.read_at_once(model.server_page, request.match_info["slug"])
+        page = await site.shared.read(db, model.server_page, request.match_info["slug"])
     except (model.Gone, model.NotFound) as error:
         _raise_for(error)
     return render(
@@ -66,11 +69,12 @@ async def server(request: web.Request) -> web.Response:
 
 @routes.get("/s/{slug}/polls/{poll_id:[0-9]{1,12}}")
 async def poll(request: web.Request) -> web.Response:
-    db = site_of(request).db
+    site = site_of(request)
+    db = site.db
     slug = request.match_info["slug"]
     try:
-        pub, view, as_of = await db.read_at_once(
-            model.poll_page, slug, int(request.match_info["poll_id"])
+        pub, view, as_of = await site.shared.read(
+            db, model.poll_page, slug, int(request.match_info["poll_id"])
         )
     except (model.Gone, model.NotFound) as error:
         _raise_for(error)
@@ -87,10 +91,11 @@ async def poll(request: web.Request) -> web.Response:
 
 @routes.get("/s/{slug}/polls/{poll_id:[0-9]{1,12}}/chart.svg")
 async def chart(request: web.Request) -> web.Response:
-    db = site_of(request).db
+    site = site_of(request)
+    db = site.db
     try:
-        question, figures, key = await db.read_at_once(
-            model.chart_data, request.match_info["slug"], int(request.match_info["poll_id"])
+        question, figures, key = await site.shared.read(
+            db, model.chart_data, request.match_info["slug"], int(request.match_info["poll_id"])
         )
     except (model.Gone, model.NotFound) as error:
         _raise_for(error)
@@ -114,10 +119,11 @@ async def chart(request: web.Request) -> web.Response:
 
 @routes.get("/s/{slug}/ideas")
 async def ideas(request: web.Request) -> web.Response:
-    db = site_of(request).db
+    site = site_of(request)
+    db = site.db
     try:
-        pub, views, name, as_of = await db.read_at_once(
-            model.ideas_page, request.match_info["slug"]
+        pub, views, name, as_of = await site.shared.read(
+            db, model.ideas_page, request.match_info["slug"]
         )
     except (model.Gone, model.NotFound) as error:
         _raise_for(error)
@@ -134,9 +140,10 @@ async def ideas(request: web.Request) -> web.Response:
 
 @routes.get("/n/{slug}")
 async def network(request: web.Request) -> web.Response:
-    db = site_of(request).db
+    site = site_of(request)
+    db = site.db
     try:
-        page = await db.read_at_once(model.network_page, request.match_info["slug"])
+        page = await site.shared.read(db, model.network_page, request.match_info["slug"])
     except (model.Gone, model.NotFound) as error:
         _raise_for(error)
     return render(

@@ -1,0 +1,121 @@
+"""web.shared: requests for one page share a read that has not begun, never an older one.
+
+A stand-in for the database lets each test say exactly when a read begins (the moment
+`on_start` is called, in the real one just before BEGIN in the database's thread) and
+when it ends, so "arrived before / after the read began" is exact, not timing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from web.shared import SharedReads
+
+
+class Gated:
+    """`read_at_once` that begins a read only when told, and reads `self.value` then."""
+
+    def __init__(self) -> None:
+        self.value = "first"
+        self.begin = asyncio.Event()
+        self.finish = asyncio.Event()
+        self.begun = 0
+
+    async def read_at_once(self, reader, *args, on_start=None):
+        await self.begin.wait()
+        on_start()
+        self.begun += 1
+        seen = await reader(self, *args)  # the read sees what is committed as it begins
+        await self.finish.wait()
+        return seen
+
+
+async def page(db, slug):
+    return f"{slug}:{db.value}"
+
+
+async def until(check) -> None:
+    for _ in range(100):
+        if check():
+            return
+        await asyncio.sleep(0)
+    raise AssertionError("never happened")
+
+
+async def test_requests_before_the_read_begins_share_it():
+    db, shared = Gated(), SharedReads()
+    asking = [asyncio.create_task(shared.read(db, page, "riverside")) for _ in range(20)]
+    await asyncio.sleep(0)
+    db.begin.set()
+    db.finish.set()
+    assert await asyncio.gather(*asking) == ["riverside:first"] * 20
+    assert shared.reads == 1 and db.begun == 1
+
+
+async def test_a_request_after_the_read_began_gets_a_new_read_that_sees_later_writes():
+    db, shared = Gated(), SharedReads()
+    early = asyncio.create_task(shared.read(db, page, "riverside"))
+    db.begin.set()
+    await until(lambda: db.begun == 1)  # the first read has begun: "first" is what it saw
+    db.value = "updated"  # committed after that read began (an outcome update, an erasure)
+    late = asyncio.create_task(shared.read(db, page, "riverside"))
+    later = asyncio.create_task(shared.read(db, page, "riverside"))  # joins `late`'s read
+    db.finish.set()
+    assert await early == "riverside:first"
+    assert await late == "riverside:updated" and await later == "riverside:updated"
+    assert shared.reads == 2
+
+
+async def test_nothing_is_kept_once_a_read_is_done():
+    db, shared = Gated(), SharedReads()
+    db.begin.set()
+    db.finish.set()
+    assert await shared.read(db, page, "riverside") == "riverside:first"
+    db.value = "unpublished"
+    assert await shared.read(db, page, "riverside") == "riverside:unpublished"
+    assert shared.reads == 2 and not shared._waiting
+
+
+async def test_different_pages_never_share():
+    db, shared = Gated(), SharedReads()
+    asking = [
+        asyncio.create_task(shared.read(db, page, slug)) for slug in ("riverside", "hillside")
+    ]
+    db.begin.set()
+    db.finish.set()
+    assert await asyncio.gather(*asking) == ["riverside:first", "hillside:first"]
+    assert shared.reads == 2
+
+
+async def test_one_reader_leaving_does_not_cancel_the_others_read():
+    db, shared = Gated(), SharedReads()
+    leaving = asyncio.create_task(shared.read(db, page, "riverside"))
+    staying = asyncio.create_task(shared.read(db, page, "riverside"))
+    await asyncio.sleep(0)
+    leaving.cancel()
+    db.begin.set()
+    db.finish.set()
+    assert await staying == "riverside:first"
+    with pytest.raises(asyncio.CancelledError):
+        await leaving
+
+
+async def test_a_failed_read_fails_for_everyone_who_shared_it_and_is_not_kept():
+    class Gone(Exception):
+        pass
+
+    async def gone(db, slug):
+        if db.value == "first":
+            raise Gone
+        return slug
+
+    db, shared = Gated(), SharedReads()
+    asking = [asyncio.create_task(shared.read(db, gone, "riverside")) for _ in range(3)]
+    db.begin.set()
+    db.finish.set()
+    for result in await asyncio.gather(*asking, return_exceptions=True):
+        assert isinstance(result, Gone)
+    db.value = "published again"
+    assert await shared.read(db, gone, "riverside") == "riverside"

@@ -24,8 +24,10 @@ class Gated:
         self.begun = 0
 
     async def read_at_once(self, reader, *args, on_start=None):
+        await asyncio.sleep(0)  # a hand-off to the database's thread always lets the loop run
         await self.begin.wait()
-        on_start()
+        if on_start is not None:
+            on_start()
         self.begun += 1
         seen = await reader(self, *args)  # the read sees what is committed as it begins
         await self.finish.wait()
@@ -91,15 +93,18 @@ async def test_different_pages_never_share():
 
 async def test_one_reader_leaving_does_not_cancel_the_others_read():
     db, shared = Gated(), SharedReads()
-    leaving = asyncio.create_task(shared.read(db, page, "riverside"))
-    staying = asyncio.create_task(shared.read(db, page, "riverside"))
+    leading = asyncio.create_task(shared.read(db, page, "riverside"))
+    joining = [asyncio.create_task(shared.read(db, page, "riverside")) for _ in range(3)]
     await asyncio.sleep(0)
-    leaving.cancel()
+    joining[0].cancel()  # one who joined leaves
+    leading.cancel()  # and the one making the read leaves: the others get a read of their own
     db.begin.set()
     db.finish.set()
-    assert await staying == "riverside:first"
-    with pytest.raises(asyncio.CancelledError):
-        await leaving
+    assert await joining[1] == "riverside:first" and await joining[2] == "riverside:first"
+    for gone in (leading, joining[0]):
+        with pytest.raises(asyncio.CancelledError):
+            await gone
+    assert shared.reads == 2
 
 
 async def test_a_failed_read_fails_for_everyone_who_shared_it_and_is_not_kept():

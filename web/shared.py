@@ -28,12 +28,14 @@ T = TypeVar("T")
 class _Read:
     """One read to come: joinable until the database's thread begins it."""
 
-    __slots__ = ("_begun", "_lock", "joiners")
+    __slots__ = ("_begun", "_lock", "askers", "loop", "settled")
 
-    def __init__(self) -> None:
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self._lock = threading.Lock()
         self._begun = False
-        self.joiners: list[asyncio.Future[Any]] = []
+        self.loop = loop
+        self.askers: list[asyncio.Future[Any]] = []
+        self.settled = False
 
     def begin(self) -> None:  # in the database's thread, just before BEGIN
         with self._lock:
@@ -43,76 +45,76 @@ class _Read:
         with self._lock:
             return not self._begun
 
+    def deliver(self, result: Any = None, error: BaseException | None = None) -> None:
+        """From the database's thread, as soon as the read is done: every asker is
+        woken in the loop's next turn (not one turn after whoever made the read)."""
+        try:
+            self.loop.call_soon_threadsafe(self.settle, result, error)
+        except RuntimeError:  # the loop has closed (shutting down): nobody is waiting
+            pass
+
+    def settle(self, result: Any = None, error: BaseException | None = None) -> None:
+        if self.settled:
+            return
+        self.settled = True
+        for future in self.askers:
+            if future.done():  # that request was cancelled
+                continue
+            if error is not None:
+                future.set_exception(error)
+            else:
+                future.set_result(result)
+
+
+async def _delivering(db: Any, found: _Read, reader: Callable[..., Awaitable[Any]], *args: Any):
+    """The reader, run by `read_at_once` in the database's thread, handing its answer
+    (or its error) to every asker from there."""
+    try:
+        result = await reader(db, *args)
+    except Exception as error:
+        found.deliver(error=error)
+        raise
+    found.deliver(result)
+    return result
+
 
 class SharedReads:
     """`await shared.read(db, reader, *args)`: `db.read_at_once(reader, *args)`, shared
     with the requests for the same reader and arguments that arrive before it begins.
 
-    The first request makes the read itself, in its own task (so its hand-off to the
-    database's thread is queued at once, and it answers as soon as the read ends);
-    those that join wait on a future it settles, one loop turn later. If it is
-    cancelled, the ones that joined get a read of their own (begun later still).
+    The first request queues the read at once, from its own task; the database's
+    thread hands the answer to every request that shared it, itself included. A
+    request that leaves (cancelled) leaves the read to the others.
     """
 
     def __init__(self) -> None:
         self._waiting: dict[Hashable, _Read] = {}
         self.reads = 0  # how many reads were made (the tests count them)
-        self._handed_over: set[asyncio.Future[None]] = set()
 
     async def read(self, db: Database, reader: Callable[..., Awaitable[T]], *args: Hashable) -> T:
         key = (reader, args)
+        loop = asyncio.get_running_loop()
+        mine: asyncio.Future[T] = loop.create_future()
         waiting = self._waiting.get(key)
         if waiting is not None and waiting.join():
-            mine: asyncio.Future[T] = asyncio.get_running_loop().create_future()
-            waiting.joiners.append(mine)
+            waiting.askers.append(mine)
             return await mine
-        found = _Read()
+        found = _Read(loop)
+        found.askers.append(mine)
         self._waiting[key] = found
         self.reads += 1
+        mine.add_done_callback(lambda _: self._forget(key, found))
         try:
-            result = await db.read_at_once(reader, *args, on_start=found.begin)
+            await db.read_at_once(_delivering, found, reader, *args, on_start=found.begin)
         except asyncio.CancelledError:
-            self._forget(key, found)
-            if found.joiners:
-                task = asyncio.ensure_future(self._read_for(found.joiners, db, reader, args))
-                self._handed_over.add(task)
-                task.add_done_callback(self._handed_over.discard)
+            # This request left: the read goes on in the database's thread and is handed
+            # to the others from there.
+            mine.cancel()
             raise
-        except BaseException as error:
-            self._forget(key, found)
-            _settle(found.joiners, error=error)
-            raise
-        self._forget(key, found)
-        _settle(found.joiners, result=result)
-        return result
-
-    async def _read_for(
-        self, joiners: list[asyncio.Future[Any]], db: Database, reader: Callable, args: tuple
-    ) -> None:
-        self.reads += 1
-        try:
-            result = await db.read_at_once(reader, *args)
-        except BaseException as error:
-            _settle(joiners, error=error)
-            if not isinstance(error, Exception):
-                raise
-        else:
-            _settle(joiners, result=result)
+        except Exception as error:
+            found.settle(error=error)  # no-op if the reader's own error was handed on already
+        return await mine
 
     def _forget(self, key: Hashable, done: _Read) -> None:
         if self._waiting.get(key) is done:
             del self._waiting[key]
-
-
-def _settle(
-    joiners: list[asyncio.Future[Any]], *, result: Any = None, error: BaseException | None = None
-) -> None:
-    for future in joiners:
-        if future.done():  # that request was cancelled
-            continue
-        if isinstance(error, asyncio.CancelledError):
-            future.cancel()
-        elif error is not None:
-            future.set_exception(error)
-        else:
-            future.set_result(result)

@@ -8,6 +8,7 @@ when it ends, so "arrived before / after the read began" is exact, not timing.
 from __future__ import annotations
 
 import asyncio
+from types import SimpleNamespace
 
 import pytest
 
@@ -22,16 +23,22 @@ class Gated:
         self.begin = asyncio.Event()
         self.finish = asyncio.Event()
         self.begun = 0
+        self.working: set[asyncio.Task] = set()
 
     async def read_at_once(self, reader, *args, on_start=None):
-        await asyncio.sleep(0)  # a hand-off to the database's thread always lets the loop run
+        # Like the database's thread: the work goes on even if the one who asked leaves.
+        work = asyncio.create_task(self._in_thread(reader, args, on_start))
+        self.working.add(work)
+        return await asyncio.shield(work)
+
+    async def _in_thread(self, reader, args, on_start):
         await self.begin.wait()
         if on_start is not None:
             on_start()
         self.begun += 1
-        seen = await reader(self, *args)  # the read sees what is committed as it begins
+        moment = SimpleNamespace(value=self.value)  # the read sees what is committed as it begins
         await self.finish.wait()
-        return seen
+        return await reader(moment, *args)
 
 
 async def page(db, slug):
@@ -97,14 +104,14 @@ async def test_one_reader_leaving_does_not_cancel_the_others_read():
     joining = [asyncio.create_task(shared.read(db, page, "riverside")) for _ in range(3)]
     await asyncio.sleep(0)
     joining[0].cancel()  # one who joined leaves
-    leading.cancel()  # and the one making the read leaves: the others get a read of their own
+    leading.cancel()  # and the one who asked first: the read goes on for the others
     db.begin.set()
     db.finish.set()
     assert await joining[1] == "riverside:first" and await joining[2] == "riverside:first"
     for gone in (leading, joining[0]):
         with pytest.raises(asyncio.CancelledError):
             await gone
-    assert shared.reads == 2
+    assert shared.reads == 1 and db.begun == 1
 
 
 async def test_a_failed_read_fails_for_everyone_who_shared_it_and_is_not_kept():
@@ -124,3 +131,45 @@ async def test_a_failed_read_fails_for_everyone_who_shared_it_and_is_not_kept():
         assert isinstance(result, Gone)
     db.value = "published again"
     assert await shared.read(db, gone, "riverside") == "riverside"
+
+
+async def test_a_read_that_cannot_start_fails_for_everyone_who_shared_it():
+    class Closed:
+        async def read_at_once(self, reader, *args, on_start=None):
+            await asyncio.sleep(0)
+            raise ValueError("Connection closed")
+
+    shared = SharedReads()
+    asking = [asyncio.create_task(shared.read(Closed(), page, "riverside")) for _ in range(3)]
+    for result in await asyncio.gather(*asking, return_exceptions=True):
+        assert isinstance(result, ValueError)
+
+
+async def test_with_the_real_reader_in_its_thread(tmp_path):
+    from db.database import Database
+
+    writer = await Database.open(tmp_path / "bot.db")
+    await writer.migrate()
+    reader = await Database.open_reader(writer.path)
+    try:
+
+        async def names(db, guild_id):
+            return await db.fetchval(
+                "SELECT name FROM guild_presence WHERE guild_id = ?", (guild_id,)
+            )
+
+        shared = SharedReads()
+        assert (
+            await asyncio.gather(*(shared.read(reader, names, 1) for _ in range(10))) == [None] * 10
+        )
+        await writer.execute(
+            "INSERT INTO guild_presence (guild_id, name, joined_at) VALUES (1, 'Riverside', 'x')"
+        )
+        assert (
+            await asyncio.gather(*(shared.read(reader, names, 1) for _ in range(10)))
+            == ["Riverside"] * 10
+        )
+        assert 2 <= shared.reads <= 20 and not shared._waiting
+    finally:
+        await reader.close()
+        await writer.close()

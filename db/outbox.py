@@ -344,6 +344,17 @@ async def next_not_before(db: Database) -> datetime | None:
 # -- keeping only what is needed (rule 14) ------------------------------------
 
 
+async def sent_post(db: Database, dedupe_key: str) -> tuple[int, int] | None:
+    """(channel id, message id) of the post queued under this key, once it is sent.
+    Pruning keeps a sent post's pointer, so this holds however old the post is."""
+    row = await db.fetchone(
+        "SELECT channel_id, sent_message_id FROM outbox WHERE dedupe_key = ? "
+        "AND kind = 'post' AND state = 'sent' AND sent_message_id IS NOT NULL",
+        (dedupe_key,),
+    )
+    return (row["channel_id"], row["sent_message_id"]) if row is not None else None
+
+
 async def prune(db: Database, cutoff: datetime) -> int:
     """Finished rows older than `cutoff` (the sweeper passes 7 days ago) go.
 

@@ -266,6 +266,7 @@ class PaymentRow:
     choice: str | None
     paid_at: datetime | None
     claims: tuple[Claim, ...]
+    hours: float | None = None  # as confirmed with /opportunity happened
 
     @property
     def unpaid(self) -> bool:
@@ -299,12 +300,15 @@ async def payment_rows(
     found = []
     for person in people:
         row = await db.fetchone(
-            "SELECT p.preferred_name, r.show_name_to_host, c.choice, c.paid_at "
+            "SELECT p.preferred_name, r.show_name_to_host, c.choice, c.paid_at, t.hours "
             "FROM (SELECT 1) LEFT JOIN member_profiles p ON p.guild_id = ? AND p.user_id = ? "
             "LEFT JOIN opportunity_replies r ON r.opportunity_id = ? AND r.user_id = ? "
-            "LEFT JOIN payment_choices c ON c.opportunity_id = ? AND c.user_id = ?",
+            "LEFT JOIN payment_choices c ON c.opportunity_id = ? AND c.user_id = ? "
+            "LEFT JOIN took_part t ON t.opportunity_id = ? AND t.user_id = ?",
             (
                 person["guild_id"],
+                person["user_id"],
+                opp_id,
                 person["user_id"],
                 opp_id,
                 person["user_id"],
@@ -323,6 +327,7 @@ async def payment_rows(
                 choice=row["choice"],
                 paid_at=from_iso(row["paid_at"]),
                 claims=claims,
+                hours=row["hours"],
             )
         )
     kept = await db.fetchall(

@@ -91,6 +91,10 @@ class Transcript:
             text = pattern.sub(fn, text)
         return text
 
+    def page(self, header: str, body: str) -> None:
+        """Something read outside Discord (a web page), under its header."""
+        self._block(header, body)
+
     def _block(self, header: str, body: str) -> None:
         self._emit(header)
         for line in body.splitlines() or [""]:
@@ -246,6 +250,7 @@ from tests.demo_meetings import scene_meeting  # noqa: E402
 from tests.demo_network import scene_network_poll  # noqa: E402
 from tests.demo_opportunities import scene_my_record, scene_opportunity  # noqa: E402
 from tests.demo_outcomes import scene_outcomes  # noqa: E402
+from tests.demo_pages import DEMO_ENV, scene_seen_beyond_discord  # noqa: E402
 from tests.demo_polls import scene_poll  # noqa: E402  (a scene per feature, in its own file)
 
 SCENES: list[Scene] = [
@@ -258,6 +263,7 @@ SCENES: list[Scene] = [
     scene_idea,
     scene_network_poll,
     scene_outcomes,
+    scene_seen_beyond_discord,
 ]
 
 
@@ -279,7 +285,7 @@ async def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quiet", action="store_true", help="write the transcript file only")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="speakback-demo-") as tmp:
-        world = await World.start(Path(tmp))
+        world = await World.start(Path(tmp), env=DEMO_ENV)
         try:
             text = await run_demo(world)
         except BaseException:

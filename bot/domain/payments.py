@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 from bot.domain.errors import Refusal
@@ -206,6 +207,21 @@ def check_hours(hours: float | None) -> float | None:
             "Nothing was changed."
         )
     return round(hours, 2)
+
+
+def fee_owed(fee_pence: int | None, fee_per: str | None, hours: float | None) -> int | None:
+    """What one person is owed in fees: the fee once for a session or a day (an
+    opportunity is on one date), the fee times their hours for an hourly fee, to the
+    nearest penny. None when an hourly fee has no hours recorded yet: a guess would put
+    a wrong amount in front of finance, so the organiser is asked for the hours instead."""
+    if fee_pence is None:
+        return 0
+    if fee_per != "hour":
+        return fee_pence
+    if hours is None:
+        return None
+    owed = Decimal(fee_pence) * Decimal(str(hours))
+    return int(owed.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def check_spent_on(day: date, today: date) -> date:

@@ -63,7 +63,7 @@ ME_CHOICE_PAID = " Payment: {choice}, marked paid."
 # -- /opportunity happened -----------------------------------------------------------
 HAPPENED_DESCRIPTION = "Organisers: confirm who took part (after the date)"
 ROLE_HELP = "Their role, e.g. `interview panel member` (for their own record)"
-HOURS_HELP = "How many hours it took (for their own record)"
+HOURS_HELP = "How many hours it took (for their own record, and an hourly fee)"
 HAPPENED_NOT_YET = (
     "**{title}** hasn't happened yet ({when}). Please confirm who took part after "
     "the date. Nothing was changed."
@@ -133,6 +133,12 @@ PAYMENTS_BEFORE = (
     "Nobody is confirmed as taking part yet, so these are the people with a place. "
     "After the date, use `/opportunity happened`."
 )
+PAYMENTS_FEE_NEEDS_HOURS = "{fee} an hour: hours not recorded yet"
+PAYMENTS_NEEDS_HOURS = (
+    "The fee is by the hour, and {count} fee(s) need the hours before they can be "
+    "worked out, so the totals leave them out. Run `/opportunity happened` again with "
+    "`hours`, and the fees are worked out for you."
+)
 PAYMENTS_PERSON = "- {name}: {choice}{paid}"
 PAYMENTS_CLAIM = "  - {amount} {kind} on {day}{note}{paid}"
 PAYMENTS_PAID = " (paid)"
@@ -151,6 +157,8 @@ MARKED_TOLD = "They've been told (a message about something they said yes to)."
 MARKED_KEPT = "They left Speak Back, so nobody was told."
 NOTHING_TO_MARK = "Nothing was waiting to be paid{name}. Nothing was changed."
 CSV_FILENAME = "payments-{id}.csv"
+CSV_NEEDS_HOURS = "hours not recorded"
+CSV_TOTAL_WITHOUT_HOURS = "without {count} hourly fee(s): hours not recorded"
 CSV_HEADER = ("name", "choice", "fee", "claim", "claim date", "claim amount", "paid", "total")
 
 PAID_TITLE = "Marked paid: {title}"

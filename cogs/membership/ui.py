@@ -227,15 +227,16 @@ def fitting(origin: str | None, version: int) -> str | None:
     return origin
 
 
-def notice_embed(settings: GuildSettings, *, outdated: bool) -> discord.Embed:
-    body = settings.notice_text or default_notice()
-    if outdated:
-        intro = text.NOTICE_UPDATED_INTRO.format(version=settings.notice_version)
-        message = embed(text.NOTICE_UPDATED_TITLE, f"{intro}\n\n{body}"[:4096])
-    else:
-        message = embed(text.NOTICE_TITLE, body[:4096])
-    message.set_footer(text=text.NOTICE_FOOTER.format(version=settings.notice_version))
-    return message
+def notice_embeds(settings: GuildSettings, *, outdated: bool) -> list[discord.Embed]:
+    """The notice whole (a notice fits one embed: MAX_NOTICE_LENGTH); when it changed since
+    the member agreed, a short embed saying so comes first, so it never pushes the end of
+    the notice (leaving, erasing) past Discord's 4,096 characters."""
+    notice = embed(text.NOTICE_TITLE, settings.notice_text or default_notice())
+    notice.set_footer(text=text.NOTICE_FOOTER.format(version=settings.notice_version))
+    if not outdated:
+        return [notice]
+    intro = text.NOTICE_UPDATED_INTRO.format(version=settings.notice_version)
+    return [embed(text.NOTICE_UPDATED_TITLE, intro), notice]
 
 
 async def show_notice(
@@ -255,7 +256,7 @@ async def show_notice(
     """
     await flows.prepare_notice(services_of(interaction), settings)
     kwargs: dict[str, Any] = {
-        "embed": notice_embed(settings, outdated=outdated),
+        "embeds": notice_embeds(settings, outdated=outdated),
         "view": notice_view(settings.notice_version, origin, in_dm_for=in_dm_for),
     }
     if note:

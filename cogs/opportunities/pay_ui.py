@@ -390,7 +390,10 @@ def payments_embed(found: paying.Payments) -> discord.Embed:
         else:
             choice = text.CHOICE_WORDS.get(row.choice or "", text.PAYMENTS_NOT_CHOSEN)
             fee = found.fee_of(row)
-            if fee:
+            if fee is None:
+                owed = text.PAYMENTS_FEE_NEEDS_HOURS.format(fee=money(found.opp.fee_pence or 0))
+                choice += f" ({owed})"
+            elif fee:
                 choice += f" ({money(fee)})"
         paid = text.PAYMENTS_PAID if row.paid_at is not None else ""
         name = f"**{shown(row_label(number, row), 100)}**"
@@ -409,7 +412,10 @@ def payments_embed(found: paying.Payments) -> discord.Embed:
                 )
             )
     totals = {k: money(v) if v else "£0" for k, v in found.totals().items()}
-    lines += ["", text.PAYMENTS_TOTALS.format(**totals), "", text.PAYMENTS_PRIVACY]
+    lines += ["", text.PAYMENTS_TOTALS.format(**totals)]
+    if found.needs_hours:
+        lines.append(text.PAYMENTS_NEEDS_HOURS.format(count=found.needs_hours))
+    lines += ["", text.PAYMENTS_PRIVACY]
     return embed(
         cut(text.PAYMENTS_TITLE.format(title=found.opp.title), 256), cut("\n".join(lines), 4096)
     )

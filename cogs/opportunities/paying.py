@@ -31,6 +31,7 @@ from bot.domain.payments import (
     check_hours,
     check_role,
     check_spent_on,
+    fee_owed,
     looks_like_bank_details,
     money,
     parse_amount,
@@ -287,16 +288,23 @@ class Payments:
     opp: Opportunity
     rows: list[pay_db.PaymentRow]
 
-    def fee_of(self, row: pay_db.PaymentRow) -> int:
-        """The fee owed for one session (or a voucher's worth: the same amount)."""
-        if row.choice in (FEE, VOUCHER) and self.opp.fee_pence is not None:
-            return self.opp.fee_pence
-        return 0
+    def fee_of(self, row: pay_db.PaymentRow) -> int | None:
+        """The fee owed to one person (a voucher's worth is the same amount): once per
+        session or day, times their hours for an hourly fee. None: an hourly fee whose
+        hours were not given with `/opportunity happened`."""
+        if row.choice not in (FEE, VOUCHER):
+            return 0
+        return fee_owed(self.opp.fee_pence, self.opp.fee_per, row.hours)
+
+    @property
+    def needs_hours(self) -> int:
+        """How many people's fee waits for their hours (left out of the totals)."""
+        return sum(1 for r in self.rows if self.fee_of(r) is None)
 
     def totals(self) -> dict[str, int]:
-        fees = sum(self.fee_of(r) for r in self.rows)
+        fees = sum(self.fee_of(r) or 0 for r in self.rows)
         claims = sum(c.amount_pence for r in self.rows for c in r.claims)
-        unpaid = sum(self.fee_of(r) for r in self.rows if r.paid_at is None) + sum(
+        unpaid = sum(self.fee_of(r) or 0 for r in self.rows if r.paid_at is None) + sum(
             c.amount_pence for r in self.rows for c in r.claims if c.paid_at is None
         )
         return {"fees": fees, "claims": claims, "total": fees + claims, "unpaid": unpaid}
@@ -320,14 +328,13 @@ def finance_csv(found: Payments) -> bytes:
     writer.writerow(text.CSV_HEADER)
     for row in found.rows:
         fee = found.fee_of(row)
-        total = fee + sum(c.amount_pence for c in row.claims)
+        total = (fee or 0) + sum(c.amount_pence for c in row.claims)
         choice = text.CHOICE_WORDS.get(row.choice or "", text.PAYMENTS_NOT_CHOSEN)
         if row.user_id is None:
             choice = "left Speak Back (claim kept until paid)"
         paid = "yes" if row.paid_at is not None else "no"
-        writer.writerow(
-            [row.name, choice, pounds(fee) if fee else "", "", "", "", paid, pounds(total)]
-        )
+        shown_fee = text.CSV_NEEDS_HOURS if fee is None else pounds(fee) if fee else ""
+        writer.writerow([row.name, choice, shown_fee, "", "", "", paid, pounds(total)])
         for claim in row.claims:
             writer.writerow(
                 [
@@ -345,7 +352,9 @@ def finance_csv(found: Payments) -> bytes:
     writer.writerow(
         [
             "TOTAL",
-            "",
+            text.CSV_TOTAL_WITHOUT_HOURS.format(count=found.needs_hours)
+            if found.needs_hours
+            else "",
             pounds(totals["fees"]),
             "",
             "",

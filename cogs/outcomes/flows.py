@@ -5,7 +5,8 @@ record or update (one form) -> saved with its timeline entry, the review job mov
        in every server that saw it -> one DM per consenting voter, supporter or
        yes-sayer, in the server they count in (rule 10: the outbox key
        `outcome-update:<update>:<user>`, and `told_at` on the update, once)
-correct -> wording only, the earlier wording kept, nobody told
+correct -> wording only, the earlier wording kept, nobody told; the posted updates
+    (and the item's status line) are edited to the corrected words
 review date -> one reminder in the organisers channel (or the moderators'), once per
     date, however late the bot comes back
 """
@@ -415,10 +416,16 @@ async def correct_form(services: Services, item: ItemRef) -> CorrectForm:
 
 
 async def correct(
-    services: Services, item: ItemRef, statement: str, latest: str, by_when: str
+    services: Services,
+    render: Render,
+    item: ItemRef,
+    statement: str,
+    latest: str,
+    by_when: str,
 ) -> Outcome:
     """Fix wording only (status, progress and dates change through an update); nobody
-    is told; the earlier wording stays on the timeline, marked with the date."""
+    is told; the earlier wording stays on the timeline, marked with the date. What was
+    posted in Discord shows the corrected words too (`reword_posts`)."""
     form = await correct_form(services, item)
     fixed_statement = rules.clean_text(
         statement, what="what was decided", limit=rules.MAX_STATEMENT, required=True
@@ -432,20 +439,43 @@ async def correct(
     if form.latest.kind == "recorded" and fixed_latest == form.latest.body:
         fixed_latest = fixed_statement  # the first entry is the statement: they go together
     fixed_by = rules.clean_by_when(by_when) or ""
-    changed = await repo.correct(
-        services.db,
-        form.outcome.id,
-        statement=fixed_statement,
-        by_when=fixed_by,
-        update_id=form.latest.id,
-        body=fixed_latest,
-        now=services.clock.now(),
-    )
-    if not changed:
-        raise Refusal(text.NOTHING_CORRECTED)
-    found = await repo.get_outcome(services.db, form.outcome.id)
-    assert found is not None
+    async with services.db.transaction():  # the edits are queued with the correction
+        changed = await repo.correct(
+            services.db,
+            form.outcome.id,
+            statement=fixed_statement,
+            by_when=fixed_by,
+            update_id=form.latest.id,
+            body=fixed_latest,
+            now=services.clock.now(),
+        )
+        if not changed:
+            raise Refusal(text.NOTHING_CORRECTED)
+        found = await repo.get_outcome(services.db, form.outcome.id)
+        assert found is not None
+        await reword_posts(services, render, item, found)
     return found
+
+
+async def reword_posts(services: Services, render: Render, item: ItemRef, outcome: Outcome) -> None:
+    """Each update already posted, in every server that saw the item, edited to the
+    corrected wording (every post repeats what was decided); each keeps the status,
+    progress and dates it was posted with. An edit that changes nothing is not sent."""
+    targets = await reply_targets(services, item)
+    for update in await repo.timeline(services.db, outcome.id):
+        for target in targets:
+            key = f"outcome-update:{update.id}:{target.guild_id}"
+            sent = await outbox_db.sent_post(services.db, key)
+            if sent is None:
+                continue
+            channel_id, message_id = sent
+            await services.delivery.edit(
+                guild_id=target.guild_id,
+                channel_id=channel_id,
+                message_id=message_id,
+                payload=render.update_post(outcome, update, message_link(target)),
+            )
+    await show_status(services, item, targets)
 
 
 # -- review dates -------------------------------------------------------------------------

@@ -284,7 +284,7 @@ class CorrectModal(SafeModal, title=text.CORRECT_TITLE):
             services, actor_guild_id(interaction), self.item_key, server_namer(interaction)
         )
         await flows.correct(
-            services, item, self.statement.value, self.latest.value, self.by_when.value
+            services, RENDER, item, self.statement.value, self.latest.value, self.by_when.value
         )
         await interaction.response.send_message(text.CORRECTED, ephemeral=True)
 

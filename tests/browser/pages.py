@@ -40,6 +40,11 @@ LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 BLOCKING = ("serious", "critical")
 # Elements that mean nothing on paper: "print to PDF" must leave them out.
 SCREEN_ONLY = "nav, button, form, input, select, textarea, [role=navigation], .skip, .skip-link"
+# On paper a link is only words. One that is an item's heading reads as its title; any
+# other link still printed is there to go somewhere: navigation, which paper cannot do.
+TITLE = "h1, h2, h3, h4, h5, h6"
+# Words that only make sense on a screen, wherever the page puts them.
+NAVIGATION_WORDS = ("Back to", "Skip to")
 
 _axe = Axe()
 
@@ -169,8 +174,27 @@ async def screen_only_elements_shown(page: Page) -> list[str]:
     return shown
 
 
+async def links_printed(page: Page) -> list[str]:
+    """The links still visible, other than items' headings (call after emulating print)."""
+    shown = []
+    for link in await page.locator("a[href]").all():
+        if await link.is_visible() and not await link.evaluate(f"a => !!a.closest({TITLE!r})"):
+            shown.append((await link.evaluate("e => e.outerHTML"))[:120])
+    return shown
+
+
+def navigation_words_in(text: str) -> list[str]:
+    return [words for words in NAVIGATION_WORDS if words.lower() in text.lower()]
+
+
 async def assert_prints_cleanly(page: Page) -> None:
-    """With print media, nothing meant only for a screen shows (nav, buttons, forms)."""
+    """With print media, nothing meant only for a screen shows: no nav, button or form, no
+    link but an item's heading, and no "Back to" or "Skip to" anywhere in the
+    text as printed (innerText leaves out what the print stylesheet hides)."""
     await page.emulate_media(media="print")
     shown = await screen_only_elements_shown(page)
     assert not shown, "printing shows screen-only elements:\n  " + "\n  ".join(shown)
+    links = await links_printed(page)
+    assert not links, "printing shows links that lead somewhere:\n  " + "\n  ".join(links)
+    words = navigation_words_in(await page.locator("body").inner_text())
+    assert not words, f"the printed page says {words}: words for a screen, not paper"

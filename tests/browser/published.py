@@ -1,8 +1,10 @@
 """A network whose pages a commissioner would read: seeded through the running bot.
 
 Leeds publishes everything: a closed poll with a hostile question (6 votes: 4, 1, 1,
-so two figures are under 5), and an idea answered by an organiser. Bradford publishes
-meetings only; Wakefield nothing. After a day the daily snapshot has the figures.
+so two figures are under 5) and its outcome (recorded, then two updates a week apart: in
+progress, 40% then 60%; the second update's text is hostile too), and an idea answered by
+an organiser. Bradford publishes meetings only; Wakefield nothing. After a day the daily
+snapshot has the figures.
 `Site` holds each page type's address; the browser tests and the screenshot read it.
 """
 
@@ -27,6 +29,11 @@ HOSTILE = "<script>alert(1)</script> **bold** [link](https://evil.example)"
 QUESTION = "What should the crisis team work on first?"
 VOTERS = ("alice", "bob", "carol", "dev", "erin", "fay")
 PREFERRED_NAME = "Ali Preferred"
+DECIDED = "An evening peer support group, run by members, starts in the new year."
+UPDATES = (  # (what happened, progress): both "in progress"
+    ("We have found a room on Thursday evenings.", "40%"),
+    ("Six members are training to run the group.", "60%"),
+)
 
 
 @dataclass
@@ -87,6 +94,21 @@ async def seed(world: World, *, hostile: bool = True) -> Site:
         select = next(c["custom_id"] for c in walk(ballot.message.components) if c["type"] == 3)
         await person.select(ballot, select, [str(choice - 1)])
     await organiser.slash("poll close", poll=poll_id, in_guild=leeds)
+    await world.settle()
+
+    # What came of it, as an organiser records and follows it: a status, progress, updates.
+    form = await organiser.slash("poll outcome", poll=poll_id, in_guild=leeds)
+    await organiser.submit_modal(form, decided=DECIDED, by_when="by March")
+    for number, (happened, progress) in enumerate(UPDATES):
+        await world.advance(days=7)
+        if hostile and number == len(UPDATES) - 1:
+            happened = f"{happened} {HOSTILE}"
+        form = await organiser.slash("outcome update", item=f"poll:{poll_id}", in_guild=leeds)
+        done = await organiser.submit_modal(
+            form, happened=happened, status="in progress", progress=progress
+        )
+        assert "Update posted" in done.text, done.text
+        await world.settle()
 
     await world.mod.slash("setup ideas", review=False, in_guild=leeds)
     form = await people[1].slash("idea new", in_guild=leeds)
@@ -99,7 +121,9 @@ async def seed(world: World, *, hostile: bool = True) -> Site:
     )
     await world.settle()
 
-    said = await publish(world, mods[linked.LEEDS], leeds, ["polls", "ideas", "meetings"])
+    said = await publish(
+        world, mods[linked.LEEDS], leeds, ["polls", "ideas", "outcomes", "meetings"]
+    )
     await publish(world, mods[linked.BRADFORD], world.guild(linked.BRADFORD), ["meetings"])
     await world.advance(days=1)  # the daily snapshot
     server = re.search(re.escape(BASE) + r"(/s/[a-z0-9]+)", said).group(1)

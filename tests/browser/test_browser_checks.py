@@ -44,6 +44,16 @@ PAGES = {
     + "<main><h1>Tracker</h1></main></body></html>",
     "/prints-nav": HEAD.format(title="Nav", extra="").replace("nav, .actions", ".none")
     + '<nav aria-label="Pages"><a href="/">Home</a></nav><main><h1>Nav</h1></main></body></html>',
+    # The back link in a paragraph, not in <nav>: the print stylesheet cannot know to hide it.
+    "/prints-back-link": HEAD.format(title="Poll", extra="")
+    + '<main><p><a href="/">Back to "you said, we did"</a></p><h1>Poll</h1></main></body></html>',
+    # The same words as plain text, hidden from print by nothing.
+    "/prints-back-words": HEAD.format(title="Poll", extra="")
+    + "<main><h1>Poll</h1><p>Back to the list with your browser's button.</p></main></body></html>",
+    # An item's heading that links to the item's page reads as its title on paper: fine.
+    "/heading-link": HEAD.format(title="Items", extra="")
+    + '<main><h1>Items</h1><article><h2><a href="/good">A poll</a></h2></article></main>'
+    + "</body></html>",
 }
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>'
 
@@ -103,6 +113,24 @@ async def test_navigation_left_in_print_is_caught(browser_pages, site):
     visit = await browser_pages.open(f"{site}/prints-nav")
     with pytest.raises(AssertionError, match="<nav"):
         await assert_prints_cleanly(visit.page)
+
+
+async def test_a_link_left_in_print_outside_nav_is_caught(browser_pages, site):
+    visit = await browser_pages.open(f"{site}/prints-back-link")
+    with pytest.raises(AssertionError, match="links that lead somewhere") as failure:
+        await assert_prints_cleanly(visit.page)
+    assert 'href="/"' in str(failure.value)  # says which, readably
+
+
+async def test_words_for_a_screen_left_in_print_are_caught(browser_pages, site):
+    visit = await browser_pages.open(f"{site}/prints-back-words")
+    with pytest.raises(AssertionError, match="Back to"):
+        await assert_prints_cleanly(visit.page)
+
+
+async def test_an_items_heading_that_links_to_it_prints_as_its_title(browser_pages, site):
+    visit = await browser_pages.open(f"{site}/heading-link")
+    await assert_prints_cleanly(visit.page)
 
 
 async def test_pages_work_without_javascript(browser_pages, site):

@@ -25,6 +25,7 @@ from tests.browser.pages import (
     assert_no_problems,
     assert_prints_cleanly,
     assert_stayed_local,
+    navigation_words_in,
 )
 from tests.browser.published import Site
 
@@ -78,8 +79,13 @@ async def test_each_page_prints_without_navigation_or_buttons(browser_pages, sit
     await assert_prints_cleanly(visit.page)
     pdf = PdfReader(io.BytesIO(await visit.page.pdf()))  # "print to PDF", as a reader would
     printed = unicodedata.normalize("NFKC", " ".join(p.extract_text() for p in pdf.pages))
+    printed = " ".join(printed.split())  # the PDF breaks lines where the paper ends them
     assert HEADINGS[page].split(":")[0] in printed
-    assert "Skip to the content" not in printed
+    assert not navigation_words_in(printed), printed  # no "Back to", no "Skip to"
+    if page in ("server", "poll"):  # what came of the poll, on paper too
+        assert published.DECIDED.split(",")[0] in printed and "60% done" in printed
+    if page == "poll":
+        assert "Updates, newest first" in printed and published.UPDATES[0][0] in printed
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -108,6 +114,8 @@ async def test_the_poll_page_shows_its_chart_with_a_text_alternative_and_the_tab
     assert await chart.evaluate("img => img.complete && img.naturalWidth > 0")  # it loaded
     alt = await chart.get_attribute("alt")
     assert alt and alt.startswith("Bar chart")
+    caption = await visit.page.locator("main figure figcaption").inner_text()
+    assert "no bars" in caption  # 4, 1 and 1 of 6: no figure here can be shown exactly
     assert any(url.endswith(f"/polls/{site.poll_id}/chart.svg") for url in visit.requests)
     table = visit.page.locator("main table")
     assert "Results by option" in await table.locator("caption").inner_text()
@@ -131,8 +139,49 @@ async def test_a_hostile_poll_question_is_shown_as_text_and_never_runs(browser_p
     assert "<script>alert(1)</script>" in heading  # shown literally
     assert await visit.page.locator("main script").count() == 0
     assert await visit.page.locator("main a[href*='evil.example']").count() == 0
-    assert await visit.page.locator("main strong, main b").count() == 0
+    assert await visit.page.locator("main strong, main b", has_text="bold").count() == 0
     assert dialogs == []
+
+
+async def test_the_poll_page_shows_what_came_of_it_status_progress_and_timeline(
+    browser_pages, site
+):
+    visit = await browser_pages.open(site.url("poll"), phone=True)
+    outcome = visit.page.locator("main section.outcome")
+    said = await outcome.inner_text()
+    assert published.DECIDED in said
+    assert "In progress" in await outcome.locator(".status").inner_text()
+    assert "60% done" in said and "by March" in said
+    timeline = await outcome.locator("ol.timeline li").all_inner_texts()  # in the section
+    latest, earlier = published.UPDATES[1][0], published.UPDATES[0][0]
+    assert latest in timeline[0] and "60% done" in timeline[0]  # newest first
+    assert earlier in timeline[1] and "40% done" in timeline[1]
+    assert "In progress" in timeline[0] and "In progress" in timeline[1]
+    await assert_fits(visit.page)
+
+
+async def test_a_hostile_outcome_update_is_shown_as_text_and_never_runs(browser_pages, site):
+    visit = await browser_pages.open(site.url("poll"))
+    dialogs = []
+    visit.page.on("dialog", lambda dialog: dialogs.append(dialog.message))
+    await visit.page.reload()
+    [latest] = [
+        t
+        for t in await visit.page.locator("main ol.timeline li").all_inner_texts()
+        if published.UPDATES[1][0] in t
+    ]
+    assert published.HOSTILE in latest  # every character shown literally: not HTML, not markdown
+    timeline = visit.page.locator("main ol.timeline")
+    assert await timeline.locator("script, a, b, em, i").count() == 0
+    assert await timeline.locator("strong", has_text="bold").count() == 0
+    assert dialogs == []
+
+
+async def test_the_server_page_shows_the_outcome_under_its_poll(browser_pages, site):
+    visit = await browser_pages.open(site.url("server"), phone=True)
+    item = visit.page.locator("main article.item", has_text=published.QUESTION)
+    outcome = await item.locator("section.outcome").inner_text()
+    assert published.DECIDED in outcome and "In progress" in outcome and "60% done" in outcome
 
 
 async def test_the_network_page_says_how_many_servers_its_figures_come_from(browser_pages, site):

@@ -13,10 +13,11 @@ import json
 from datetime import UTC, datetime, timedelta
 
 from bot import strings
+from bot.domain.consent import DEFAULT_NOTICE_EDITION as EDITION
 from bot.strings import meetings as meeting_text
 from bot.strings import membership as member_text
 from bot.strings import setup as setup_text
-from tests.database import rows
+from tests.database import connect, db_path, rows
 from tests.e2e import steps
 from tests.emulator.world import World
 
@@ -194,3 +195,33 @@ async def test_save_checks_again_that_the_presser_is_still_a_moderator(world):
     world.mod.give_role(world.guild().moderator_role)
     saved = await world.mod.click(check, setup_text.NOTICE_SAVE)
     assert "Saved as version 2" in saved.text
+
+
+async def test_a_release_with_a_new_built_in_notice_asks_members_again_once(world):
+    # A server on the built-in notice, its members agreed to the edition before this
+    # release. Starting this release moves it to a new notice version: nobody is
+    # recorded as agreeing to words they never saw, and whoever has a reminder planned
+    # is told once, whatever restarts follow.
+    alice, bob = world.user("alice"), world.user("bob")
+    await join(alice)
+    await join(bob)
+    await going_to_a_meeting(world, alice)
+    await world.bot.stop()
+    with connect(db_path(world)) as conn:
+        conn.execute("UPDATE guild_settings SET default_notice_edition = ?", (EDITION - 1,))
+    await world.restart_bot()  # and once more: told once, not once per start
+    await world.restart_bot()
+
+    assert rows(world, "SELECT notice_version, default_notice_edition FROM guild_settings") == [
+        (2, EDITION)
+    ]
+    (told,) = told_of_change(alice)
+    assert told_of_change(bob) == []  # nothing planned: asked when he next uses the bot
+    notice = await alice.click(told, member_text.READ_THE_NOTICE)
+    assert BUILT_IN_START in notice.text and "Your calendar address" in notice.text
+    await alice.click(notice, strings.I_AGREE)
+    shown = await bob.slash("me settings")
+    assert member_text.NOTICE_UPDATED_TITLE in shown.text
+    assert rows(world, "SELECT user_id, notice_version FROM members ORDER BY user_id") == sorted(
+        [(alice.id, 2), (bob.id, 1)]
+    )

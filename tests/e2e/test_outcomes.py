@@ -128,6 +128,11 @@ async def test_an_outcome_recorded_updated_corrected_and_listed(world):
         ("statement", "We will start an evening peer support group."),
         ("body", "We have found a room on Thursdays."),
     ]
+    # What was posted shows the corrected words, each post keeping its own status.
+    first, second = outcome_posts(world)
+    assert "run by members" in first.text and "Planned" in first.text
+    assert "run by members" in second.text and "Thursday evenings" in second.text
+    assert "In progress (40%)" in second.text and "Thursdays." not in second.text
 
     # Done: no review date; nothing more without reopening.
     await world.advance(days=20)

@@ -260,3 +260,39 @@ async def test_unpaid_choices_are_erased_a_year_on_with_one_warning_a_month_befo
     assert rows(world, "SELECT count(*) FROM payment_choices") == [(1,)]
     await world.advance(days=10)
     assert rows(world, "SELECT count(*) FROM payment_choices") == [(0,)]
+
+
+async def test_an_hourly_fee_is_worked_out_from_the_hours_and_never_guessed(world):
+    olu = await set_up(world)
+    alice = world.user("alice")
+    await join(alice, "Ali")
+    _done, message, opp_id = await post(
+        world, olu, title="Co-design workshop", places=2, fee="12.50", fee_per="hour",
+        when=when_text(world),
+    )  # fmt: skip
+    assert "a fee of £12.50 per hour" in message.embeds[0]["description"]
+    asked = await alice.click(message, "I'm interested")
+    await alice.click(asked, "Fee")
+    await world.advance(days=3)
+
+    async def confirm(**hours):
+        shown = await olu.slash("opportunity happened", opportunity=opp_id, **hours)
+        ticked = await olu.select(shown, f"opp:{opp_id}:took:0", [str(alice.id)])
+        await olu.click(ticked, pay_text.HAPPENED_CONFIRM)
+
+    # No hours given: the fee is not guessed, and the organiser is told what to do.
+    await confirm()
+    seen = await olu.slash("opportunity payments", opportunity=opp_id)
+    assert "£12.50 an hour: hours not recorded yet" in seen.text
+    assert "/opportunity happened" in seen.text and "`hours`" in seen.text
+    table = list(csv.reader(io.StringIO(seen.attachments[0].data.decode("utf-8"))))
+    assert table[1][2] == pay_text.CSV_NEEDS_HOURS
+    assert table[-1][:3] == ["TOTAL", "without 1 hourly fee(s): hours not recorded", "0.00"]
+
+    # Two and a half hours: £31.25, in the view, the CSV and the totals.
+    await confirm(hours=2.5)
+    seen = await olu.slash("opportunity payments", opportunity=opp_id)
+    assert "the fee (£31.25)" in seen.text and "hours not recorded" not in seen.text
+    table = list(csv.reader(io.StringIO(seen.attachments[0].data.decode("utf-8"))))
+    assert table[1] == ["Ali", "the fee", "31.25", "", "", "", "no", "31.25"]
+    assert table[-1] == ["TOTAL", "", "31.25", "", "", "0.00", "", "31.25"]

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.domain.consent import DEFAULT_NOTICE
 from bot.domain.errors import Refusal
 from bot.domain.members import (
     MAX_ACCESS_NEEDS,
@@ -15,9 +16,9 @@ from bot.domain.members import (
     clean_optional_text,
 )
 from bot.domain.quiet_hours import QuietHours
-from bot.domain.settings import GuildSettings
+from bot.domain.settings import MAX_NOTICE_LENGTH, GuildSettings
 from bot.ui import shown
-from cogs.membership.ui import describe_member
+from cogs.membership.ui import describe_member, notice_embeds
 from tests.emulator.mentions import compute_pings
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
@@ -84,3 +85,31 @@ def test_shown_text_fits_and_cannot_ping(value):
 def test_long_text_is_refused_with_what_to_change():
     with pytest.raises(Refusal, match="keep it to 1000"):
         clean_optional_text("x" * 4000, what="access needs", limit=MAX_ACCESS_NEEDS)
+
+
+@pytest.mark.parametrize("outdated", [False, True])
+@pytest.mark.parametrize(
+    "notice_text", [None, "x" * MAX_NOTICE_LENGTH], ids=["built-in", "longest"]
+)
+def test_the_whole_notice_is_shown_even_when_it_changed_since_agreeing(notice_text, outdated):
+    # The notice ends with how to leave and erase: cutting it at Discord's 4,096
+    # characters would drop exactly that. Found when the second edition of the
+    # built-in notice was written: "changed" put its intro in front of a long notice.
+    settings = GuildSettings(guild_id=1, notice_text=notice_text, notice_version=7)
+    embeds = notice_embeds(settings, outdated=outdated)
+    whole = notice_text or DEFAULT_NOTICE
+    assert embeds[-1].description == whole
+    assert all(len(e.description) <= 4096 for e in embeds)
+    assert sum(len(e) for e in embeds) <= 6000  # Discord's limit for a message's embeds
+    assert ("changed" in embeds[0].title) is outdated
+
+
+def test_the_built_in_notice_fits_the_form_moderators_edit_it_in():
+    # /setup notice opens the current notice in a form of MAX_NOTICE_LENGTH: a longer
+    # built-in notice would lose its end the first time a moderator fixed a typo.
+    assert len(DEFAULT_NOTICE) <= MAX_NOTICE_LENGTH
+
+
+def test_the_built_in_notice_names_every_command_that_shows_or_erases_a_members_data():
+    for command in ("/me pause", "/me export", "/me record", "/me calendar", "/leave"):
+        assert f"`{command}`" in DEFAULT_NOTICE

@@ -274,6 +274,19 @@ async def test_small_figures_are_hidden_with_a_second_one_beside_them(client, db
     assert ">7<" not in svg and ">2<" not in svg
 
 
+async def test_the_charts_caption_says_when_it_can_show_no_bar(client, db):
+    hidden = await closed_poll(
+        db, "Which first?", ["Waiting", "Peer", "Night"], [0] * 7 + [1, 1, 2]
+    )
+    shown = await closed_poll(db, "Which next?", ["Rooms", "Times"], [0] * 6 + [1] * 5)
+    slug = await publish(db)
+    _, _, page = await get(client, f"/s/{slug}/polls/{hidden}")
+    assert "The chart has no bars: no figure here can be shown exactly" in page
+    _, _, page = await get(client, f"/s/{slug}/polls/{shown}")
+    assert re.findall(r'<td class="num">([^<]*)</td>', page) == ["6", "5"]
+    assert "The chart shows the figures in the table below." in page and "no bars" not in page
+
+
 async def test_the_snapshot_is_what_pages_show_until_the_next_one(client, db):
     slug = await publish(db)
     await closed_poll(db, "Closed after the snapshot", ["A", "B"], [0] * 6)

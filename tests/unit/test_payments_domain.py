@@ -14,6 +14,7 @@ from bot.domain.payments import (
     check_claim_kind,
     check_fee_per,
     check_hours,
+    fee_owed,
     money,
     parse_amount,
     read_expenses,
@@ -115,3 +116,24 @@ def test_fee_per_and_claim_kinds_and_hours():
     with pytest.raises(Refusal):
         check_hours(0)
     assert check_hours(2.5) == 2.5
+
+
+@given(
+    fee=st.integers(min_value=1, max_value=100_000),
+    hours=st.none() | st.decimals(min_value="0.01", max_value="24", places=2).map(float),
+)
+def test_a_fee_per_session_or_day_is_owed_once_and_an_hourly_one_per_hour(fee, hours):
+    assert fee_owed(fee, "session", hours) == fee
+    assert fee_owed(fee, "day", hours) == fee
+    owed = fee_owed(fee, "hour", hours)
+    if hours is None:
+        assert owed is None  # never a guess in front of finance
+    else:
+        assert abs(owed - fee * hours) <= 0.5 + 1e-9  # to the nearest penny
+    assert fee_owed(None, "hour", hours) == 0
+
+
+def test_an_hourly_fee_rounds_half_a_penny_up():
+    assert fee_owed(1250, "hour", 2.5) == 3125
+    assert fee_owed(1001, "hour", 0.5) == 501  # 500.5p
+    assert fee_owed(999, "hour", 1.25) == 1249  # 1248.75p

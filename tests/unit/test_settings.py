@@ -90,7 +90,10 @@ def test_the_built_in_notice_cannot_change_without_a_decision():
     # raise DEFAULT_NOTICE_EDITION (every server on it asks its members to agree
     # again) and add the new text's hash here; if you only mended a typo, replace the
     # hash of the current edition.
-    pinned = {1: "93020082f014184b88d26dfa970ccf0b9a552e034d3e3a17662a3169be4ad3b4"}
+    pinned = {
+        1: "93020082f014184b88d26dfa970ccf0b9a552e034d3e3a17662a3169be4ad3b4",
+        2: "a82f6c50cc58b60de021d753f215d9e2e049edb36d911b535f3089712cf55f09",
+    }
     digest = hashlib.sha256(DEFAULT_NOTICE.encode()).hexdigest()
     assert pinned.get(DEFAULT_NOTICE_EDITION) == digest
 

@@ -277,6 +277,16 @@ async def withdraw_link(db: Database, link_id: str, guild_id: int, now: datetime
     return bool(changed)
 
 
+async def withdraw_all(db: Database, guild_id: int, now: datetime) -> int:
+    """Stop every working link of this server's (when it stops allowing reports), so
+    allowing them again later cannot bring an old link back."""
+    return await db.execute(
+        "UPDATE report_links SET withdrawn_at = ? WHERE guild_id = ? AND withdrawn_at IS NULL "
+        "AND expires_at > ?",
+        (to_iso(now), guild_id, to_iso(now)),
+    )
+
+
 async def prune_links(db: Database, now: datetime) -> int:
     """Forget links that stopped working (expired or withdrawn) over 30 days ago, and
     snapshots older than a day (the retention sweep calls this)."""

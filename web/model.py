@@ -82,6 +82,7 @@ class Entry:
     when: datetime
     took_part: str | None = None  # "23 people" / "fewer than 5 people"
     result: str | None = None  # plain words
+    reason: str | None = None  # an idea's answer: the organisers' reason, if they gave one
     link: str | None = None
     outcome: OutcomeView | None = None
     server: str | None = None  # on a network page: where it came from
@@ -350,14 +351,14 @@ async def _ideas_with_dates(
 
 
 def idea_entry(pub: Publication, view: IdeaView, when: datetime) -> Entry:
-    result = view.answer + (f": {view.reason}" if view.reason else "")
     return Entry(
         kind="idea",
         anchor=view.anchor,
         asked=view.summary,
         when=when,
         took_part=f"{view.supporters} supported it",
-        result=result,
+        result=view.answer,
+        reason=view.reason,
         link=f"/s/{pub.slug}/ideas#{view.anchor}",
         outcome=view.outcome,
     )

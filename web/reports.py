@@ -46,12 +46,12 @@ async def _link(request: web.Request) -> dict[str, Any] | web.Response:
         raise web.HTTPNotFound()
     now = site.clock.now()
     stopped = None
-    if link["withdrawn_at"] is not None:
+    if not await allows_reports(site.db, link["guild_id"]):
+        stopped = NOT_ALLOWED  # first: taking reports out withdraws every link too
+    elif link["withdrawn_at"] is not None:
         stopped = WITHDRAWN
     elif now >= link["expires_at"]:
         stopped = EXPIRED
-    elif not await allows_reports(site.db, link["guild_id"]):
-        stopped = NOT_ALLOWED
     if stopped is not None:
         return render(
             request,

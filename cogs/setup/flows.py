@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from bot.domain.consent import default_notice
 from bot.domain.errors import Refusal
 from bot.domain.notice_edits import EDIT_WORDING, NoticeDiff, notice_diff, plan_notice_edit
-from bot.domain.publishing import check_kinds, next_snapshot_at
+from bot.domain.publishing import REPORTS, check_kinds, next_snapshot_at
 from bot.domain.settings import GuildSettings
 from bot.services import Services
 from bot.strings import setup as text
 from db import jobs, pages
 from db import members as members_db
+from db import reports as reports_db
 from db import settings as repo
 from db.jobs import Job
 from db.networks import network_of
@@ -98,10 +99,14 @@ async def publish(
     services: Services, guild_id: int, chosen: list[str], base_url: str | None
 ) -> Published:
     """Publish these kinds (nothing chosen is unpublishing). A first publication, or a
-    change of kinds, takes the server's snapshot now so the page is not empty till tomorrow."""
+    change of kinds, takes the server's snapshot now so the page is not empty till tomorrow.
+    Leaving out reports withdraws every report link still working, for good."""
     kinds = check_kinds(chosen)
     db, now = services.db, services.clock.now()
-    saved = await pages.set_kinds(db, guild_id, kinds, now)
+    async with db.transaction():
+        saved = await pages.set_kinds(db, guild_id, kinds, now)
+        if REPORTS not in kinds:
+            await reports_db.withdraw_all(db, guild_id, now)
     if saved.published:
         await take_snapshot(services, guild_id)
         network = await network_of(db, guild_id)

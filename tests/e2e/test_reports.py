@@ -19,7 +19,7 @@ import pytest
 
 from bot.strings import pages as pages_text
 from bot.strings import reports as text
-from tests.database import connect, db_path, seed_members
+from tests.database import connect, db_path, rows, seed_members
 from tests.e2e import linked, steps
 from tests.emulator.world import GuildRef, World
 
@@ -161,6 +161,10 @@ async def test_taking_reports_out_of_setup_publish_stops_every_link(make_world):
     assert status == 410 and "no longer shares reports" in page
     refused = await ask(olu)
     assert refused.text == text.NOT_ALLOWED and not refused.attachments
+    # Allowing reports again does not bring the old link back: it was withdrawn.
+    await allow_reports(world)
+    assert (await steps.get_page(world, path))[0] == 410
+    assert rows(world, "SELECT count(*) FROM report_links WHERE withdrawn_at IS NULL") == [(0,)]
 
 
 async def test_a_link_expires_after_7_days(make_world):

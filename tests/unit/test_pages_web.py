@@ -15,10 +15,12 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
+from markupsafe import escape
 
 from bot.clock import DrivenClock
 from bot.domain.ballots import PollKind, SingleBallot, ballot_to_json
 from bot.domain.polls import PollSettings
+from bot.strings import pages as pages_text
 from db import ideas as ideas_db
 from db import members, outcomes, pages
 from db import polls as polls_db
@@ -485,3 +487,14 @@ async def test_choosing_only_reports_or_the_calendar_publishes_no_page(client, d
     status, _, body = await get(client, f"/s/{slug}")
     assert status == 410 and "Which first?" not in body
     assert (await get(client, f"/s/{slug}/meetings.ics"))[0] == 200
+
+
+async def test_an_answers_reason_reads_as_its_own_line_on_the_servers_page(client, db):
+    # It was glued to the answer ("We'll take this forward: The board agreed"), which
+    # read as if the answer were the board's words.
+    await answered_idea(db)
+    slug = await publish(db)
+    _, _, page = await get(client, f"/s/{slug}")
+    answer = pages_text.ANSWER_WORDS["forward"]
+    assert f"<dt>Answer</dt><dd>{escape(answer)}</dd>" in page
+    assert "<dt>Why</dt><dd>The board agreed " in page

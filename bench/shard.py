@@ -27,6 +27,7 @@ from pathlib import Path
 
 from bench import harness as h
 from bench.burst import press_all
+from bot.domain.consent import DEFAULT_NOTICE_EDITION
 from bot.domain.networks import new_code
 from db import networks as networks_repo
 from db.database import Database
@@ -77,13 +78,17 @@ def seed(world: World, people: dict[int, list[Person]]) -> None:
         )
         joined = [(world.guilds[i].id, p.id) for i, group in people.items() for p in group]
         conn.executemany(
-            "INSERT INTO members (guild_id, user_id, joined_at, notice_version) VALUES (?,?,?,1)",
-            [(g, u, at) for g, u in joined],
+            "INSERT INTO members (guild_id, user_id, joined_at, notice_version) VALUES (?,?,?,?)",
+            [(g, u, at, DEFAULT_NOTICE_EDITION) for g, u in joined],
         )
-        conn.executemany(
+        conn.executemany(  # agreed to the notice in force, so nothing waits on it again
             "INSERT INTO member_consents (guild_id, user_id, purpose, granted, notice_version, at)"
-            " VALUES (?, ?, ?, 1, 1, ?)",
-            [(g, u, purpose, at) for g, u in joined for purpose in PURPOSES],
+            " VALUES (?, ?, ?, 1, ?, ?)",
+            [
+                (g, u, purpose, DEFAULT_NOTICE_EDITION, at)
+                for g, u in joined
+                for purpose in PURPOSES
+            ],
         )
 
 

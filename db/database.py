@@ -5,6 +5,10 @@ erased rows do not linger in free pages) and `synchronous=NORMAL` (durable
 across a process crash, which is what "committed before the user sees done"
 needs). One connection is shared by the whole bot; an asyncio lock keeps one
 coroutine's transaction from interleaving with another's statements.
+
+The public pages (web/) read through a second, read-only connection
+(`Database.open_reader`): WAL lets it read while the bot writes, so a page does not
+queue behind a burst of votes, and SQLite itself refuses any write through it.
 """
 
 from __future__ import annotations
@@ -30,6 +34,11 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 BUSY_TIMEOUT_MS = 5000
+
+READER_PRAGMAS = (
+    "PRAGMA query_only=ON",
+    f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS:d}",
+)
 
 PRAGMAS = (
     "PRAGMA journal_mode=WAL",
@@ -141,6 +150,61 @@ def _owner_only(path: Path) -> None:
     create_private_file(path)
 
 
+def _read_at_once(
+    conn: sqlite3.Connection,
+    on_start: Callable[[], None] | None,
+    reader: Callable[..., Any],
+    *args: Any,
+) -> Any:
+    """In the database thread: `reader(_Immediate(conn), *args)` driven to its end inside
+    one short read transaction (one consistent moment; BEGIN DEFERRED takes no write lock)."""
+    if on_start is not None:
+        on_start()
+    began = not conn.in_transaction
+    if began:
+        conn.execute("BEGIN")
+    try:
+        coroutine = reader(_Immediate(conn), *args)
+        try:
+            waited = coroutine.send(None)
+        except StopIteration as done:
+            return done.value
+        coroutine.close()
+        raise RuntimeError(
+            f"read_at_once: {getattr(reader, '__name__', reader)} waited on {waited!r}; "
+            "only database reads may be awaited in it"
+        )
+    finally:
+        if began:
+            _rollback_if_open(conn)  # nothing was written: ending it is all COMMIT would do
+
+
+class _Immediate:
+    """The reading half of `Database`, answering at once on the raw connection, in the
+    database's thread: what `Database.read_at_once` hands the reader it runs."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    async def fetchall(
+        self, sql: str, params: Sequence[Any] | dict[str, Any] = ()
+    ) -> list[sqlite3.Row]:
+        return self._conn.execute(sql, params).fetchall()
+
+    async def fetchone(
+        self, sql: str, params: Sequence[Any] | dict[str, Any] = ()
+    ) -> sqlite3.Row | None:
+        rows = await self.fetchall(sql, params)
+        return rows[0] if rows else None
+
+    async def fetchval(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
+        row = await self.fetchone(sql, params)
+        return None if row is None else row[0]
+
+    async def run(self, fn: Callable[..., T], *args: Any) -> T:
+        return fn(self._conn, *args)
+
+
 def _only_comments(text: str) -> bool:
     return all(not ln.strip() or ln.strip().startswith("--") for ln in text.splitlines())
 
@@ -163,6 +227,31 @@ class Database:
         conn.row_factory = sqlite3.Row
         for pragma in PRAGMAS:
             await conn.execute(pragma)
+        return cls(conn, path)
+
+    @classmethod
+    async def open_reader(cls, path: str | Path) -> Database:
+        """A second connection to the same file that can only read (the public pages').
+
+        Opened `mode=ro` with `query_only=ON`, so a write through it fails in SQLite
+        itself. The file must exist (the bot's own connection made it, 0600); in WAL
+        mode it sees each commit as soon as it is made and never waits for the writer.
+        Its reads are short (one statement, or one `read_at_once`), so it holds up a
+        checkpoint for no longer than a page takes to read.
+        """
+        path = Path(path)
+        if not path.is_file():
+            raise FileNotFoundError(f"No database at {path} to read")
+        conn = await aiosqlite.connect(
+            path.resolve().as_uri() + "?mode=ro", uri=True, isolation_level=None
+        )
+        conn.row_factory = sqlite3.Row
+        try:
+            for pragma in READER_PRAGMAS:
+                await conn.execute(pragma)
+        except BaseException:
+            await conn.close()
+            raise
         return cls(conn, path)
 
     async def close(self) -> None:
@@ -212,6 +301,25 @@ class Database:
         outside one, writes in `fn` would each commit on their own: use `atomic`.
         """
         return await self._serial(self._in_thread, fn, *args)
+
+    async def read_at_once(
+        self,
+        reader: Callable[..., Awaitable[T]],
+        *args: Any,
+        on_start: Callable[[], None] | None = None,
+    ) -> T:
+        """`await reader(db, *args)`, for an async reader written against this class's
+        reading methods (fetchone, fetchall, fetchval, run), run whole in the database's
+        thread in ONE hand-off and one read transaction.
+
+        For the public pages: a page's several queries would otherwise each wait their
+        turn in the thread's queue and then for the event loop, which during a burst of
+        votes costs far more than the queries. The reader must await nothing but those
+        methods (no sleep, no thread, no other I/O): anything else is refused with a
+        RuntimeError. It gets no `execute`, so it cannot write. `on_start`, if given, is
+        called in the database's thread just before the read begins (web.shared uses it).
+        """
+        return await self.run(_read_at_once, on_start, reader, *args)
 
     async def atomic(self, fn: Callable[..., T], *args: Any) -> T:
         """`fn(connection, *args)` as one transaction, begun, run and committed in ONE

@@ -4,16 +4,24 @@
 string, so nothing in bot/ imports web/). It listens on WEB_HOST:WEB_PORT
 (WEB_PORT=0: a free port, which the test control reports); a port already in
 use is logged and the bot keeps running without pages.
+
+Pages read through their own read-only connection to the bot's database file
+(`Database.open_reader`), opened here and closed at teardown: they do not wait in the
+bot's statement queue behind a burst of votes, and nothing in web/ can write. An
+in-memory database (some tests) has no file to open twice; the pages then read through
+the bot's own connection.
 """
 
 from __future__ import annotations
 
 import logging
+import sqlite3
 import time
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+from db.database import Database
 from web.app import create_app
 from web.site import Site
 
@@ -23,6 +31,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("speakback.web")
 
 _runner: web.AppRunner | None = None
+_reader: Database | None = None
 
 
 class BotProbe:
@@ -70,11 +79,12 @@ async def start(site: Site, host: str, port: int) -> tuple[web.AppRunner, int]:
 
 
 async def setup(bot: SpeakBack) -> None:
-    global _runner
+    global _runner, _reader
     config = bot.config
     assert bot.services is not None
+    _reader = await open_reader(bot.services.db)
     site = Site(
-        db=bot.services.db,
+        db=_reader or bot.services.db,
         clock=bot.services.clock,
         base_url=config.web_base_url,
         probe=BotProbe(bot),
@@ -84,6 +94,7 @@ async def setup(bot: SpeakBack) -> None:
         _runner, port = await start(site, config.web_host, config.web_port)
     except OSError as error:
         bot.web_port = None
+        await _close_reader()
         log.error(
             "The pages could not start on %s:%s (%s); the bot carries on without them. "
             "Set WEB_PORT to a free port, or stop what is using it.",
@@ -101,3 +112,27 @@ async def teardown(bot: SpeakBack) -> None:
     if _runner is not None:
         await _runner.cleanup()
         _runner = None
+    await _close_reader()
+
+
+async def open_reader(db: Database) -> Database | None:
+    """The pages' read-only connection to `db`'s file; None for an in-memory database,
+    or (logged) if it cannot be opened, when the pages read through `db` itself."""
+    if str(db.path) == ":memory:":
+        return None
+    try:
+        return await Database.open_reader(db.path)
+    except (OSError, sqlite3.Error) as error:
+        log.warning(
+            "The pages could not open their own read-only connection (%s); "
+            "they read through the bot's connection instead.",
+            type(error).__name__,
+        )
+        return None
+
+
+async def _close_reader() -> None:
+    global _reader
+    if _reader is not None:
+        reader, _reader = _reader, None
+        await reader.close()

@@ -8,6 +8,7 @@ server's pages answer 410.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from datetime import UTC, date, datetime, timedelta
@@ -73,8 +74,16 @@ async def db(tmp_path):
 
 
 @pytest.fixture
-async def client(db):
-    app = create_app(Site(db=db, clock=DrivenClock(NOW), base_url=None, probe=Probe()))
+async def reader(db):
+    """The pages' own read-only connection, as the running bot gives them (web.server)."""
+    connection = await Database.open_reader(db.path)
+    yield connection
+    await connection.close()
+
+
+@pytest.fixture
+async def client(reader):
+    app = create_app(Site(db=reader, clock=DrivenClock(NOW), base_url=None, probe=Probe()))
     async with TestClient(TestServer(app)) as test_client:
         yield test_client
 
@@ -297,6 +306,57 @@ async def test_counts_are_suppressed_and_cover_the_last_year(client, db):
         "Opportunities offered</dt><dd>0" in body and "Places filled</dt><dd>fewer than 5" in body
     )
     assert "Meetings held</dt><dd>0" in body and "What was asked" in body
+
+
+async def test_an_outcome_update_and_an_erasure_show_at_once_through_the_reader(client, db):
+    """Pages read through their own connection and share reads (web.shared): what was
+    committed before a request is in its answer, every time."""
+    poll_id = await closed_poll(db, "Which evening?", ["Monday", "Thursday"], [0] * 5 + [1])
+    made = await outcomes.create(
+        db,
+        guild_id=GUILD,
+        item_kind="poll",
+        item_id=poll_id,
+        title="Which evening?",
+        statement="Monday evenings start in March.",
+        status="planned",
+        progress=None,
+        by_when="March",
+        review_on=None,
+        now=NOW,
+    )
+    assert made is not None
+    oid, _ = made
+    idea_id = await answered_idea(db)
+    assert await ideas_db.set_words_public(db, idea_id, PEOPLE[1], True, NOW)
+    slug = await publish(db)
+    _, _, before = await get(client, f"/s/{slug}")
+    _, _, ideas_before = await get(client, f"/s/{slug}/ideas")
+    assert "Planned" in before and "Member&#39;s own title" in ideas_before
+    assert await outcomes.add_update(
+        db,
+        oid,
+        kind="update",
+        body="The first evening is booked.",
+        status="in_progress",
+        progress=30,
+        by_when="March",
+        review_on=None,
+        now=NOW,
+        expected_status="planned",
+    )
+    from db.personal_data import erase_all
+
+    await erase_all(db, GUILD, PEOPLE[1], SECRET)
+    many = [get(client, f"/s/{slug}{page}") for page in ("", "/ideas") * 6]  # all at once
+    bodies = [body for _, _, body in await asyncio.gather(*many)]
+    for after in bodies[::2]:
+        assert "In progress" in after and "30% done" in after and "Planned" not in after
+    for ideas_after in bodies[1::2]:
+        assert "Member&#39;s own title" not in ideas_after
+        assert "Organisers&#39; summary" in ideas_after
+    _, _, poll_page = await get(client, f"/s/{slug}/polls/{poll_id}")
+    assert "The first evening is booked." in poll_page
 
 
 # -- privacy and hostile text ---------------------------------------------------------------------

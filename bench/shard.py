@@ -64,7 +64,7 @@ def seed(world: World, people: dict[int, list[Person]]) -> None:
     with contextlib.closing(connect(db_path(world))) as conn, conn:
         conn.executemany(
             "INSERT INTO guild_settings (guild_id, organiser_role_id, announcements_channel_id, "
-            "moderators_channel_id, updated_at) VALUES (?, ?, ?, ?, ?)",
+            "moderators_channel_id, updated_at, default_notice_edition) VALUES (?, ?, ?, ?, ?, ?)",
             [
                 (
                     g.id,
@@ -72,23 +72,20 @@ def seed(world: World, people: dict[int, list[Person]]) -> None:
                     g.channel("announcements").id,
                     g.channel("moderators").id,
                     at,
+                    DEFAULT_NOTICE_EDITION,  # made by this release: its notice is version 1
                 )
                 for g in world.guilds
             ],
         )
         joined = [(world.guilds[i].id, p.id) for i, group in people.items() for p in group]
         conn.executemany(
-            "INSERT INTO members (guild_id, user_id, joined_at, notice_version) VALUES (?,?,?,?)",
-            [(g, u, at, DEFAULT_NOTICE_EDITION) for g, u in joined],
+            "INSERT INTO members (guild_id, user_id, joined_at, notice_version) VALUES (?,?,?,1)",
+            [(g, u, at) for g, u in joined],
         )
-        conn.executemany(  # agreed to the notice in force, so nothing waits on it again
+        conn.executemany(  # agreed to the notice in force (version 1), so nothing waits
             "INSERT INTO member_consents (guild_id, user_id, purpose, granted, notice_version, at)"
-            " VALUES (?, ?, ?, 1, ?, ?)",
-            [
-                (g, u, purpose, DEFAULT_NOTICE_EDITION, at)
-                for g, u in joined
-                for purpose in PURPOSES
-            ],
+            " VALUES (?, ?, ?, 1, 1, ?)",
+            [(g, u, purpose, at) for g, u in joined for purpose in PURPOSES],
         )
 
 

@@ -120,15 +120,16 @@ def test_no_small_group_can_be_worked_out_even_knowing_the_rule(counts):
         return  # documented limit: only the total is published
     hidden = [f.group for f in view.figures if f.count is None]
     total = sum(counts.values())
-    possible = {group: set() for group in hidden}
+    # The counts themselves are one possibility: each small group needs another in
+    # which it differs. One walk, stopping once each has one.
+    unsettled = {f.group for f in view.figures if f.shown is Shown.SMALL and counts[f.group] > 0}
     for values in product(range(total + 1), repeat=len(hidden)):
+        if not unsettled:
+            break
         alternative = dict(counts) | dict(zip(hidden, values, strict=True))
         if sum(alternative.values()) == total and _same_view(alternative, view):
-            for group, value in zip(hidden, values, strict=True):
-                possible[group].add(value)
-    for figure in view.figures:
-        if figure.shown is Shown.SMALL and counts[figure.group] > 0:
-            assert len(possible[figure.group]) >= 2, (counts, possible)
+            unsettled = {group for group in unsettled if alternative[group] == counts[group]}
+    assert not unsettled, (counts, unsettled)
 
 
 # -- rows of a group-by-option table (hide_rows) ---------------------------------------
@@ -167,12 +168,15 @@ def test_no_hidden_cell_can_be_worked_out_from_shown_rows_and_totals(cells):
     rows = {f"g{n}": tuple(row) for n, row in enumerate(cells)}
     hidden = hide_rows(rows)
     assert len(hidden) != 1  # one hidden row is its column totals minus the shown rows
-    for name in hidden:
-        for i, value in enumerate(rows[name]):
-            if value == 0:
-                continue  # a zero points at nobody
-            seen = {alt[name][i] for alt in _alternatives(rows, hidden)}
-            assert seen != {value}, (rows, name, i)
+    # Each hidden cell of 1 or more (a zero points at nobody) needs a table the reader
+    # cannot tell apart in which that cell is different. One walk through the
+    # alternatives, stopping once every such cell has one.
+    unsettled = {(name, i) for name in hidden for i, value in enumerate(rows[name]) if value}
+    for alt in _alternatives(rows, hidden) if unsettled else ():
+        unsettled = {(name, i) for name, i in unsettled if alt[name][i] == rows[name][i]}
+        if not unsettled:
+            break
+    assert not unsettled, (rows, unsettled)
 
 
 # -- figures with a known sum (suppress_counts) ----------------------------------------
@@ -214,17 +218,20 @@ def test_no_figure_not_shown_as_a_number_can_be_worked_out_from_the_total(values
     view = suppress_counts(counts)
     total = sum(values)
     names = list(counts)
-    possible: dict[str, set[int]] = {name: set() for name in names}
-    for alternative in product(range(total + 1), repeat=len(names)):
-        if sum(alternative) != total:
-            continue
-        other = dict(zip(names, alternative, strict=True))
-        if suppress_counts(other) == view:
-            for name in names:
-                possible[name].add(other[name])
     for name in names:
-        if view[name] == str(counts[name]):
-            continue  # shown as a number (5 or more)
-        assert view[name] in ("fewer than 5", "not shown")
-        if 0 < counts[name] < 5:
-            assert len(possible[name]) >= 2, (counts, view, possible)
+        if view[name] != str(counts[name]):  # else shown as a number (5 or more)
+            assert view[name] in ("fewer than 5", "not shown")
+    # Each figure of 1 to 4 needs another set of figures, with the same total and shown
+    # the same way, in which it is different. One walk through every split of the
+    # total (the last figure is what the others leave), stopping once each has one.
+    unsettled = {name for name in names if 0 < counts[name] < 5}
+    for first in product(range(total + 1), repeat=len(names) - 1):
+        if not unsettled:
+            break
+        last = total - sum(first)
+        if last < 0:
+            continue
+        other = dict(zip(names, (*first, last), strict=True))
+        if suppress_counts(other) == view:
+            unsettled = {name for name in unsettled if other[name] == counts[name]}
+    assert not unsettled, (counts, view, unsettled)

@@ -36,6 +36,7 @@ from db import jobs, network_items
 from db import members as members_db
 from db import outbox as outbox_db
 from db import outcomes as repo
+from db import polls as polls_db
 from db.jobs import Job
 from db.outcomes import ItemRef, Outcome, Update
 from db.settings import get_settings
@@ -183,10 +184,7 @@ async def reply_targets(services: Services, item: ItemRef) -> list[Target]:
             for copy in await network_items.copies(db, "poll", item.id):
                 if copy.guild_id == item.guild_id:
                     continue
-                row = await db.fetchval(
-                    "SELECT id FROM outbox WHERE dedupe_key = ?",
-                    (f"poll-results:{item.id}:{copy.guild_id}",),
-                )
+                row = await polls_db.outbox_row(db, f"poll-results:{item.id}:{copy.guild_id}")
                 sent = await delivery.sent_message_id(row) if row else None
                 found.append(Target(copy.guild_id, copy.channel_id, sent))
     else:

@@ -107,11 +107,12 @@ class Heartbeat:
             if pending is None:
                 return 0
             outage = Outage.from_json(pending)
+            counted = await self._outcomes(outage)  # every server's, in one query
             for guild_id in sorted(await guilds.present_guilds(self.db)):
                 channel_id = (await get_settings(self.db, guild_id)).moderators_channel_id
                 if channel_id is None:
                     continue  # shown in /status instead
-                line = outage_line(outage, await self.outcomes(outage, guild_id))
+                line = outage_line(outage, counted.get(guild_id, ReminderOutcomes()))
                 await self.delivery.post(
                     guild_id=guild_id,
                     channel_id=channel_id,
@@ -125,11 +126,18 @@ class Heartbeat:
 
     async def outcomes(self, outage: Outage, guild_id: int) -> ReminderOutcomes:
         """This server's reminders that fell due while the bot was offline."""
+        return (await self._outcomes(outage, guild_id)).get(guild_id, ReminderOutcomes())
+
+    async def _outcomes(
+        self, outage: Outage, guild_id: int | None = None
+    ) -> dict[int, ReminderOutcomes]:
         counts = await jobs.outcomes_due_between(
-            self.db, self.dispatcher.reminder_kinds, outage.start, outage.end
+            self.db, self.dispatcher.reminder_kinds, outage.start, outage.end, guild_id
         )
-        mine = counts.get(guild_id, {})
-        return ReminderOutcomes(late=mine.get("done", 0), skipped=mine.get("missed", 0))
+        return {
+            guild: ReminderOutcomes(late=mine.get("done", 0), skipped=mine.get("missed", 0))
+            for guild, mine in counts.items()
+        }
 
     async def last_outage(self) -> Outage | None:
         value = await get_meta(self.db, LAST_OUTAGE_KEY)

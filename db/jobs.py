@@ -136,19 +136,25 @@ def backoff(attempts: int) -> timedelta:
 
 
 async def outcomes_due_between(
-    db: Database, kinds: Iterable[str], start: datetime, end: datetime
+    db: Database,
+    kinds: Iterable[str],
+    start: datetime,
+    end: datetime,
+    guild_id: int | None = None,
 ) -> dict[int, dict[str, int]]:
-    """Per server: how many jobs of these kinds, due in [start, end), were done and how
-    many missed (an outage's reminders: sent late, or skipped)."""
+    """Per server (or only `guild_id`'s): how many jobs of these kinds, due in
+    [start, end), were done and how many missed (an outage's reminders: sent late, or
+    skipped)."""
     kinds = sorted(kinds)
     if not kinds:
         return {}
     marks = ", ".join("?" * len(kinds))
+    one = "AND guild_id = ? " if guild_id is not None else ""
     rows = await db.fetchall(
         f"SELECT guild_id, state, count(*) AS n FROM jobs WHERE kind IN ({marks}) "
         "AND due_at >= ? AND due_at < ? AND state IN ('done', 'missed') "
-        "AND guild_id IS NOT NULL GROUP BY guild_id, state",
-        (*kinds, start.isoformat(), end.isoformat()),
+        f"AND guild_id IS NOT NULL {one}GROUP BY guild_id, state",
+        (*kinds, start.isoformat(), end.isoformat(), *([guild_id] if guild_id is not None else [])),
     )
     found: dict[int, dict[str, int]] = {}
     for row in rows:

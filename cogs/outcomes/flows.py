@@ -6,7 +6,7 @@ record or update (one form) -> saved with its timeline entry, the review job mov
        yes-sayer, in the server they count in (rule 10: the outbox key
        `outcome-update:<update>:<user>`, and `told_at` on the update, once)
 correct -> wording only, the earlier wording kept, nobody told; the posted updates
-    (and the item's status line) are edited to the corrected words
+    are edited to the corrected words (the item's status line holds no wording)
 review date -> one reminder in the organisers channel (or the moderators'), once per
     date, however late the bot comes back
 """
@@ -473,7 +473,6 @@ async def reword_posts(services: Services, render: Render, item: ItemRef, outcom
                 message_id=message_id,
                 payload=render.update_post(outcome, update, message_link(target)),
             )
-    await show_status(services, item, targets)
 
 
 # -- review dates -------------------------------------------------------------------------
